@@ -1,0 +1,9 @@
+"""The lossless Dockerfile model: ``parse(text).render() == text`` for any text."""
+
+from .logical import LogicalText
+from .nodes import (Directive, Dockerfile, Flag, Heredoc, Instruction, Line, Problem, Stage,
+                    Trivia)
+from .parse import parse
+
+__all__ = ["Directive", "Dockerfile", "Flag", "Heredoc", "Instruction", "Line", "LogicalText",
+           "Problem", "Stage", "Trivia", "parse"]

@@ -1,0 +1,262 @@
+"""The lossless Dockerfile document: lines, directives, trivia and instructions with byte-exact spans.
+
+Every node keeps the exact text it was read from, so ``Dockerfile.render()`` gives back the input.
+Offsets are ``str`` indices into ``Dockerfile.text`` (bytes are decoded with surrogateescape at the
+boundary, so an index maps to exactly one input byte or one decoded character).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Literal, Union
+
+from .logical import LogicalText
+
+LineKind = Literal["code", "comment", "blank", "heredoc", "terminator", "directive"]
+
+
+@dataclass(frozen=True)
+class Line:
+    """One physical line, with its line ending (``\\n``, ``\\r\\n`` or none at end of file)."""
+
+    number: int  # 1-based, as BuildKit reports lines
+    start: int
+    text: str
+    kind: LineKind
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.text)
+
+    @property
+    def content(self) -> str:
+        """The line without its line ending."""
+        return self.text.rstrip("\r\n")
+
+    @property
+    def ending(self) -> str:
+        return self.text[len(self.content):]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something that makes a build reject the file, at a 1-based line."""
+
+    line: int
+    message: str
+
+
+@dataclass(frozen=True)
+class Directive:
+    """A parser directive line at the top of the file: ``# syntax=``, ``# escape=``, ``# check=``."""
+
+    line: Line
+    name: str
+    value: str
+
+    @property
+    def text(self) -> str:
+        return self.line.text
+
+
+@dataclass(frozen=True)
+class Trivia:
+    """Blank and comment lines that no instruction owns."""
+
+    lines: tuple[Line, ...]
+
+    @property
+    def text(self) -> str:
+        return "".join(line.text for line in self.lines)
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A builder flag such as ``--mount=type=cache,target=/root/.m2`` (BuildKit's unquoted text)."""
+
+    text: str
+    span: tuple[int, int]  # document span of the flag as written
+
+    @property
+    def name(self) -> str:
+        return self.text[2:].partition("=")[0]
+
+    @property
+    def value(self) -> str | None:
+        name, eq, value = self.text[2:].partition("=")
+        return value if eq else None
+
+
+@dataclass(frozen=True)
+class Heredoc:
+    """A heredoc body read after its instruction, up to its terminator line."""
+
+    name: str
+    chomp: bool
+    expand: bool
+    fd: int
+    body: tuple[Line, ...]
+    terminator: Line | None  # None when the file ended first (a problem is recorded)
+
+    @property
+    def content(self) -> str:
+        return "".join(line.text for line in self.body)
+
+    @property
+    def logical(self) -> LogicalText:
+        """The body as logical text mapped to the document (one contiguous piece)."""
+        if not self.body:
+            return LogicalText("", ())
+        return LogicalText(self.content, ((0, self.body[0].start),))
+
+
+@dataclass(frozen=True)
+class Instruction:
+    """One instruction: its own lines (continuations, interior comments, heredoc bodies) and the
+    comment lines directly above it, which it owns and moves with."""
+
+    keyword: str  # upper case: "RUN"
+    keyword_text: str  # as written: "run"
+    comments: tuple[Line, ...]
+    lines: tuple[Line, ...]
+    logical: LogicalText  # the instruction line as BuildKit joins it (continuations removed)
+    flags: tuple[Flag, ...]
+    arguments: LogicalText  # what follows the keyword and flags, trimmed
+    value: tuple[str, ...]  # BuildKit's parsed arguments (JSON items, ENV pairs, words ...)
+    exec_form: bool  # JSON (exec) form
+    heredocs: tuple[Heredoc, ...] = ()
+    trigger: Instruction | None = None  # the instruction an ONBUILD wraps
+    escape: str = "\\"
+    problems: tuple[Problem, ...] = field(default=(), compare=False)
+
+    @property
+    def start_line(self) -> int:
+        return self.lines[0].number
+
+    @property
+    def end_line(self) -> int:
+        return self.lines[-1].number
+
+    @property
+    def start(self) -> int:
+        """Offset of the instruction's first line (its indentation included, comments excluded)."""
+        return self.lines[0].start
+
+    @property
+    def end(self) -> int:
+        """Offset just past its last line, line ending included."""
+        return self.lines[-1].end
+
+    @property
+    def span(self) -> tuple[int, int]:
+        return self.start, self.end
+
+    @property
+    def full_span(self) -> tuple[int, int]:
+        """The span including the owned comment lines above."""
+        return (self.comments[0].start if self.comments else self.start), self.end
+
+    @property
+    def text(self) -> str:
+        return "".join(line.text for line in self.comments) + "".join(line.text for line in self.lines)
+
+    @property
+    def effective(self) -> Instruction:
+        """The ONBUILD trigger when there is one, else this instruction."""
+        return self.trigger or self
+
+    def flag(self, name: str) -> Flag | None:
+        """The last flag called ``name`` (BuildKit lets a later flag win)."""
+        found = None
+        for f in self.flags:
+            if f.name == name:
+                found = f
+        return found
+
+    def flags_named(self, name: str) -> tuple[Flag, ...]:
+        return tuple(f for f in self.flags if f.name == name)
+
+    @property
+    def comment_texts(self) -> tuple[str, ...]:
+        """The owned comments, without ``#`` and surrounding space."""
+        return tuple(line.content.strip().lstrip("#").strip() for line in self.comments)
+
+
+Item = Union[Directive, Trivia, Instruction]
+
+
+@dataclass(frozen=True)
+class Stage:
+    """A build stage: its FROM and the instructions up to the next FROM."""
+
+    index: int
+    from_: Instruction
+    instructions: tuple[Instruction, ...]
+
+    @property
+    def base(self) -> str:
+        return self.from_.value[0] if self.from_.value else ""
+
+    @property
+    def name(self) -> str | None:
+        """The ``AS name`` of the stage, lower-cased like BuildKit compares it."""
+        value = self.from_.value
+        if len(value) >= 3 and value[-2].lower() == "as":
+            return value[-1].lower()
+        return None
+
+
+@dataclass(frozen=True)
+class Dockerfile:
+    """A parsed Dockerfile. ``render()`` returns exactly the text it was parsed from."""
+
+    text: str
+    bom: str
+    items: tuple[Item, ...]
+    escape: str
+    problems: tuple[Problem, ...]
+
+    def render(self) -> str:
+        return self.bom + "".join(item.text for item in self.items)
+
+    @cached_property
+    def instructions(self) -> tuple[Instruction, ...]:
+        return tuple(item for item in self.items if isinstance(item, Instruction))
+
+    @cached_property
+    def directives(self) -> tuple[Directive, ...]:
+        return tuple(item for item in self.items if isinstance(item, Directive))
+
+    @cached_property
+    def stages(self) -> tuple[Stage, ...]:
+        stages: list[Stage] = []
+        current: list[Instruction] = []
+        from_: Instruction | None = None
+        for inst in self.instructions:
+            if inst.keyword == "FROM":
+                if from_ is not None:
+                    stages.append(Stage(len(stages), from_, tuple(current)))
+                from_, current = inst, []
+            elif from_ is not None:
+                current.append(inst)
+        if from_ is not None:
+            stages.append(Stage(len(stages), from_, tuple(current)))
+        return tuple(stages)
+
+    def stage_of(self, inst: Instruction) -> Stage | None:
+        """The stage an instruction belongs to (None for ARGs before the first FROM)."""
+        for stage in self.stages:
+            if inst is stage.from_ or any(inst is i for i in stage.instructions):
+                return stage
+        return None
+
+    @property
+    def newline(self) -> str:
+        """The file's dominant line ending, for text a fix inserts."""
+        crlf = self.text.count("\r\n")
+        return "\r\n" if crlf and crlf * 2 >= self.text.count("\n") else "\n"
+
+    def line_at(self, offset: int) -> int:
+        """1-based line number of a document offset."""
+        return self.text.count("\n", 0, offset) + 1

@@ -1,0 +1,45 @@
+"""Shared test fixtures: the real-world corpus in ../shared and the BuildKit parser oracle."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+REAL_CORPUS = ROOT.parent / "shared" / "corpus" / "real"
+STRICT = os.environ.get("DOCKEROPT_STRICT_TESTS") == "1"  # set by .ci/run: a skip becomes a failure
+
+
+def require(condition: bool, reason: str) -> None:
+    """Skip when an optional test input is missing; fail instead under DOCKEROPT_STRICT_TESTS."""
+    if not condition:
+        if STRICT:
+            pytest.fail(f"required in CI: {reason}")
+        pytest.skip(reason)
+
+
+def real_corpus_files() -> list[Path]:
+    return sorted(REAL_CORPUS.glob("*/Dockerfile")) if REAL_CORPUS.is_dir() else []
+
+
+def read_text(path: Path) -> str:
+    return path.read_bytes().decode("utf-8", "surrogateescape")
+
+
+@pytest.fixture
+def corpus_files() -> list[Path]:
+    files = real_corpus_files()
+    require(bool(files), f"real corpus not found at {REAL_CORPUS}")
+    return files
+
+
+@pytest.fixture
+def oracle():
+    """BuildKit's own parser (PyPI `dockerfile`): the test oracle for instruction boundaries."""
+    try:
+        import dockerfile
+    except ImportError:
+        require(False, "the `dockerfile` package (BuildKit parser) is not installed")
+    return dockerfile
