@@ -244,12 +244,13 @@ class Dockerfile:
             stages.append(Stage(len(stages), from_, tuple(current)))
         return tuple(stages)
 
+    @cached_property
+    def _stage_by_instruction(self) -> dict[int, Stage]:
+        return {id(inst): stage for stage in self.stages for inst in (stage.from_, *stage.instructions)}
+
     def stage_of(self, inst: Instruction) -> Stage | None:
         """The stage an instruction belongs to (None for ARGs before the first FROM)."""
-        for stage in self.stages:
-            if inst is stage.from_ or any(inst is i for i in stage.instructions):
-                return stage
-        return None
+        return self._stage_by_instruction.get(id(inst))
 
     @property
     def newline(self) -> str:

@@ -1,0 +1,143 @@
+"""The ``dockeropt`` command: the only place that reads arguments, files and the terminal."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .fileio import InputError
+
+
+def _split(values: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(v.strip() for value in values for v in value.split(",") if v.strip())
+
+
+def _out(text: str) -> None:
+    """Write text to stdout byte-exactly (undecodable input bytes go back out as they came)."""
+    from .fileio import encode
+
+    sys.stdout.flush()
+    sys.stdout.buffer.write(encode(text))
+    sys.stdout.buffer.flush()
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("paths", nargs=-1, metavar="[PATH|-]...")
+@click.option("--write", "-w", is_flag=True, help="Write the fixes back to the files.")
+@click.option("--check", is_flag=True, help="Report only; exit 1 when fixes are available.")
+@click.option("--diff", "show_diff", is_flag=True, help="Print the diff (the default without --write/--check).")
+@click.option("--unsafe", is_flag=True, help="Also apply fixes that may change behaviour.")
+@click.option("--select", multiple=True, metavar="IDS", help="Only these passes (ids or names, comma-separated).")
+@click.option("--ignore", multiple=True, metavar="IDS", help="Skip these passes (ids or names, comma-separated).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Output format.")
+@click.option("--context", "context_dir", type=click.Path(file_okay=False), default=None,
+              help="Build context directory (default: each Dockerfile's folder).")
+@click.option("--color/--no-color", default=None, help="Colour the diff (default: when stdout is a terminal).")
+@click.option("--explain", metavar="ID", help="Print the documentation of a pass and exit.")
+@click.version_option(__version__, "--version", prog_name="dockeropt")
+def main(paths, write, check, show_diff, unsafe, select, ignore, fmt, context_dir, color, explain):
+    """Propose exact, explained fixes for Dockerfiles, as a unified diff.
+
+    Exit status: 0 nothing to change (or all written), 1 changes available, 2 error.
+    """
+    from .config import Config
+    from .pipeline import selected_passes
+
+    if explain:
+        sys.exit(_explain(explain))
+    if not paths:
+        raise click.UsageError("give at least one Dockerfile path, or - for standard input")
+    if write and check:
+        raise click.UsageError("--write and --check cannot be used together")
+    config = Config(select=_split(select) or None, ignore=_split(ignore), unsafe=unsafe)
+    unknown = _unknown_passes(config)
+    if unknown:
+        raise click.UsageError(f"unknown pass: {', '.join(sorted(unknown))} (see --explain ID)")
+    if not selected_passes(config):
+        raise click.UsageError("no pass selected")
+    reports = [_run(path, config, write=write, context_dir=context_dir) for path in paths]
+    sys.exit(_emit(reports, write=write, check=check, show_diff=show_diff or not (write or check),
+                   fmt=fmt, color=sys.stdout.isatty() if color is None else color))
+
+
+def _unknown_passes(config) -> set[str]:
+    from .passes import PASSES
+
+    known = {p.id.upper() for p in PASSES} | {p.name.lower() for p in PASSES}
+    asked = (config.select or frozenset()) | config.ignore
+    return {k for k in asked if k.upper() not in known and k.lower() not in known}
+
+
+def _explain(key: str) -> int:
+    from .docs import explain
+    from .passes import PASSES
+
+    for pass_ in PASSES:
+        if key.upper() == pass_.id or key.lower() == pass_.name:
+            _out(explain(pass_))
+            return 0
+    click.echo(f"dockeropt: unknown pass {key!r}; known: "
+               + ", ".join(f"{p.id} {p.name}" for p in PASSES), err=True)
+    return 2
+
+
+def _run(path: str, config, *, write: bool, context_dir: str | None):
+    """Optimize one path; every failure becomes the report's error line."""
+    from .context import BuildContext
+    from .diff import unified_diff
+    from .fileio import Source, decode, read_source, write_atomic
+    from .pipeline import optimize
+    from .report.files import FileReport
+
+    try:
+        if path == "-":
+            source = Source("-", decode(sys.stdin.buffer.read(), "<stdin>"), b"")
+        else:
+            source = read_source(path)
+        result = optimize(source.text, BuildContext.unknown(), config)
+        if result.problems:
+            problem = result.problems[0]
+            raise InputError(path, problem.message, problem.line)
+        diff = unified_diff(result.original, result.text, _diff_path(path))
+        written = False
+        if write and result.changed and path != "-":
+            write_atomic(source, result.text)
+            written = True
+        return FileReport(path, result, diff, written=written)
+    except InputError as error:
+        return FileReport(path, error=str(error))
+
+
+def _diff_path(path: str) -> str:
+    if path == "-":
+        return "Dockerfile"
+    p = Path(path)
+    return p.as_posix() if not p.is_absolute() else p.name
+
+
+def _emit(reports, *, write: bool, check: bool, show_diff: bool, fmt: str, color: bool) -> int:
+    """Print the reports and return the exit status."""
+    from .diff import colorize
+    from .report.json_report import to_json
+    from .report.text import finding_lines, summary
+
+    if fmt == "json":
+        _out(to_json(reports, written=write))
+    else:
+        for report in reports:
+            if report.path == "-" and write and report.result:
+                _out(report.result.text)
+            elif show_diff and report.diff:
+                _out(colorize(report.diff) if color else report.diff)
+            for line in finding_lines(report, written=write):
+                click.echo(line, err=True)
+        click.echo(summary(reports, written=write), err=True)
+    if any(r.error for r in reports):
+        return 2
+    if not write and any(r.changed for r in reports):
+        return 1
+    return 0

@@ -1,0 +1,26 @@
+"""Options that change what the optimizer does (from flags or ``[tool.dockeropt]``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Config:
+    """Which passes run and which fixes may be applied."""
+
+    select: frozenset[str] | None = None  # pass ids or names; None means every pass
+    ignore: frozenset[str] = frozenset()
+    unsafe: bool = False  # also apply UNSAFE fixes
+    max_rounds: int = 5  # fixpoint cap: rounds of all passes before we give up converging
+    post_check_oracle: bool = True  # also re-parse rewrites with BuildKit's parser when installed
+
+    def wants(self, pass_id: str, pass_name: str) -> bool:
+        keys = {pass_id.upper(), pass_name.lower()}
+        if self.select is not None and not keys & _normalise(self.select):
+            return False
+        return not keys & _normalise(self.ignore)
+
+
+def _normalise(keys: frozenset[str]) -> set[str]:
+    return {k.upper() if k[:2].upper() == "DO" and k[2:].isdigit() else k.lower() for k in keys}

@@ -1,0 +1,29 @@
+"""Rule documentation generated from each pass's own metadata (``--explain`` and docs pages)."""
+
+from __future__ import annotations
+
+from .passes.base import Pass
+
+
+def explain(pass_: Pass) -> str:
+    """Markdown documentation of a pass, in fixed sections."""
+    parts = [
+        f"# {pass_.id} {pass_.name}",
+        "",
+        pass_.title,
+        "",
+        "## What it does",
+        pass_.what,
+        "",
+        "## Why is this bad?",
+        pass_.why,
+    ]
+    for example in pass_.examples:
+        parts += ["", "## Example", "```dockerfile", example.before.rstrip("\n"), "```",
+                  "", "Use instead:", "```dockerfile", example.after.rstrip("\n"), "```"]
+    parts += ["", "## Fix safety", f"Usually **{pass_.safety.value}**. {pass_.safety_notes}"]
+    if pass_.hadolint:
+        parts += ["", "## Resolves", ", ".join(f"hadolint {code}" for code in pass_.hadolint)]
+    parts += ["", "## Suppress", f"`# dockeropt: ignore={pass_.id}` (or `ignore={pass_.name}`) "
+              "on the line above the instruction."]
+    return "\n".join(parts) + "\n"

@@ -1,0 +1,10 @@
+"""The passes, in the order they run. Each module keeps its rationale, safety notes and examples."""
+
+from . import apt_update_with_install
+from .base import Example, Finding, Fix, Pass, Safety
+
+PASSES: tuple[Pass, ...] = (
+    apt_update_with_install.PASS,
+)
+
+__all__ = ["PASSES", "Example", "Finding", "Fix", "Pass", "Safety"]

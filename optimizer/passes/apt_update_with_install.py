@@ -1,0 +1,271 @@
+"""DO101 apt-update-with-install: run ``apt-get update`` in the same RUN as the install it serves.
+
+Rationale: a RUN that only does ``apt-get update`` is cached as its own layer. When the install line
+below it changes weeks later, the build reuses the stale package lists and ``apt-get install``
+fails with 404s or installs old versions (Docker's best-practices guide, "apt-get"). The update
+must live in the same RUN as every install that reads the lists.
+
+What the pass does, per stage (a stage built ``FROM`` another stage continues its parent):
+- A lone ``RUN apt-get update`` (only ``set`` may accompany it) followed by RUNs that install:
+  the update is inserted before the first list-reading command of each such RUN and the lone RUN
+  is deleted (its comments stay). The inserted text is the lone update as written
+  (``DEBIAN_FRONTEND=noninteractive apt-get -qq update``, ``sudo apt update`` ...).
+- An install RUN that relies on an update done by an earlier RUN (which installed something else):
+  the update is inserted into it; the earlier RUN is left alone.
+- ONBUILD RUN triggers are handled the same way; an ONBUILD update only serves ONBUILD installs.
+
+Safety (SAFE unless stated):
+- The joining operator keeps failure behaviour: ``apt-get update && `` when the install starts an
+  ``&&`` chain that runs to the end of the script (a failed update still fails the RUN);
+  ``apt-get update; `` (or a new line in a heredoc) when ``set -e`` is in force and the install
+  starts a statement; otherwise ``&&`` with UNSAFE (later ``;`` steps would hide a failed update).
+- An install nested in ``if``/subshell/pipeline is UNSAFE.
+- Not offered: the lone update has flags (``--mount``...) the install RUN lacks; something reads the
+  lists between the update and the installs without its own update (``apt-cache``, an exec-form or
+  non-POSIX RUN mentioning apt); an install preceded by ``||``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterator
+
+from ..edits import Edit
+from ..model import Dockerfile, Instruction, Stage
+from ..runscript import RunScript, run_scripts
+from .base import Example, Finding, Fix, Pass, Safety
+
+APT_PROGRAMS = ("apt-get", "apt")
+#: apt subcommands that read the package lists.
+READS_LISTS = ("install", "upgrade", "dist-upgrade", "full-upgrade", "build-dep", "source", "reinstall")
+
+
+def is_update(cmd) -> bool:
+    return any(cmd.is_(program, "update") for program in APT_PROGRAMS)
+
+
+def reads_lists(cmd) -> bool:
+    return any(cmd.is_(program, sub) for program in APT_PROGRAMS for sub in READS_LISTS)
+
+
+def _is_set(cmd) -> bool:
+    return cmd.name == "set"
+
+
+@dataclass(frozen=True)
+class _Use:
+    """A RUN that reads package lists it did not fetch itself."""
+
+    run: RunScript
+    command: object  # the first list-reading command
+
+
+def _stage_parents(doc: Dockerfile) -> dict[int, Stage | None]:
+    by_name: dict[str, Stage] = {}
+    parents: dict[int, Stage | None] = {}
+    for stage in doc.stages:
+        parents[stage.index] = by_name.get(stage.base.lower())
+        if stage.name:
+            by_name[stage.name] = stage
+    return parents
+
+
+def _lineage(doc: Dockerfile, stage: Stage) -> list[Stage]:
+    """The stage and every later stage built FROM it, directly or not, in file order."""
+    parents = _stage_parents(doc)
+    family = {stage.index}
+    for other in doc.stages[stage.index + 1:]:
+        parent = parents[other.index]
+        if parent is not None and parent.index in family:
+            family.add(other.index)
+    return [s for s in doc.stages if s.index in family]
+
+
+def _own_update_before(run: RunScript, command) -> bool:
+    return any(is_update(c) and c.span[0] < command.span[0] for c in run.script.commands)
+
+
+def _first_reader(run: RunScript):
+    """The first command reading the lists before any update in the same script, else None."""
+    for command in run.script.commands:
+        if is_update(command):
+            return None
+        if reads_lists(command) or command.name == "apt-cache":
+            return command
+    return None
+
+
+def _is_lone_update(run: RunScript | None) -> bool:
+    if run is None:
+        return False
+    commands = [c for c in run.script.commands if not _is_set(c)]
+    return len(commands) == 1 and is_update(commands[0]) and commands[0].top_level
+
+
+def _flags_carried(lone: Instruction, inst: Instruction) -> bool:
+    """Every RUN flag of the lone update (``--mount=...``) is also on the install RUN."""
+    return {f.text for f in lone.effective.flags} <= {f.text for f in inst.effective.flags}
+
+
+def _mentions_apt(inst: Instruction) -> bool:
+    return any(p in inst.text for p in ("apt-get", "apt ", "apt-cache"))
+
+
+def check(doc: Dockerfile, context, config) -> Iterator[Finding]:
+    seen_lone: set[int] = set()
+    for stage in doc.stages:
+        runs = run_scripts(doc, stage)
+        for position, (inst, run) in enumerate(runs):
+            if _is_lone_update(run) and id(inst) not in seen_lone:
+                seen_lone.add(id(inst))
+                finding = _merge_lone_update(doc, stage, run, runs[position + 1:])
+                if finding:
+                    yield finding
+        yield from _relying_installs(doc, stage, runs)
+
+
+def _later_runs(doc: Dockerfile, stage: Stage, after: list) -> list:
+    runs = list(after)
+    for child in _lineage(doc, stage)[1:]:
+        runs.extend(run_scripts(doc, child))
+    return runs
+
+
+def _merge_lone_update(doc: Dockerfile, stage: Stage, lone: RunScript, after: list) -> Finding | None:
+    """Delete a lone update RUN and insert it into every RUN that reads the lists after it."""
+    update = next(c for c in lone.script.commands if is_update(c))
+    uses: list[_Use] = []
+    for inst, run in _later_runs(doc, stage, after):
+        if lone.onbuild and inst.trigger is None:
+            continue  # an ONBUILD update runs in a later build; it serves only ONBUILD steps
+        if run is None:
+            if _mentions_apt(inst):
+                return None  # something we cannot read may use the lists
+            continue
+        if _is_lone_update(run) and run.onbuild == lone.onbuild:
+            break  # the next lone update takes over from here
+        reader = _first_reader(run)
+        if reader is None:
+            if any(is_update(c) for c in run.script.commands):
+                break  # this RUN fetches fresh lists; later RUNs rely on it, not on ours
+            continue
+        if reader.name == "apt-cache" or not _flags_carried(lone.inst, inst):
+            return None
+        uses.append(_Use(run, reader))
+    if not uses:
+        return None
+    text = lone.text_of(update.span)
+    edits = [Edit.delete(*lone.inst.span)]
+    safety = Safety.SAFE
+    risks = []
+    for use in uses:
+        edit, use_safety, risk = _insertion(use, text)
+        if edit is None:
+            return None
+        edits.append(edit)
+        safety = safety.at_least(use_safety)
+        if risk:
+            risks.append(risk)
+    lines = ", ".join(str(u.run.inst.start_line) for u in uses)
+    return PASS.finding(
+        lone.inst.start_line,
+        f"`{text}` runs in a layer of its own; merge it into the RUN that installs (line {lines})",
+        Fix(tuple(edits), safety), risk="; ".join(dict.fromkeys(risks)),
+        end_line=lone.inst.end_line)
+
+
+def _relying_installs(doc: Dockerfile, stage: Stage, runs: list) -> Iterator[Finding]:
+    """Installs that read lists fetched by an earlier RUN that did more than update."""
+    lineage_updates = any(
+        any(is_update(c) for c in run.script.commands) and not _is_lone_update(run)
+        for parent in _ancestors(doc, stage) for _, run in run_scripts(doc, parent) if run)
+    fetched = {False: lineage_updates, True: lineage_updates}  # by onbuild
+    for inst, run in runs:
+        if run is None:
+            continue
+        if _is_lone_update(run):
+            return  # the lone-update rule handles what follows
+        reader = _first_reader(run)
+        if reader is not None and reader.name != "apt-cache" and fetched[run.onbuild]:
+            edit, safety, risk = _insertion(_Use(run, reader), _update_like(run, reader))
+            if edit is not None:
+                yield PASS.finding(
+                    inst.start_line,
+                    f"`{run.text_of(reader.name_span)} {reader.subcommand}` relies on package lists "
+                    "from an earlier layer; run apt-get update in the same RUN",
+                    Fix((edit,), safety), risk=risk, end_line=inst.end_line)
+        if any(is_update(c) for c in run.script.commands):
+            fetched[run.onbuild] = True
+            if not run.onbuild:
+                fetched[True] = True
+
+
+def _ancestors(doc: Dockerfile, stage: Stage) -> list[Stage]:
+    parents = _stage_parents(doc)
+    chain = []
+    parent = parents[stage.index]
+    while parent is not None:
+        chain.append(parent)
+        parent = parents[parent.index]
+    return chain
+
+
+def _update_like(run: RunScript, reader) -> str:
+    """``apt-get update`` invoked like ``reader`` (same program, same sudo)."""
+    program = "apt" if reader.name == "apt" else "apt-get"
+    return ("sudo " if "sudo" in reader.wrappers else "") + f"{program} update"
+
+
+def _insertion(use: _Use, update: str) -> tuple[Edit | None, Safety, str]:
+    """Where and how to insert ``update`` before the reader, keeping failure behaviour."""
+    run, command = use.run, use.command
+    chain = run.script.chain
+    if not command.top_level:
+        return (run.insert_before(command.span, f"{update} && "), Safety.UNSAFE,
+                "the install is nested (if/subshell/pipeline); check that a failed update still fails")
+    step = command.step_index
+    op_before = chain[step].op_before
+    if op_before == "||":
+        return None, Safety.SUGGESTION, ""
+    if all(s.op_before == "&&" for s in chain[step + 1:]):
+        return run.insert_before(command.span, f"{update} && "), Safety.SAFE, ""
+    if op_before in (None, ";", "\n") and _errexit_before(run, step):
+        if op_before == "\n":
+            text = f"{update}\n{run.indent_before(command.span)}"
+        else:
+            text = f"{update}; "
+        return run.insert_before(command.span, text), Safety.SAFE, ""
+    return (run.insert_before(command.span, f"{update} && "), Safety.UNSAFE,
+            "later steps are joined with ';', so a failed apt-get update would no longer fail the build")
+
+
+def _errexit_before(run: RunScript, step: int) -> bool:
+    """A top-level ``set -e`` (or ``-eux`` ...) runs before the given step."""
+    for command in run.script.commands:
+        if command.top_level and command.step_index is not None and command.step_index < step:
+            if command.name == "set" and any(
+                    w.value and w.value.startswith("-") and not w.value.startswith("--") and "e" in w.value
+                    for w in command.words):
+                return True
+    return False
+
+
+PASS = Pass(
+    id="DO101",
+    name="apt-update-with-install",
+    title="Run apt-get update in the same RUN as apt-get install",
+    what=("Moves a lone `RUN apt-get update` into the RUN instructions that install packages after it, "
+          "and adds `apt-get update` to install steps that rely on lists fetched by an earlier layer."),
+    why=("The update's layer is cached on its own. When the install line changes later, the build "
+         "reuses stale package lists, and `apt-get install` fails with 404 errors or installs outdated "
+         "versions. Keeping update and install in one RUN refreshes the lists whenever the install changes."),
+    safety=Safety.SAFE,
+    safety_notes=("The update is joined so that its failure still fails the build (`&&` for an `&&` chain, "
+                  "`;` under `set -e`). It is unsafe when later steps are joined with `;` without `set -e`, "
+                  "or when the install is nested in `if`, a subshell or a pipeline. No fix when the lone update "
+                  "has RUN flags the install lacks, or something else reads the lists in between."),
+    examples=(Example(
+        before="FROM debian:bookworm\nRUN apt-get update\nRUN apt-get install -y curl\n",
+        after="FROM debian:bookworm\nRUN apt-get update && apt-get install -y curl\n"),),
+    check=check,
+)

@@ -1,0 +1,81 @@
+"""What a pass is and what it returns: metadata, safety levels, findings and fixes."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Callable, Iterable
+
+from ..edits import Edit
+
+if TYPE_CHECKING:
+    from ..config import Config
+    from ..context import BuildContext
+    from ..model import Dockerfile
+
+
+class Safety(enum.Enum):
+    """How sure we are that a fix keeps the image's behaviour."""
+
+    SAFE = "safe"  # keeps behaviour; applied by --write
+    UNSAFE = "unsafe"  # usually right, may change behaviour; applied with --unsafe
+    SUGGESTION = "suggestion"  # shown, never applied automatically
+
+    @property
+    def rank(self) -> int:
+        return {"safe": 0, "unsafe": 1, "suggestion": 2}[self.value]
+
+    def at_least(self, other: Safety) -> Safety:
+        """The less safe of the two levels (a downgrade never upgrades)."""
+        return self if self.rank >= other.rank else other
+
+
+@dataclass(frozen=True)
+class Fix:
+    """Edits on the text the pass was given, applied together or not at all."""
+
+    edits: tuple[Edit, ...]
+    safety: Safety
+    declares: frozenset[str] = frozenset()  # invariants this fix may change on purpose, e.g. {"stages"}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing a pass wants changed, where, why, and (maybe) how."""
+
+    pass_id: str
+    line: int  # 1-based line in the text the pass was given
+    message: str  # one line: what is wrong here
+    fix: Fix | None = None
+    risk: str = ""  # what could go wrong with this fix, when it is not SAFE
+    end_line: int | None = None
+
+    @property
+    def safety(self) -> Safety:
+        return self.fix.safety if self.fix else Safety.SUGGESTION
+
+
+@dataclass(frozen=True)
+class Example:
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class Pass:
+    """A rewrite: stable id and name, its documentation, and the check that finds it."""
+
+    id: str  # "DO101"
+    name: str  # "apt-update-with-install"
+    title: str  # one line
+    what: str  # What it does
+    why: str  # Why is this bad?
+    safety: Safety  # the level its fixes usually have
+    safety_notes: str  # Fix safety: when it downgrades
+    examples: tuple[Example, ...]
+    check: Callable[[Dockerfile, BuildContext, Config], Iterable[Finding]] = field(repr=False)
+    hadolint: tuple[str, ...] = ()  # hadolint rules a fix resolves
+    declares: frozenset[str] = frozenset()
+
+    def finding(self, line: int, message: str, fix: Fix | None = None, **kwargs) -> Finding:
+        return Finding(self.id, line, message, fix, **kwargs)

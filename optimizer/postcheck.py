@@ -1,0 +1,53 @@
+"""The safety net: a rewrite must parse, build-parse, and keep stages and the runtime config."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .config import Config
+    from .model import Dockerfile
+
+#: Instructions of the final stage that make up what the image does when run.
+RUNTIME_KEYWORDS = ("CMD", "ENTRYPOINT", "USER", "WORKDIR", "EXPOSE")
+
+
+def post_check(before: Dockerfile, after: Dockerfile, declares: frozenset[str], config: Config) -> str:
+    """Why ``after`` may not replace ``before`` ("" when it may)."""
+    if after.problems:
+        problem = after.problems[0]
+        return f"the rewrite would not parse: line {problem.line}: {problem.message}"
+    if config.post_check_oracle and _oracle_accepts(before.text) and not _oracle_accepts(after.text):
+        return "BuildKit's parser rejects the rewrite"
+    if "stages" not in declares and _stages(before) != _stages(after):
+        return "the rewrite changes the build stages"
+    if "runtime" not in declares and _runtime(before) != _runtime(after):
+        return "the rewrite changes the final image's CMD/ENTRYPOINT/USER/WORKDIR/EXPOSE"
+    return ""
+
+
+def _stages(doc: Dockerfile) -> list[tuple[str, str | None]]:
+    return [(stage.base, stage.name) for stage in doc.stages]
+
+
+def _runtime(doc: Dockerfile) -> list[tuple[str, tuple[str, ...], bool]]:
+    if not doc.stages:
+        return []
+    return [(i.keyword, i.value, i.exec_form) for i in doc.stages[-1].instructions
+            if i.keyword in RUNTIME_KEYWORDS]
+
+
+@lru_cache(maxsize=256)
+def _oracle_accepts(text: str) -> bool:
+    """BuildKit's own parser (optional `dockerfile` package) accepts the text; True when absent."""
+    try:
+        import dockerfile
+    except ImportError:
+        return True
+    try:
+        dockerfile.parse_string(re.sub("[\ud800-\udfff]", "\ufffd", text))  # it crashes on surrogates
+    except dockerfile.GoParseError:
+        return False
+    return True

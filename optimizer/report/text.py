@@ -1,0 +1,45 @@
+"""Human-readable finding lines: ``path:line: ID [safety, status] message``."""
+
+from __future__ import annotations
+
+from .files import FileReport
+
+_STATUS_WORDS = {
+    "applied": "fixed",
+    "needs-unsafe": "fix with --unsafe",
+    "suggestion": "suggestion",
+    "rejected": "fix rejected",
+    "conflict": "fix deferred",
+}
+
+
+def finding_lines(report: FileReport, *, written: bool) -> list[str]:
+    """One line per finding (and per warning) of a file."""
+    if report.error:
+        return [report.error]
+    lines = []
+    for r in report.result.findings:
+        status = _STATUS_WORDS[r.status.value]
+        if r.status.value == "applied" and not written:
+            status = "fixable"
+        detail = f" ({r.detail})" if r.detail else ""
+        lines.append(f"{report.path}:{r.line}: {r.pass_.id} {r.pass_.name} [{r.safety.value}, {status}] "
+                     f"{r.finding.message}{detail}")
+        if r.finding.risk and r.status.value != "suggestion":
+            lines.append(f"    risk: {r.finding.risk}")
+    lines.extend(f"{report.path}: warning: {w}" for w in report.result.warnings)
+    return lines
+
+
+def summary(reports: list[FileReport], *, written: bool) -> str:
+    """The closing line, e.g. ``2 files would change, 1 error``."""
+    changed = sum(r.changed for r in reports)
+    errors = sum(bool(r.error) for r in reports)
+    verb = "changed" if written else "would change"
+    parts = [f"{changed} file{'s' * (changed != 1)} {verb}" if changed else "nothing to change"]
+    unsafe = sum(1 for r in reports if r.result for f in r.result.findings if f.status.value == "needs-unsafe")
+    if unsafe:
+        parts.append(f"{unsafe} more fix{'es' * (unsafe != 1)} with --unsafe")
+    if errors:
+        parts.append(f"{errors} error{'s' * (errors != 1)}")
+    return ", ".join(parts)

@@ -1,0 +1,29 @@
+"""Before/after helpers for pass tests (in the spirit of LibCST's assertCodemod)."""
+
+from __future__ import annotations
+
+from optimizer.config import Config
+from optimizer.pipeline import Status, optimize
+
+
+def rewrite(before: str, *, select: str | None = None, unsafe: bool = False):
+    config = Config(select=frozenset({select}) if select else None, unsafe=unsafe)
+    return optimize(before, config=config)
+
+
+def assert_rewrites(before: str, after: str, *, select: str | None = None, unsafe: bool = False):
+    """The optimizer turns ``before`` into ``after``, and a second run changes nothing."""
+    result = rewrite(before, select=select, unsafe=unsafe)
+    assert not result.problems, result.problems
+    assert result.text == after
+    again = rewrite(after, select=select, unsafe=unsafe)
+    assert again.text == after, "not idempotent"
+    assert not [r for r in again.findings if r.status is Status.APPLIED]
+    return result
+
+
+def assert_unchanged(before: str, *, select: str | None = None, unsafe: bool = True):
+    """Nothing is applied, even with --unsafe."""
+    result = rewrite(before, select=select, unsafe=unsafe)
+    assert result.text == before
+    return result

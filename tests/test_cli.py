@@ -1,0 +1,148 @@
+"""The dockeropt command as a user runs it: diff, --write, --check, JSON, errors and exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from optimizer.cli import main
+
+SPLIT = "FROM debian\nRUN apt-get update\nRUN apt-get install -y curl\n"
+MERGED = "FROM debian\nRUN apt-get update && apt-get install -y curl\n"
+
+
+def run(*args, input=None):
+    return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
+
+
+@pytest.fixture
+def dockerfile(tmp_path):
+    path = tmp_path / "Dockerfile"
+    path.write_text(SPLIT)
+    return path
+
+
+def test_diff_mode_prints_a_diff_git_can_apply_and_leaves_the_file(dockerfile, tmp_path):
+    result = run(str(dockerfile))
+    assert result.exit_code == 1
+    assert dockerfile.read_text() == SPLIT
+    diff = result.stdout_bytes.decode()
+    assert diff.startswith("--- a/") and "+RUN apt-get update && apt-get install -y curl" in diff
+    assert "DO101 apt-update-with-install [safe, fixable]" in result.stderr
+    patch = tmp_path / "fix.diff"
+    patch.write_bytes(result.stdout_bytes)
+    subprocess.run(["git", "apply", "-p0", "--directory", "", str(patch)], cwd="/", check=False)
+
+
+def test_write_applies_atomically_and_keeps_the_mode(dockerfile):
+    os.chmod(dockerfile, 0o640)
+    result = run("--write", str(dockerfile))
+    assert result.exit_code == 0
+    assert dockerfile.read_text() == MERGED
+    assert oct(dockerfile.stat().st_mode & 0o777) == "0o640"
+    assert not [p for p in dockerfile.parent.iterdir() if p.name != "Dockerfile"], "temp file left behind"
+    again = run("--write", str(dockerfile))
+    assert again.exit_code == 0 and dockerfile.read_text() == MERGED
+
+
+def test_write_keeps_bom_crlf_and_missing_final_newline(tmp_path):
+    path = tmp_path / "Dockerfile"
+    raw = b"\xef\xbb\xbfFROM debian\r\nRUN apt-get update\r\nRUN apt-get install -y x \xff\r\nCMD x"
+    path.write_bytes(raw)
+    assert run("--write", str(path)).exit_code == 0
+    assert path.read_bytes() == (b"\xef\xbb\xbfFROM debian\r\nRUN apt-get update && apt-get install -y x \xff"
+                                 b"\r\nCMD x")
+
+
+def test_write_follows_a_symlink_and_keeps_the_link(dockerfile, tmp_path):
+    link = tmp_path / "Dockerfile.link"
+    link.symlink_to(dockerfile)
+    assert run("--write", str(link)).exit_code == 0
+    assert link.is_symlink() and dockerfile.read_text() == MERGED
+
+
+def test_check_exits_1_when_fixes_are_available_and_0_when_clean(dockerfile, tmp_path):
+    result = run("--check", str(dockerfile))
+    assert result.exit_code == 1 and result.stdout == ""
+    assert "1 file would change" in result.stderr
+    clean = tmp_path / "Clean.Dockerfile"
+    clean.write_text(MERGED)
+    assert run("--check", str(clean)).exit_code == 0
+
+
+def test_json_report(dockerfile):
+    result = run("--format", "json", str(dockerfile))
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert report["version"] == 1
+    (entry,) = report["files"]
+    assert entry["changed"] and entry["error"] is None and entry["diff"].startswith("--- a/")
+    (finding,) = entry["findings"]
+    assert finding | {"message": None} == {
+        "id": "DO101", "name": "apt-update-with-install", "line": 2, "message": None,
+        "title": "Run apt-get update in the same RUN as apt-get install", "safety": "safe",
+        "status": "applied", "detail": None, "risk": None, "hadolint": []}
+
+
+def test_stdin_diff_and_write():
+    assert run("-", input=SPLIT).exit_code == 1
+    result = run("--write", "-", input=SPLIT)
+    assert result.exit_code == 0 and result.stdout == MERGED
+
+
+@pytest.mark.parametrize(("content", "expected"), [
+    pytest.param(b"FROM a\nRUN <<EOF\necho\n", ":2: unterminated heredoc <<EOF", id="unterminated-heredoc"),
+    pytest.param(b"FROM a\nRUN a \\\n  b\nprocps\n", ":4: unknown instruction: procps", id="unknown-instruction"),
+    pytest.param(b"FROM a\nRUN echo \x00\n", ":2: binary file", id="binary"),
+    pytest.param(b"\xff\xfeF\x00R\x00", ":1: UTF-16", id="utf-16"),
+    pytest.param(b'FROM a\nCMD ["a", 1]\n', ":2: when using JSON array syntax", id="bad-json"),
+])
+def test_bad_input_is_one_clear_line_exit_2_and_untouched(tmp_path, content, expected):
+    path = tmp_path / "Dockerfile"
+    path.write_bytes(content)
+    result = run("--write", str(path))
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[0] == f"{path}{expected}" or result.stderr.startswith(f"{path}{expected}")
+    assert path.read_bytes() == content
+
+
+def test_missing_file_and_directory(tmp_path):
+    result = run(str(tmp_path / "nope"), str(tmp_path))
+    assert result.exit_code == 2
+    assert f"{tmp_path / 'nope'}: no such file" in result.stderr
+    assert f"{tmp_path}: is a directory" in result.stderr
+
+
+def test_one_bad_file_does_not_stop_the_others(dockerfile, tmp_path):
+    bad = tmp_path / "Bad.Dockerfile"
+    bad.write_text("FROM a\nRUN <<EOF\n")
+    result = run("--write", str(bad), str(dockerfile))
+    assert result.exit_code == 2
+    assert dockerfile.read_text() == MERGED
+
+
+def test_select_ignore_and_unknown_pass(dockerfile):
+    assert run("--ignore", "DO101", str(dockerfile)).exit_code == 2  # no pass left
+    assert run("--select", "apt-update-with-install", str(dockerfile)).exit_code == 1
+    result = run("--select", "nonsense", str(dockerfile))
+    assert result.exit_code == 2 and "unknown pass: nonsense" in result.stderr
+
+
+def test_explain():
+    result = run("--explain", "DO101")
+    assert result.exit_code == 0
+    assert "## Why is this bad?" in result.stdout and "## Fix safety" in result.stdout
+    assert run("--explain", "apt-update-with-install").stdout == result.stdout
+    assert run("--explain", "DO999").exit_code == 2
+
+
+def test_version_is_fast_and_does_not_load_the_shell_parser():
+    code = "import sys; from optimizer.cli import main; sys.argv=['dockeropt','--version']\n" \
+           "try: main()\nexcept SystemExit: pass\nprint('tree_sitter' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.startswith("dockeropt, version") and out.strip().endswith("False")
