@@ -34,9 +34,9 @@ def test_diff_mode_prints_a_diff_git_can_apply_and_leaves_the_file(dockerfile, t
     diff = result.stdout_bytes.decode()
     assert diff.startswith("--- a/") and "+RUN apt-get update && apt-get install -y curl" in diff
     assert "DO101 apt-update-with-install [safe, fixable]" in result.stderr
-    patch = tmp_path / "fix.diff"
-    patch.write_bytes(result.stdout_bytes)
-    subprocess.run(["git", "apply", "-p0", "--directory", "", str(patch)], cwd="/", check=False)
+    (tmp_path / "fix.diff").write_bytes(result.stdout_bytes)
+    subprocess.run(["git", "apply", "fix.diff"], cwd=tmp_path, check=True)
+    assert dockerfile.read_text() == MERGED
 
 
 def test_write_applies_atomically_and_keeps_the_mode(dockerfile):

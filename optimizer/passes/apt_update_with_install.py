@@ -187,12 +187,13 @@ def _relying_installs(doc: Dockerfile, stage: Stage, runs: list) -> Iterator[Fin
             return  # the lone-update rule handles what follows
         reader = _first_reader(run)
         if reader is not None and reader.name != "apt-cache" and fetched[run.onbuild]:
-            edit, safety, risk = _insertion(_Use(run, reader), _update_like(run, reader))
+            update = _update_like(reader)
+            edit, safety, risk = _insertion(_Use(run, reader), update)
             if edit is not None:
                 yield PASS.finding(
                     inst.start_line,
-                    f"`{run.text_of(reader.name_span)} {reader.subcommand}` relies on package lists "
-                    "from an earlier layer; run apt-get update in the same RUN",
+                    f"`{reader.name} {reader.subcommand}` relies on package lists from an earlier "
+                    f"layer; run `{update}` in the same RUN",
                     Fix((edit,), safety), risk=risk, end_line=inst.end_line)
         if any(is_update(c) for c in run.script.commands):
             fetched[run.onbuild] = True
@@ -210,7 +211,7 @@ def _ancestors(doc: Dockerfile, stage: Stage) -> list[Stage]:
     return chain
 
 
-def _update_like(run: RunScript, reader) -> str:
+def _update_like(reader) -> str:
     """``apt-get update`` invoked like ``reader`` (same program, same sudo)."""
     program = "apt" if reader.name == "apt" else "apt-get"
     return ("sudo " if "sudo" in reader.wrappers else "") + f"{program} update"
