@@ -34,7 +34,7 @@ def _out(text: str) -> None:
 @click.option("--ignore", multiple=True, metavar="IDS", help="Skip these passes (ids or names, comma-separated).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Output format.")
-@click.option("--context", "context_dir", type=click.Path(file_okay=False), default=None,
+@click.option("--context", "context_dir", type=click.Path(exists=True, file_okay=False), default=None,
               help="Build context directory (default: each Dockerfile's folder).")
 @click.option("--color/--no-color", default=None, help="Colour the diff (default: when stdout is a terminal).")
 @click.option("--explain", metavar="ID", help="Print the documentation of a pass and exit.")
@@ -87,7 +87,6 @@ def _explain(key: str) -> int:
 
 def _run(path: str, config, *, write: bool, context_dir: str | None):
     """Optimize one path; every failure becomes the report's error line."""
-    from .context import BuildContext
     from .diff import unified_diff
     from .fileio import Source, decode, read_source, write_atomic
     from .pipeline import optimize
@@ -98,7 +97,7 @@ def _run(path: str, config, *, write: bool, context_dir: str | None):
             source = Source("-", decode(sys.stdin.buffer.read(), "<stdin>"), b"")
         else:
             source = read_source(path)
-        result = optimize(source.text, BuildContext.unknown(), config)
+        result = optimize(source.text, _context(path, context_dir), config)
         if result.problems:
             problem = result.problems[0]
             raise InputError(path, problem.message, problem.line)
@@ -110,6 +109,15 @@ def _run(path: str, config, *, write: bool, context_dir: str | None):
         return FileReport(path, result, diff, written=written)
     except InputError as error:
         return FileReport(path, error=str(error))
+
+
+def _context(path: str, context_dir: str | None):
+    """The build context: --context, else the Dockerfile's folder (none for standard input)."""
+    from .context import BuildContext
+
+    if context_dir is not None:
+        return BuildContext(Path(context_dir))
+    return BuildContext.unknown() if path == "-" else BuildContext(Path(path).resolve().parent)
 
 
 def _diff_path(path: str) -> str:

@@ -35,11 +35,119 @@ class RunScript:
     def insert_before(self, span: tuple[int, int], text: str) -> Edit:
         return Edit.insert(self.source.doc_offset(span[0]), text)
 
+    def append_step(self, step: str) -> Edit:
+        """Add ``&& step`` after the script's last step, in the RUN's own continuation style.
+
+        Joining with ``&&`` keeps failure behaviour: the new step runs only when the last one
+        succeeded, so a failing last step still fails the RUN.
+        """
+        end = self.doc_span(self.script.chain[-1].span)[1]
+        style = None if self.is_heredoc else self._continuation_style()
+        if style is None:
+            return Edit.insert(end, f" && {step}")
+        leading, indent = style
+        escape = self.inst.escape
+        newline = self._newline_at(end)
+        if leading:
+            return Edit.insert(end, f" {escape}{newline}{indent}&& {step}")
+        return Edit.insert(end, f" && {escape}{newline}{indent}{step}")
+
+    def insert_option(self, command, option: str) -> Edit:
+        """Insert `` option`` before the command's first operand (after its options)."""
+        words = command.words
+        operands = command.positional()
+        anchor = words[-1] if words else None
+        if operands:
+            first = words.index(operands[0])
+            anchor = words[first - 1] if first else None
+        end = anchor.span[1] if anchor else command.name_span[1]
+        return Edit.insert(self.doc_span((end - 1, end))[1], f" {option}")
+
+    @property
+    def is_heredoc(self) -> bool:
+        return self.source is not self.inst.effective.arguments
+
+    def _newline_at(self, offset: int) -> str:
+        for line in self.inst.lines:
+            if line.start <= offset <= line.end:
+                return line.ending or "\n"
+        return "\n"
+
+    def _continuation_style(self) -> tuple[bool, str] | None:
+        """(``&&`` leads its line?, indent of continuation lines), or None for a one-line RUN."""
+        code_lines = [line for line in self.inst.lines if line.kind == "code"]
+        if len(code_lines) < 2:
+            return None
+        for step in self.script.chain[1:]:
+            if step.op_before != "&&" or step.op_span is None:
+                continue
+            at = self.source.doc_offset(step.op_span[0])
+            line = next((ln for ln in code_lines if ln.start <= at < ln.end), None)
+            if line is None:
+                continue
+            before = line.text[:at - line.start]
+            if not before.strip():
+                return True, before
+            step_at = self.source.doc_offset(step.span[0])
+            step_line = next((ln for ln in code_lines if ln.start <= step_at < ln.end), None)
+            if step_line is not None and step_line is not line:
+                return False, step_line.text[:step_at - step_line.start]
+        last = code_lines[-1].content
+        return False, last[:len(last) - len(last.lstrip())]
+
     def indent_before(self, span: tuple[int, int]) -> str:
         """The whitespace between the start of the script line and ``span``."""
         line_start = self.source.text.rfind("\n", 0, span[0]) + 1
         prefix = self.source.text[line_start:span[0]]
         return prefix if not prefix.strip() else ""
+
+
+def mounts(inst: Instruction) -> list[dict[str, str]]:
+    """The ``--mount`` options of a RUN as dicts (``type`` defaults to bind, ``target`` is normalised)."""
+    found = []
+    for flag in inst.effective.flags_named("mount"):
+        options = dict(part.partition("=")[::2] for part in (flag.value or "").split(",") if part)
+        options.setdefault("type", "bind")
+        for alias in ("dst", "destination"):
+            if alias in options:
+                options.setdefault("target", options.pop(alias))
+        found.append(options)
+    return found
+
+
+def mounted_over(inst: Instruction, path: str, types: tuple[str, ...] = ("cache", "tmpfs")) -> bool:
+    """``path`` lies in a cache/tmpfs mount of the RUN, so what it writes there never reaches a layer."""
+    for mount in mounts(inst):
+        target = mount.get("target", "").rstrip("/")
+        if mount["type"] in types and target and (path == target or path.startswith(target + "/")):
+            return True
+    return False
+
+
+def env_in_force(doc: Dockerfile, inst: Instruction, name: str) -> str | None:
+    """The value ``ENV name=...`` has when ``inst`` runs (its stage and the stages it is built FROM)."""
+    stage = doc.stage_of(inst)
+    if stage is None:
+        return None
+    value = None
+    for ancestor in reversed(doc.ancestors(stage)):
+        value = _last_env(ancestor.instructions, name, value)
+    before = []
+    for other in stage.instructions:
+        if other is inst:
+            break
+        before.append(other)
+    return _last_env(before, name, value)
+
+
+def _last_env(instructions, name: str, value: str | None) -> str | None:
+    for other in instructions:
+        if other.keyword == "ENV":
+            pairs = other.value
+            for key, val in zip(pairs[::2], pairs[1::2]):
+                if key == name:
+                    value = val.strip("\"'")
+    return value
 
 
 def shell_of(stage: Stage | None, inst: Instruction, doc: Dockerfile) -> tuple[str, ...]:

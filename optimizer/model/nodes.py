@@ -252,6 +252,47 @@ class Dockerfile:
         """The stage an instruction belongs to (None for ARGs before the first FROM)."""
         return self._stage_by_instruction.get(id(inst))
 
+    @cached_property
+    def _parents(self) -> dict[int, Stage | None]:
+        by_name: dict[str, Stage] = {}
+        parents: dict[int, Stage | None] = {}
+        for stage in self.stages:
+            parents[stage.index] = by_name.get(stage.base.lower())
+            if stage.name:
+                by_name[stage.name] = stage
+        return parents
+
+    def parent_of(self, stage: Stage) -> Stage | None:
+        """The earlier stage this one is built FROM, if any."""
+        return self._parents[stage.index]
+
+    def ancestors(self, stage: Stage) -> list[Stage]:
+        """Parent, grandparent, ... (nearest first)."""
+        chain = []
+        parent = self.parent_of(stage)
+        while parent is not None:
+            chain.append(parent)
+            parent = self.parent_of(parent)
+        return chain
+
+    def descendants(self, stage: Stage) -> list[Stage]:
+        """Later stages built FROM this one, directly or not, in file order."""
+        family = {stage.index}
+        found = []
+        for other in self.stages[stage.index + 1:]:
+            parent = self.parent_of(other)
+            if parent is not None and parent.index in family:
+                family.add(other.index)
+                found.append(other)
+        return found
+
+    def reaches_final_image(self, stage: Stage) -> bool:
+        """The last stage, or a stage the last one is built FROM (its files end up in the image)."""
+        if not self.stages:
+            return False
+        final = self.stages[-1]
+        return stage.index == final.index or any(s.index == stage.index for s in self.ancestors(final))
+
     @property
     def newline(self) -> str:
         """The file's dominant line ending, for text a fix inserts."""

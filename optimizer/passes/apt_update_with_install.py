@@ -33,20 +33,8 @@ from typing import Iterator
 from ..edits import Edit
 from ..model import Dockerfile, Instruction, Stage
 from ..runscript import RunScript, run_scripts
+from .apt import is_update, reads_lists
 from .base import Example, Finding, Fix, Pass, Safety
-
-APT_PROGRAMS = ("apt-get", "apt")
-#: apt subcommands that read the package lists.
-READS_LISTS = ("install", "upgrade", "dist-upgrade", "full-upgrade", "build-dep", "source", "reinstall")
-
-
-def is_update(cmd) -> bool:
-    return any(cmd.is_(program, "update") for program in APT_PROGRAMS)
-
-
-def reads_lists(cmd) -> bool:
-    return any(cmd.is_(program, sub) for program in APT_PROGRAMS for sub in READS_LISTS)
-
 
 def _is_set(cmd) -> bool:
     return cmd.name == "set"
@@ -60,37 +48,12 @@ class _Use:
     command: object  # the first list-reading command
 
 
-def _stage_parents(doc: Dockerfile) -> dict[int, Stage | None]:
-    by_name: dict[str, Stage] = {}
-    parents: dict[int, Stage | None] = {}
-    for stage in doc.stages:
-        parents[stage.index] = by_name.get(stage.base.lower())
-        if stage.name:
-            by_name[stage.name] = stage
-    return parents
-
-
-def _lineage(doc: Dockerfile, stage: Stage) -> list[Stage]:
-    """The stage and every later stage built FROM it, directly or not, in file order."""
-    parents = _stage_parents(doc)
-    family = {stage.index}
-    for other in doc.stages[stage.index + 1:]:
-        parent = parents[other.index]
-        if parent is not None and parent.index in family:
-            family.add(other.index)
-    return [s for s in doc.stages if s.index in family]
-
-
-def _own_update_before(run: RunScript, command) -> bool:
-    return any(is_update(c) and c.span[0] < command.span[0] for c in run.script.commands)
-
-
 def _first_reader(run: RunScript):
     """The first command reading the lists before any update in the same script, else None."""
     for command in run.script.commands:
         if is_update(command):
             return None
-        if reads_lists(command) or command.name == "apt-cache":
+        if reads_lists(command):
             return command
     return None
 
@@ -126,7 +89,7 @@ def check(doc: Dockerfile, context, config) -> Iterator[Finding]:
 
 def _later_runs(doc: Dockerfile, stage: Stage, after: list) -> list:
     runs = list(after)
-    for child in _lineage(doc, stage)[1:]:
+    for child in doc.descendants(stage):
         runs.extend(run_scripts(doc, child))
     return runs
 
@@ -149,7 +112,7 @@ def _merge_lone_update(doc: Dockerfile, stage: Stage, lone: RunScript, after: li
             if any(is_update(c) for c in run.script.commands):
                 break  # this RUN fetches fresh lists; later RUNs rely on it, not on ours
             continue
-        if reader.name == "apt-cache" or not _flags_carried(lone.inst, inst):
+        if reader.program == "apt-cache" or not _flags_carried(lone.inst, inst):
             return None
         uses.append(_Use(run, reader))
     if not uses:
@@ -178,7 +141,7 @@ def _relying_installs(doc: Dockerfile, stage: Stage, runs: list) -> Iterator[Fin
     """Installs that read lists fetched by an earlier RUN that did more than update."""
     lineage_updates = any(
         any(is_update(c) for c in run.script.commands) and not _is_lone_update(run)
-        for parent in _ancestors(doc, stage) for _, run in run_scripts(doc, parent) if run)
+        for parent in doc.ancestors(stage) for _, run in run_scripts(doc, parent) if run)
     fetched = {False: lineage_updates, True: lineage_updates}  # by onbuild
     for inst, run in runs:
         if run is None:
@@ -186,13 +149,13 @@ def _relying_installs(doc: Dockerfile, stage: Stage, runs: list) -> Iterator[Fin
         if _is_lone_update(run):
             return  # the lone-update rule handles what follows
         reader = _first_reader(run)
-        if reader is not None and reader.name != "apt-cache" and fetched[run.onbuild]:
+        if reader is not None and reader.program != "apt-cache" and fetched[run.onbuild]:
             update = _update_like(reader)
             edit, safety, risk = _insertion(_Use(run, reader), update)
             if edit is not None:
                 yield PASS.finding(
                     inst.start_line,
-                    f"`{reader.name} {reader.subcommand}` relies on package lists from an earlier "
+                    f"`{reader.program} {reader.subcommand}` relies on package lists from an earlier "
                     f"layer; run `{update}` in the same RUN",
                     Fix((edit,), safety), risk=risk, end_line=inst.end_line)
         if any(is_update(c) for c in run.script.commands):
@@ -201,19 +164,9 @@ def _relying_installs(doc: Dockerfile, stage: Stage, runs: list) -> Iterator[Fin
                 fetched[True] = True
 
 
-def _ancestors(doc: Dockerfile, stage: Stage) -> list[Stage]:
-    parents = _stage_parents(doc)
-    chain = []
-    parent = parents[stage.index]
-    while parent is not None:
-        chain.append(parent)
-        parent = parents[parent.index]
-    return chain
-
-
 def _update_like(reader) -> str:
     """``apt-get update`` invoked like ``reader`` (same program, same sudo)."""
-    program = "apt" if reader.name == "apt" else "apt-get"
+    program = "apt" if reader.program == "apt" else "apt-get"
     return ("sudo " if "sudo" in reader.wrappers else "") + f"{program} update"
 
 
