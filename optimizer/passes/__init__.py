@@ -3,6 +3,8 @@
 from . import apt_update_with_install
 from .base import Example, Finding, Fix, Pass, Safety
 
+# Order matters: apt-get before apt, -y and --no-install-recommends before the list cleanup that
+# closes the RUN; each pass sees the text the previous passes left.
 PASSES: tuple[Pass, ...] = (
     apt_update_with_install.PASS,
 )
