@@ -1,6 +1,19 @@
-"""dockeropt: an exact, safe Dockerfile optimizer."""
+"""dockeropt: an exact, safe Dockerfile optimizer.
 
-from .model import Dockerfile, Instruction, parse
+``parse`` and ``optimize`` are loaded on first use, so ``dockeropt --version`` stays fast.
+"""
 
 __version__ = "0.1.0"
-__all__ = ["Dockerfile", "Instruction", "__version__", "parse"]
+__all__ = ["Dockerfile", "Instruction", "__version__", "optimize", "parse"]
+
+
+def __getattr__(name: str):
+    if name in ("Dockerfile", "Instruction", "parse"):
+        from . import model
+
+        return getattr(model, name)
+    if name == "optimize":
+        from .pipeline import optimize
+
+        return optimize
+    raise AttributeError(f"module 'optimizer' has no attribute {name!r}")

@@ -73,18 +73,24 @@ def optimize(text: str, context: BuildContext | None = None, config: Config | No
     history = _History(text)
     applied: list[Reported] = []
     remaining: list[Reported] = []
+    warnings: dict[str, None] = {}  # ordered set
     for _ in range(config.max_rounds):
         remaining = []
         changed = False
         for pass_ in selected_passes(config):
-            doc, reported = _run_pass(pass_, doc, context, config, history)
+            try:
+                doc, reported = _run_pass(pass_, doc, context, config, history)
+            except Exception as error:  # a bug in a pass must not take the file (or the run) down
+                warnings[f"internal error in {pass_.id} {pass_.name}, pass skipped: "
+                         f"{type(error).__name__}: {error}"] = None
+                continue
             changed |= any(r.status is Status.APPLIED for r in reported)
             applied.extend(r for r in reported if r.status is Status.APPLIED)
             remaining.extend(r for r in reported if r.status is not Status.APPLIED)
         if not changed:
-            return Result(text, doc.text, tuple(applied + remaining))
-    warning = f"fixes did not settle after {config.max_rounds} rounds; the last round's changes are kept"
-    return Result(text, doc.text, tuple(applied + remaining), warnings=(warning,))
+            return Result(text, doc.text, tuple(applied + remaining), warnings=tuple(warnings))
+    warnings[f"fixes did not settle after {config.max_rounds} rounds; the last round's changes are kept"] = None
+    return Result(text, doc.text, tuple(applied + remaining), warnings=tuple(warnings))
 
 
 def _allowed(safety: Safety, config: Config) -> bool:

@@ -141,3 +141,22 @@ def test_lines_are_reported_in_the_original_file(passes):
 def test_invalid_input_is_never_rewritten():
     result = optimize("FROM a\nRUN <<EOF\n")
     assert result.problems and result.text == "FROM a\nRUN <<EOF\n" and not result.findings
+
+
+def test_a_crashing_pass_is_reported_and_skipped_never_raised(passes):
+    def crash(doc, context, config):
+        raise RecursionError("maximum recursion depth exceeded")
+        yield  # a generator, like every check
+
+    passes(make_pass(crash, id="DO908", name="crashes"))
+    result = optimize("FROM a\n")
+    assert result.text == "FROM a\n"
+    assert result.warnings == ("internal error in DO908 crashes, pass skipped: RecursionError: "
+                               "maximum recursion depth exceeded",)
+
+
+def test_a_run_of_thousands_of_steps_is_handled():
+    text = "FROM debian\nRUN apt-get update\nRUN " + " \\\n && ".join(f"echo {i}" for i in range(3000)) \
+        + " \\\n && apt-get install -y x\n"
+    result = optimize(text)
+    assert not result.warnings and result.text.count("apt-get update") == 1

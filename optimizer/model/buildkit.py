@@ -15,7 +15,7 @@ _GO_SPACES = frozenset(
     "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
     "\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 )
-_GO_SPACE_CHARS = "".join(sorted(_GO_SPACES))
+GO_SPACE_CHARS = "".join(sorted(_GO_SPACES))
 
 DIRECTIVE_RE = re.compile(r"#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*\Z", re.ASCII)
 WHITESPACE_RE = re.compile(r"[\t\v\f\r ]+")
@@ -32,6 +32,10 @@ KNOWN_KEYWORDS = frozenset({
 })
 
 
+_SPACE_RUN = re.compile(f"[{re.escape(GO_SPACE_CHARS)}]+")
+_PLAIN_WORD = re.compile(f"[^{re.escape(GO_SPACE_CHARS)}'\"\\\\]+(?=[{re.escape(GO_SPACE_CHARS)}]|\\Z)")
+
+
 def is_go_space(ch: str) -> bool:
     """unicode.IsSpace."""
     return ch in _GO_SPACES
@@ -39,7 +43,7 @@ def is_go_space(ch: str) -> bool:
 
 def trim_left_space(s: str) -> str:
     """trimLeadingWhitespace."""
-    return s.lstrip(_GO_SPACE_CHARS)
+    return s.lstrip(GO_SPACE_CHARS)
 
 
 def trim_newline(s: str) -> str:
@@ -60,7 +64,8 @@ def continuation_re(escape: str) -> re.Pattern[str]:
 
 def trim_continuation(line: str, pattern: re.Pattern[str]) -> tuple[int, bool]:
     """trimContinuationCharacter: (length of the kept text, whether this line ends the instruction)."""
-    match = pattern.search(line)
+    stripped = line.rstrip(" \t")
+    match = pattern.search(line) if stripped and stripped[-1] in "\\`" else None
     if match is None:
         return len(line), True
     return match.start() + (1 if match.group(1) else 0), False
@@ -89,6 +94,11 @@ def extract_flags(line: str, offset: int = 0) -> tuple[list[RawFlag], int]:
             return flags, offset + n
         if not line.startswith("--", pos):
             return flags, offset + pos
+        plain = _PLAIN_WORD.match(line, pos)
+        if plain and plain.end() > pos + 2:  # fast path: no quotes or escapes in this flag
+            flags.append(RawFlag(plain.group(), offset + pos, offset + plain.end()))
+            pos = plain.end()
+            continue
         start, word, blank_ok, quote = pos, [], False, ""
         while pos < n:
             ch = line[pos]
@@ -124,7 +134,7 @@ def extract_flags(line: str, offset: int = 0) -> tuple[list[RawFlag], int]:
 def split_command(line: str) -> tuple[int, int, int, int]:
     """splitCommand's first step: the spans ``(cmd_start, cmd_end, rest_start, rest_end)`` in ``line``."""
     start = len(line) - len(trim_left_space(line))
-    end = len(line.rstrip(_GO_SPACE_CHARS))
+    end = len(line.rstrip(GO_SPACE_CHARS))
     match = WHITESPACE_RE.search(line, start, end)
     if match is None:
         return start, end, end, end
@@ -142,6 +152,8 @@ def trim_span(line: str, start: int, end: int) -> tuple[int, int]:
 
 def parse_words(rest: str, escape: str) -> list[str]:
     """parseWords: split on spaces outside quotes, keeping quotes and escapes in the words."""
+    if "'" not in rest and '"' not in rest and escape not in rest:
+        return [w for w in _SPACE_RUN.split(rest) if w]
     words: list[str] = []
     word: list[str] = []
     in_word, quote, blank_ok = False, "", False
@@ -289,6 +301,8 @@ def _unquote_word(word: str) -> str | None:
 def heredocs_in(line: str) -> list[HeredocSpec]:
     """heredocsFromLine: every ``<<WORD`` opener in a logical line, in order."""
     specs: list[HeredocSpec] = []
+    if "<<" not in line:
+        return specs
     for word in heredoc_words(line):
         match = HEREDOC_RE.match(word)
         if not match or not match.group(3):

@@ -9,15 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Literal, Union
+from typing import Literal, NamedTuple, Union
 
 from .logical import LogicalText
 
 LineKind = Literal["code", "comment", "blank", "heredoc", "terminator", "directive"]
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):
     """One physical line, with its line ending (``\\n``, ``\\r\\n`` or none at end of file)."""
 
     number: int  # 1-based, as BuildKit reports lines

@@ -8,6 +8,8 @@ thrown away, and bad input never raises: what a build would reject is recorded i
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from . import buildkit as bk
 from .logical import LogicalText
 from .nodes import Directive, Dockerfile, Flag, Heredoc, Instruction, Item, Line, Problem, Trivia
@@ -54,24 +56,24 @@ class _Reader:
     def read(self) -> Dockerfile:
         items: list[Item] = []
         pending: list[Line] = []
-        while self.index < len(self.lines):
-            start, raw = self.lines[self.index]
-            token = bk.trim_left_space(bk.trim_newline(raw))
-            directive = self._directive(token)
-            if directive is not None:
-                items.append(Directive(self._line("directive"), *directive))
-                continue
-            if token.startswith("#") or not token:
+        lines = self.lines
+        while self.index < len(lines):
+            token = lines[self.index][1].rstrip("\r\n").lstrip(bk.GO_SPACE_CHARS)
+            if not self.directives_done:
+                directive = self._directive(token)
+                if directive is not None:
+                    items.append(Directive(self._line("directive"), *directive))
+                    continue
+            if not token or token[0] == "#":
                 pending.append(self._line("comment" if token else "blank"))
                 continue
-            inst = self._instruction(pending)
             owned = len(pending)
             while owned and pending[owned - 1].kind == "comment":
                 owned -= 1
             if owned:
                 items.append(Trivia(tuple(pending[:owned])))
+            items.append(self._instruction(tuple(pending[owned:])))
             pending = []
-            items.append(inst)
         if pending:
             items.append(Trivia(tuple(pending)))
         if not any(isinstance(item, Instruction) for item in items):
@@ -101,7 +103,7 @@ class _Reader:
         self.seen_directives.add(name)
         return name, value
 
-    def _instruction(self, pending: list[Line]) -> Instruction:
+    def _instruction(self, comments: tuple[Line, ...]) -> Instruction:
         """Read an instruction starting at the current line, with its continuations and heredocs."""
         self.directives_done = True
         first = self._line("code")
@@ -112,34 +114,25 @@ class _Reader:
         lines = [first]
         while not done and self.index < len(self.lines):
             start, raw = self.lines[self.index]
-            if bk.is_comment(raw):
-                lines.append(self._line("comment"))
-                continue
-            content = bk.trim_newline(raw)
-            if not bk.trim_left_space(content):
-                lines.append(self._line("blank"))
+            content = raw.rstrip("\r\n")
+            token = content.lstrip(bk.GO_SPACE_CHARS)
+            if not token or token[0] == "#":  # isComment / isEmptyContinuationLine: skipped
+                lines.append(self._line("comment" if token else "blank"))
                 continue
             lines.append(self._line("code"))
             keep, done = bk.trim_continuation(content, self.continuation)
             ranges.append((start, start + keep))
         logical = LogicalText.join(ranges, self.text)
-        inst = read_instruction(logical, self.escape, first.number)
+        head = read_head(logical, self.escape, first.number)
+        target = head.trigger or head
         heredocs: tuple[Heredoc, ...] = ()
-        target = inst.trigger or inst
         if target.keyword in bk.HEREDOC_KEYWORDS and not target.exec_form:
             heredocs = tuple(self._heredoc(spec, first.number) for spec in bk.heredocs_in(logical.text))
             for heredoc in heredocs:
                 lines.extend(heredoc.body)
                 lines.extend([heredoc.terminator] if heredoc.terminator else [])
-        comments = len(pending)
-        while comments and pending[comments - 1].kind == "comment":
-            comments -= 1
-        self.problems.extend(inst.problems)
-        trigger = inst.trigger
-        if trigger is not None:
-            trigger = _with(trigger, lines=tuple(lines), heredocs=heredocs)
-        return _with(inst, comments=tuple(pending[comments:]), lines=tuple(lines),
-                     heredocs=heredocs, trigger=trigger)
+        self.problems.extend(head.problems)
+        return head.build(comments, tuple(lines), heredocs, self.escape)
 
     def _heredoc(self, spec: bk.HeredocSpec, start_line: int) -> Heredoc:
         body: list[Line] = []
@@ -156,17 +149,31 @@ class _Reader:
         return Heredoc(spec.name, spec.chomp, spec.expand, spec.fd, tuple(body), None)
 
 
-def _with(inst: Instruction, **changes) -> Instruction:
-    from dataclasses import replace
+class Head(NamedTuple):
+    """What newNodeFromLine reads from a logical line: keyword, flags, arguments, BuildKit's value."""
 
-    return replace(inst, **changes)
+    keyword: str
+    keyword_text: str
+    logical: LogicalText
+    flags: tuple[Flag, ...]
+    arguments: LogicalText
+    value: tuple[str, ...]
+    exec_form: bool
+    trigger: Head | None
+    problems: tuple[Problem, ...]
+
+    def build(self, comments: tuple[Line, ...], lines: tuple[Line, ...],
+              heredocs: tuple[Heredoc, ...], escape: str) -> Instruction:
+        """The instruction, given the lines the reader consumed for it."""
+        trigger = self.trigger.build((), lines, heredocs, escape) if self.trigger else None
+        return Instruction(self.keyword, self.keyword_text, comments, lines, self.logical, self.flags,
+                           self.arguments, self.value, self.exec_form, heredocs, trigger, escape,
+                           self.problems)
 
 
-def read_instruction(logical: LogicalText, escape: str, line: int) -> Instruction:
-    """newNodeFromLine: keyword, flags and arguments of one logical instruction line.
-
-    Lines, comments and heredocs are filled in by the caller; ``line`` is used for problems.
-    """
+def read_head(logical: LogicalText, escape: str, line: int) -> Head:
+    """newNodeFromLine: keyword, flags and arguments of one logical instruction line
+    (``line`` is where problems are reported)."""
     text = logical.text
     cmd_start, cmd_end, rest_start, rest_end = bk.split_command(text)
     keyword_text = text[cmd_start:cmd_end]
@@ -180,7 +187,7 @@ def read_instruction(logical: LogicalText, escape: str, line: int) -> Instructio
     exec_form = False
     try:
         if keyword == "ONBUILD":
-            trigger = read_instruction(arguments, escape, line) if arguments.text else None
+            trigger = read_head(arguments, escape, line) if arguments.text else None
             value = trigger.value if trigger else ()
             problems.extend(trigger.problems if trigger else ())
         else:
@@ -192,11 +199,8 @@ def read_instruction(logical: LogicalText, escape: str, line: int) -> Instructio
         problems.append(Problem(line, f"unknown instruction: {keyword_text or text.strip()}"))
     elif trigger is not None and trigger.keyword in ("ONBUILD", "FROM", "MAINTAINER"):
         problems.append(Problem(line, f"{trigger.keyword} isn't allowed as an ONBUILD trigger"))
-    return Instruction(
-        keyword=keyword, keyword_text=keyword_text, comments=(), lines=(), logical=logical,
-        flags=flags, arguments=arguments, value=tuple(value), exec_form=exec_form,
-        trigger=trigger, escape=escape, problems=tuple(problems),
-    )
+    return Head(keyword, keyword_text, logical, flags, arguments, tuple(value), exec_form, trigger,
+                tuple(problems))
 
 
 def _value(keyword: str, rest: str, escape: str) -> tuple[list[str], bool]:

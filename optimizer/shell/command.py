@@ -33,7 +33,7 @@ class Command:
     top_level: bool
     step_index: int | None
 
-    @property
+    @cached_property
     def program(self) -> str | None:
         """Grammar key of the program: basename, ``pip3.12`` and ``python -m pip`` → ``pip``."""
         return program_key(self.name) if self.name is not None else None

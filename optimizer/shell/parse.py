@@ -55,45 +55,48 @@ def parse_script(text: str) -> Script:
 
 
 def _chain(root: Node, src: Source) -> list[_Link]:
-    """Top-level statements, flattening ``&&``/``||`` lists, with their joining operators."""
+    """Top-level statements, flattening ``&&``/``||`` lists, with their joining operators.
+
+    Iterative (an explicit stack in source order): a RUN of thousands of ``&&`` steps nests as
+    deep as it is long.
+    """
     links: list[_Link] = []
     pending: Node | None = None
-
-    def add(node: Node) -> None:
-        nonlocal pending
-        if pending is not None:
-            op: str | None = pending.type
-            op_span = src.span(pending.start_byte, pending.end_byte)
-        elif links:
-            op, op_span = "\n", _newline_before(src, max(n.end_byte for n, _, _ in links), node)
-        else:
-            op, op_span = None, None
-        pending = None
-        links.append((node, op, op_span))
-        # tree-sitter-bash puts `cat <<EOF && next` 's `&& next` inside the heredoc redirect.
-        for redirect in node.children_by_field_name("redirect"):
-            operator = redirect.child_by_field_name("operator")
-            right = redirect.child_by_field_name("right")
-            if operator is not None and right is not None:
-                pending = operator
-                visit(right)
-
-    def visit(node: Node) -> None:
-        nonlocal pending
+    last_end = 0
+    stack: list[tuple[bool, Node]] = [(False, root)]  # (is an operator, node)
+    while stack:
+        is_operator, node = stack.pop()
+        if is_operator:
+            pending = node
+            continue
         body = _body(node)
         if body.type == "list" and body is not node:
             # `a && b | c > f`: tree-sitter-bash hangs the redirect on the whole list.
             node = body
-        if node.type not in ("program", "list"):
-            add(node)
-            return
-        for child in node.children:
-            if child.type in _OPERATORS and not child.is_missing:
-                pending = child
-            elif child.is_named and child.type not in _NOT_STEPS:
-                visit(child)
-
-    visit(root)
+        if node.type in ("program", "list"):
+            parts = [(child.type in _OPERATORS, child) for child in node.children
+                     if (child.type in _OPERATORS and not child.is_missing)
+                     or (child.is_named and child.type not in _NOT_STEPS)]
+            stack.extend(reversed(parts))
+            continue
+        if pending is not None:
+            op: str | None = pending.type
+            op_span = src.span(pending.start_byte, pending.end_byte)
+        elif links:
+            op, op_span = "\n", _newline_before(src, last_end, node)
+        else:
+            op, op_span = None, None
+        pending = None
+        links.append((node, op, op_span))
+        last_end = max(last_end, node.end_byte)
+        # tree-sitter-bash puts `cat <<EOF && next` 's `&& next` inside the heredoc redirect.
+        follow: list[tuple[bool, Node]] = []
+        for redirect in node.children_by_field_name("redirect"):
+            operator = redirect.child_by_field_name("operator")
+            right = redirect.child_by_field_name("right")
+            if operator is not None and right is not None:
+                follow += [(True, operator), (False, right)]
+        stack.extend(reversed(follow))
     return links
 
 
@@ -150,35 +153,30 @@ class _Collector:
         self.membership = membership
         self.out = out
 
-    def visit(self, node: Node, outer_redirects: tuple[Node, ...] = ()) -> None:
+    def visit(self, root: Node) -> None:
+        """Every simple command under ``root`` in source order (iteratively: chains nest deep)."""
+        stack: list[tuple[Node, tuple[Node, ...]]] = [(root, ())]
+        while stack:
+            node, outer_redirects = stack.pop()
+            stack.extend(reversed(self._step(node, outer_redirects)))
+
+    def _step(self, node: Node, outer_redirects: tuple[Node, ...]) -> list[tuple[Node, tuple[Node, ...]]]:
+        """Record ``node`` if it is a simple command; return its children to visit, in order."""
         kind = node.type
         if kind in _SIMPLE:
             self.out.append(self.command(node, outer_redirects))
-            self.visit_children(node)
         elif kind == "redirected_statement":
             body = node.child_by_field_name("body")
-            redirects = tuple(node.children_by_field_name("redirect")) + outer_redirects
-            if body is None:
-                self.visit_children(node)
-                return
-            if body.type in _SIMPLE or body.type in ("pipeline", "list"):
-                self.visit(body, redirects)
-            else:
-                self.visit(body)
-            for redirect in node.children_by_field_name("redirect"):
-                self.visit(redirect)
+            if body is not None:
+                redirects = tuple(node.children_by_field_name("redirect")) + outer_redirects
+                passes_on = body.type in _SIMPLE or body.type in ("pipeline", "list")
+                return [(body, redirects if passes_on else ())] + [
+                    (redirect, ()) for redirect in node.children_by_field_name("redirect")]
         elif kind in ("pipeline", "list") and outer_redirects:
             # `a | b > f` and `a && b > f`: tree-sitter wraps the whole, bash redirects only `b`.
             members = [c for c in node.children if c.is_named]
-            for child in node.children:
-                self.visit(child, outer_redirects if child == members[-1] else ())
-        else:
-            self.visit_children(node)
-
-    def visit_children(self, node: Node) -> None:
-        for child in node.children:
-            if child.child_count:  # leaves hold no commands
-                self.visit(child)
+            return [(child, outer_redirects if child == members[-1] else ()) for child in node.children]
+        return [(child, ()) for child in node.children if child.child_count]  # leaves hold no commands
 
     def command(self, node: Node, outer_redirects: tuple[Node, ...]) -> Command:
         src = self.src
