@@ -146,3 +146,10 @@ def test_version_is_fast_and_does_not_load_the_shell_parser():
            "try: main()\nexcept SystemExit: pass\nprint('tree_sitter' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.startswith("dockeropt, version") and out.strip().endswith("False")
+
+
+def test_console_entry_answers_version_without_loading_click():
+    code = "import sys; from optimizer.console import main; main(); print('click' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code, "--version"], capture_output=True, text=True,
+                         check=True).stdout
+    assert out == "dockeropt, version 0.1.0\nFalse\n"
