@@ -1,0 +1,195 @@
+"""DO105 apt-assume-yes: give ``apt-get install`` (and every apt command that can ask) ``-y``.
+
+Rationale: ``apt-get install``, ``upgrade``, ``remove`` ... stop at "Do you want to continue? [Y/n]"
+whenever they do more than the command line named (extra dependencies, removals, upgrades). A build
+has no terminal: RUN's stdin is empty, apt reads end-of-file, prints "Abort." and exits 1. So the
+same Dockerfile builds or fails depending on what the mirror holds that day (hadolint DL3014).
+
+What the pass does: inserts ``-y`` right after the subcommand word (``apt-get install -y curl``) of
+``apt-get``/``apt`` ``install``, ``reinstall``, ``remove``, ``purge``, ``autoremove``, ``autopurge``,
+``upgrade``, ``dist-upgrade``, ``full-upgrade``, ``dselect-upgrade``, ``build-dep`` and ``satisfy``.
+
+Already answered (no finding): ``-y``/``--yes``/``--assume-yes`` in any spelling or bundle
+(``-yq``); ``-o APT::Get::Assume-Yes=true``; quiet level 2 for ``apt-get`` (``-qq``, ``-q=2``: apt-get
+documents that it implies ``-y``; the ``apt`` binary resets ``-qq`` to 1, so there it does not);
+``--assume-no`` or ``--trivial-only`` (they answer the prompt themselves; ``-y`` would override
+``--assume-no``); stdin fed by a pipe (``yes | apt-get ...``) or a redirect other than
+``</dev/null``; an earlier RUN of the stage (or of a stage it is built FROM) or an earlier command
+of the same RUN that writes ``APT::Get::Assume-Yes "true"`` into apt's configuration.
+``--force-yes`` is NOT accepted: apt only skips the prompt for ``Assume-Yes`` or quiet level 2
+(``apt-private/private-install.cc``); ``--force-yes`` only overrides the "harmful operation" checks.
+
+Safety: SAFE when a failure of the command fails the RUN (it ends an ``&&`` chain, or ``set -e`` is
+in force and it ends its statement). Without ``-y`` apt then either proceeds without asking (same
+result) or aborts the build; ``-y`` only turns such aborts into a successful build. ``-y`` never
+overrides apt's real guards: removing essential packages, changing held packages and unauthenticated
+packages still need their own ``--allow-*`` options. UNSAFE when the failure is tolerated (``|| true``,
+``;`` without ``set -e``, inside ``if``/loops/subshells/pipelines): there an aborted install is
+silently skipped today, and with ``-y`` the packages get installed, so the image changes.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..edits import Edit
+from ..model import Dockerfile, Instruction
+from ..runscript import RunScript, run_scripts
+from .apt import APT_PROGRAMS
+from .base import Example, Finding, Fix, Pass, Safety
+
+#: apt subcommands that may stop at "Do you want to continue? [Y/n]".
+PROMPTING = ("install", "reinstall", "remove", "purge", "autoremove", "auto-remove", "autopurge",
+             "upgrade", "dist-upgrade", "full-upgrade", "dselect-upgrade", "build-dep", "satisfy")
+_TRUE = frozenset({"1", "yes", "true", "with", "on", "enable"})
+_ASSUME_YES = "apt::get::assume-yes"
+
+
+def check(doc: Dockerfile, context, config) -> Iterator[Finding]:
+    for stage in doc.stages:
+        for inst, run in run_scripts(doc, stage):
+            if run is None:
+                continue
+            for command in run.script.commands:
+                if _prompting(command) and not answers_prompt(command) and not _stdin_fed(run, command) \
+                        and not _config_assumes_yes(doc, inst, run, command):
+                    finding = _add_yes(run, command)
+                    if finding is not None:
+                        yield finding
+
+
+def _prompting(command) -> bool:
+    return command.program in APT_PROGRAMS and command.subcommand in PROMPTING
+
+
+def quiet_level(command) -> int:
+    """apt's quiet level from ``-q`` options (``-qq`` counts twice, ``-q=2`` sets it)."""
+    level = 0
+    for option in command.options():
+        if option.canonical == "-q":
+            level = int(option.value) if option.value and option.value.isdigit() else level + 1
+    for value in command.option_values("-o"):
+        key, _, setting = (value or "").partition("=")
+        if key.lower() == "quiet" and setting.isdigit():
+            level = int(setting)
+    return level
+
+
+def answers_prompt(command) -> bool:
+    """The command line itself answers apt's Y/n prompt (or makes it impossible)."""
+    if command.has_option("-y", "--assume-no", "--trivial-only"):
+        return True
+    for value in command.option_values("-o"):
+        key, _, setting = (value or "").partition("=")
+        if key.lower() == _ASSUME_YES and setting.strip("\"'").lower() in _TRUE:
+            return True
+    # apt-get: quiet level 2 implies -y. The apt binary resets -qq to quiet level 1.
+    return quiet_level(command) >= (2 if command.program == "apt-get" else 3)
+
+
+def _stdin_fed(run: RunScript, command) -> bool:
+    """Something may answer the prompt on stdin: a pipe into the command or an input redirect."""
+    before = run.script.text[:command.span[0]].rstrip()
+    if before.endswith("|") and not before.endswith("||"):
+        return True
+    for span in command.redirects:
+        text = run.text_of(span).lstrip("0123456789")
+        if text.startswith("<") and text[1:].strip() != "/dev/null":
+            return True
+    return False
+
+
+def _config_assumes_yes(doc: Dockerfile, inst: Instruction, run: RunScript, command) -> bool:
+    """An earlier step writes ``APT::Get::Assume-Yes "true"`` into apt's configuration."""
+    stage = doc.stage_of(inst)
+    earlier = []
+    for lineage in (*reversed(doc.ancestors(stage)), stage):
+        for other, other_run in run_scripts(doc, lineage):
+            if other is inst:
+                break
+            if other_run is not None and (run.onbuild or not other_run.onbuild):
+                earlier.extend(other_run.script.commands)
+    earlier.extend(c for c in run.script.commands if c.span[1] <= command.span[0])
+    return any(_writes_assume_yes(w.value) for c in earlier for w in c.argv if w.value)
+
+
+def _writes_assume_yes(text: str) -> bool:
+    lowered = text.lower()
+    at = lowered.find(_ASSUME_YES)
+    if at < 0:
+        return False
+    rest = lowered[at + len(_ASSUME_YES):]
+    return any(f'"{value}"' in rest or f"={value}" in rest for value in _TRUE)
+
+
+def failure_is_fatal(run: RunScript, command) -> bool:
+    """A non-zero exit of ``command`` fails the whole RUN.
+
+    True for a top-level step followed only by ``&&`` steps, or one that ends its statement while
+    ``set -e`` is in force. Nested commands (if, loops, subshells, pipelines) count as tolerated.
+    """
+    if not command.top_level or command.step_index is None:
+        return False
+    chain = run.script.chain
+    step = command.step_index
+    after = chain[step + 1:]
+    if all(s.op_before == "&&" for s in after):
+        return True
+    ends_statement = not after or after[0].op_before in (";", "\n")
+    return ends_statement and errexit_before(run, step)
+
+
+def errexit_before(run: RunScript, step: int) -> bool:
+    """A top-level ``set -e`` (or ``-eux`` ...) runs before the given step."""
+    for command in run.script.commands:
+        if command.top_level and command.step_index is not None and command.step_index < step \
+                and command.name == "set":
+            if any(w.value and w.value.startswith("-") and not w.value.startswith("--") and "e" in w.value
+                   for w in command.words):
+                return True
+    return False
+
+
+def _add_yes(run: RunScript, command) -> Finding | None:
+    subcommand = command.operands()[0]
+    if subcommand.value != subcommand.text_raw:
+        return None  # a quoted or escaped subcommand word: leave it to a human
+    end = subcommand.span[1]
+    edit = Edit.insert(run.doc_span((end - 1, end))[1], " -y")
+    name = f"{command.program} {command.subcommand}"
+    if failure_is_fatal(run, command):
+        safety, risk = Safety.SAFE, ""
+    else:
+        safety = Safety.UNSAFE
+        risk = (f"a failure of `{name}` is tolerated here (`||`, `;` without `set -e`, or a nested "
+                "command), so today a prompt silently skips it; with -y it installs or removes packages")
+    inst = run.inst
+    return PASS.finding(
+        inst.start_line,
+        f"`{name}` without -y aborts the build whenever apt wants to ask for confirmation",
+        Fix((edit,), safety), risk=risk, end_line=inst.end_line)
+
+
+PASS = Pass(
+    id="DO105",
+    name="apt-assume-yes",
+    title="Pass -y to apt-get install, upgrade and remove",
+    what=("Inserts `-y` after the subcommand of `apt-get`/`apt` commands that can ask for confirmation "
+          "(install, upgrade, dist-upgrade, remove, purge, autoremove, build-dep ...) when nothing on the "
+          "command line, on its stdin or in earlier apt configuration answers the prompt."),
+    why=("A build has no terminal. When apt wants confirmation (extra dependencies, removals, upgrades) it "
+         "reads end-of-file, prints `Abort.` and fails the build, so the same Dockerfile builds one day and "
+         "breaks the next, depending on what the mirror holds."),
+    safety=Safety.SAFE,
+    safety_notes=("Without -y apt either proceeds without asking or aborts; -y only turns those aborts into "
+                  "a successful build, and never overrides apt's real guards (essential or held packages, "
+                  "unauthenticated packages need their own --allow-* options). Unsafe when the command's "
+                  "failure is tolerated (`|| true`, `;` without `set -e`, nested in if/loops/pipelines): "
+                  "there a skipped install would now happen. `-qq` counts as -y for apt-get only; "
+                  "`--force-yes` does not count."),
+    examples=(Example(
+        before="FROM debian:bookworm\nRUN apt-get update && apt-get install curl\n",
+        after="FROM debian:bookworm\nRUN apt-get update && apt-get install -y curl\n"),),
+    check=check,
+    hadolint=("DL3014",),
+)

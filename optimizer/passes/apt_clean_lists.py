@@ -1,0 +1,210 @@
+"""DO103 apt-clean-lists: remove the apt package lists at the end of the RUN that fetched them.
+
+Rationale: ``apt-get update`` downloads the package lists into ``/var/lib/apt/lists``: 19.9 MB on
+Debian bookworm with the official image's apt settings (compressed indexes), 87.3 MB without. The
+layer of the RUN keeps them unless the same RUN deletes them; a later ``RUN rm`` only hides them.
+Nothing in the running container needs them, and stale lists only cause trouble for a later
+``apt-get install`` anyway (hadolint DL3009, Docker's best-practices guide).
+
+What the pass does: appends ``&& rm -rf /var/lib/apt/lists/*`` as the last step of a RUN that runs
+``apt-get update`` (or ``apt update``) and then installs (install, upgrade, build-dep ...), in the
+RUN's own continuation style (``RunScript.append_step``; heredoc RUNs too).
+
+No change (hadolint DL3009 semantics, and stricter where hadolint would break a build):
+- the RUN already removes the lists after its last update: an ``rm`` of ``/var/lib/apt/lists``,
+  ``/var/lib/apt/lists/*``, ``/var/lib/apt/lists/*/``, ``/var/lib/apt`` ..., a
+  ``find /var/lib/apt/lists ... -delete`` / ``-exec rm``, or ``apt-get dist-clean`` (apt >= 2.7,
+  used by the official images since trixie);
+- the RUN only updates (moving that update next to its install is DO101's job);
+- the stage never reaches the final image (a builder stage whose files are only copied out);
+  ONBUILD RUNs are handled whatever their stage, as hadolint does: the trigger runs in every
+  image built FROM this one;
+- ``/var/lib/apt/lists`` lies in a cache, tmpfs or bind mount of the RUN (``--mount=type=cache,
+  target=/var/lib/apt`` included, where hadolint still warns): the lists never reach the layer, and
+  deleting them would only empty the cache;
+- a later RUN of the stage, a later ONBUILD trigger, or a RUN of a stage built FROM it reads the lists
+  (``apt-get install``, ``upgrade``, ``apt-cache``, ``apt list`` ...) before running its own
+  ``apt-get update``: DO101 adds that update first when it can; when it could not, the lists stay.
+  A RUN we cannot read (exec form, another shell) that mentions apt counts as a reader.
+
+Safety: SAFE. Joining with ``&&`` at the very end only runs the removal when everything before it
+succeeded, and nothing in the RUN runs after it.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Iterator
+
+from ..model import Dockerfile, Instruction, Stage
+from ..runscript import RunScript, mounted_over, run_scripts
+from .apt import APT_PROGRAMS, LISTS_DIR, is_update, reads_lists
+from .base import Example, Finding, Fix, Pass, Safety
+
+CLEANUP = f"rm -rf {LISTS_DIR}/*"
+#: apt subcommands that read the lists without installing anything.
+_QUERIES = ("download", "changelog", "list", "search", "show", "showsrc", "policy", "depends", "rdepends",
+            "check", "dselect-upgrade", "satisfy", "why", "why-not", "info")
+_LIST_PATHS = frozenset({LISTS_DIR, "/var/lib/apt", "/var/lib/apt/*", f"{LISTS_DIR}/*", f"{LISTS_DIR}/*/"})
+
+
+def check(doc: Dockerfile, context, config) -> Iterator[Finding]:
+    for stage in doc.stages:
+        reaches = doc.reaches_final_image(stage)
+        runs = run_scripts(doc, stage)
+        for position, (inst, run) in enumerate(runs):
+            if run is None or not (reaches or run.onbuild):
+                continue
+            if not _installs_after_update(run) or _removes_lists(run):
+                continue
+            if mounted_over(inst.effective, LISTS_DIR, ("cache", "tmpfs", "bind")):
+                continue
+            if _read_later(doc, stage, run, runs[position + 1:]):
+                continue
+            if _ends_in_heredoc(run) or _ends_in_background(run):
+                continue
+            yield PASS.finding(
+                inst.start_line,
+                "the package lists fetched by `apt-get update` stay in this layer (20-90 MB); "
+                f"remove them with `{CLEANUP}` in the same RUN",
+                Fix((run.append_step(CLEANUP),), Safety.SAFE), end_line=inst.end_line)
+
+
+def uses_lists(command) -> bool:
+    """The command reads /var/lib/apt/lists (installs, upgrades, queries)."""
+    if reads_lists(command) or command.program == "aptitude":
+        return True
+    return command.program in APT_PROGRAMS and command.subcommand in _QUERIES
+
+
+def _installs_after_update(run: RunScript) -> bool:
+    updated = False
+    for command in run.script.commands:
+        if is_update(command):
+            updated = True
+        elif updated and reads_lists(command) and command.program != "apt-cache":
+            return True
+    return False
+
+
+def _last_update_end(run: RunScript) -> int:
+    return max(c.span[1] for c in run.script.commands if is_update(c))
+
+
+def _removes_lists(run: RunScript) -> bool:
+    """A command after the last update deletes the lists (``rm``, ``find ... -delete``)."""
+    after = _last_update_end(run)
+    return any(_deletes_lists(c) for c in run.script.commands if c.span[0] >= after)
+
+
+def _deletes_lists(command) -> bool:
+    if command.program in APT_PROGRAMS and command.subcommand in ("distclean", "dist-clean"):
+        return True  # apt >= 2.7: clean, and remove the package lists
+    if command.program == "rm":
+        return any(_is_lists_path(w.value) for w in command.operands())
+    if command.program == "find":
+        operands = command.operands()
+        values = [w.value for w in command.words]
+        return bool(operands) and _under_lists(operands[0].value) and (
+            "-delete" in values or ("-exec" in values and "rm" in values))
+    return False
+
+
+def _is_lists_path(path: str | None) -> bool:
+    if not path:
+        return False
+    stripped = path.rstrip("/") or "/"
+    return path in _LIST_PATHS or stripped in _LIST_PATHS or (
+        stripped.startswith(LISTS_DIR + "/") and "*" in stripped)
+
+
+def _under_lists(path: str | None) -> bool:
+    return bool(path) and path.rstrip("/") in (LISTS_DIR, "/var/lib/apt")
+
+
+def _read_later(doc: Dockerfile, stage: Stage, run: RunScript, after: list) -> bool:
+    """Something that runs after this RUN's layer reads the lists without fetching its own."""
+    if run.onbuild:  # runs in an image built FROM this one: later triggers, then that image's steps
+        sequence = [(i, r) for i, r in after if _onbuild(i)]
+    else:  # later steps of the stage, then its triggers (in the images built FROM it)
+        sequence = [(i, r) for i, r in after if not _onbuild(i)]
+        sequence += [(i, r) for i, r in run_scripts(doc, stage) if _onbuild(i)]
+    return _reads(doc, stage, sequence)
+
+
+def _reads(doc: Dockerfile, stage: Stage, sequence: list) -> bool:
+    """``sequence`` (or, when it neither reads nor refreshes, a stage built FROM ``stage``) reads the lists."""
+    verdict = _scan(sequence)
+    if verdict is not None:
+        return verdict
+    for child in doc.descendants(stage):
+        if doc.parent_of(child).index == stage.index:
+            runs = run_scripts(doc, child)
+            if _reads(doc, child, [(i, r) for i, r in runs if not _onbuild(i)]
+                      + [(i, r) for i, r in runs if _onbuild(i)]):
+                return True
+    return False
+
+
+def _scan(sequence: Iterable[tuple[Instruction, RunScript | None]]) -> bool | None:
+    """True: something reads old lists; False: a RUN fetches fresh ones first; None: neither."""
+    for inst, run in sequence:
+        if run is None:
+            if _mentions_apt(inst):
+                return True
+            continue
+        for command in run.script.commands:
+            if is_update(command) and command.top_level:
+                return False
+            if uses_lists(command):
+                return True
+    return None
+
+
+def _onbuild(inst: Instruction) -> bool:
+    return inst.trigger is not None
+
+
+def _mentions_apt(inst: Instruction) -> bool:
+    text = inst.effective.arguments.text + "".join(h.content for h in inst.effective.heredocs)
+    return any(word in text for word in ("apt-get", "apt-cache", "apt ", "aptitude"))
+
+
+def _ends_in_background(run: RunScript) -> bool:
+    """``... &`` at the end: the RUN does not wait for its last step, so neither would the removal."""
+    return run.script.text[run.script.chain[-1].span[1]:].lstrip().startswith("&")
+
+
+def _ends_in_heredoc(run: RunScript) -> bool:
+    """The last step feeds a shell heredoc: text appended after it would land past its body."""
+    last = len(run.script.chain) - 1
+    for command in run.script.commands:
+        if command.step_index == last:
+            for span in command.redirects:
+                text = run.text_of(span).lstrip("0123456789")
+                if text.startswith("<<") and not text.startswith("<<<"):
+                    return True
+    return False
+
+
+PASS = Pass(
+    id="DO103",
+    name="apt-clean-lists",
+    title="Remove the apt package lists in the RUN that installs",
+    what=("Appends `&& rm -rf /var/lib/apt/lists/*` to a RUN that runs `apt-get update` and installs, "
+          "unless the lists are already removed, mounted, needed by a later step, or the stage never "
+          "reaches the final image."),
+    why=("`apt-get update` leaves 20-90 MB of package lists in /var/lib/apt/lists (19.9 MB with the official "
+         "Debian image's settings, 87.3 MB without). The RUN's layer keeps them unless the same RUN deletes "
+         "them; removing them in a later RUN does not shrink the image."),
+    safety=Safety.SAFE,
+    safety_notes=("The removal runs last, joined with `&&`, so it changes nothing for the steps of the RUN. "
+                  "No fix when a later RUN (of the stage, a later ONBUILD trigger, or a stage built FROM it) "
+                  "reads the lists without its own `apt-get update`, when the lists are a cache/tmpfs mount, "
+                  "or when the stage is not part of the final image."),
+    examples=(Example(
+        before="FROM debian:bookworm\nRUN apt-get update && apt-get install -y curl\n",
+        after=("FROM debian:bookworm\n"
+               "RUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\n")),),
+    check=check,
+    hadolint=("DL3009",),
+)

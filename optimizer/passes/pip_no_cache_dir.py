@@ -1,0 +1,138 @@
+"""DO107 pip-no-cache-dir: ``pip install --no-cache-dir`` so pip's cache never lands in a layer.
+
+Rationale: ``pip install`` keeps every downloaded and locally built wheel, plus HTTP responses, in
+``~/.cache/pip`` (``/root/.cache/pip`` for root). In a layer that cache is dead weight, often as
+large as the installed packages themselves. ``--no-cache-dir`` installs the same distributions
+(pip revalidates index pages anyway) and writes nothing there (hadolint DL3042).
+
+What the pass does: ``pip install``, ``pip3 install``, ``pip3.12 install``, ``python -m pip
+install`` (with ``sudo``/``env`` wrappers, nested or not) without ``--no-cache-dir`` or an
+abbreviation pip accepts (``--no-cache``): insert ``--no-cache-dir`` right after ``install``.
+
+Scope, a decision: every stage, as hadolint DL3042 does. In a builder stage the cache does not reach
+the final image, but it still fills the builder's layers and the build cache, costs nothing to
+drop, and a ``--write`` run should leave hadolint quiet on the rules it claims to resolve. The one
+exception: a stage whose pip cache a later ``COPY --from`` copies out on purpose.
+
+Not offered:
+- ``PIP_NO_CACHE_DIR`` is set to any non-empty value: as a prefix (``PIP_NO_CACHE_DIR=1 pip ...``,
+  ``env PIP_...``), by ``export`` earlier in the RUN, by ``ENV`` in force (this stage or the stages
+  it is built FROM) or by an ``ARG`` default of the stage. pip disables the cache for *every* valid
+  value, ``off``/``false``/``0`` included (a compatibility quirk kept since pip 19.0, pypa/pip#5884;
+  older pips crashed on true values). hadolint only honours truthy values, so it may still report
+  DL3042 for ``PIP_NO_CACHE_DIR=off``; we do not add a flag that changes nothing.
+- the pip cache is a cache, tmpfs or bind mount of the RUN (``/root/.cache/pip``, ``/root/.cache``,
+  any ``*/.cache[/pip]``, or ``PIP_CACHE_DIR``/``XDG_CACHE_HOME``): BuildKit cache users want it.
+- ``--cache-dir`` is given: the author chose a cache on purpose, and a later ``--cache-dir`` would
+  override our flag anyway.
+- ``pip download``, ``pip wheel`` (other subcommands: their output is the point), ``pipx``,
+  ``pipenv``, ``poetry``, ``uv pip``, ``conda``: out of scope (other programs, other caches).
+
+Safety: SAFE. Only where pip keeps its cache changes. ``--no-cache-dir`` exists since pip 6.0 (2014).
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..model import Dockerfile, Instruction, Stage
+from ..runscript import RunScript, env_in_force, mounts, run_scripts
+from .apk_no_cache import CACHE_MOUNT_TYPES, insert_after_word, line_of, mounted_any
+from .base import Example, Finding, Fix, Pass, Safety
+
+_HOME_CACHES = ("/.cache/pip", "/.cache")
+
+
+def check(doc: Dockerfile, context, config) -> Iterator[Finding]:
+    for stage in doc.stages:
+        if _cache_copied_out(doc, stage):
+            continue
+        for inst, run in run_scripts(doc, stage):
+            if run is None:
+                continue
+            for cmd in run.script.commands:
+                if not cmd.is_("pip", "install") or cmd.has_option("--no-cache-dir", "--cache-dir"):
+                    continue
+                if _env(doc, run, cmd, "PIP_NO_CACHE_DIR") or _cache_mounted(doc, run, cmd):
+                    continue
+                final = doc.reaches_final_image(stage)
+                where = "the image" if final else "the builder's layers"
+                yield PASS.finding(
+                    line_of(doc, run, cmd.span),
+                    f"`pip install` keeps its download and wheel cache in {where}; use `pip install --no-cache-dir`",
+                    Fix((insert_after_word(run, cmd.operands()[0], "--no-cache-dir"),), Safety.SAFE))
+
+
+def _env(doc: Dockerfile, run: RunScript, cmd, name: str) -> str | None:
+    """The non-empty value ``name`` has in the command's environment, when we can see it."""
+    for assignment in cmd.env:
+        if assignment.name == name:
+            return assignment.value if assignment.value != "" else None
+    for other in run.script.commands:
+        if other.span[0] >= cmd.span[0]:
+            break
+        if other.name == "export":
+            for word in other.words:
+                key, eq, value = (word.value or "").partition("=")
+                if key == name and eq and value:
+                    return value
+    return env_in_force(doc, run.inst, name) or _arg_default(doc, run.inst, name) or None
+
+
+def _arg_default(doc: Dockerfile, inst: Instruction, name: str) -> str | None:
+    """The default of ``ARG name=value`` declared earlier in the instruction's own stage."""
+    stage = doc.stage_of(inst)
+    value = None
+    for other in stage.instructions if stage else ():
+        if other is inst:
+            break
+        if other.keyword == "ARG":
+            for item in other.value:
+                key, eq, default = item.partition("=")
+                if key == name and eq:
+                    value = default.strip("\"'")
+    return value
+
+
+def _cache_mounted(doc: Dockerfile, run: RunScript, cmd) -> bool:
+    """pip's cache directory is a cache/tmpfs/bind mount of the RUN (any user's ~/.cache counts)."""
+    xdg = _env(doc, run, cmd, "XDG_CACHE_HOME")
+    candidates = [_env(doc, run, cmd, "PIP_CACHE_DIR"), xdg and xdg.rstrip("/") + "/pip", "/root/.cache/pip"]
+    return mounted_any(run.inst, candidates) or any(
+        m["type"] in CACHE_MOUNT_TYPES and m.get("target", "").rstrip("/").endswith(_HOME_CACHES)
+        for m in mounts(run.inst.effective))
+
+
+def _cache_copied_out(doc: Dockerfile, stage: Stage) -> bool:
+    """A later ``COPY --from=<stage>`` copies a pip cache directory (or a cache under it) out."""
+    keys = {str(stage.index)} | ({stage.name} if stage.name else set())
+    for inst in doc.instructions:
+        source = inst.effective.flag("from")
+        if inst.effective.keyword != "COPY" or source is None or (source.value or "").lower() not in keys:
+            continue
+        for path in inst.effective.value[:-1]:
+            path = path.rstrip("/")
+            if any(path.endswith(suffix) or suffix + "/" in path for suffix in _HOME_CACHES):
+                return True
+    return False
+
+
+PASS = Pass(
+    id="DO107",
+    name="pip-no-cache-dir",
+    title="Use pip install --no-cache-dir",
+    what="Inserts `--no-cache-dir` after `pip install` (`pip3`, `python -m pip` ...).",
+    why=("pip keeps downloaded and locally built wheels and HTTP responses in ~/.cache/pip. Inside an image "
+         "that cache is never used again but is shipped with every layer, often as large as the installed "
+         "packages. `--no-cache-dir` installs the same distributions without writing it."),
+    safety=Safety.SAFE,
+    safety_notes=("Only where pip keeps its cache changes. Nothing is offered when PIP_NO_CACHE_DIR is set "
+                  "(any value: pip disables the cache for `off`/`false` too), when the pip cache is a cache, "
+                  "tmpfs or bind mount of the RUN, when `--cache-dir` is given, or when a later "
+                  "`COPY --from` copies the cache out of the stage. Applies to every stage, like hadolint."),
+    examples=(Example(
+        before="FROM python:3.12-slim\nRUN pip install -r requirements.txt\n",
+        after="FROM python:3.12-slim\nRUN pip install --no-cache-dir -r requirements.txt\n"),),
+    check=check,
+    hadolint=("DL3042",),
+)
