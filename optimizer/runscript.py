@@ -63,6 +63,41 @@ class RunScript:
         end = anchor.span[1] if anchor else command.name_span[1]
         return Edit.insert(self.doc_span((end - 1, end))[1], f" {option}")
 
+    def insert_after(self, word, text: str) -> Edit:
+        """Insert `` text`` right after ``word`` (a subcommand such as ``add`` or ``install``)."""
+        end = word.span[1]
+        return Edit.insert(self.doc_span((end - 1, end))[1], f" {text}")
+
+    def line_of(self, span: tuple[int, int]) -> int:
+        """The 1-based file line where a script span starts."""
+        at = self.source.doc_offset(span[0])
+        return next((line.number for line in self.inst.lines if line.start <= at < line.end),
+                    self.inst.start_line)
+
+    def errexit_before(self, step: int) -> bool:
+        """A top-level ``set -e`` (or ``-eux`` ...) runs before the given chain step."""
+        return any(
+            command.top_level and command.step_index is not None and command.step_index < step
+            and command.name == "set"
+            and any(w.value and w.value.startswith("-") and not w.value.startswith("--") and "e" in w.value
+                    for w in command.words)
+            for command in self.script.commands)
+
+    def failure_is_fatal(self, command) -> bool:
+        """A non-zero exit of ``command`` fails the whole RUN.
+
+        True for a top-level step followed only by ``&&`` steps, or one that ends its statement while
+        ``set -e`` is in force. Nested commands (if, loops, subshells, pipelines) count as tolerated.
+        """
+        if not command.top_level or command.step_index is None:
+            return False
+        step = command.step_index
+        after = self.script.chain[step + 1:]
+        if all(s.op_before == "&&" for s in after):
+            return True
+        ends_statement = not after or after[0].op_before in (";", "\n")
+        return ends_statement and self.errexit_before(step)
+
     @property
     def is_heredoc(self) -> bool:
         return self.source is not self.inst.effective.arguments
@@ -113,6 +148,23 @@ def mounts(inst: Instruction) -> list[dict[str, str]]:
                 options.setdefault("target", options.pop(alias))
         found.append(options)
     return found
+
+
+#: Mount types whose content never reaches a layer (a bind mount may be an offline package cache).
+CACHE_MOUNT_TYPES = ("cache", "tmpfs", "bind")
+
+
+def mounted_any(inst: Instruction, paths) -> bool:
+    """One of ``paths`` lies in (or contains) a cache, tmpfs or bind mount of the RUN."""
+    paths = [path.rstrip("/") for path in paths if path]
+    inside = [m.get("target", "").rstrip("/") for m in mounts(inst) if m["type"] in CACHE_MOUNT_TYPES]
+    return any(mounted_over(inst, path, CACHE_MOUNT_TYPES) for path in paths) or any(
+        target.startswith(path + "/") for path in paths for target in inside)
+
+
+def mentions_apt(inst: Instruction) -> bool:
+    """The instruction's text names an apt tool (for RUNs we cannot read as shell)."""
+    return any(word in inst.text for word in ("apt-get", "apt ", "apt-cache"))
 
 
 def mounted_over(inst: Instruction, path: str, types: tuple[str, ...] = ("cache", "tmpfs")) -> bool:
@@ -200,6 +252,14 @@ def _parse(text: str):
     from .shell import parse_script
 
     return parse_script(text)
+
+
+def later_runs(doc: Dockerfile, stage: Stage, after: list) -> list:
+    """The RUNs after a position in a stage (``after``), then those of the stages built FROM it."""
+    runs = list(after)
+    for child in doc.descendants(stage):
+        runs.extend(run_scripts(doc, child))
+    return runs
 
 
 def run_scripts(doc: Dockerfile, stage: Stage) -> list[tuple[Instruction, RunScript | None]]:

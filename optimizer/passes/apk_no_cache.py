@@ -35,43 +35,13 @@ from typing import Iterator
 
 from ..edits import Edit
 from ..model import Dockerfile, Instruction, Stage
-from ..runscript import RunScript, mounted_over, mounts, run_scripts
+from ..runscript import RunScript, later_runs, mounted_any, run_scripts
 from .base import Example, Finding, Fix, Pass, Safety
 
 CACHE_DIRS = ("/var/cache/apk", "/etc/apk/cache")
 #: Mount types whose contents a package manager's cache flag must leave alone.
-CACHE_MOUNT_TYPES = ("cache", "tmpfs", "bind")
 #: apk applets that cope without a cached index (they fetch a missing one themselves).
 _SELF_SUFFICIENT = ("add", "del", "update")
-
-
-def insert_after_word(run: RunScript, word, text: str) -> Edit:
-    """Insert `` text`` right after ``word`` (a subcommand such as ``add`` or ``install``).
-
-    Shared by the package-manager passes; it belongs beside ``RunScript.insert_option``.
-    """
-    end = word.span[1]
-    return Edit.insert(run.doc_span((end - 1, end))[1], f" {text}")
-
-
-def mounted_any(inst: Instruction, paths) -> bool:
-    """One of ``paths`` lies in (or contains) a cache, tmpfs or bind mount of the RUN."""
-    paths = [path.rstrip("/") for path in paths if path]
-    inside = [m.get("target", "").rstrip("/") for m in mounts(inst.effective) if m["type"] in CACHE_MOUNT_TYPES]
-    return any(mounted_over(inst.effective, path, CACHE_MOUNT_TYPES) for path in paths) or any(
-        target.startswith(path + "/") for path in paths for target in inside)
-
-
-def later_runs(doc: Dockerfile, stage: Stage, after: list) -> list:
-    """The RUNs after a position in a stage, then those of the stages built FROM it."""
-    runs = list(after)
-    for child in doc.descendants(stage):
-        runs.extend(run_scripts(doc, child))
-    return runs
-
-
-def line_of(doc: Dockerfile, run: RunScript, span: tuple[int, int]) -> int:
-    return doc.line_at(run.doc_span(span)[0])
 
 
 def _is_add(cmd) -> bool:
@@ -93,9 +63,9 @@ def check(doc: Dockerfile, context, config) -> Iterator[Finding]:
                 if _needs_no_cache(inst, cmd):
                     add = cmd.operands()[0]
                     yield PASS.finding(
-                        line_of(doc, run, cmd.span),
+                        run.line_of(cmd.span),
                         "`apk add` keeps the package index in /var/cache/apk; use `apk add --no-cache`",
-                        Fix((insert_after_word(run, add, "--no-cache"),), Safety.SAFE))
+                        Fix((run.insert_after(add, "--no-cache"),), Safety.SAFE))
             finding = _pointless_update(doc, stage, run, runs[position + 1:])
             if finding:
                 yield finding
@@ -127,7 +97,7 @@ def _pointless_update(doc: Dockerfile, stage: Stage, run: RunScript, after: list
         if any(line.kind != "code" and start < line.start < end for line in run.inst.effective.lines):
             continue  # a comment or blank line inside the removed text: leave it to a human
         return PASS.finding(
-            line_of(doc, run, cmd.span),
+            run.line_of(cmd.span),
             "`apk update` is pointless before `apk add --no-cache` and leaves the index in the layer; remove it",
             Fix((Edit.delete(start, end),), Safety.SAFE))
     return None

@@ -122,34 +122,6 @@ def _writes_assume_yes(text: str) -> bool:
     return any(f'"{value}"' in rest or f"={value}" in rest for value in _TRUE)
 
 
-def failure_is_fatal(run: RunScript, command) -> bool:
-    """A non-zero exit of ``command`` fails the whole RUN.
-
-    True for a top-level step followed only by ``&&`` steps, or one that ends its statement while
-    ``set -e`` is in force. Nested commands (if, loops, subshells, pipelines) count as tolerated.
-    """
-    if not command.top_level or command.step_index is None:
-        return False
-    chain = run.script.chain
-    step = command.step_index
-    after = chain[step + 1:]
-    if all(s.op_before == "&&" for s in after):
-        return True
-    ends_statement = not after or after[0].op_before in (";", "\n")
-    return ends_statement and errexit_before(run, step)
-
-
-def errexit_before(run: RunScript, step: int) -> bool:
-    """A top-level ``set -e`` (or ``-eux`` ...) runs before the given step."""
-    for command in run.script.commands:
-        if command.top_level and command.step_index is not None and command.step_index < step \
-                and command.name == "set":
-            if any(w.value and w.value.startswith("-") and not w.value.startswith("--") and "e" in w.value
-                   for w in command.words):
-                return True
-    return False
-
-
 def _add_yes(run: RunScript, command) -> Finding | None:
     subcommand = command.operands()[0]
     if subcommand.value != subcommand.text_raw:
@@ -157,7 +129,7 @@ def _add_yes(run: RunScript, command) -> Finding | None:
     end = subcommand.span[1]
     edit = Edit.insert(run.doc_span((end - 1, end))[1], " -y")
     name = f"{command.program} {command.subcommand}"
-    if failure_is_fatal(run, command):
+    if run.failure_is_fatal(command):
         safety, risk = Safety.SAFE, ""
     else:
         safety = Safety.UNSAFE

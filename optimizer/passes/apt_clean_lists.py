@@ -36,7 +36,7 @@ from __future__ import annotations
 from typing import Iterable, Iterator
 
 from ..model import Dockerfile, Instruction, Stage
-from ..runscript import RunScript, mounted_over, run_scripts
+from ..runscript import RunScript, mentions_apt, mounted_over, run_scripts
 from .apt import APT_PROGRAMS, LISTS_DIR, is_update, reads_lists
 from .base import Example, Finding, Fix, Pass, Safety
 
@@ -149,7 +149,7 @@ def _scan(sequence: Iterable[tuple[Instruction, RunScript | None]]) -> bool | No
     """True: something reads old lists; False: a RUN fetches fresh ones first; None: neither."""
     for inst, run in sequence:
         if run is None:
-            if _mentions_apt(inst):
+            if mentions_apt(inst):
                 return True
             continue
         for command in run.script.commands:
@@ -162,11 +162,6 @@ def _scan(sequence: Iterable[tuple[Instruction, RunScript | None]]) -> bool | No
 
 def _onbuild(inst: Instruction) -> bool:
     return inst.trigger is not None
-
-
-def _mentions_apt(inst: Instruction) -> bool:
-    text = inst.effective.arguments.text + "".join(h.content for h in inst.effective.heredocs)
-    return any(word in text for word in ("apt-get", "apt-cache", "apt ", "aptitude"))
 
 
 def _ends_in_background(run: RunScript) -> bool:

@@ -56,7 +56,7 @@ from typing import Iterator
 from ..edits import Edit
 from ..model import Dockerfile, Stage
 from ..runscript import RunScript, mounted_over, run_scripts
-from .apt_assume_yes import PROMPTING, answers_prompt, failure_is_fatal, quiet_level
+from .apt_assume_yes import PROMPTING, answers_prompt, quiet_level
 from .base import Example, Finding, Fix, Pass, Safety
 
 #: apt subcommand -> (apt-get subcommand text, option to add after it).
@@ -135,7 +135,7 @@ def _finding(doc: Dockerfile, stage: Stage, run: RunScript, command) -> Finding 
                      "unless the base image's apt configuration removes them (official Debian/Ubuntu images do); "
                      "add `apt-get clean` to the RUN if the base is not one of those")
     if sub.value in PROMPTING and quiet_level(command) == 2 and not answers_prompt(command) \
-            and not failure_is_fatal(run, command):
+            and not run.failure_is_fatal(command):
         safety = Safety.UNSAFE
         risks.append("`apt-get -qq` implies -y where `apt -qq` still asks, and a failure is tolerated here: "
                      "a skipped install would now happen")

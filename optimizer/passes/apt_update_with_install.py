@@ -32,7 +32,7 @@ from typing import Iterator
 
 from ..edits import Edit
 from ..model import Dockerfile, Instruction, Stage
-from ..runscript import RunScript, run_scripts
+from ..runscript import RunScript, later_runs, mentions_apt, run_scripts
 from .apt import is_update, reads_lists
 from .base import Example, Finding, Fix, Pass, Safety
 
@@ -70,10 +70,6 @@ def _flags_carried(lone: Instruction, inst: Instruction) -> bool:
     return {f.text for f in lone.effective.flags} <= {f.text for f in inst.effective.flags}
 
 
-def _mentions_apt(inst: Instruction) -> bool:
-    return any(p in inst.text for p in ("apt-get", "apt ", "apt-cache"))
-
-
 def check(doc: Dockerfile, context, config) -> Iterator[Finding]:
     seen_lone: set[int] = set()
     for stage in doc.stages:
@@ -87,22 +83,15 @@ def check(doc: Dockerfile, context, config) -> Iterator[Finding]:
         yield from _relying_installs(doc, stage, runs)
 
 
-def _later_runs(doc: Dockerfile, stage: Stage, after: list) -> list:
-    runs = list(after)
-    for child in doc.descendants(stage):
-        runs.extend(run_scripts(doc, child))
-    return runs
-
-
 def _merge_lone_update(doc: Dockerfile, stage: Stage, lone: RunScript, after: list) -> Finding | None:
     """Delete a lone update RUN and insert it into every RUN that reads the lists after it."""
     update = next(c for c in lone.script.commands if is_update(c))
     uses: list[_Use] = []
-    for inst, run in _later_runs(doc, stage, after):
+    for inst, run in later_runs(doc, stage, after):
         if lone.onbuild and inst.trigger is None:
             continue  # an ONBUILD update runs in a later build; it serves only ONBUILD steps
         if run is None:
-            if _mentions_apt(inst):
+            if mentions_apt(inst):
                 return None  # something we cannot read may use the lists
             continue
         if _is_lone_update(run) and run.onbuild == lone.onbuild:
@@ -183,7 +172,7 @@ def _insertion(use: _Use, update: str) -> tuple[Edit | None, Safety, str]:
         return None, Safety.SUGGESTION, ""
     if all(s.op_before == "&&" for s in chain[step + 1:]):
         return run.insert_before(command.span, f"{update} && "), Safety.SAFE, ""
-    if op_before in (None, ";", "\n") and _errexit_before(run, step):
+    if op_before in (None, ";", "\n") and run.errexit_before(step):
         if op_before == "\n":
             text = f"{update}\n{run.indent_before(command.span)}"
         else:
@@ -191,17 +180,6 @@ def _insertion(use: _Use, update: str) -> tuple[Edit | None, Safety, str]:
         return run.insert_before(command.span, text), Safety.SAFE, ""
     return (run.insert_before(command.span, f"{update} && "), Safety.UNSAFE,
             "later steps are joined with ';', so a failed apt-get update would no longer fail the build")
-
-
-def _errexit_before(run: RunScript, step: int) -> bool:
-    """A top-level ``set -e`` (or ``-eux`` ...) runs before the given step."""
-    for command in run.script.commands:
-        if command.top_level and command.step_index is not None and command.step_index < step:
-            if command.name == "set" and any(
-                    w.value and w.value.startswith("-") and not w.value.startswith("--") and "e" in w.value
-                    for w in command.words):
-                return True
-    return False
 
 
 PASS = Pass(

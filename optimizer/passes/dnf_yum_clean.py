@@ -45,8 +45,7 @@ from typing import Iterator
 
 from ..edits import Edit
 from ..model import Dockerfile, Stage
-from ..runscript import RunScript, run_scripts
-from .apk_no_cache import insert_after_word, later_runs, line_of, mounted_any
+from ..runscript import RunScript, later_runs, mounted_any, run_scripts
 from .base import Example, Finding, Fix, Pass, Safety
 
 PROGRAMS = ("yum", "dnf", "microdnf")
@@ -133,9 +132,9 @@ def _missing_yes(doc: Dockerfile, stage: Stage, run: RunScript) -> Iterator[Find
                 safety = Safety.UNSAFE
                 risk = "microdnf before 3.6 (early RHEL/UBI 8) rejects -y; check the base image's microdnf"
         yield PASS.finding(
-            line_of(doc, run, cmd.span),
+            run.line_of(cmd.span),
             f"`{cmd.program} {action}` without `-y` {asks}, which aborts a build; add `-y`",
-            Fix((insert_after_word(run, word, "-y"),), safety), risk=risk)
+            Fix((run.insert_after(word, "-y"),), safety), risk=risk)
 
 
 def _root_base(doc: Dockerfile, stage: Stage) -> str:
@@ -168,7 +167,7 @@ def _missing_clean(doc: Dockerfile, stage: Stage, run: RunScript, after: list) -
         if partial is not None:
             what = " ".join(w.text_raw for w in partial.positional())
             yield PASS.finding(
-                line_of(doc, run, partial.span),
+                run.line_of(partial.span),
                 f"`{partial.program} clean {what}` leaves the rest of the cache in the layer; "
                 f"use `{partial.program} clean all`", Fix((_widen(run, partial),), Safety.SAFE))
     appended = [cmd for cmd, partial in missing if partial is None]
@@ -178,7 +177,7 @@ def _missing_clean(doc: Dockerfile, stage: Stage, run: RunScript, after: list) -
     steps = [("sudo " if cmd.program in sudo else "") + f"{cmd.name} clean all" for cmd in appended]
     where = " and ".join(f"`{c.program} {_action(c)[0]}`" for c in appended)
     yield PASS.finding(
-        line_of(doc, run, appended[0].span),
+        run.line_of(appended[0].span),
         f"{where} leaves repository metadata and packages in the layer; end the RUN with "
         f"`{' && '.join(steps)}`",
         Fix((run.append_step(" && ".join(steps)),), Safety.SAFE))

@@ -36,8 +36,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..model import Dockerfile, Instruction, Stage
-from ..runscript import RunScript, env_in_force, mounts, run_scripts
-from .apk_no_cache import CACHE_MOUNT_TYPES, insert_after_word, line_of, mounted_any
+from ..runscript import CACHE_MOUNT_TYPES, RunScript, env_in_force, mounted_any, mounts, run_scripts
 from .base import Example, Finding, Fix, Pass, Safety
 
 _HOME_CACHES = ("/.cache/pip", "/.cache")
@@ -58,9 +57,9 @@ def check(doc: Dockerfile, context, config) -> Iterator[Finding]:
                 final = doc.reaches_final_image(stage)
                 where = "the image" if final else "the builder's layers"
                 yield PASS.finding(
-                    line_of(doc, run, cmd.span),
+                    run.line_of(cmd.span),
                     f"`pip install` keeps its download and wheel cache in {where}; use `pip install --no-cache-dir`",
-                    Fix((insert_after_word(run, cmd.operands()[0], "--no-cache-dir"),), Safety.SAFE))
+                    Fix((run.insert_after(cmd.operands()[0], "--no-cache-dir"),), Safety.SAFE))
 
 
 def _env(doc: Dockerfile, run: RunScript, cmd, name: str) -> str | None:
