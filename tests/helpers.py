@@ -27,3 +27,12 @@ def assert_unchanged(before: str, *, select: str | None = None, unsafe: bool = T
     result = rewrite(before, select=select, unsafe=unsafe)
     assert result.text == before
     return result
+
+
+def assert_unsafe_fix(before: str, after: str, *, select: str):
+    """Without --unsafe the fix is only reported, with its risk; with --unsafe it gives ``after``."""
+    result = rewrite(before, select=select)
+    assert result.text == before
+    assert [r.status for r in result.findings] == [Status.NEEDS_UNSAFE]
+    assert result.findings[0].finding.risk
+    assert_rewrites(before, after, select=select, unsafe=True)

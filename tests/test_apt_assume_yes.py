@@ -7,7 +7,7 @@ import pytest
 from optimizer.passes import Safety
 from optimizer.pipeline import Status
 
-from .helpers import assert_rewrites, assert_unchanged, rewrite
+from .helpers import assert_rewrites, assert_unchanged, assert_unsafe_fix, rewrite
 
 ID = "apt-assume-yes"
 
@@ -113,11 +113,7 @@ UNSAFE_FIXES = [
 
 @pytest.mark.parametrize(("before", "after"), UNSAFE_FIXES)
 def test_unsafe_fix_needs_opt_in(before, after):
-    result = rewrite(before, select=ID)
-    assert result.text == before
-    assert [r.status for r in result.findings] == [Status.NEEDS_UNSAFE]
-    assert result.findings[0].finding.risk
-    assert_rewrites(before, after, select=ID, unsafe=True)
+    assert_unsafe_fix(before, after, select=ID)
 
 
 NO_CHANGE = [
