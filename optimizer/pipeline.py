@@ -39,6 +39,12 @@ class Reported:
     def safety(self) -> Safety:
         return self.finding.safety
 
+    @property
+    def hadolint(self) -> tuple[str, ...]:
+        """The hadolint rules this change resolves."""
+        rules = self.finding.hadolint
+        return rules if rules is not None else self.pass_.hadolint
+
 
 @dataclass(frozen=True)
 class Result:

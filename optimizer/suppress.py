@@ -35,4 +35,5 @@ def is_suppressed(doc: Dockerfile, finding: Finding, pass_: Pass) -> bool:
     if inst is None or not inst.comments:
         return False
     keys = ignored_keys(inst)
-    return bool(keys & {pass_.id.upper(), pass_.name.upper(), *pass_.hadolint})
+    rules = finding.hadolint if finding.hadolint is not None else pass_.hadolint
+    return bool(keys & {pass_.id.upper(), pass_.name.upper(), *rules})

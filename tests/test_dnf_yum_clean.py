@@ -196,3 +196,9 @@ def test_no_change(before):
 def test_sudo_on_any_install_of_the_program():
     after = "FROM centos:7\nRUN sudo yum install -y a && yum install -y b && sudo yum clean all\n"
     assert_rewrites("FROM centos:7\nRUN sudo yum install -y a && yum install -y b\n", after, select=ID)
+
+
+def test_hadolint_ignore_silences_only_the_finding_with_that_rule():
+    result = rewrite("FROM fedora:40\n# hadolint ignore=DL3038\nRUN dnf install x\n", select=ID)
+    assert result.text == "FROM fedora:40\n# hadolint ignore=DL3038\nRUN dnf install x && dnf clean all\n"
+    assert [r.hadolint for r in result.findings] == [("DL3040",)]

@@ -49,6 +49,7 @@ class Finding:
     fix: Fix | None = None
     risk: str = ""  # what could go wrong with this fix, when it is not SAFE
     end_line: int | None = None
+    hadolint: tuple[str, ...] | None = None  # rules this finding resolves (default: the pass's)
 
     @property
     def safety(self) -> Safety:

@@ -33,8 +33,8 @@ Safety:
 - ``-y`` is SAFE for yum and dnf (every version knows it). For microdnf it is SAFE on 9+/Fedora
   bases, where microdnf prompts without it, and UNSAFE elsewhere: microdnf before 3.6 (early
   RHEL/UBI/OL 8) does not know ``-y`` and never prompted.
-- Suppression: the pass's hadolint codes are all four, so ``# hadolint ignore=DL3038`` also
-  silences the ``clean all`` finding on that instruction (suppression works per pass).
+- Suppression: each finding names its own hadolint rule (DL3032/DL3040 for the cleanup,
+  DL3030/DL3038 for ``-y``), so ``# hadolint ignore=DL3038`` silences only the ``-y`` finding.
 - Out of scope: ``tdnf`` (Photon), ``dnf5`` spelled as such, ``zypper`` (DL3036/DL3037).
 """
 
@@ -134,7 +134,8 @@ def _missing_yes(doc: Dockerfile, stage: Stage, run: RunScript) -> Iterator[Find
         yield PASS.finding(
             run.line_of(cmd.span),
             f"`{cmd.program} {action}` without `-y` {asks}, which aborts a build; add `-y`",
-            Fix((run.insert_after(word, "-y"),), safety), risk=risk)
+            Fix((run.insert_after(word, "-y"),), safety), risk=risk,
+            hadolint=("DL3030",) if cmd.program == "yum" else ("DL3038",))
 
 
 def _root_base(doc: Dockerfile, stage: Stage) -> str:
@@ -169,7 +170,8 @@ def _missing_clean(doc: Dockerfile, stage: Stage, run: RunScript, after: list) -
             yield PASS.finding(
                 run.line_of(partial.span),
                 f"`{partial.program} clean {what}` leaves the rest of the cache in the layer; "
-                f"use `{partial.program} clean all`", Fix((_widen(run, partial),), Safety.SAFE))
+                f"use `{partial.program} clean all`", Fix((_widen(run, partial),), Safety.SAFE),
+                hadolint=_clean_rules([partial.program]))
     appended = [cmd for cmd, partial in missing if partial is None]
     if not appended:
         return
@@ -180,7 +182,13 @@ def _missing_clean(doc: Dockerfile, stage: Stage, run: RunScript, after: list) -
         run.line_of(appended[0].span),
         f"{where} leaves repository metadata and packages in the layer; end the RUN with "
         f"`{' && '.join(steps)}`",
-        Fix((run.append_step(" && ".join(steps)),), Safety.SAFE))
+        Fix((run.append_step(" && ".join(steps)),), Safety.SAFE),
+        hadolint=_clean_rules([cmd.program for cmd in appended]))
+
+
+def _clean_rules(programs: list[str]) -> tuple[str, ...]:
+    """DL3032 for yum, DL3040 for dnf and microdnf."""
+    return tuple(sorted({"DL3032" if program == "yum" else "DL3040" for program in programs}))
 
 
 def _widen(run: RunScript, clean) -> Edit | None:

@@ -36,6 +36,6 @@ def _file(report: FileReport) -> dict:
             "status": r.status.value,
             "detail": r.detail or None,
             "risk": r.finding.risk or None,
-            "hadolint": list(r.pass_.hadolint),
+            "hadolint": list(r.hadolint),
         } for r in (result.findings if result else ())],
     }
