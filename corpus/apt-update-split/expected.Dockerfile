@@ -5,7 +5,8 @@ FROM debian:bookworm
 RUN apt-get update && apt-get install -y \
       curl \
       # used by the healthcheck
-      ca-certificates
+      ca-certificates && \
+      rm -rf /var/lib/apt/lists/*
 
 COPY . /app
 CMD ["/app/run.sh"]

@@ -1,12 +1,20 @@
 """The passes, in the order they run. Each module keeps its rationale, safety notes and examples."""
 
-from . import apt_update_with_install
+from . import (apk_no_cache, apt_assume_yes, apt_clean_lists, apt_get_over_apt,
+               apt_no_install_recommends, apt_update_with_install, dnf_yum_clean, pip_no_cache_dir)
 from .base import Example, Finding, Fix, Pass, Safety
 
 # Order matters: apt-get before apt, -y and --no-install-recommends before the list cleanup that
 # closes the RUN; each pass sees the text the previous passes left.
 PASSES: tuple[Pass, ...] = (
     apt_update_with_install.PASS,
+    apt_get_over_apt.PASS,
+    apt_assume_yes.PASS,
+    apt_no_install_recommends.PASS,
+    apt_clean_lists.PASS,
+    apk_no_cache.PASS,
+    pip_no_cache_dir.PASS,
+    dnf_yum_clean.PASS,
 )
 
 __all__ = ["PASSES", "Example", "Finding", "Fix", "Pass", "Safety"]

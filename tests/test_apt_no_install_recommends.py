@@ -1,0 +1,346 @@
+"""DO102 apt-no-install-recommends: fix table, no-change table, explanations and the bundled data."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from optimizer.config import Config
+from optimizer.passes import Safety
+from optimizer.passes.apt_no_install_recommends import dropped_by, recommends_data
+from optimizer.pipeline import Status, optimize
+
+from .conftest import ROOT, read_text
+from .helpers import assert_rewrites, assert_unchanged, rewrite
+
+ID = "apt-no-install-recommends"
+NIR = "--no-install-recommends"
+
+FIXES = [
+    pytest.param(
+        "FROM debian\nRUN apt-get update && apt-get install -y jq\n",
+        f"FROM debian\nRUN apt-get update && apt-get install -y {NIR} jq\n",
+        id="basic"),
+    pytest.param(
+        "FROM debian\nRUN apt-get install vim\n",
+        f"FROM debian\nRUN apt-get install {NIR} vim\n",
+        id="no-other-options"),
+    pytest.param(
+        "FROM debian\nRUN apt install -y jq\n",
+        f"FROM debian\nRUN apt install -y {NIR} jq\n",
+        id="apt"),
+    pytest.param(
+        "FROM debian\nRUN apt-get -y install jq\n",
+        f"FROM debian\nRUN apt-get -y install {NIR} jq\n",
+        id="options-before-subcommand"),
+    pytest.param(
+        "FROM debian\nRUN apt-get install jq -y\n",
+        f"FROM debian\nRUN apt-get install {NIR} jq -y\n",
+        id="options-after-packages"),
+    pytest.param(
+        "FROM debian\nRUN apt-get install -y curl\n",
+        f"FROM debian\nRUN apt-get install -y {NIR} curl ca-certificates\n",
+        id="curl-keeps-ca-certificates"),
+    pytest.param(
+        "FROM debian\nRUN DEBIAN_FRONTEND=noninteractive sudo apt-get install -yq git=1:2.39.5-0+deb12u2\n",
+        f"FROM debian\nRUN DEBIAN_FRONTEND=noninteractive sudo apt-get install -yq {NIR} git=1:2.39.5-0+deb12u2"
+        " ca-certificates\n",
+        id="env-sudo-pinned-git"),
+    pytest.param(
+        "FROM debian\nRUN apt-get install -y curl ca-certificates\n",
+        f"FROM debian\nRUN apt-get install -y {NIR} curl ca-certificates\n",
+        id="ca-certificates-already-listed"),
+    pytest.param(
+        "FROM debian\nRUN apt-get install -y python3-pip curl\n",
+        f"FROM debian\nRUN apt-get install -y {NIR} python3-pip curl\n",
+        id="pip-depends-on-ca-certificates"),
+    pytest.param(
+        "FROM debian\nRUN apt-get install -y $PKGS\n",
+        f"FROM debian\nRUN apt-get install -y {NIR} $PKGS\n",
+        id="unknown-packages"),
+    pytest.param(
+        "FROM debian\nRUN dpkg -i /tmp/x.deb || apt-get install -f -y\n",
+        f"FROM debian\nRUN dpkg -i /tmp/x.deb || apt-get install -f -y {NIR}\n",
+        id="fix-broken-without-packages"),
+    pytest.param(
+        "FROM debian\nRUN apt-get update && apt-get install -y \\\n    wget \\\n    # for the health check\n"
+        "    jq \\\n && rm -rf /var/lib/apt/lists/*\n",
+        f"FROM debian\nRUN apt-get update && apt-get install -y {NIR} \\\n    wget \\\n    # for the health check\n"
+        "    jq ca-certificates \\\n && rm -rf /var/lib/apt/lists/*\n",
+        id="comment-in-continuation"),
+    pytest.param(
+        "FROM debian\r\nRUN apt-get install -y \\\r\n  wget \\\r\n  jq\r\n",
+        f"FROM debian\r\nRUN apt-get install -y {NIR} \\\r\n  wget \\\r\n  jq ca-certificates\r\n",
+        id="crlf"),
+    pytest.param(
+        "FROM debian\nRUN apt-get install -y jq",
+        f"FROM debian\nRUN apt-get install -y {NIR} jq",
+        id="no-final-newline"),
+    pytest.param(
+        "FROM debian\nRUN <<EOF\nset -e\napt-get update\napt-get install -y wget\nEOF\n",
+        f"FROM debian\nRUN <<EOF\nset -e\napt-get update\napt-get install -y {NIR} wget ca-certificates\nEOF\n",
+        id="heredoc"),
+    pytest.param(
+        "FROM debian\nONBUILD RUN apt-get install -y jq\n",
+        f"FROM debian\nONBUILD RUN apt-get install -y {NIR} jq\n",
+        id="onbuild"),
+    pytest.param(
+        "FROM debian\nRUN if [ -n \"$X\" ]; then apt-get install -y jq; fi\n",
+        f"FROM debian\nRUN if [ -n \"$X\" ]; then apt-get install -y {NIR} jq; fi\n",
+        id="nested-in-if"),
+    pytest.param(
+        "FROM debian\nRUN apt-get install -y jq && apt install -y vim\n",
+        f"FROM debian\nRUN apt-get install -y {NIR} jq && apt install -y {NIR} vim\n",
+        id="two-installs-one-run"),
+    pytest.param(
+        "FROM debian AS build\nRUN apt-get install -y jq\nFROM debian\nRUN apt-get install -y vim\n",
+        f"FROM debian AS build\nRUN apt-get install -y {NIR} jq\nFROM debian\nRUN apt-get install -y {NIR} vim\n",
+        id="multi-stage"),
+    pytest.param(
+        f"FROM debian\nRUN apt-get install -y {NIR} jq\nRUN apt-get install -y vim\n",
+        f"FROM debian\nRUN apt-get install -y {NIR} jq\nRUN apt-get install -y {NIR} vim\n",
+        id="flag-on-an-earlier-install-is-not-a-config"),
+    pytest.param(
+        "FROM debian\nRUN apt-get install -y jq\n"
+        "RUN echo 'APT::Install-Recommends \"0\";' > /etc/apt/apt.conf.d/99norecommends\n",
+        f"FROM debian\nRUN apt-get install -y {NIR} jq\n"
+        "RUN echo 'APT::Install-Recommends \"0\";' > /etc/apt/apt.conf.d/99norecommends\n",
+        id="config-written-after-the-install"),
+    pytest.param(
+        "FROM debian\nONBUILD RUN echo 'APT::Install-Recommends \"0\";' > /etc/apt/apt.conf.d/99n\n"
+        "RUN apt-get install -y jq\n",
+        "FROM debian\nONBUILD RUN echo 'APT::Install-Recommends \"0\";' > /etc/apt/apt.conf.d/99n\n"
+        f"RUN apt-get install -y {NIR} jq\n",
+        id="onbuild-config-does-not-serve-this-build"),
+    pytest.param(
+        "FROM debian\nCOPY sources.list /etc/apt/\nRUN apt-get install -y jq\n",
+        f"FROM debian\nCOPY sources.list /etc/apt/\nRUN apt-get install -y {NIR} jq\n",
+        id="copied-sources-list-is-not-a-config"),
+    pytest.param(
+        "FROM debian\nRUN apt-get install -o Dpkg::Options::=--force-confold -y jq\n",
+        f"FROM debian\nRUN apt-get install -o Dpkg::Options::=--force-confold -y {NIR} jq\n",
+        id="other-o-option"),
+]
+
+
+@pytest.mark.parametrize(("before", "after"), FIXES)
+def test_fix(before, after):
+    result = assert_rewrites(before, after, select=ID, unsafe=True)
+    assert result.applied and all(r.safety is Safety.UNSAFE for r in result.applied)
+
+
+def test_never_applied_without_unsafe():
+    before = "FROM debian\nRUN apt-get install -y curl\n"
+    result = rewrite(before, select=ID)
+    assert result.text == before
+    assert [r.status for r in result.findings] == [Status.NEEDS_UNSAFE]
+
+
+NO_CHANGE = [
+    pytest.param(f"FROM debian\nRUN apt-get install -y {NIR} jq\n", id="already"),
+    pytest.param(f"FROM debian\nRUN apt-get install {NIR} -y jq\n", id="already-first"),
+    pytest.param("FROM debian\nRUN apt-get install -y --install-recommends jq\n", id="explicit-install-recommends"),
+    pytest.param("FROM debian\nRUN apt-get install -y --install-recommends=no jq\n", id="install-recommends-no"),
+    pytest.param("FROM debian\nRUN apt-get install -y --without-install-recommends jq\n", id="without-spelling"),
+    pytest.param("FROM debian\nRUN apt-get install -y -o APT::Install-Recommends=false jq\n", id="o-false"),
+    pytest.param("FROM debian\nRUN apt-get -o apt::install-recommends=0 install -y jq\n", id="o-zero-lower-case"),
+    pytest.param("FROM debian\nRUN apt-get install -y -oAPT::Install-Recommends=No jq\n", id="o-attached"),
+    pytest.param("FROM debian\nRUN apt-get install -y -o APT::Install-Recommends=true jq\n", id="o-true-user-wants"),
+    pytest.param("FROM debian\nRUN apt-get install -y -c /etc/my-apt.conf jq\n", id="config-file-option"),
+    pytest.param("FROM debian\nRUN APT_CONFIG=/etc/my-apt.conf apt-get install -y jq\n", id="apt-config-env-prefix"),
+    pytest.param("FROM debian\nENV APT_CONFIG=/etc/my-apt.conf\nRUN apt-get install -y jq\n", id="apt-config-env"),
+    pytest.param("FROM debian\nRUN echo 'APT::Install-Recommends \"0\";' > /etc/apt/apt.conf.d/99norecommends\n"
+                 "RUN apt-get install -y jq\n", id="config-echo-earlier-run"),
+    pytest.param("FROM debian\nRUN printf 'APT::Install-Recommends \"false\";\\n' > /etc/apt/apt.conf.d/01 && "
+                 "apt-get install -y jq\n", id="config-printf-same-run"),
+    pytest.param("FROM debian\nRUN echo 'APT { Install-Recommends \"false\"; };' | tee /etc/apt/apt.conf.d/01\n"
+                 "RUN apt-get install -y jq\n", id="config-scope-syntax-tee"),
+    pytest.param("FROM debian\nRUN cat <<EOF > /etc/apt/apt.conf.d/99norecommends\nAPT::Install-Recommends \"0\";\n"
+                 "EOF\nRUN apt-get install -y jq\n", id="config-dockerfile-heredoc"),
+    pytest.param("FROM debian AS base\nRUN echo 'APT::Install-Recommends \"0\";' > /etc/apt/apt.conf.d/99n\n"
+                 "FROM base\nRUN apt-get install -y jq\n", id="config-in-parent-stage"),
+    pytest.param("FROM debian\nCOPY 99norecommends /etc/apt/apt.conf.d/\nRUN apt-get install -y jq\n",
+                 id="copied-apt-conf-d-unknown"),
+    pytest.param("FROM debian\nCOPY apt/ /etc/apt\nRUN apt-get install -y jq\n", id="copied-etc-apt-dir-unknown"),
+    pytest.param("FROM debian\nRUN --mount=type=bind,source=apt.conf,target=/etc/apt/apt.conf.d/99x "
+                 "apt-get install -y jq\n", id="mounted-apt-config"),
+    pytest.param("FROM debian\nONBUILD RUN apt-get install -y jq\n"
+                 "RUN echo 'APT::Install-Recommends \"0\";' > /etc/apt/apt.conf.d/99n\n",
+                 id="onbuild-install-runs-after-the-config"),
+    pytest.param("FROM debian\nRUN apt-get -s install jq\n", id="simulation"),
+    pytest.param("FROM debian\nRUN apt-get update && apt-get remove -y jq && apt-get build-dep -y jq\n",
+                 id="not-install"),
+    pytest.param('FROM debian\nRUN ["apt-get", "install", "-y", "jq"]\n', id="exec-form"),
+    pytest.param('FROM debian\nSHELL ["pwsh", "-c"]\nRUN apt-get install -y jq\n', id="non-posix-shell"),
+    pytest.param("FROM debian\nRUN sh -c 'apt-get install -y jq'\n", id="sh-c-left-alone"),
+    pytest.param("FROM debian\n# dockeropt: ignore=apt-no-install-recommends\nRUN apt-get install -y jq\n",
+                 id="suppressed"),
+    pytest.param("FROM debian\n# dockeropt: ignore=DO102\nRUN apt-get install -y jq\n", id="suppressed-by-id"),
+    pytest.param("FROM debian\n# hadolint ignore=DL3015\nRUN apt-get install -y jq\n", id="suppressed-hadolint"),
+    pytest.param("FROM alpine\nRUN apk add --no-cache curl\n", id="apk"),
+]
+
+
+@pytest.mark.parametrize("before", NO_CHANGE)
+def test_no_change(before):
+    result = assert_unchanged(before, select=ID)
+    assert not result.findings
+
+
+def _risk(text: str) -> str:
+    (reported,) = rewrite(text, select=ID, unsafe=True).findings
+    return reported.finding.risk
+
+
+def test_explanation_names_dropped_packages_and_size():
+    result = rewrite("FROM debian\nRUN apt-get install -y openjdk-17-jre-headless\n", select=ID, unsafe=True)
+    (reported,) = result.findings
+    assert "MB less" in reported.finding.message
+    risk = reported.finding.risk
+    assert "libicu72" in risk and "MB on a clean debian:bookworm" in risk
+    assert "Debian bookworm" in risk and "Ubuntu" in risk
+    assert "ca-certificates" not in risk  # the JRE Depends on it through ca-certificates-java
+
+
+def test_explanation_says_why_ca_certificates_is_kept():
+    risk = _risk("FROM debian\nRUN apt-get install -y curl wget\n")
+    assert "keeps ca-certificates explicitly: curl, wget need it for HTTPS" in risk
+    assert "ca-certificates (" not in risk  # kept, so not among the dropped
+
+
+def test_explanation_lists_unknown_packages():
+    risk = _risk("FROM debian\nRUN apt-get install -y jq no-such-package-xyz $EXTRA ./local.deb\n")
+    assert "unknown for: no-such-package-xyz, $EXTRA, ./local.deb" in risk
+    assert "php5-cli (no installable bookworm package)" in _risk("FROM debian\nRUN apt-get install -y php5-cli jq\n")
+
+
+def test_explanation_names_functional_losses():
+    assert "openssh-client" in _risk("FROM debian\nRUN apt-get install -y git\n")
+    assert "cannot build packages that have no wheel" in _risk("FROM debian\nRUN apt-get install -y python3-pip\n")
+
+
+def test_dropped_union_is_deduplicated():
+    data = recommends_data()
+    both = dropped_by(["curl", "wget"])
+    assert len(set(both.packages)) == len(both.packages)
+    separate = sum(dropped_by([n]).kib for n in ("curl", "wget"))
+    assert both.kib < separate  # publicsuffix & co. counted once
+    assert both.kib == sum(data.sizes_kib[p] for p in both.packages)
+
+
+def test_dropped_excludes_what_another_package_needs():
+    # python3-pip Depends on ca-certificates: with it in the command, curl no longer loses it
+    together = dropped_by(["curl", "python3-pip"])
+    assert "ca-certificates" not in together.packages and not together.ca_for
+
+
+def test_data_matches_the_measured_baselines():
+    """shared/BASELINES.md, measured with apt-get -s in a debootstrapped bookworm chroot."""
+    packages = recommends_data().packages
+    for name, default, minimal in (("openjdk-17-jdk", (186, 634.4), (113, 566.0)),
+                                   ("openjdk-17-jdk-headless", (49, 348.1), (35, 294.0)),
+                                   ("openjdk-17-jre-headless", (48, 272.7), (34, 218.6))):
+        entry = packages[name]
+        for got, (count, mb) in ((entry["default"], default), (entry["minimal"], minimal)):
+            assert abs(got["packages"] - count) <= 2 and abs(got["mb"] - mb) <= 3, (name, got)
+
+
+def test_data_covers_the_required_packages_and_says_where_it_comes_from():
+    data = recommends_data()
+    assert data.source.startswith("Debian bookworm, generated ") and "tools/gen_apt_recommends.py" in data.source
+    assert data.arch == "amd64"
+    for name in ("curl", "wget", "git", "gnupg", "ca-certificates", "openjdk-17-jdk", "openjdk-17-jdk-headless",
+                 "openjdk-17-jre-headless", "python3-pip", "build-essential"):
+        assert name in data.packages, name
+    assert len(data.packages) >= 70
+
+
+def test_data_is_loaded_lazily():
+    code = ("import optimizer.pipeline, optimizer.passes.apt_no_install_recommends as m; "
+            "assert m.recommends_data.cache_info().currsize == 0")
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
+def test_data_ships_with_the_package():
+    assert 'optimizer = ["data/*.json"]' in (ROOT / "pyproject.toml").read_text()
+
+
+def test_golden_case_explains_the_size_effect():
+    case = ROOT / "corpus" / "apt-heavy-java"
+    result = optimize(read_text(case / "Dockerfile"), config=Config(unsafe=True))
+    ours = [r for r in result.findings if r.pass_.name == ID]
+    assert ours and all(r.status is Status.APPLIED for r in ours)
+    assert any("MB" in r.finding.message and "MB on a clean debian:bookworm" in r.finding.risk for r in ours)
+
+
+CA_ALREADY_THERE = [
+    pytest.param("FROM debian\nRUN apt-get install -y --no-install-recommends ca-certificates\n"
+                 "RUN apt-get install -y curl\n", id="earlier-run"),
+    pytest.param("FROM debian AS base\nRUN apt-get install -y --no-install-recommends ca-certificates\n"
+                 "FROM base\nRUN apt-get install -y curl\n", id="parent-stage"),
+    pytest.param("FROM debian\nRUN apt-get install -y --no-install-recommends ca-certificates && "
+                 "apt-get install -y curl\n", id="same-run"),
+]
+
+
+@pytest.mark.parametrize("before", CA_ALREADY_THERE)
+def test_ca_certificates_not_added_when_installed_already(before):
+    result = rewrite(before, select=ID, unsafe=True)
+    assert result.text == before.replace("-y curl", f"-y {NIR} curl")
+    (reported,) = result.findings
+    assert "ca-certificates" not in reported.finding.risk
+
+
+def test_finding_points_at_the_install_line():
+    result = rewrite("FROM debian\nRUN apt-get update && \\\n    apt-get install -y jq\n", select=ID, unsafe=True)
+    (reported,) = result.findings
+    assert reported.line == 3
+
+
+def test_ubuntu_stage_is_flagged_as_not_covered():
+    risk = _risk("FROM ubuntu:22.04\nRUN apt-get install -y jq\n")
+    assert "Ubuntu-based, which the data does not cover" in risk
+
+
+def test_nothing_to_drop_is_said():
+    (reported,) = rewrite("FROM debian\nRUN apt-get install -y tzdata\n", select=ID, unsafe=True).findings
+    assert "nothing to drop" in reported.finding.message
+    assert "tzdata: no recommended packages to drop" in reported.finding.risk
+
+
+def _generator():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("gen_apt_recommends", ROOT / "tools" / "gen_apt_recommends.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_generator_reads_package_names_like_the_pass():
+    gen = _generator()
+    assert [gen.package_name(w) for w in ("curl=7.88*", "zlib1g-dev:arm64", "git/bookworm-backports")] == \
+        ["curl", "zlib1g-dev", "git"]
+
+
+def test_shipped_data_is_in_the_generators_format():
+    gen = _generator()
+    path = ROOT / "optimizer" / "data" / "apt_recommends.json"
+    text = path.read_text()
+    assert gen.dump(json.loads(text)) == text
+
+
+FLAG_IN_OTHER_COMMANDS = [
+    pytest.param("FROM debian\nRUN mk-build-deps --install --tool='apt-get --no-install-recommends -y' control\n"
+                 "RUN apt-get install -y jq\n", id="mk-build-deps-tool"),
+    pytest.param("FROM debian\nRUN dpkg -l | cut -f3 | xargs apt-get install -y --no-install-recommends man\n"
+                 "RUN apt-get install -y jq\n", id="xargs"),
+]
+
+
+@pytest.mark.parametrize("before", FLAG_IN_OTHER_COMMANDS)
+def test_a_flag_given_to_another_apt_run_is_not_a_config(before):
+    assert rewrite(before, select=ID, unsafe=True).text == before.replace("-y jq", f"-y {NIR} jq")
