@@ -90,6 +90,10 @@ UNSAFE_FIXES = [
         "FROM debian\nRUN apt-get update\nRUN if true; then apt-get install -y a; fi\n",
         "FROM debian\nRUN if true; then apt-get update && apt-get install -y a; fi\n",
         id="nested-in-if"),
+    pytest.param(
+        "FROM python:3.12\nRUN apt-get update\nCOPY . /app\nRUN pip install -r /app/requirements.txt\n",
+        "FROM python:3.12\nCOPY . /app\nRUN pip install -r /app/requirements.txt\n",
+        id="update-without-install"),
 ]
 
 
@@ -100,7 +104,7 @@ def test_unsafe_fix_needs_opt_in(before, after):
 
 NO_CHANGE = [
     pytest.param("FROM debian\nRUN apt-get update && apt-get install -y a\n", id="already-merged"),
-    pytest.param("FROM debian\nRUN apt-get update\n", id="update-without-install"),
+    pytest.param("FROM debian\nONBUILD RUN apt-get update\n", id="onbuild-update-serves-children"),
     pytest.param("FROM debian\nRUN apt-get install -y a\n", id="install-without-any-update"),
     pytest.param("FROM debian\nRUN apt-get update\nRUN apt-cache policy a\nRUN apt-get install -y a\n",
                  id="apt-cache-reads-lists"),
@@ -108,8 +112,6 @@ NO_CHANGE = [
     pytest.param("FROM debian\nRUN apt-get update\nRUN true || apt-get install -y a\n", id="or-chain"),
     pytest.param("FROM debian\nRUN --mount=type=cache,target=/var/lib/apt apt-get update\nRUN apt-get install -y a\n",
                  id="lone-update-has-flags"),
-    pytest.param("FROM debian\nRUN apt-get update\nFROM debian\nRUN apt-get install -y a\n",
-                 id="other-stage-not-derived"),
     pytest.param("FROM debian\n# dockeropt: ignore=apt-update-with-install\nRUN apt-get update\nRUN apt-get install -y a\n",
                  id="suppressed"),
     pytest.param("FROM debian\n# dockeropt: ignore=DO101\nRUN apt-get update\nRUN apt-get install -y a\n",
@@ -132,3 +134,9 @@ def test_finding_explains_and_points_at_the_lone_update():
     (reported,) = result.findings
     assert reported.line == 3 and reported.status is Status.APPLIED
     assert "line 4" in reported.finding.message
+
+
+def test_install_in_an_unrelated_stage_does_not_use_the_update():
+    before = "FROM debian\nRUN apt-get update\nFROM debian\nRUN apt-get install -y a\n"
+    (reported,) = rewrite(before, select=ID).findings
+    assert reported.status is Status.NEEDS_UNSAFE and "nothing after it installs" in reported.finding.message

@@ -20,6 +20,8 @@ Safety (SAFE unless stated):
   ``apt-get update; `` (or a new line in a heredoc) when ``set -e`` is in force and the install
   starts a statement; otherwise ``&&`` with UNSAFE (later ``;`` steps would hide a failed update).
 - An install nested in ``if``/subshell/pipeline is UNSAFE.
+- A lone update that nothing after it reads is removed, UNSAFE: an image built FROM this one may
+  rely on its lists (never for an ONBUILD update, which exists for exactly that).
 - Not offered: the lone update has flags (``--mount``...) the install RUN lacks; something reads the
   lists between the update and the installs without its own update (``apt-cache``, an exec-form or
   non-POSIX RUN mentioning apt); an install preceded by ``||``.
@@ -104,9 +106,9 @@ def _merge_lone_update(doc: Dockerfile, stage: Stage, lone: RunScript, after: li
         if reader.program == "apt-cache" or not _flags_carried(lone.inst, inst):
             return None
         uses.append(_Use(run, reader))
-    if not uses:
-        return None
     text = lone.text_of(update.span)
+    if not uses:
+        return _useless_update(doc, stage, lone, text)
     edits = [Edit.delete(*lone.inst.span)]
     safety = Safety.SAFE
     risks = []
@@ -124,6 +126,20 @@ def _merge_lone_update(doc: Dockerfile, stage: Stage, lone: RunScript, after: li
         f"`{text}` runs in a layer of its own; merge it into the RUN that installs (line {lines})",
         Fix(tuple(edits), safety), risk="; ".join(dict.fromkeys(risks)),
         end_line=lone.inst.end_line)
+
+
+def _useless_update(doc: Dockerfile, stage: Stage, lone: RunScript, text: str) -> Finding | None:
+    """A lone update nothing after it reads: only its ~20-90 MB of lists stay, in their own layer."""
+    if lone.onbuild:
+        return None  # it serves the RUNs of the images built FROM this one
+    risk = ("images built FROM this one that run apt-get install without their own apt-get update "
+            "would find no package lists" if doc.reaches_final_image(stage) else
+            "a COPY --from that reads /var/lib/apt/lists from this stage would find nothing")
+    return PASS.finding(
+        lone.inst.start_line,
+        f"`{text}` runs in a layer of its own and nothing after it installs; remove it",
+        Fix((Edit.delete(*lone.inst.span),), Safety.UNSAFE), risk=risk, end_line=lone.inst.end_line,
+        hadolint=("DL3009",))
 
 
 def _relying_installs(doc: Dockerfile, stage: Stage, runs: list) -> Iterator[Finding]:
