@@ -27,3 +27,11 @@ def explain(pass_: Pass) -> str:
     parts += ["", "## Suppress", f"`# dockeropt: ignore={pass_.id}` (or `ignore={pass_.name}`) "
               "on the line above the instruction."]
     return "\n".join(parts) + "\n"
+
+
+def passes_table(passes) -> str:
+    """The README's table of passes, in run order."""
+    rows = ["| id | name | safety | what | hadolint |", "|---|---|---|---|---|"]
+    rows += [f"| {p.id} | {p.name} | {p.safety.value} | {p.title} | {', '.join(p.hadolint)} |"
+             for p in passes]
+    return "\n".join(rows) + "\n"
