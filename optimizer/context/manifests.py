@@ -1,0 +1,614 @@
+"""Build manifests at the context root, parsed into plain facts (Maven, Gradle, Node, Python, Go).
+
+Each fact is what the file states (after Maven's own defaults and property interpolation); a fact
+the file does not state, or that cannot be resolved, is None or () — never a guess. Each kind is
+parsed the first time it is asked for.
+
+pom.xml is read with ``xml.etree`` without namespaces mattering; a document with a DOCTYPE is
+refused (no entity expansion). Gradle build scripts are code, so only literal statements are read
+(plugin ids, ``JavaLanguageVersion.of(17)``, ``sourceCompatibility = '17'``, ``include 'a'``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import cached_property
+
+from .dockerignore import go_clean
+
+try:  # Python 3.11+
+    import tomllib
+except ImportError:  # pragma: no cover - Python 3.10
+    tomllib = None  # type: ignore[assignment]
+
+__all__ = [
+    "GoModule",
+    "GradleProject",
+    "Manifests",
+    "MavenParent",
+    "MavenProject",
+    "NodeProject",
+    "PythonProject",
+]
+
+Reader = Callable[[str], "str | None"]
+
+
+# Maven ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MavenParent:
+    group_id: str | None
+    artifact_id: str | None
+    version: str | None
+    relative_path: str | None  # as written; Maven's default is ../pom.xml
+
+
+@dataclass(frozen=True)
+class MavenProject:
+    """Facts of the root pom.xml. ``parsed`` is False when the file exists but could not be read."""
+
+    parsed: bool = False
+    group_id: str | None = None  # the project's, else the parent's (Maven's inheritance)
+    artifact_id: str | None = None
+    version: str | None = None  # the project's, else the parent's
+    packaging: str | None = None  # as declared; Maven's default is "jar"
+    final_name: str | None = None  # <build><finalName>, interpolated
+    modules: tuple[str, ...] = ()  # <modules>, cleaned paths relative to the root
+    java_version: str | None = None  # compiler release/target/source, as written ("1.8", "17")
+    spring_boot: bool = False  # spring-boot-maven-plugin in <build><plugins>
+    has_wrapper: bool = False  # mvnw and .mvn/ in the context
+    parent: MavenParent | None = None
+
+    @property
+    def java_major(self) -> int | None:
+        """``java_version`` as a feature release number: "1.8" -> 8, "17" -> 17."""
+        return _java_major(self.java_version)
+
+    @property
+    def final_file(self) -> str | None:
+        """The artifact file ``mvn package`` writes in target/: ``<finalName>.<extension>``."""
+        extension = _PACKAGING_EXTENSION.get(self.packaging or "jar")
+        if extension is None:
+            return None
+        name = self.final_name
+        if name is None and self.artifact_id and self.version:
+            name = f"{self.artifact_id}-{self.version}"
+        return f"{name}.{extension}" if name else None
+
+
+_PACKAGING_EXTENSION = {
+    "jar": "jar", "war": "war", "ear": "ear", "rar": "rar",
+    "ejb": "jar", "maven-plugin": "jar", "bundle": "jar",
+}
+_PROPERTY = re.compile(r"\$\{([^}]+)\}")
+_DOCTYPE = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+
+
+def parse_pom(text: str | None, *, has_wrapper: bool = False) -> MavenProject:
+    """The facts of one pom.xml text (a ``MavenProject`` with ``parsed=False`` when unusable)."""
+    if text is None or _DOCTYPE.search(text):
+        return MavenProject(has_wrapper=has_wrapper)
+    try:
+        project = ET.fromstring(text.lstrip("\ufeff"))
+    except (ET.ParseError, ValueError):
+        return MavenProject(has_wrapper=has_wrapper)
+    if _local(project.tag) != "project":
+        return MavenProject(has_wrapper=has_wrapper)
+
+    parent_el = _child(project, "parent")
+    parent = None
+    if parent_el is not None:
+        parent = MavenParent(_text(parent_el, "groupId"), _text(parent_el, "artifactId"),
+                             _text(parent_el, "version"), _text(parent_el, "relativePath"))
+    raw = {
+        "groupId": _text(project, "groupId") or (parent.group_id if parent else None),
+        "artifactId": _text(project, "artifactId"),
+        "version": _text(project, "version") or (parent.version if parent else None),
+        "packaging": _text(project, "packaging"),
+    }
+    properties = {}
+    props_el = _child(project, "properties")
+    if props_el is not None:
+        for prop in props_el:
+            if isinstance(prop.tag, str):
+                properties[_local(prop.tag)] = (prop.text or "").strip()
+    build = _child(project, "build")
+    final_name = _text(build, "finalName") if build is not None else None
+
+    values: dict[str, str | None] = dict(properties)
+    for key, value in raw.items():
+        values[f"project.{key}"] = value
+        values[f"pom.{key}"] = value
+        values.setdefault(key, value)  # the deprecated bare ${version}; a property of that name wins
+    if parent is not None:
+        for key, value in (("groupId", parent.group_id), ("artifactId", parent.artifact_id),
+                           ("version", parent.version)):
+            values[f"project.parent.{key}"] = value
+            values[f"parent.{key}"] = value
+    values["project.build.finalName"] = final_name
+
+    def resolve(value: str | None) -> str | None:
+        return _interpolate(value, values)
+
+    plugins = _plugins(build)
+    modules_el = _child(project, "modules")
+    modules = ()
+    if modules_el is not None:
+        modules = tuple(dict.fromkeys(
+            go_clean(m.text.strip()) for m in _children(modules_el, "module") if m.text and m.text.strip()))
+    return MavenProject(
+        parsed=True,
+        group_id=resolve(raw["groupId"]),
+        artifact_id=resolve(raw["artifactId"]),
+        version=resolve(raw["version"]),
+        packaging=resolve(raw["packaging"]),
+        final_name=resolve(final_name),
+        modules=modules,
+        java_version=_maven_java_version(plugins, properties, resolve),
+        spring_boot=any(_text(p, "artifactId") == "spring-boot-maven-plugin" for p in plugins),
+        has_wrapper=has_wrapper,
+        parent=parent,
+    )
+
+
+def _plugins(build: ET.Element | None) -> list[ET.Element]:
+    """``<build><plugins><plugin>`` (pluginManagement only configures, so it is not included)."""
+    if build is None:
+        return []
+    plugins_el = _child(build, "plugins")
+    return list(_children(plugins_el, "plugin")) if plugins_el is not None else []
+
+
+def _maven_java_version(plugins: list[ET.Element], properties: Mapping[str, str],
+                        resolve: Callable[[str | None], str | None]) -> str | None:
+    """The compiler's release, else target, else source: plugin configuration first, then properties."""
+    for plugin in plugins:
+        if _text(plugin, "artifactId") != "maven-compiler-plugin":
+            continue
+        config = _child(plugin, "configuration")
+        if config is None:
+            continue
+        for key in ("release", "target", "source"):
+            value = resolve(_text(config, key))
+            if value:
+                return value
+    for key in ("maven.compiler.release", "maven.compiler.target", "maven.compiler.source", "java.version"):
+        value = resolve(properties.get(key))
+        if value:
+            return value
+    return None
+
+
+def _interpolate(value: str | None, values: Mapping[str, str | None]) -> str | None:
+    """Replace ``${name}`` from ``values`` (nested up to 10 levels); None if anything stays unresolved."""
+    if value is None:
+        return None
+    for _ in range(10):
+        if "${" not in value:
+            return value or None
+        def substitute(match: re.Match[str]) -> str:
+            found = values.get(match.group(1).strip())
+            return found if found is not None else match.group(0)
+        replaced = _PROPERTY.sub(substitute, value)
+        if replaced == value:
+            return None
+        value = replaced
+    return None if "${" in value else value or None
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _children(element: ET.Element, name: str):
+    return (c for c in element if isinstance(c.tag, str) and _local(c.tag) == name)
+
+
+def _child(element: ET.Element, name: str) -> ET.Element | None:
+    return next(_children(element, name), None)
+
+
+def _text(element: ET.Element | None, name: str) -> str | None:
+    if element is None:
+        return None
+    child = _child(element, name)
+    if child is None or child.text is None:
+        return None
+    return child.text.strip() or None
+
+
+def _java_major(version: str | None) -> int | None:
+    if not version:
+        return None
+    match = re.fullmatch(r"\s*(?:1\.(\d+)|(\d+))(?:\.\d+)*\s*", version)
+    if not match:
+        return None
+    return int(match.group(1) or match.group(2))
+
+
+# Gradle --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GradleProject:
+    build_file: str | None = None  # "build.gradle" | "build.gradle.kts"
+    settings_file: str | None = None  # "settings.gradle" | "settings.gradle.kts"
+    kotlin_dsl: bool = False
+    has_wrapper: bool = False  # gradlew in the context
+    wrapper_files: tuple[str, ...] = ()  # gradlew, gradlew.bat, gradle/wrapper/*
+    java_version: str | None = None  # toolchain languageVersion, else target/sourceCompatibility
+    spring_boot: bool = False  # the org.springframework.boot plugin is applied
+    subprojects: tuple[str, ...] = ()  # `include` in settings, as paths ("app", "libs/core")
+
+    @property
+    def java_major(self) -> int | None:
+        return _java_major(self.java_version)
+
+
+_GRADLE_TOOLCHAIN = re.compile(r"JavaLanguageVersion\s*\.\s*of\s*\(\s*['\"]?(\d+)['\"]?\s*\)")
+_GRADLE_COMPAT = r"\b{key}\s*=\s*(?:JavaVersion\s*\.\s*VERSION_(\d+(?:_\d+)?)|['\"]?(\d+(?:\.\d+)?)['\"]?)"
+_GRADLE_BOOT = re.compile(
+    r"""\bid\s*\(?\s*['"]org\.springframework\.boot['"]\s*\)?(?:\s*version\s*\(?\s*['"][^'"\n]*['"]\s*\)?)?"""
+    r"""(?P<off>\s*apply\s*\(?\s*false)?"""
+    r"""|\bapply\s*\(?\s*plugin\s*[:=]\s*(?:['"](?:org\.springframework\.boot|spring-boot)['"]"""
+    r"""|(?:org\.springframework\.boot\.gradle\.plugin\.)?SpringBootPlugin\b)""")
+_GRADLE_INCLUDE = re.compile(r"""^\s*include\s*\(?((?:\s*['"][^'"\n]+['"]\s*,?)+)""", re.MULTILINE)
+_GRADLE_COMMENT = re.compile(r"//[^\n]*|/\*.*?\*/", re.DOTALL)
+
+
+def parse_gradle(files: Mapping[str, int], read: Reader) -> GradleProject | None:
+    build_file = next((name for name in ("build.gradle.kts", "build.gradle") if name in files), None)
+    settings_file = next((name for name in ("settings.gradle.kts", "settings.gradle") if name in files), None)
+    has_wrapper = "gradlew" in files
+    if build_file is None and settings_file is None and not has_wrapper:
+        return None
+    wrapper_files = tuple(p for p in files if p in ("gradlew", "gradlew.bat") or p.startswith("gradle/wrapper/"))
+    build_text = _strip_gradle_comments(read(build_file)) if build_file else ""
+    settings_text = _strip_gradle_comments(read(settings_file)) if settings_file else ""
+    java_version = None
+    match = _GRADLE_TOOLCHAIN.search(build_text)
+    if match:
+        java_version = match.group(1)
+    else:
+        for key in ("targetCompatibility", "sourceCompatibility"):
+            match = re.search(_GRADLE_COMPAT.format(key=key), build_text)
+            if match:
+                java_version = (match.group(1) or "").replace("_", ".") or match.group(2)
+                break
+    subprojects: list[str] = []
+    for match in _GRADLE_INCLUDE.finditer(settings_text):
+        for name in re.findall(r"""['"]([^'"\n]+)['"]""", match.group(1)):
+            path = name.strip(":").replace(":", "/")
+            if path:
+                subprojects.append(path)
+    return GradleProject(
+        build_file=build_file,
+        settings_file=settings_file,
+        kotlin_dsl=(build_file or settings_file or "").endswith(".kts"),
+        has_wrapper=has_wrapper,
+        wrapper_files=wrapper_files,
+        java_version=java_version,
+        spring_boot=any(not m.group("off") for m in _GRADLE_BOOT.finditer(build_text)),
+        subprojects=tuple(dict.fromkeys(subprojects)),
+    )
+
+
+def _strip_gradle_comments(text: str | None) -> str:
+    return _GRADLE_COMMENT.sub("", text) if text else ""
+
+
+# Node ----------------------------------------------------------------------------------------------
+
+NODE_LOCKFILES = {  # lockfile -> package manager
+    "package-lock.json": "npm",
+    "npm-shrinkwrap.json": "npm",
+    "yarn.lock": "yarn",
+    "pnpm-lock.yaml": "pnpm",
+}
+NODE_CONFIG_FILES = (".npmrc", ".yarnrc", ".yarnrc.yml", "pnpm-workspace.yaml", ".pnpmfile.cjs", ".nvmrc",
+                     ".node-version")
+
+
+@dataclass(frozen=True)
+class NodeProject:
+    """package.json at the root. ``parsed`` is False when its text is unknown or not JSON."""
+
+    parsed: bool = False
+    lockfile: str | None = None  # the lockfile of ``package_manager``
+    lockfiles: tuple[str, ...] = ()  # every lockfile present (bun's included)
+    package_manager: str | None = None  # "npm" | "yarn" | "pnpm" | "bun": packageManager field, else the lockfile
+    package_manager_field: str | None = None  # e.g. "pnpm@9.1.0"
+    name: str | None = None
+    version: str | None = None
+    scripts: tuple[str, ...] = ()  # script names
+    workspaces: tuple[str, ...] = ()
+    node_engine: str | None = None  # engines.node
+    config_files: tuple[str, ...] = ()  # .npmrc, .yarnrc.yml, ... present at the root
+    yarn_berry_files: tuple[str, ...] = ()  # .yarn/releases/*, .yarn/plugins/* (needed by `yarn install`)
+
+
+def parse_node(files: Mapping[str, int], read: Reader) -> NodeProject | None:
+    if "package.json" not in files:
+        return None
+    lockfiles = tuple(name for name in (*NODE_LOCKFILES, "bun.lockb", "bun.lock") if name in files)
+    data = None
+    text = read("package.json")
+    if text is not None:
+        try:
+            data = json.loads(text)
+        except ValueError:
+            data = None
+    if not isinstance(data, dict):
+        data = None
+    field = _str(data.get("packageManager")) if data else None
+    manager = (field.split("@", 1)[0].strip() or None) if field else None
+    if manager is None:
+        kinds = {NODE_LOCKFILES.get(name, "bun") for name in lockfiles}
+        manager = kinds.pop() if len(kinds) == 1 else None
+    lockfile = next((name for name in lockfiles if NODE_LOCKFILES.get(name) == manager), None)
+    if lockfile == "package-lock.json" and "npm-shrinkwrap.json" in lockfiles:
+        lockfile = "npm-shrinkwrap.json"  # npm prefers the shrinkwrap
+    workspaces: tuple[str, ...] = ()
+    engines_node = None
+    scripts: tuple[str, ...] = ()
+    if data is not None:
+        ws = data.get("workspaces")
+        if isinstance(ws, dict):
+            ws = ws.get("packages")
+        if isinstance(ws, list):
+            workspaces = tuple(w for w in ws if isinstance(w, str))
+        engines = data.get("engines")
+        if isinstance(engines, dict):
+            engines_node = _str(engines.get("node"))
+        if isinstance(data.get("scripts"), dict):
+            scripts = tuple(k for k in data["scripts"] if isinstance(k, str))
+    return NodeProject(
+        parsed=data is not None,
+        lockfile=lockfile,
+        lockfiles=lockfiles,
+        package_manager=manager,
+        package_manager_field=field,
+        name=_str(data.get("name")) if data else None,
+        version=_str(data.get("version")) if data else None,
+        scripts=scripts,
+        workspaces=workspaces,
+        node_engine=engines_node,
+        config_files=tuple(name for name in NODE_CONFIG_FILES if name in files),
+        yarn_berry_files=tuple(p for p in files if p.startswith((".yarn/releases/", ".yarn/plugins/"))),
+    )
+
+
+def _str(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+# Python --------------------------------------------------------------------------------------------
+
+_REQUIREMENTS_NAME = re.compile(r"[\w.-]*requirements[\w.-]*\.txt", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class PythonProject:
+    requirements: tuple[str, ...] = ()  # requirements*.txt at the root and requirements/*.txt
+    pyproject: bool = False
+    poetry_lock: bool = False
+    pipfile: bool = False
+    pipfile_lock: bool = False
+    setup_py: bool = False
+    setup_cfg: bool = False
+    uv_lock: bool = False
+    build_backend: str | None = None  # [build-system] build-backend of pyproject.toml
+    references: tuple[str, ...] = ()  # context paths the requirements files name (-r/-c files, local paths)
+
+
+def parse_python(files: Mapping[str, int], read: Reader) -> PythonProject | None:
+    requirements = tuple(
+        p for p in files
+        if ("/" not in p and _REQUIREMENTS_NAME.fullmatch(p))
+        or (p.startswith("requirements/") and p.count("/") == 1 and p.endswith(".txt"))
+    )
+    names = ("pyproject.toml", "poetry.lock", "Pipfile", "Pipfile.lock", "setup.py", "setup.cfg", "uv.lock")
+    present = {name: name in files for name in names}
+    if not requirements and not any(present.values()):
+        return None
+    backend = None
+    if present["pyproject.toml"] and tomllib is not None:
+        text = read("pyproject.toml")
+        if text is not None:
+            try:
+                system = tomllib.loads(text).get("build-system")
+                if isinstance(system, dict):
+                    backend = _str(system.get("build-backend"))
+            except (tomllib.TOMLDecodeError, ValueError):
+                backend = None
+    references: list[str] = []
+    seen: set[str] = set()
+    for path in requirements:
+        _requirement_references(path, read, references, seen)
+    return PythonProject(
+        requirements=requirements,
+        pyproject=present["pyproject.toml"],
+        poetry_lock=present["poetry.lock"],
+        pipfile=present["Pipfile"],
+        pipfile_lock=present["Pipfile.lock"],
+        setup_py=present["setup.py"],
+        setup_cfg=present["setup.cfg"],
+        uv_lock=present["uv.lock"],
+        build_backend=backend,
+        references=tuple(dict.fromkeys(r for r in references if r not in requirements)),
+    )
+
+
+_REQ_FILE_OPTION = re.compile(r"^(?:-[rc]\s*=?\s*|--(?:requirement|constraint)(?:\s*=\s*|\s+))(\S+)")
+_REQ_PATH_OPTION = re.compile(r"^(?:-[ef]\s*=?\s*|--(?:editable|find-links)(?:\s*=\s*|\s+))(\S+)")
+
+
+def _requirement_references(path: str, read: Reader, out: list[str], seen: set[str], depth: int = 0) -> None:
+    """Files and directories a requirements file names: -r/-c files (followed), local paths, -e/-f dirs."""
+    if path in seen or depth > 5:
+        return
+    seen.add(path)
+    text = read(path)
+    if text is None:
+        return
+    base = path.rsplit("/", 1)[0] if "/" in path else ""
+    for line in _requirement_lines(text):
+        match = _REQ_FILE_OPTION.match(line)
+        if match:
+            target = _relative(base, match.group(1))
+            if target is not None:
+                out.append(target)
+                _requirement_references(target, read, out, seen, depth + 1)
+            continue
+        match = _REQ_PATH_OPTION.match(line)
+        candidate = match.group(1) if match else line.split(";", 1)[0].strip()
+        local = _local_path(candidate)
+        if local is not None:
+            out.append(local)
+
+
+def _requirement_lines(text: str) -> list[str]:
+    joined = re.sub(r"\\\r?\n", "", text)
+    lines = []
+    for raw in joined.splitlines():
+        line = re.sub(r"(^|\s)#.*$", "", raw).strip()
+        if line:
+            lines.append(line)
+    return lines
+
+
+def _local_path(value: str) -> str | None:
+    """A requirement that is a local path (``.``, ``./pkg``, ``file:pkg``), as a context path (pip: relative to cwd)."""
+    if value.startswith("file:"):
+        value = re.sub(r"^file:(//)?", "", value)
+    elif "://" in value or not value.startswith((".", "/")):
+        return None
+    value = value.split("#", 1)[0].split("[", 1)[0]
+    cleaned = go_clean(value)
+    if cleaned.startswith("/") or cleaned == ".." or cleaned.startswith("../"):
+        return None
+    return cleaned
+
+
+def _relative(base: str, target: str) -> str | None:
+    if "://" in target:
+        return None
+    cleaned = go_clean(f"{base}/{target}" if base and not target.startswith("/") else target)
+    if cleaned.startswith("/") or cleaned == ".." or cleaned.startswith("../"):
+        return None
+    return cleaned
+
+
+# Go ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GoModule:
+    go_sum: bool = False
+    module: str | None = None  # the module path
+    go_version: str | None = None  # the `go` directive
+    toolchain: str | None = None
+    local_replaces: tuple[str, ...] = ()  # replace targets inside the context ("./lib", "../x" are kept as written)
+    vendored: bool = False  # vendor/modules.txt present
+    workspace: bool = False  # go.work present
+    parsed: bool = False
+
+
+def parse_go(files: Mapping[str, int], read: Reader) -> GoModule | None:
+    if "go.mod" not in files:
+        return None
+    text = read("go.mod")
+    module = go_version = toolchain = None
+    replaces: list[str] = []
+    if text is not None:
+        in_replace = False
+        for raw in text.splitlines():
+            line = raw.split("//", 1)[0].strip()
+            if not line:
+                continue
+            if in_replace:
+                if line == ")":
+                    in_replace = False
+                else:
+                    _go_replace(line, replaces)
+                continue
+            word, _, rest = line.partition(" ")
+            rest = rest.strip()
+            if word == "module":
+                module = rest.strip('"`') or None
+            elif word == "go":
+                go_version = rest or None
+            elif word == "toolchain":
+                toolchain = rest or None
+            elif word == "replace":
+                if rest == "(":
+                    in_replace = True
+                else:
+                    _go_replace(rest, replaces)
+    return GoModule(
+        go_sum="go.sum" in files,
+        module=module,
+        go_version=go_version,
+        toolchain=toolchain,
+        local_replaces=tuple(dict.fromkeys(replaces)),
+        vendored="vendor/modules.txt" in files,
+        workspace="go.work" in files,
+        parsed=text is not None,
+    )
+
+
+def _go_replace(spec: str, out: list[str]) -> None:
+    _, arrow, target = spec.partition("=>")
+    if not arrow:
+        return
+    path = target.strip().split()[0] if target.strip() else ""
+    if path.startswith(("./", "../")) or path in (".", ".."):
+        out.append(path)
+
+
+# All of them ---------------------------------------------------------------------------------------
+
+
+class Manifests:
+    """The manifests at the context root; each kind is parsed on first access."""
+
+    def __init__(self, files: Mapping[str, int], read: Reader) -> None:
+        self._files = files
+        self._read = read
+
+    @cached_property
+    def maven(self) -> MavenProject | None:
+        if "pom.xml" not in self._files:
+            return None
+        has_wrapper = "mvnw" in self._files and any(p.startswith(".mvn/") for p in self._files)
+        return parse_pom(self._read("pom.xml"), has_wrapper=has_wrapper)
+
+    @cached_property
+    def gradle(self) -> GradleProject | None:
+        return parse_gradle(self._files, self._read)
+
+    @cached_property
+    def node(self) -> NodeProject | None:
+        return parse_node(self._files, self._read)
+
+    @cached_property
+    def python(self) -> PythonProject | None:
+        return parse_python(self._files, self._read)
+
+    @cached_property
+    def go(self) -> GoModule | None:
+        return parse_go(self._files, self._read)
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        """The kinds present, e.g. ("maven", "node")."""
+        return tuple(kind for kind in ("maven", "gradle", "node", "python", "go") if getattr(self, kind) is not None)
+
+    def __repr__(self) -> str:
+        return f"Manifests({', '.join(self.kinds) or 'none'})"
