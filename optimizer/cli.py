@@ -97,7 +97,8 @@ def _run(path: str, config, *, write: bool, context_dir: str | None):
             source = Source("-", decode(sys.stdin.buffer.read(), "<stdin>"), b"")
         else:
             source = read_source(path)
-        result = optimize(source.text, _context(path, context_dir), config)
+        context = _context(path, context_dir)
+        result = optimize(source.text, context, config)
         if result.problems:
             problem = result.problems[0]
             raise InputError(path, problem.message, problem.line)
@@ -106,18 +107,59 @@ def _run(path: str, config, *, write: bool, context_dir: str | None):
         if write and result.changed and path != "-":
             write_atomic(source, result.text)
             written = True
-        return FileReport(path, result, diff, written=written)
     except InputError as error:
         return FileReport(path, error=str(error))
+    if write and path == "-" and result.extra_files:
+        from dataclasses import replace
+
+        names = ", ".join(new.path for new in result.extra_files)
+        result = replace(result, warnings=(*result.warnings, f"{names} not written: standard input has no folder; "
+                                           "run dockeropt on the Dockerfile's path to write it"))
+    extra, error = _extra_files(path, context, result, write=write and path != "-")
+    return FileReport(path, result, diff, written=written, files=extra, error=error)
+
+
+def _extra_files(path: str, context, result, *, write: bool):
+    """The files beside the Dockerfile that the fixes create or extend: their diffs, and (with
+    --write) the files written, after the Dockerfile. Returns (files, error line or "")."""
+    from dataclasses import replace
+
+    from .diff import new_file_diff, unified_diff
+    from .fileio import create_atomic, extend_atomic
+    from .report.files import ExtraFile
+
+    extra = []
+    for new in result.extra_files:
+        target = context.root / new.path
+        label = _extra_path(path, target)
+        if new.new:
+            diff = new_file_diff(new.text, label)
+        else:
+            diff = unified_diff(new.original, new.text, label)
+        extra.append(ExtraFile(label, diff, new.new))
+    if not write:
+        return tuple(extra), ""
+    for i, new in enumerate(result.extra_files):
+        target = str(context.root / new.path)
+        try:
+            if new.new:
+                create_atomic(target, new.text)
+            else:
+                extend_atomic(target, new.original, new.text)
+        except InputError as error:
+            return tuple(extra), str(error)
+        extra[i] = replace(extra[i], written=True)
+    return tuple(extra), ""
 
 
 def _context(path: str, context_dir: str | None):
     """The build context: --context, else the Dockerfile's folder (none for standard input)."""
     from .context import BuildContext
 
-    if context_dir is not None:
-        return BuildContext(Path(context_dir))
-    return BuildContext.unknown() if path == "-" else BuildContext(Path(path).resolve().parent)
+    if path == "-":
+        return BuildContext.from_directory(Path(context_dir)) if context_dir is not None else BuildContext.unknown()
+    root = Path(context_dir) if context_dir is not None else Path(path).resolve().parent
+    return BuildContext.from_directory(root, dockerfile=Path(path))
 
 
 def _diff_path(path: str) -> str:
@@ -125,6 +167,15 @@ def _diff_path(path: str) -> str:
         return "Dockerfile"
     p = Path(path)
     return p.as_posix() if not p.is_absolute() else p.name
+
+
+def _extra_path(path: str, target: Path) -> str:
+    """How a file beside the Dockerfile is named in diffs: like the Dockerfile's own name, relative
+    to the working directory (or to the Dockerfile's folder when the Dockerfile was given absolute)."""
+    import os
+
+    base = Path(path).parent if path != "-" and Path(path).is_absolute() else Path.cwd()
+    return Path(os.path.relpath(os.path.realpath(target), os.path.realpath(base))).as_posix()
 
 
 def _emit(reports, *, write: bool, check: bool, show_diff: bool, fmt: str, color: bool) -> int:
@@ -139,8 +190,8 @@ def _emit(reports, *, write: bool, check: bool, show_diff: bool, fmt: str, color
         for report in reports:
             if report.path == "-" and write and report.result:
                 _out(report.result.text)
-            elif show_diff and report.diff:
-                _out(colorize(report.diff) if color else report.diff)
+            elif show_diff and report.full_diff:
+                _out(colorize(report.full_diff) if color else report.full_diff)
             for line in finding_lines(report, written=write):
                 click.echo(line, err=True)
         click.echo(summary(reports, written=write), err=True)

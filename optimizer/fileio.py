@@ -1,4 +1,5 @@
-"""Reading and writing Dockerfiles without losing a byte: decoding at the boundary, atomic writes."""
+"""Reading and writing Dockerfiles (and files beside them) without losing a byte: decoding at the
+boundary, atomic writes."""
 
 from __future__ import annotations
 
@@ -69,21 +70,100 @@ def write_atomic(source: Source, text: str) -> None:
     A symlink is followed: the file it points to is rewritten and the link stays a link.
     Refuses when the file changed on disk since it was read.
     """
-    target = Path(os.path.realpath(source.path))
+    _replace(source.path, source.raw, encode(text))
+
+
+def extend_atomic(path: str, original: str, text: str) -> None:
+    """Rewrite an existing file that held ``original`` so that it holds ``text``, which must extend it.
+
+    The bytes on disk are kept as they are (line endings, BOM, undecodable bytes) and only the
+    addition is appended; the rewrite is atomic, keeps the mode and follows a symlink. Refuses when
+    the file is no longer ``original``.
+    """
+    if not text.startswith(original):
+        raise InputError(path, "refusing to rewrite existing lines; only appending is allowed")
     try:
-        if target.read_bytes() != source.raw:
-            raise InputError(source.path, "changed on disk while dockeropt was running; not written")
+        raw = Path(os.path.realpath(path)).read_bytes()
+    except OSError as error:
+        raise InputError(path, f"cannot read: {error.strerror or error}") from None
+    decoded = (raw.decode(ENCODING, ERRORS), raw.decode(ENCODING, "replace"))
+    if original not in {variant.removeprefix(bom) for variant in decoded for bom in ("", "\ufeff")}:
+        raise InputError(path, "changed on disk while dockeropt was running; not written")
+    _replace(path, raw, raw + encode(text[len(original):]))
+
+
+def create_atomic(path: str, text: str) -> None:
+    """Create a new file holding ``text``, atomically, and never over a file that exists.
+
+    The content goes to a temp file in the same directory first, which is then hard-linked to
+    ``path``: the link fails when something appeared at ``path`` meanwhile, so readers see either
+    no file or the whole file, and nothing is overwritten. Where hard links are not supported the
+    file is created with O_EXCL instead (still never overwriting). Mode: 0666 minus the umask.
+    """
+    target = Path(path)
+    data = encode(text)
+    if os.path.lexists(target):
+        raise InputError(path, "already exists; not overwritten")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".dockeropt", dir=target.parent)
+    except OSError as error:
+        raise InputError(path, f"cannot write: {error.strerror or error}") from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())
+        try:
+            os.link(tmp, target)
+        except FileExistsError:
+            raise InputError(path, "appeared on disk while dockeropt was running; not overwritten") from None
+        except OSError:  # no hard links here (some network and FUSE file systems)
+            _create_exclusive(target, data)
+    except OSError as error:
+        raise InputError(path, f"cannot write: {error.strerror or error}") from None
+    finally:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+
+
+def _create_exclusive(target: Path, data: bytes) -> None:
+    try:
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    except FileExistsError:
+        raise InputError(str(target), "appeared on disk while dockeropt was running; not overwritten") from None
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _replace(path: str, expected: bytes, data: bytes) -> None:
+    """Atomically replace the file at ``path`` (symlinks followed) with ``data`` if it still holds
+    ``expected``: temp file in the same directory, then rename; mode kept."""
+    target = Path(os.path.realpath(path))
+    try:
+        if target.read_bytes() != expected:
+            raise InputError(path, "changed on disk while dockeropt was running; not written")
         mode = stat.S_IMODE(target.stat().st_mode)
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".dockeropt", dir=target.parent)
     except OSError as error:
-        raise InputError(source.path, f"cannot write: {error.strerror or error}") from None
+        raise InputError(path, f"cannot write: {error.strerror or error}") from None
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(encode(text))
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, mode)
         os.replace(tmp, target)
     except OSError as error:
         os.unlink(tmp)
-        raise InputError(source.path, f"cannot write: {error.strerror or error}") from None
+        raise InputError(path, f"cannot write: {error.strerror or error}") from None

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+import posixpath
+from dataclasses import dataclass, field, replace
 
 from .config import Config
 from .context import BuildContext
 from .edits import Edit, EditConflict, apply_edits, sort_edits
 from .model import Dockerfile, Problem, parse
 from .passes import PASSES
-from .passes.base import Finding, Pass, Safety
+from .passes.base import Finding, NewFile, Pass, Safety
 from .postcheck import post_check
 from .suppress import is_suppressed
 
@@ -55,9 +56,11 @@ class Result:
     findings: tuple[Reported, ...] = ()
     problems: tuple[Problem, ...] = ()  # the input itself is invalid; nothing was changed
     warnings: tuple[str, ...] = ()
+    extra_files: tuple[NewFile, ...] = ()  # files beside the Dockerfile that applied fixes create or extend
 
     @property
     def changed(self) -> bool:
+        """The Dockerfile's text changed (``extra_files`` lists the files beside it that change)."""
         return self.text != self.original
 
     @property
@@ -77,26 +80,36 @@ def optimize(text: str, context: BuildContext | None = None, config: Config | No
     if doc.problems:
         return Result(text, text, problems=doc.problems)
     history = _History(text)
+    files = _Files(context)
     applied: list[Reported] = []
     remaining: list[Reported] = []
     warnings: dict[str, None] = {}  # ordered set
     for _ in range(config.max_rounds):
         remaining = []
+        files.new_round()
         changed = False
         for pass_ in selected_passes(config):
             try:
-                doc, reported = _run_pass(pass_, doc, context, config, history)
+                doc, reported = _run_pass(pass_, doc, context, config, history, files)
             except Exception as error:  # a bug in a pass must not take the file (or the run) down
                 warnings[f"internal error in {pass_.id} {pass_.name}, pass skipped: "
                          f"{type(error).__name__}: {error}"] = None
                 continue
-            changed |= any(r.status is Status.APPLIED for r in reported)
-            applied.extend(r for r in reported if r.status is Status.APPLIED)
-            remaining.extend(r for r in reported if r.status is not Status.APPLIED)
+            for r in reported:
+                # A fix that only writes files leaves the text as it was: the pass proposes it again
+                # next round, so it is reported (and its files kept) from the last round only.
+                if r.status is Status.APPLIED and r.finding.fix.edits:
+                    changed = True
+                    applied.append(r)
+                else:
+                    remaining.append(r)
         if not changed:
-            return Result(text, doc.text, tuple(applied + remaining), warnings=tuple(warnings))
-    warnings[f"fixes did not settle after {config.max_rounds} rounds; the last round's changes are kept"] = None
-    return Result(text, doc.text, tuple(applied + remaining), warnings=tuple(warnings))
+            break
+    else:
+        warnings[f"fixes did not settle after {config.max_rounds} rounds; the last round's changes are kept"] = None
+    extra, rejected = files.final(doc)
+    findings = tuple(rejected.get(id(r), r) for r in applied + remaining)
+    return Result(text, doc.text, findings, warnings=tuple(warnings), extra_files=extra)
 
 
 def _allowed(safety: Safety, config: Config) -> bool:
@@ -104,7 +117,7 @@ def _allowed(safety: Safety, config: Config) -> bool:
 
 
 def _run_pass(pass_: Pass, doc: Dockerfile, context: BuildContext, config: Config,
-              history: _History) -> tuple[Dockerfile, list[Reported]]:
+              history: _History, files: _Files) -> tuple[Dockerfile, list[Reported]]:
     """Check one pass and apply its allowed fixes, each kept only if the file stays valid."""
     reported: list[Reported] = []
     accepted: list[Edit] = []
@@ -120,21 +133,118 @@ def _run_pass(pass_: Pass, doc: Dockerfile, context: BuildContext, config: Confi
         if not _allowed(fix.safety, config):
             reported.append(Reported(pass_, finding, line, Status.NEEDS_UNSAFE))
             continue
-        try:
-            candidate = parse(apply_edits(doc.text, [*accepted, *fix.edits]))
-        except EditConflict:
-            reported.append(Reported(pass_, finding, line, Status.CONFLICT))
+        status, reason = files.conflict(fix.files)
+        if status is not None:
+            reported.append(Reported(pass_, finding, line, status, reason))
             continue
-        reason = post_check(doc, candidate, fix.declares | pass_.declares, config)
+        candidate = accepted_doc
+        if fix.edits:
+            try:
+                candidate = parse(apply_edits(doc.text, [*accepted, *fix.edits]))
+            except EditConflict:
+                reported.append(Reported(pass_, finding, line, Status.CONFLICT))
+                continue
+            reason = post_check(doc, candidate, fix.declares | pass_.declares, config)
+            if reason:
+                reported.append(Reported(pass_, finding, line, Status.REJECTED, reason))
+                continue
+        reason = next(filter(None, (file_problem(candidate, context, f) for f in fix.files)), "")
         if reason:
             reported.append(Reported(pass_, finding, line, Status.REJECTED, reason))
             continue
         accepted.extend(fix.edits)
         accepted_doc = candidate
-        reported.append(Reported(pass_, finding, line, Status.APPLIED))
+        report = Reported(pass_, finding, line, Status.APPLIED)
+        files.add(fix, report)
+        reported.append(report)
     if accepted:
         history.record(accepted)
     return accepted_doc, reported
+
+
+_ABSENT = object()  # a file that does not exist in the build context
+
+
+@dataclass
+class _Files:
+    """The files beside the Dockerfile that applied fixes create or extend, with the findings behind them.
+
+    Files of fixes that also edit the text are kept for good (those fixes are not proposed again);
+    files of file-only fixes are proposed again every round, so each round starts without them.
+    """
+
+    context: BuildContext
+    kept: dict[str, tuple[NewFile, list[Reported]]] = field(default_factory=dict)
+    current: dict[str, tuple[NewFile, list[Reported]]] = field(default_factory=dict)
+
+    def new_round(self) -> None:
+        self.current = {path: (file, list(reports)) for path, (file, reports) in self.kept.items()}
+
+    def conflict(self, new_files: tuple[NewFile, ...]) -> tuple[Status | None, str]:
+        """Whether these files can be applied on top of what the context and earlier fixes hold."""
+        for new in new_files:
+            if new.path in self.current:
+                if new.original != self.current[new.path][0].text:
+                    return Status.CONFLICT, f"{new.path} was changed by another fix"
+                continue
+            on_disk = _on_disk(self.context, new.path)
+            if new.original is None and on_disk is not _ABSENT:
+                return Status.REJECTED, f"{new.path} already exists"
+            if new.original is not None and new.original != on_disk:
+                return Status.REJECTED, f"{new.path} is not what the fix expects"
+        return None, ""
+
+    def add(self, fix, report: Reported) -> None:
+        for new in fix.files:
+            reports: list[Reported] = []
+            if new.path in self.current:  # built on an earlier fix's file: the diff starts from the disk
+                earlier, reports = self.current[new.path]
+                new = replace(new, original=earlier.original)
+            self.current[new.path] = (new, [*reports, report])
+            if fix.edits:
+                self.kept[new.path] = self.current[new.path]
+
+    def final(self, doc: Dockerfile) -> tuple[tuple[NewFile, ...], dict[int, Reported]]:
+        """The files to write, re-checked against the final text, and the findings whose file failed."""
+        extra: list[NewFile] = []
+        rejected: dict[int, Reported] = {}
+        for new, reports in self.current.values():
+            reason = file_problem(doc, self.context, new)
+            if reason:
+                rejected.update((id(r), replace(r, status=Status.REJECTED, detail=reason)) for r in reports)
+            else:
+                extra.append(new)
+        return tuple(extra), rejected
+
+
+def _on_disk(context: BuildContext, path: str):
+    """The current text of a context file, or _ABSENT; None when it exists but cannot be read."""
+    if path not in context.files:
+        return _ABSENT
+    if path == context.dockerignore_path:
+        return context.dockerignore_text
+    return context.read_text(path)
+
+
+def file_problem(doc: Dockerfile, context: BuildContext, new: NewFile) -> str:
+    """Why a file a fix writes may not be written ("" when it may): the post-check of extra files."""
+    if not context.known:
+        return f"{new.path}: the build context is unknown"
+    path = new.path
+    if not path or path.startswith("/") or "\\" in path or posixpath.normpath(path) != path or path.startswith(".."):
+        return f"{path!r} is not a plain path inside the build context"
+    if new.original is not None and not new.text.startswith(new.original):
+        return f"the fix would change existing lines of {path}; it may only append"
+    if new.text == (new.original or ""):
+        return f"the fix leaves {path} as it is"
+    if path == context.dockerignore_path:
+        from .passes.dockerignore import newly_excluded_sources
+
+        excluded = newly_excluded_sources(doc, context, new.original or "", new.text)
+        if excluded:
+            return (".dockerignore would exclude what COPY/ADD reads (BuildKit's CopyIgnoredFile): "
+                    + ", ".join(excluded))
+    return ""
 
 
 @dataclass

@@ -156,3 +156,25 @@ def test_console_entry_answers_version_without_loading_click():
     out = subprocess.run([sys.executable, "-c", code, "--version"], capture_output=True, text=True,
                          check=True).stdout
     assert out == "dockeropt, version 0.1.0\nFalse\n"
+
+
+def test_json_report_has_an_empty_files_list_without_files_beside_the_dockerfile(dockerfile):
+    (entry,) = json.loads(run("--format", "json", str(dockerfile)).stdout)["files"]
+    assert entry["files"] == []
+
+
+def test_a_dockerignore_to_create_is_shown_after_the_dockerfile_diff_and_written_with_it(dockerfile, tmp_path):
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+    dockerfile.write_text(SPLIT + "COPY . /srv\n")
+    result = run("--select", "DO101,DO204", str(dockerfile))
+    assert result.exit_code == 1
+    diff = result.stdout_bytes.decode()
+    assert diff.index("+++ b/") < diff.index("--- /dev/null\n+++ b/") and "+.git\n" in diff
+    assert "2 files would change" in result.stderr
+    (entry,) = json.loads(run("--select", "DO101,DO204", "--format", "json", str(dockerfile)).stdout)["files"]
+    assert [f["new"] for f in entry["files"]] == [True]
+    assert run("--select", "DO101,DO204", "--write", str(dockerfile)).exit_code == 0
+    assert dockerfile.read_text() == MERGED + "COPY . /srv\n"
+    assert ".git\n" in (tmp_path / ".dockerignore").read_text()
+    assert run("--select", "DO101,DO204", "--check", str(dockerfile)).exit_code == 0

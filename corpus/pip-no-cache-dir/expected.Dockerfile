@@ -15,8 +15,8 @@ RUN pip install --no-cache-dir \
       # the production server is not in requirements.txt
       gunicorn==22.0.0
 
-COPY . .
 RUN useradd --create-home app
+COPY . .
 USER app
 EXPOSE 8000
 CMD ["gunicorn", "--bind", "0.0.0.0:8000", "app:app"]

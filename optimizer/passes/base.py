@@ -31,12 +31,31 @@ class Safety(enum.Enum):
 
 
 @dataclass(frozen=True)
+class NewFile:
+    """A file beside the Dockerfile that a fix creates or extends (e.g. ``.dockerignore``).
+
+    ``original`` is the content the fix builds on: None means the file must not exist yet; else the
+    new ``text`` must start with it (a fix only appends, it never drops a user's line). A later fix
+    may build on an earlier one's file by naming that file's ``text`` as its ``original``.
+    """
+
+    path: str  # '/'-separated, relative to the build context root
+    text: str  # the whole content after the fix
+    original: str | None = None
+
+    @property
+    def new(self) -> bool:
+        return self.original is None
+
+
+@dataclass(frozen=True)
 class Fix:
-    """Edits on the text the pass was given, applied together or not at all."""
+    """Edits on the text the pass was given (and files beside it), applied together or not at all."""
 
     edits: tuple[Edit, ...]
     safety: Safety
     declares: frozenset[str] = frozenset()  # invariants this fix may change on purpose, e.g. {"stages"}
+    files: tuple[NewFile, ...] = ()  # files created or extended in the build context
 
 
 @dataclass(frozen=True)

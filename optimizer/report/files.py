@@ -8,15 +8,37 @@ from ..pipeline import Result
 
 
 @dataclass(frozen=True)
+class ExtraFile:
+    """A file beside the Dockerfile that the fixes create or extend (e.g. ``.dockerignore``)."""
+
+    path: str  # as named in the diff: relative to the working directory, like the Dockerfile's
+    diff: str  # a new-file diff (from /dev/null) or a diff of the appended lines
+    new: bool  # created, rather than extended
+    written: bool = False
+
+
+@dataclass(frozen=True)
 class FileReport:
     """One path's result, its diff, or the error that stopped it."""
 
     path: str
     result: Result | None = None
     diff: str = ""
-    error: str = ""  # "path:line: message" when the file could not be processed
+    error: str = ""  # "path:line: message" when the file (or a file beside it) could not be processed
     written: bool = False
+    files: tuple[ExtraFile, ...] = ()
 
     @property
     def changed(self) -> bool:
-        return bool(self.result and self.result.changed)
+        """The Dockerfile or a file beside it changes."""
+        return bool(self.result and self.result.changed) or bool(self.files)
+
+    @property
+    def changes(self) -> int:
+        """How many files change: the Dockerfile and each file beside it."""
+        return int(bool(self.result and self.result.changed)) + len(self.files)
+
+    @property
+    def full_diff(self) -> str:
+        """The Dockerfile's diff followed by those of the files beside it: one patch for ``git apply``."""
+        return self.diff + "".join(f.diff for f in self.files)

@@ -25,6 +25,7 @@ def _file(report: FileReport) -> dict:
         "written": report.written,
         "error": report.error or None,
         "diff": report.diff,
+        "files": [{"path": f.path, "diff": f.diff, "new": f.new} for f in report.files],
         "warnings": list(result.warnings) if result else [],
         "findings": [{
             "id": r.pass_.id,

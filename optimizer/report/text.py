@@ -15,7 +15,7 @@ _STATUS_WORDS = {
 
 def finding_lines(report: FileReport, *, written: bool) -> list[str]:
     """One line per finding (and per warning) of a file."""
-    if report.error:
+    if report.error and report.result is None:
         return [report.error]
     lines = []
     for r in report.result.findings:
@@ -28,12 +28,14 @@ def finding_lines(report: FileReport, *, written: bool) -> list[str]:
         if r.finding.risk and r.status.value != "suggestion":
             lines.append(f"    risk: {r.finding.risk}")
     lines.extend(f"{report.path}: warning: {w}" for w in report.result.warnings)
+    if report.error:
+        lines.append(report.error)
     return lines
 
 
 def summary(reports: list[FileReport], *, written: bool) -> str:
     """The closing line, e.g. ``2 files would change, 1 error``."""
-    changed = sum(r.changed for r in reports)
+    changed = sum(r.changes - (sum(not f.written for f in r.files) if written else 0) for r in reports)
     errors = sum(bool(r.error) for r in reports)
     verb = "changed" if written else "would change"
     parts = [f"{changed} file{'s' * (changed != 1)} {verb}" if changed else "nothing to change"]
