@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import enum
-import posixpath
 from dataclasses import dataclass, field, replace
 
 from .config import Config
@@ -12,7 +11,7 @@ from .edits import Edit, EditConflict, apply_edits, sort_edits
 from .model import Dockerfile, Problem, parse
 from .passes import PASSES
 from .passes.base import Finding, NewFile, Pass, Safety
-from .postcheck import post_check
+from .postcheck import file_problem, post_check
 from .suppress import is_suppressed
 
 
@@ -224,27 +223,6 @@ def _on_disk(context: BuildContext, path: str):
     if path == context.dockerignore_path:
         return context.dockerignore_text
     return context.read_text(path)
-
-
-def file_problem(doc: Dockerfile, context: BuildContext, new: NewFile) -> str:
-    """Why a file a fix writes may not be written ("" when it may): the post-check of extra files."""
-    if not context.known:
-        return f"{new.path}: the build context is unknown"
-    path = new.path
-    if not path or path.startswith("/") or "\\" in path or posixpath.normpath(path) != path or path.startswith(".."):
-        return f"{path!r} is not a plain path inside the build context"
-    if new.original is not None and not new.text.startswith(new.original):
-        return f"the fix would change existing lines of {path}; it may only append"
-    if new.text == (new.original or ""):
-        return f"the fix leaves {path} as it is"
-    if path == context.dockerignore_path:
-        from .passes.dockerignore import newly_excluded_sources
-
-        excluded = newly_excluded_sources(doc, context, new.original or "", new.text)
-        if excluded:
-            return (".dockerignore would exclude what COPY/ADD reads (BuildKit's CopyIgnoredFile): "
-                    + ", ".join(excluded))
-    return ""
 
 
 @dataclass

@@ -1,14 +1,19 @@
-"""The safety net: a rewrite must parse, build-parse, and keep stages and the runtime config."""
+"""The safety net: a rewrite must parse and keep its stages and runtime; a file a fix writes must be safe."""
 
 from __future__ import annotations
 
+import posixpath
 import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from .context_use import newly_excluded_sources
+
 if TYPE_CHECKING:
     from .config import Config
+    from .context import BuildContext
     from .model import Dockerfile
+    from .passes.base import NewFile
 
 #: Instructions of the final stage that make up what the image does when run.
 RUNTIME_KEYWORDS = ("CMD", "ENTRYPOINT", "USER", "WORKDIR", "EXPOSE")
@@ -25,6 +30,25 @@ def post_check(before: Dockerfile, after: Dockerfile, declares: frozenset[str], 
         return "the rewrite changes the build stages"
     if "runtime" not in declares and _runtime(before) != _runtime(after):
         return "the rewrite changes the final image's CMD/ENTRYPOINT/USER/WORKDIR/EXPOSE"
+    return ""
+
+
+def file_problem(doc: Dockerfile, context: BuildContext, new: NewFile) -> str:
+    """Why a file a fix writes may not be written ("" when it may): the post-check of extra files."""
+    if not context.known:
+        return f"{new.path}: the build context is unknown"
+    path = new.path
+    if not path or path.startswith("/") or "\\" in path or posixpath.normpath(path) != path or path.startswith(".."):
+        return f"{path!r} is not a plain path inside the build context"
+    if new.original is not None and not new.text.startswith(new.original):
+        return f"the fix would change existing lines of {path}; it may only append"
+    if new.text == (new.original or ""):
+        return f"the fix leaves {path} as it is"
+    if path == context.dockerignore_path:
+        excluded = newly_excluded_sources(doc, context, new.original or "", new.text)
+        if excluded:
+            return (".dockerignore would exclude what COPY/ADD reads (BuildKit's CopyIgnoredFile): "
+                    + ", ".join(excluded))
     return ""
 
 

@@ -72,16 +72,13 @@ from __future__ import annotations
 
 import os
 import posixpath
-import re
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Iterator
 
-from ..context.dockerignore import DockerignoreError, IgnoreMatcher, go_clean, go_match, parse_patterns
-from ..copies import copy_sources, expand, is_broad
-from ..model import Dockerfile, Instruction, parse
-from ..runscript import env_in_force, mounts, run_script
-from ..shell.grammars import PYTHON_NAME
+from ..context.dockerignore import DockerignoreError, IgnoreMatcher, parse_patterns
+from ..context_use import ContextUse, ignores, newly_excluded_sources
+from ..copies import copy_sources
+from ..model import Dockerfile, parse
 from .base import Example, Finding, Fix, NewFile, Pass, Safety
 
 HEADER = "# added by dockeropt"
@@ -168,6 +165,12 @@ def _installs_python(program: str, args: tuple[str, ...]) -> bool:
     return program == "virtualenv"
 
 
+def _stamps_vcs(program: str, args: tuple[str, ...]) -> bool:
+    """``go build`` and friends stamp the commit from .git into the binary (unless -buildvcs=...)."""
+    return (program == "go" and bool(args) and args[0] in ("build", "install", "run", "test", "generate")
+            and not any(a.startswith("-buildvcs") for a in args))
+
+
 _PRODUCERS = {"target": _makes_target, "build": _makes_build, "dist": _makes_dist, "out": _makes_out}
 _INSTALLERS = {"node_modules": _installs_node, ".venv": _installs_python, "venv": _installs_python}
 # Manifest text that shows the build reads version control (a git plugin or versioning from tags).
@@ -178,8 +181,6 @@ _VCS_MARKERS = ("git-commit-id", "buildnumber-maven-plugin", "jgit", "git-proper
                 "husky", "simple-git", "git-rev", "setuptools_scm", "setuptools-scm", "versioneer",
                 "hatch-vcs", "dunamai", "pbr", "dynamic-versioning", "vergen", "git describe",
                 "git rev-parse")
-_COMPONENT_SPLIT = re.compile(r"[/=:,;<>|&$`{}\s\"'()\[\]]+")
-_VARIABLE = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))")
 _PATTERN_SPECIALS = frozenset("*?[]\\")
 _MAX_SIBLINGS = 20
 
@@ -222,263 +223,13 @@ def check(doc: Dockerfile, context, config) -> Iterator[Finding]:
                            Fix((), Safety.UNSAFE, files=(NewFile(path, text, base),)), risk="; ".join(risks))
 
 
-def newly_excluded_sources(doc: Dockerfile, context, before: str, after: str) -> list[str]:
-    """COPY/ADD (and bind-mount) sources of ``doc`` that ``after`` excludes but ``before`` did not.
-
-    A source counts when Docker's walk leaves it out, or when BuildKit's CopyIgnoredFile test
-    (``MatchesOrParentMatches``) fires on it; a wildcard source when one of the paths it matches in
-    the context does. What lies inside a copied directory may be left out (that is the point of the
-    file), and broad sources (``.``) do not count.
-    """
-    try:
-        old = IgnoreMatcher.from_text(before)
-        new = IgnoreMatcher.from_text(after)
-    except DockerignoreError as error:
-        return [f"(the file is invalid: {error})"]
-    found = []
-    for source in _Reader(doc).sources:
-        if source.kind == "literal":
-            if _excludes(new, source.path) and not _excludes(old, source.path):
-                found.append(source.written)
-        elif source.kind == "glob":
-            if any(_excludes(new, p) and not _excludes(old, p) for p in _glob_paths(context, source.path)):
-                found.append(source.written)
-    return list(dict.fromkeys(found))
+# The Dockerfiles sharing the context ---------------------------------------------------------------
 
 
-def _excludes(matcher: IgnoreMatcher, path: str) -> bool:
-    return matcher.matches(path) or matcher.matches_or_parent_matches(path)
-
-
-def _glob_paths(context, pattern: str) -> list[str]:
-    """The files and directories of the context a wildcard source names (Go's filepath.Match)."""
-    depth = pattern.count("/") + 1
-    prefixes = dict.fromkeys("/".join(f.split("/", depth)[:depth]) for f in context.files if f.count("/") + 1 >= depth)
-    try:
-        return [prefix for prefix in prefixes if go_match(pattern, prefix)]
-    except DockerignoreError:
-        return []
-
-
-# What the Dockerfiles read ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Source:
-    """A path of the context that an instruction reads: COPY/ADD source or bind mount."""
-
-    written: str
-    kind: str  # "broad" | "literal" | "glob" | "wild" (a variable we could not expand)
-    path: str  # cleaned, relative to the context root ("" for broad)
-    stage: int
-    position: int  # index of the instruction in its stage
-    mount: bool = False  # a RUN's bind mount: that RUN itself reads it
-
-
-@dataclass(frozen=True)
-class _Run:
-    stage: int
-    position: int
-    commands: tuple[tuple[str, tuple[str, ...]], ...]  # (program, arguments)
-    opaque: bool  # not readable as shell: judged by its words only
-
-
-class _Reader:
-    """What one Dockerfile reads from the context: its sources, RUN programs and path words."""
-
-    def __init__(self, doc: Dockerfile) -> None:
-        self.doc = doc
-
-    @cached_property
-    def sources(self) -> list[Source]:
-        found = []
-        for copy in copy_sources(self.doc):
-            inst = copy.inst
-            if not copy.from_context or inst.trigger is not None:  # ONBUILD reads a later build's context
-                continue
-            found.append(self._source(inst, copy.source, mount=False))
-        for stage in self.doc.stages:
-            for position, inst in enumerate(stage.instructions):
-                if inst.keyword != "RUN":
-                    continue
-                for mount in mounts(inst):
-                    if mount["type"] == "bind" and "from" not in mount:
-                        source = mount.get("source", mount.get("src", "."))
-                        found.append(self._source(inst, source, mount=True))
-        return found
-
-    def _source(self, inst: Instruction, written: str, *, mount: bool) -> Source:
-        stage = self.doc.stage_of(inst)
-        index = stage.index if stage else -1
-        position = stage.instructions.index(inst) if stage else -1
-        text = _expand(self.doc, inst, written)
-        if text is None:
-            return Source(written, "wild", "", index, position, mount)
-        if is_broad(text):
-            return Source(written, "broad", "", index, position, mount)
-        path = go_clean("/" + text).lstrip("/")
-        if path in ("", "."):
-            return Source(written, "broad", "", index, position, mount)
-        kind = "glob" if any(c in path for c in "*?[") else "literal"
-        return Source(written, kind, path, index, position, mount)
-
-    @cached_property
-    def runs(self) -> list[_Run]:
-        found = []
-        for stage in self.doc.stages:
-            for position, inst in enumerate(stage.instructions):
-                if inst.keyword != "RUN":
-                    continue
-                script = run_script(self.doc, inst)
-                if script is not None:
-                    commands = tuple((_program(cmd.program or ""), tuple(w.value or w.text_raw for w in cmd.words))
-                                     for cmd in script.script.commands)
-                    found.append(_Run(stage.index, position, commands, False))
-                elif inst.exec_form and inst.value:
-                    program = _program(posixpath.basename(inst.value[0]))
-                    found.append(_Run(stage.index, position, ((program, tuple(inst.value[1:])),), False))
-                else:
-                    found.append(_Run(stage.index, position, (), True))
-        return found
-
-    @cached_property
-    def words(self) -> frozenset[str]:
-        """Path components of every word the Dockerfile runs or sets (not COPY/ADD/FROM).
-
-        A lexical scan of each instruction's text and heredoc bodies, on purpose: it only ever keeps
-        a path in the context, and it also sees what the shell layer does not model as a word (the
-        redirect of a loop, an exec-form or PowerShell RUN).
-        """
-        words: set[str] = set()
-        for inst in self.doc.instructions:
-            target = inst.effective
-            if target.keyword in ("FROM", "COPY", "ADD"):
-                continue
-            for text in (target.arguments.text, *(h.content for h in target.heredocs)):
-                words.update(_COMPONENT_SPLIT.split(text))
-        words.discard("")
-        return frozenset(words)
-
-    def runs_program(self, program: str) -> bool:
-        return any(p == program for run in self.runs for p, _ in run.commands) or any(
-            run.opaque for run in self.runs) and program in self.words
-
-    @staticmethod
-    def _matches(run: _Run, test) -> bool:
-        return any(test(program, args) for program, args in run.commands)
-
-    def produces_after(self, carrier: Source, test) -> bool:
-        """A RUN of the carrier's stage, after it (or the RUN mounting it), runs a command ``test`` accepts."""
-        return any(run.stage == carrier.stage and (run.position > carrier.position
-                                                   or (carrier.mount and run.position == carrier.position))
-                   and self._matches(run, test) for run in self.runs)
-
-    def installs_in_stage(self, carrier: Source, test) -> bool:
-        return any(run.stage == carrier.stage and self._matches(run, test) for run in self.runs)
-
-    def go_builds_after(self, carrier: Source) -> bool:
-        for run in self.runs:
-            if run.stage != carrier.stage or run.position < carrier.position:
-                continue
-            for program, args in run.commands:
-                if program == "go" and args[:1] and args[0] in ("build", "install", "run", "test", "generate") \
-                        and not any(a.startswith("-buildvcs") for a in args):
-                    return True
-        return False
-
-    def relation(self, path: str, kind: str) -> tuple[bool, list[Source]]:
-        """(named, carriers): whether a source names ``path`` (or something inside it), and the
-        sources that copy it as part of a larger directory or the whole context."""
-        named = False
-        carriers = []
-        parts = path.split("/")
-        for source in self.sources:
-            if source.kind == "broad":
-                carriers.append(source)
-            elif source.kind == "wild":
-                if kind not in ("vcs", "ide"):
-                    named = True
-            elif source.kind == "literal":
-                if source.path == path or source.path.startswith(path + "/"):
-                    named = True
-                elif path.startswith(source.path + "/"):
-                    carriers.append(source)
-            else:
-                spattern = source.path.split("/")
-                n = len(spattern)
-                try:
-                    if len(parts) <= n:
-                        if go_match("/".join(spattern[:len(parts)]), path):
-                            named = True
-                    elif go_match(source.path, "/".join(parts[:n])):
-                        carriers.append(source)
-                except DockerignoreError:
-                    named = True
-        return named, carriers
-
-
-def _program(name: str) -> str:
-    """``python3.12`` -> ``python`` (pip is already ``pip``)."""
-    return "python" if PYTHON_NAME.fullmatch(name) else name
-
-
-def _expand(doc: Dockerfile, inst: Instruction, text: str) -> str | None:
-    """A source with its variables expanded from ENV in force, else the stage's ARG defaults."""
-    if "$" not in text:
-        return text
-    expanded = expand(doc, inst, text)
-    if expanded is not None:
-        return expanded
-    failed = False
-
-    def value(match: re.Match) -> str:
-        nonlocal failed
-        name = match.group(1) or match.group(4)
-        found = env_in_force(doc, inst, name)
-        if found is None:
-            found = _arg_default(doc, inst, name)
-        if found is None and match.group(2) in (":-", "-"):
-            found = match.group(3)
-        if found is None or "$" in found:
-            failed = True
-            return ""
-        return found
-
-    result = _VARIABLE.sub(value, text)
-    return None if failed or "$" in result else result
-
-
-def _arg_default(doc: Dockerfile, inst: Instruction, name: str) -> str | None:
-    """The default of ``ARG name=...`` declared in the stage before ``inst`` (or globally, when the
-    stage redeclares it without a default)."""
-    stage = doc.stage_of(inst)
-    if stage is None:
-        return None
-    declared, value = False, None
-    for other in stage.instructions:
-        if other is inst:
-            break
-        if other.keyword == "ARG":
-            for item in other.value:
-                key, eq, default = item.partition("=")
-                if key == name:
-                    declared, value = True, default.strip("\"'") if eq else None
-    if declared and value is None:
-        for other in doc.instructions:
-            if other.keyword == "FROM":
-                break
-            if other.keyword == "ARG":
-                for item in other.value:
-                    key, eq, default = item.partition("=")
-                    if key == name and eq:
-                        value = default.strip("\"'")
-    return value
-
-
-def _readers(doc: Dockerfile, context) -> tuple[list[_Reader], list[str]]:
+def _readers(doc: Dockerfile, context) -> tuple[list[ContextUse], list[str]]:
     """This Dockerfile and the other Dockerfiles of the context (parsed when readable), and the
     other Dockerfiles that could not be read."""
-    readers = [_Reader(doc)]
+    readers = [ContextUse(doc)]
     ours = _our_path(context)
     others = [p for p in context.files if _dockerfile_like(posixpath.basename(p)) and p != ours and _project_file(p)]
     unread, found_ours = [], False
@@ -491,7 +242,7 @@ def _readers(doc: Dockerfile, context) -> tuple[list[_Reader], list[str]]:
         if other is None or other.problems or not other.stages:
             unread.append(path)
         else:
-            readers.append(_Reader(other))
+            readers.append(ContextUse(other))
     unread += others[_MAX_SIBLINGS:]
     if ours is None and not found_ours and unread:
         # A listing does not say which file this Dockerfile is: one of those we could not read.
@@ -599,7 +350,7 @@ def _is_env_file(name: str) -> bool:
     return not any(part in _ENV_TEMPLATES for part in name[5:].lower().split("."))
 
 
-def _plan(readers: list[_Reader], unread: list[str], context, path: str, original: str) -> list[Entry]:
+def _plan(readers: list[ContextUse], unread: list[str], context, path: str, original: str) -> list[Entry]:
     """The entries to add, each judged for every Dockerfile that shares the context."""
     try:
         existing = IgnoreMatcher.from_text(original)
@@ -638,7 +389,7 @@ def _expressible(path: str) -> bool:
     return not (_PATTERN_SPECIALS.intersection(path) or path[:1] in ("#", "!") or path != path.strip())
 
 
-def _judge(occ: _Occurrence, readers: list[_Reader], context, vcs_read: bool) -> tuple[Safety, str] | None:
+def _judge(occ: _Occurrence, readers: list[ContextUse], context, vcs_read: bool) -> tuple[Safety, str] | None:
     """The safety of leaving ``occ`` out, for every Dockerfile (None: keep it)."""
     worst: tuple[Safety, str] = (Safety.SAFE, "")
     if occ.kind == "output" and not _is_output(occ, context):
@@ -660,8 +411,8 @@ def _judge(occ: _Occurrence, readers: list[_Reader], context, vcs_read: bool) ->
     return worst
 
 
-def _judge_for(occ: _Occurrence, kind: str, reader: _Reader, vcs_read: bool) -> tuple[Safety, str] | None:
-    named, carriers = reader.relation(occ.path, occ.kind)
+def _judge_for(occ: _Occurrence, kind: str, reader: ContextUse, vcs_read: bool) -> tuple[Safety, str] | None:
+    named, carriers = reader.relation(occ.path, wild_names=occ.kind not in ("vcs", "ide"))
     if named:
         return None
     if not carriers:
@@ -670,16 +421,16 @@ def _judge_for(occ: _Occurrence, kind: str, reader: _Reader, vcs_read: bool) -> 
     if kind == "vcs":
         if mentioned or vcs_read or reader.runs_program(_VCS[occ.name]):
             return None
-        if occ.name == ".git" and any(reader.go_builds_after(c) for c in carriers):
+        if occ.name == ".git" and any(reader.runs_after(c, _stamps_vcs) for c in carriers):
             return Safety.UNSAFE, ("`go build` stamps the commit from .git into the binary (vcs.revision "
                                    "in debug.ReadBuildInfo); without .git it is not stamped")
         return Safety.SAFE, ""
     if kind == "output":
         test = _PRODUCERS[occ.name]
-        return (Safety.SAFE, "") if all(reader.produces_after(c, test) for c in carriers) else None
+        return (Safety.SAFE, "") if all(reader.runs_after(c, test) for c in carriers) else None
     if kind == "deps":
         if occ.name in _INSTALLERS:
-            ok = all(reader.installs_in_stage(c, _INSTALLERS[occ.name]) for c in carriers)
+            ok = all(reader.runs_in_stage(c, _INSTALLERS[occ.name]) for c in carriers)
         elif occ.name == "__pycache__":
             ok = True
         else:
@@ -712,7 +463,7 @@ def _manifests_read_vcs(context) -> bool:
     return False
 
 
-def _root_is_carried(readers: list[_Reader]) -> bool:
+def _root_is_carried(readers: list[ContextUse]) -> bool:
     return any(s.kind == "broad" for r in readers for s in r.sources)
 
 
@@ -740,7 +491,7 @@ def _group(occurrences: dict[str, _Occurrence], verdicts, context) -> list[Entry
     return entries
 
 
-def _guard(entries: list[Entry], readers: list[_Reader], context, original: str) -> list[Entry]:
+def _guard(entries: list[Entry], readers: list[ContextUse], context, original: str) -> list[Entry]:
     """Drop any entry that would exclude a COPY/ADD source (Docker's own matching decides)."""
     while entries:
         text = _append(original, _block(entries, "\n", header=True), "\n")
@@ -755,17 +506,11 @@ def _guard(entries: list[Entry], readers: list[_Reader], context, original: str)
     return entries
 
 
-def _entry_excludes(entry: Entry, written: str, reader: _Reader, context) -> bool:
+def _entry_excludes(entry: Entry, written: str, reader: ContextUse, context) -> bool:
     """Does this entry alone exclude the source ``written``?"""
     matcher = IgnoreMatcher.from_text(entry.pattern)
-    for source in reader.sources:
-        if source.written != written:
-            continue
-        if source.kind == "literal" and _excludes(matcher, source.path):
-            return True
-        if source.kind == "glob" and any(_excludes(matcher, p) for p in _glob_paths(context, source.path)):
-            return True
-    return False
+    return any(ignores(matcher, p) for source in reader.sources if source.written == written
+               for p in source.paths_in(context))
 
 
 # Text ----------------------------------------------------------------------------------------------
