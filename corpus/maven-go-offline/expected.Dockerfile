@@ -1,0 +1,15 @@
+# Spring Boot service built inside the image with Maven.
+FROM maven:3.9-eclipse-temurin-17
+
+WORKDIR /app
+
+COPY pom.xml ./
+COPY .mvn ./.mvn/
+RUN mvn -B -DskipTests dependency:go-offline
+
+# The whole project: pom, wrapper and sources
+COPY . .
+RUN mvn -B package -DskipTests
+
+EXPOSE 8080
+CMD ["java","-jar","target/app.jar"]

@@ -1,0 +1,473 @@
+"""DO202 dependency-manifests-first: copy the Maven poms, resolve dependencies, then copy the sources.
+
+Rationale: ``COPY . /app`` followed by ``RUN mvn package`` downloads every dependency and plugin
+again after any source edit, because the build's layer is keyed on the whole copy. Copying only the
+poms first and running ``mvn dependency:go-offline`` puts the dependency download in a layer keyed
+on the poms alone: dependencies resolve once, and a source edit reuses the cached layer. The
+original ``COPY`` and ``RUN mvn ...`` stay exactly as written below the new lines, so the build
+itself is unchanged; the later build does not get ``-o`` (go-offline misses plugins and
+dependencies resolved lazily, such as surefire providers), it simply finds most of ~/.m2 filled.
+
+What the pass does, per stage (not for ONBUILD triggers: their build context is another one):
+- finds a RUN whose top-level ``mvn``/``./mvnw`` command runs ``package``, ``install``,
+  ``verify`` or ``deploy`` (no wrapper such as sudo, no ``cd`` before it in the RUN);
+- walks up over the COPY/ADD/RUN instructions right above it (any other instruction ends the walk,
+  so WORKDIR/ENV/ARG/USER/SHELL are the same for the new RUN) and finds the first copy that brings
+  sources into the project directory (the RUN's WORKDIR, or the directory of ``-f``): ``COPY . .``,
+  ``COPY src ./src``...; the build context's root must map onto the project directory (``COPY .``
+  or ``COPY pom.xml``), so the context's root pom.xml is the project's pom;
+- inserts above that copy (above its comments, in the file's line ending, indentation and
+  keyword case): ``COPY`` lines for the manifests not yet copied (``pom.xml``, each module's
+  ``pom.xml`` for multi-module builds, recursively, a ``<parent>`` pom the relativePath names inside
+  the context, ``mvnw`` when the build runs the wrapper, ``.mvn/`` whenever it exists (it holds
+  maven.config and core extensions), and a settings/toolchains file given by a relative ``-s``/
+  ``-gs``/``-t``), keeping the copy's ``--chown``/``--chmod``/``--link`` flags; then
+  ``RUN <mvn as written> <resolution flags> dependency:go-offline`` with the RUN's own flags
+  (``--mount=type=secret`` ...). Kept mvn options: ``-B``, ``-q``, ``-ntp``, ``-U``, ``-C``/``-c``,
+  ``-s``/``-gs``/``-t``, ``-P``, ``-D...``, ``-f``, ``-pl``/``-am``; dropped: ``-T``, ``-X``,
+  ``-e``, ``-l`` and the goals. When a RUN between the copy and the build does ``chmod +x mvnw``,
+  the new RUN does the same first.
+
+Not offered when: a RUN above already runs mvn (``dependency:go-offline``/``resolve`` is there, or
+this pass's own line: idempotence); the build is offline (``-o``/``--offline``); the RUN caches
+~/.m2 with ``--mount=type=cache`` (the repository is not in any layer: the split would add a
+resolution step whose result lives in the same cache the build already reuses, so it gains little
+and costs a layer; left alone) or bind-mounts the context; a word of the mvn command we do not know
+(an unknown option); the project directory or a destination is not resolvable (variables, base
+image WORKDIR); a module pom, the wrapper or the settings file is missing from the context; the
+context is unknown. Gradle is not handled (``gradle dependencies`` does not resolve every
+configuration, and plugin-driven builds such as Android resolve lazily; too weak to propose).
+
+Safety: UNSAFE. The build order changes: go-offline runs before the sources exist, so a pom that
+reads files from ``src`` (or any other file) at resolution time, a profile activated by a file's
+presence, or a plugin that needs generated sources may fail or resolve differently; in a
+multi-module reactor go-offline may try to download sibling modules that are not installed yet;
+extensions resolved lazily still download during the later build. The image content itself is
+the same (the original COPY and build run unchanged after it).
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+
+from ..context.manifests import parse_pom
+from ..copies import destination, from_context, is_broad, is_copy, landing, normalise, sources, workdir_in_force
+from ..edits import Edit
+from ..model import Dockerfile, Instruction
+from ..runscript import mounts, run_script
+from ..suppress import ignored_keys
+from .base import Example, Finding, Fix, Pass, Safety
+
+ID, NAME = "DO202", "dependency-manifests-first"
+
+_BUILD_GOALS = frozenset({"package", "install", "verify", "deploy"})
+_RESOLVE_GOALS = ("dependency:go-offline", "dependency:resolve", "dependency:resolve-plugins",
+                  "de.qaware.maven:go-offline-maven-plugin:resolve-dependencies")
+#: Options kept as they are (no value).
+_KEEP_FLAGS = frozenset({"-B", "--batch-mode", "-q", "--quiet", "-ntp", "--no-transfer-progress", "-U",
+                         "--update-snapshots", "-C", "--strict-checksums", "-c", "--lax-checksums",
+                         "-am", "--also-make", "-amd", "--also-make-dependents", "-N", "--non-recursive"})
+#: Options dropped (no value).
+_DROP_FLAGS = frozenset({"-X", "--debug", "-e", "--errors", "-fae", "--fail-at-end", "-ff", "--fail-fast",
+                         "-fn", "--fail-never", "-V", "--show-version", "-nsu", "--no-snapshot-updates",
+                         "--color", "-llr", "--legacy-local-repository"})
+#: Options taking a value that are kept; the file ones name a file the build reads.
+_KEEP_VALUE = frozenset({"-s", "--settings", "-gs", "--global-settings", "-t", "--toolchains", "-P",
+                         "--activate-profiles", "-f", "--file", "-pl", "--projects"})
+_FILE_OPTIONS = frozenset({"-s", "--settings", "-gs", "--global-settings", "-t", "--toolchains"})
+#: Options taking a value that are dropped.
+_DROP_VALUE = frozenset({"-T", "--threads", "-l", "--log-file", "-rf", "--resume-from", "-b", "--builder"})
+#: Steps that may run before the build in its RUN (``chmod +x mvnw`` is repeated in the new RUN).
+_HARMLESS_BEFORE = frozenset({"set", "echo", "printf", "true", ":", "ls", "pwd", "java", "chmod"})
+_OFFLINE = frozenset({"-o", "--offline"})
+_SHORT_ATTACHED = ("-P", "-s", "-t", "-f", "-T", "-l")  # commons-cli accepts -Pprod, -sfile
+
+
+@dataclass(frozen=True)
+class _Mvn:
+    """What the pass needs of a top-level mvn command."""
+
+    prefix: str  # env assignments and the program, as written
+    kept: tuple[str, ...]  # resolution options as written
+    file_values: tuple[str, ...]  # values of -s/-gs/-t (None-free)
+    pom_file: str | None  # -f value
+    wrapper: bool
+
+
+def _suppressed(inst: Instruction) -> bool:
+    return bool({ID, NAME.upper()} & ignored_keys(inst))
+
+
+def _read_mvn(run) -> tuple[_Mvn | None, str]:
+    """The build's mvn command of a RUN script, or (None, reason)."""
+    script = run.script
+    found = None
+    for command in script.commands:
+        if command.program in ("mvn", "mvnw") or (command.name or "").endswith(("/mvn", "mvnw", "mvnw.cmd")):
+            args = [w.value for w in command.words]
+            if any(a in _OFFLINE for a in args if a):
+                return None, "offline"
+            if any(a and a.startswith(_RESOLVE_GOALS) for a in args):
+                return None, "resolves"
+            if found is None and any(a in _BUILD_GOALS for a in args if a):
+                found = command
+    if found is None:
+        return None, "no build"
+    if not found.top_level or found.wrappers or found.step_index is None:
+        return None, "nested"
+    chmod = ""
+    for step in script.chain[:found.step_index]:
+        cmd = step.command
+        if cmd is None or cmd.name not in _HARMLESS_BEFORE or cmd.env or cmd.redirects:
+            return None, "a step before the build may change what it sees"
+        if cmd.name == "chmod":
+            if not any((w.value or "").endswith("mvnw") for w in cmd.words):
+                return None, "a step before the build may change what it sees"
+            chmod = script.text[cmd.span[0]:cmd.span[1]] + " && "
+    kept: list[str] = []
+    files: list[str] = []
+    pom_file = None
+    words = found.words
+    i = 0
+    while i < len(words):
+        word = words[i]
+        text = word.value
+        if text is None:
+            if word.text_raw.startswith("-"):
+                return None, "unknown word"
+            i += 1  # a goal or property built from a variable: goals are dropped
+            continue
+        if not text.startswith("-") or text == "-":
+            i += 1
+            continue
+        name, eq, value = text.partition("=")
+        if text.startswith("-D"):
+            if text == "-D" and i + 1 < len(words):
+                kept.append(f"{word.text_raw} {words[i + 1].text_raw}")
+                i += 2
+            else:
+                kept.append(word.text_raw)
+                i += 1
+            continue
+        if name in _KEEP_FLAGS and not eq:
+            kept.append(word.text_raw)
+        elif name in _DROP_FLAGS and not eq:
+            pass
+        elif name in _KEEP_VALUE or name in _DROP_VALUE:
+            raw = word.text_raw
+            if eq:
+                option_value = value
+            elif i + 1 < len(words):
+                option_value = words[i + 1].value
+                raw = f"{raw} {words[i + 1].text_raw}"
+                i += 1
+            else:
+                return None, "unknown word"
+            if name in _KEEP_VALUE:
+                kept.append(raw)
+                if name in _FILE_OPTIONS:
+                    if option_value is None:
+                        return None, "unknown word"
+                    files.append(option_value)
+                if name in ("-f", "--file"):
+                    if option_value is None:
+                        return None, "unknown word"
+                    pom_file = option_value
+        elif text.startswith(_SHORT_ATTACHED) and not text.startswith("--"):
+            flag, rest = text[:2], text[2:]
+            if flag in ("-T", "-l"):
+                pass
+            else:
+                kept.append(word.text_raw)
+                if flag in ("-s", "-t"):
+                    files.append(rest)
+                if flag == "-f":
+                    pom_file = rest
+        else:
+            return None, "unknown word"
+        i += 1
+    prefix_end = found.name_span[1]
+    prefix = chmod + run.script.text[found.span[0]:prefix_end]
+    wrapper = (found.name or "").endswith("mvnw")
+    return _Mvn(prefix, tuple(kept), tuple(files), pom_file, wrapper), ""
+
+
+def _segment(doc: Dockerfile, run_inst: Instruction) -> list[Instruction] | None:
+    """The COPY/ADD/RUN instructions right above ``run_inst`` in its stage, in file order."""
+    stage = doc.stage_of(run_inst)
+    if stage is None:
+        return None
+    insts = list(stage.instructions)
+    index = next(i for i, inst in enumerate(insts) if inst is run_inst)
+    segment = []
+    for inst in reversed(insts[:index]):
+        if inst.keyword not in ("COPY", "ADD", "RUN"):
+            break
+        segment.append(inst)
+    segment.reverse()
+    return segment
+
+
+def _lands_in(path: str | None, project: str) -> bool:
+    return path is not None and (path == project or path.startswith(project.rstrip("/") + "/"))
+
+
+def _copied_paths(inst: Instruction, project: str, doc: Dockerfile) -> set[str] | None:
+    """Context paths (relative to the root) a copy brings to the same place in the project
+    directory, when its sources are named files landing in ``project``; None otherwise."""
+    dest = landing(doc, inst)
+    raw = destination(inst) or ""
+    if dest is None:
+        return None
+    out = set()
+    for source in sources(inst):
+        key = normalise("/" + source).lstrip("/")
+        if not key or any(c in key for c in "*?[$"):
+            return None
+        if raw.endswith("/") or dest == project or len(sources(inst)) > 1:
+            target = posixpath.join(dest, posixpath.basename(key))
+        else:
+            target = dest
+        if target != posixpath.join(project, key):
+            return None
+        out.add(key)
+    return out
+
+
+def _manifest_files(context, mvn: _Mvn, project_rel_files: list[str]) -> tuple[list[str], str]:
+    """The context files go-offline needs, or ([], reason)."""
+    maven = context.manifests.maven
+    if maven is None or not maven.parsed:
+        return [], "no parsed pom.xml at the context root"
+    needed = ["pom.xml"]
+    seen = {""}
+    todo = [("", maven)]
+    while todo:
+        base, project = todo.pop(0)
+        parent = project.parent
+        if parent is not None and parent.relative_path:
+            rel = normalise("/" + posixpath.join(base, parent.relative_path)).lstrip("/")
+            if not posixpath.join(base, parent.relative_path).startswith(".."):
+                candidate = rel if rel.endswith(".xml") else posixpath.join(rel, "pom.xml") if rel else "pom.xml"
+                if context.exists(candidate) and candidate not in needed:
+                    needed.append(candidate)
+        for module in project.modules:
+            path = normalise("/" + posixpath.join(base, module)).lstrip("/")
+            pom = path if path.endswith(".xml") else posixpath.join(path, "pom.xml")
+            if posixpath.join(base, module).startswith("..") or not context.exists(pom):
+                return [], f"module pom {pom} is not in the build context"
+            if pom not in needed:
+                needed.append(pom)
+            module_dir = posixpath.dirname(pom)
+            if module_dir not in seen and len(seen) < 200:
+                seen.add(module_dir)
+                todo.append((module_dir, parse_pom(context.read_text(pom))))
+    if mvn.wrapper:
+        if not context.exists("mvnw"):
+            return [], "the build runs ./mvnw but mvnw is not in the build context"
+        needed.append("mvnw")
+    if context.exists(".mvn"):
+        needed.append(".mvn")
+    for value in project_rel_files:
+        if not context.exists(value):
+            return [], f"{value} (given to mvn) is not in the build context"
+        needed.append(value)
+    return needed, ""
+
+
+def check(doc: Dockerfile, context, config) -> list[Finding]:
+    if not getattr(context, "known", False) or context.manifests.maven is None:
+        return []
+    findings = []
+    for inst in doc.instructions:
+        if inst.keyword != "RUN" or _suppressed(inst):
+            continue
+        finding = _check_run(doc, context, inst)
+        if finding is not None:
+            findings.append(finding)
+    return findings
+
+
+def _check_run(doc: Dockerfile, context, run_inst: Instruction) -> Finding | None:
+    run = run_script(doc, run_inst)
+    if run is None:
+        return None
+    mvn, _ = _read_mvn(run)
+    if mvn is None:
+        return None
+    for mount in mounts(run_inst):
+        kind = mount.get("type", "bind")
+        target = mount.get("target") or mount.get("dst") or mount.get("destination") or ""
+        if kind == "bind" or (kind == "cache" and ".m2" in target):
+            return None
+    cwd = workdir_in_force(doc, run_inst)
+    if cwd is None and mvn.pom_file is not None and mvn.pom_file.startswith("/"):
+        if any(not value.startswith("/") for value in mvn.file_values):
+            return None  # a relative -s needs the WORKDIR
+        cwd = "/"  # an absolute -f does not depend on the WORKDIR
+    if cwd is None:
+        return None
+    project = cwd
+    if mvn.pom_file is not None:
+        if "$" in mvn.pom_file:
+            return None
+        pom_path = normalise(posixpath.join(cwd, mvn.pom_file))
+        project = posixpath.dirname(pom_path) if pom_path.endswith(".xml") else pom_path
+    segment = _segment(doc, run_inst)
+    if not segment:
+        return None
+    for inst in segment:
+        if inst.keyword == "RUN":
+            other = run_script(doc, inst)
+            if other is None or any(c.program in ("mvn", "mvnw") or (c.name or "").endswith("mvnw")
+                                    for c in other.script.commands):
+                return None
+    # The first copy that brings sources into the project directory.
+    already: set[str] = set()
+    first_source = None
+    for inst in segment:
+        if not is_copy(inst) or not any(from_context(inst, s) for s in sources(inst)):
+            continue
+        if inst.effective.flag("from") is not None:
+            continue
+        dest = landing(doc, inst)
+        if not _lands_in(dest, project):
+            continue
+        named = _copied_paths(inst, project, doc)
+        if named is not None and all(n in ("pom.xml", "mvnw", ".mvn") or n.endswith(".xml") for n in named):
+            already |= named
+            continue
+        first_source = inst
+        break
+    if first_source is None or _suppressed(first_source):
+        return None
+    broad = any(is_broad(s) for s in sources(first_source))
+    if broad:
+        if landing(doc, first_source) != project or len(sources(first_source)) != 1:
+            return None
+    elif "pom.xml" not in already:
+        # Narrow sources (``COPY src ./src``): the pom must come from the context root too.
+        later = [i for i in segment[segment.index(first_source):] if is_copy(i)]
+        if not any((_copied_paths(i, project, doc) or set()) & {"pom.xml"} for i in later):
+            return None
+    # Files given to mvn (-s settings.xml) that the build reads from the project directory.
+    relative_files = []
+    for value in mvn.file_values:
+        path = normalise(posixpath.join(cwd, value))
+        if _lands_in(path, project):
+            relative_files.append(posixpath.relpath(path, project))
+    needed, reason = _manifest_files(context, mvn, relative_files)
+    if not needed:
+        return None
+    missing = [p for p in needed if p not in already]
+    if not broad:
+        # Narrow copies: never bring a file the build did not have; ``.mvn/`` is optional.
+        brought: set[str] = set()
+        for inst in segment[segment.index(first_source):]:
+            if is_copy(inst):
+                named = _copied_paths(inst, project, doc)
+                if named is None and _lands_in(landing(doc, inst), project):
+                    return None
+                brought |= named or set()
+
+        def covered(path: str) -> bool:
+            return any(path == n or path.startswith(n + "/") for n in brought)
+
+        missing = [p for p in missing if p != ".mvn" or covered(p)]
+        if not all(covered(p) for p in missing):
+            return None
+    # Flags of the source copy that the new copies keep.
+    copy_flags = []
+    for flag in first_source.effective.flags:
+        if flag.name not in ("chown", "chmod", "link"):
+            return None
+        copy_flags.append(flag.text)
+    dest_text = destination(first_source) or ""
+    if not broad:
+        dest_text = project
+    if "$" in dest_text and not broad:
+        return None
+    base = dest_text if dest_text.endswith("/") else dest_text + "/"
+    if dest_text in (".", "./"):
+        base = "./"
+    # One COPY per target directory (a COPY of several files flattens them into one directory);
+    # the root files first, then module poms, then ``.mvn/`` (a directory: copied on its own).
+    groups: dict[str, list[str]] = {}
+    for path in missing:
+        if path != ".mvn":
+            groups.setdefault(posixpath.dirname(path), []).append(path)
+    lines_out = [(files, base + (directory + "/" if directory else "")) for directory, files in groups.items()]
+    if ".mvn" in missing:
+        lines_out.append(([".mvn"], base + ".mvn/"))
+    keyword_case = str.lower if first_source.keyword_text.islower() else (lambda s: s)
+    first_line = (first_source.comments[0] if first_source.comments else first_source.lines[0])
+    indent = first_line.text[:len(first_line.text) - len(first_line.text.lstrip(" \t"))]
+    newline = first_line.ending or "\n"
+    text = ""
+    flags = " ".join(copy_flags)
+    for files, target in lines_out:
+        words = [keyword_case("COPY"), *([flags] if flags else []), *files, target]
+        text += indent + " ".join(words) + newline
+    chmod = _wrapper_chmod(doc, segment, first_source, run_inst) if mvn.wrapper else ""
+    run_flags = " ".join(f.text for f in run_inst.effective.flags)
+    command = " ".join([mvn.prefix, *mvn.kept, "dependency:go-offline"])
+    text += indent + " ".join(p for p in (keyword_case("RUN"), run_flags, chmod + command) if p) + newline
+    if first_source.comments:
+        text += newline  # the copy's comment stays with the copy it describes
+    edit = Edit.insert(first_source.full_span[0], text)
+    multi = len([p for p in missing if p.endswith("pom.xml")]) > 1
+    risk = ("go-offline runs before the sources are copied: a pom or plugin that reads files from the "
+            "sources at resolution time, or a profile activated by a file, may fail or resolve differently; "
+            "plugins and dependencies resolved lazily still download during the build")
+    if multi:
+        risk += ("; in a multi-module build go-offline may try to download sibling modules that are not "
+                 "installed yet (then exclude the project's groupId with -DexcludeGroupIds)")
+    copied = ", ".join(missing) if missing else "the manifests already copied"
+    message = (f"the Maven build at line {run_inst.start_line} downloads its dependencies again after every "
+               f"change to what `{first_source.effective.keyword} {' '.join(sources(first_source))}` copies; "
+               f"copy {copied} first and run `dependency:go-offline`: dependencies resolve once, and a "
+               "source edit reuses the cached layer")
+    return PASS.finding(first_source.start_line, message, Fix((edit,), Safety.UNSAFE), risk=risk,
+                        end_line=run_inst.end_line)
+
+
+def _wrapper_chmod(doc, segment, first_source, run_inst) -> str:
+    """``chmod +x mvnw && `` when a RUN between the copy and the build makes the wrapper executable."""
+    start = segment.index(first_source)
+    for inst in segment[start + 1:]:
+        if inst.keyword != "RUN":
+            continue
+        run = run_script(doc, inst)
+        for command in run.script.commands if run else ():
+            if command.name == "chmod" and any((w.value or "").endswith("mvnw") for w in command.words):
+                return run.script.text[command.span[0]:command.span[1]] + " && "
+    return ""
+
+
+PASS = Pass(
+    id=ID,
+    name=NAME,
+    title="Copy the Maven poms and resolve dependencies before copying the sources",
+    what=("Above the COPY that brings the sources of an in-image Maven build, copies only the poms "
+          "(module poms, the wrapper and .mvn/ too) and runs `mvn dependency:go-offline` with the "
+          "build's resolution flags; the original COPY and build stay as they are."),
+    why=("A `COPY . /app` before `RUN mvn package` makes every source edit download all dependencies "
+         "and plugins again. With the poms copied first, the dependency layer is keyed on the poms "
+         "alone: dependencies resolve once, and a source edit reuses the cached layer."),
+    safety=Safety.UNSAFE,
+    safety_notes=("Always UNSAFE: resolution now runs before the sources exist (a pom reading source "
+                  "files at resolution time, file-activated profiles or generated sources may break "
+                  "it), and a multi-module reactor may try to download sibling modules. Not offered "
+                  "for offline builds, RUNs caching ~/.m2 with `--mount=type=cache` (the split gains "
+                  "little there), builds already resolving dependencies first, unknown mvn options, "
+                  "unresolvable directories, or files missing from the build context. Gradle is not "
+                  "handled."),
+    examples=(Example(
+        before=("FROM maven:3.9-eclipse-temurin-17\nWORKDIR /app\nCOPY . .\n"
+                "RUN mvn -B package -DskipTests\n"),
+        after=("FROM maven:3.9-eclipse-temurin-17\nWORKDIR /app\nCOPY pom.xml ./\n"
+               "RUN mvn -B -DskipTests dependency:go-offline\nCOPY . .\n"
+               "RUN mvn -B package -DskipTests\n")),),
+    check=check,
+)
