@@ -100,8 +100,7 @@ def is_broad_copy(inst: Instruction) -> bool:
 def from_stage(doc: Dockerfile, inst: Instruction) -> bool:
     """A ``COPY --from=<stage>`` of a stage of this Dockerfile (by name or index), not an image."""
     flag = inst.effective.flag("from")
-    names = {s.name for s in doc.stages if s.name} | {str(s.index) for s in doc.stages}
-    return flag is not None and (flag.value or "").lower() in names
+    return flag is not None and doc.stage_named(flag.value or "") is not None
 
 
 def chown_by_name(inst: Instruction) -> bool:

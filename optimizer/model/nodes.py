@@ -261,6 +261,16 @@ class Dockerfile:
                 by_name[stage.name] = stage
         return parents
 
+    @cached_property
+    def _stages_by_reference(self) -> dict[str, Stage]:
+        refs = {str(stage.index): stage for stage in self.stages}
+        refs.update((stage.name, stage) for stage in self.stages if stage.name)
+        return refs
+
+    def stage_named(self, reference: str) -> Stage | None:
+        """The stage a ``--from=`` names (``AS`` name, any case, or index), None for an image."""
+        return self._stages_by_reference.get(reference.lower())
+
     def parent_of(self, stage: Stage) -> Stage | None:
         """The earlier stage this one is built FROM, if any."""
         return self._parents[stage.index]

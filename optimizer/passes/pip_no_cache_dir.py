@@ -35,7 +35,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..model import Dockerfile, Instruction, Stage
+from ..model import Dockerfile, Instruction
 from ..runscript import CACHE_MOUNT_TYPES, RunScript, env_in_force, mounted_any, mounts, run_scripts
 from .base import Example, Finding, Fix, Pass, Safety
 
@@ -43,8 +43,9 @@ _HOME_CACHES = ("/.cache/pip", "/.cache")
 
 
 def check(doc: Dockerfile, context, config) -> Iterator[Finding]:
+    copied_out = _stages_whose_cache_is_copied_out(doc)
     for stage in doc.stages:
-        if _cache_copied_out(doc, stage):
+        if stage.index in copied_out:
             continue
         for inst, run in run_scripts(doc, stage):
             if run is None:
@@ -102,18 +103,19 @@ def _cache_mounted(doc: Dockerfile, run: RunScript, cmd) -> bool:
         for m in mounts(run.inst.effective))
 
 
-def _cache_copied_out(doc: Dockerfile, stage: Stage) -> bool:
-    """A later ``COPY --from=<stage>`` copies a pip cache directory (or a cache under it) out."""
-    keys = {str(stage.index)} | ({stage.name} if stage.name else set())
+def _stages_whose_cache_is_copied_out(doc: Dockerfile) -> set[int]:
+    """Stages a ``COPY --from=<stage>`` copies a pip cache directory (or a cache under it) out of."""
+    found = set()
     for inst in doc.instructions:
         source = inst.effective.flag("from")
-        if inst.effective.keyword != "COPY" or source is None or (source.value or "").lower() not in keys:
+        stage = doc.stage_named(source.value or "") if inst.effective.keyword == "COPY" and source else None
+        if stage is None:
             continue
         for path in inst.effective.value[:-1]:
             path = path.rstrip("/")
             if any(path.endswith(suffix) or suffix + "/" in path for suffix in _HOME_CACHES):
-                return True
-    return False
+                found.add(stage.index)
+    return found
 
 
 PASS = Pass(
