@@ -1,4 +1,4 @@
-"""DO202 dependency-manifests-first (Maven): fix table, no-change table, safety and risk."""
+"""DO202 dependency-manifests-first (Maven, Gradle): fix table, no-change table, safety and risk."""
 
 from __future__ import annotations
 
@@ -143,8 +143,6 @@ NO_CHANGE = [
     pytest.param("FROM maven\nWORKDIR /app\n# dockeropt: ignore=dependency-manifests-first\nCOPY . .\nRUN mvn package\n",
                  {}, id="suppressed-on-copy"),
     pytest.param("FROM maven\nWORKDIR /app\nCOPY --exclude=*.md . .\nRUN mvn package\n", {}, id="unknown-copy-flag"),
-    pytest.param("FROM gradle\nWORKDIR /app\nCOPY . .\nRUN gradle build\n",
-                 {"files": ["build.gradle", "src/A.java"]}, id="gradle-not-handled"),
 ]
 
 
@@ -211,3 +209,157 @@ def test_documented_example_is_what_the_pass_does():
 
     [example] = PASS.examples
     assert_fix(example.before, example.after)
+
+
+# Gradle ------------------------------------------------------------------------------------------
+
+BOOT = "plugins {\n    id 'java'\n    id 'org.springframework.boot' version '3.2.0'\n}\n"
+GRADLE_TEXTS = {"settings.gradle": "rootProject.name = 'app'\n", "build.gradle": BOOT}
+GRADLE = ["settings.gradle", "build.gradle", "src/main/java/App.java"]
+GRADLEW = GRADLE + ["gradlew", "gradlew.bat", "gradle/wrapper/gradle-wrapper.properties",
+                    "gradle/wrapper/gradle-wrapper.jar"]
+
+
+def run_gradle(dockerfile: str, files=GRADLEW, texts=None, unsafe: bool = True):
+    texts = {name: text for name, text in {**GRADLE_TEXTS, **(texts or {})}.items() if name in files}
+    context = BuildContext.from_listing(files, texts=texts)
+    return optimize(dockerfile, context, Config(select=frozenset({ID}), unsafe=unsafe)), context
+
+
+GRADLE_FIXES = [
+    pytest.param(
+        "FROM gradle:8-jdk17 AS build\nWORKDIR /home/gradle/app\nCOPY . .\nRUN gradle --no-daemon bootJar\n",
+        "FROM gradle:8-jdk17 AS build\nWORKDIR /home/gradle/app\nCOPY settings.gradle build.gradle ./\n"
+        "RUN gradle --no-daemon dependencies\nCOPY . .\nRUN gradle --no-daemon bootJar\n",
+        {}, id="gradle-image-spring-boot"),
+    pytest.param(
+        "FROM eclipse-temurin:17\nWORKDIR /app\nCOPY . /app\nRUN chmod +x gradlew\n"
+        "RUN ./gradlew build -x test --stacktrace --parallel -Pprod=1 -D x=y --console=plain\n",
+        "FROM eclipse-temurin:17\nWORKDIR /app\nCOPY settings.gradle build.gradle gradlew /app/\n"
+        "COPY gradle /app/gradle/\nRUN chmod +x gradlew && ./gradlew -Pprod=1 -D x=y dependencies\nCOPY . /app\n"
+        "RUN chmod +x gradlew\nRUN ./gradlew build -x test --stacktrace --parallel -Pprod=1 -D x=y --console=plain\n",
+        {}, id="wrapper-chmod-flags"),
+    pytest.param(
+        "FROM eclipse-temurin:17\nWORKDIR /app\nCOPY . .\nRUN chmod +x ./gradlew && ./gradlew -q installDist\n",
+        "FROM eclipse-temurin:17\nWORKDIR /app\nCOPY settings.gradle.kts build.gradle.kts gradle.properties gradlew ./\n"
+        "COPY gradle ./gradle/\nCOPY buildSrc ./buildSrc/\n"
+        "RUN chmod +x ./gradlew && ./gradlew -q dependencies\nCOPY . .\n"
+        "RUN chmod +x ./gradlew && ./gradlew -q installDist\n",
+        {"files": ["settings.gradle.kts", "build.gradle.kts", "gradle.properties", "gradlew",
+                   "gradle/wrapper/gradle-wrapper.properties", "gradle/libs.versions.toml",
+                   "buildSrc/build.gradle.kts", "src/main/kotlin/App.kt"],
+         "texts": {"settings.gradle.kts": 'rootProject.name = "app"\n',
+                   "build.gradle.kts": "plugins { application }\n"}}, id="kotlin-dsl-properties-buildsrc"),
+    pytest.param(
+        "FROM gradle:8.5-jdk21\nWORKDIR /src\nCOPY . .\nRUN gradle build --no-daemon\n",
+        "FROM gradle:8.5-jdk21\nWORKDIR /src\nCOPY build.gradle ./\nRUN gradle --no-daemon dependencies\n"
+        "COPY . .\nRUN gradle build --no-daemon\n",
+        {"files": ["build.gradle", "src/main/java/A.java"]}, id="no-settings-no-wrapper"),
+    pytest.param(
+        "FROM gradle:8-jdk17\r\nWORKDIR /app\r\nCOPY . .\r\nRUN gradle assemble\r\n",
+        "FROM gradle:8-jdk17\r\nWORKDIR /app\r\nCOPY settings.gradle build.gradle ./\r\n"
+        "RUN gradle dependencies\r\nCOPY . .\r\nRUN gradle assemble\r\n",
+        {}, id="gradle-crlf"),
+    pytest.param(
+        "from gradle\nworkdir /app\n# all of it\n  copy --chown=gradle:gradle . .\n"
+        "  run gradle \\\n      # quiet\n      --no-daemon build",
+        "from gradle\nworkdir /app\ncopy --chown=gradle:gradle settings.gradle build.gradle ./\n"
+        "run gradle --no-daemon dependencies\n\n"
+        "# all of it\n  copy --chown=gradle:gradle . .\n  run gradle \\\n      # quiet\n      --no-daemon build",
+        {}, id="gradle-lowercase-comments-chown-continuation"),
+    pytest.param(
+        "FROM gradle AS build\nWORKDIR /app\nCOPY . .\nRUN <<EOF\nset -e\ngradle --no-daemon build\nEOF\n"
+        "FROM eclipse-temurin:17-jre\nCOPY --from=build /app/build/libs/app.jar /app.jar\n",
+        "FROM gradle AS build\nWORKDIR /app\nCOPY settings.gradle build.gradle ./\nCOPY gradle ./gradle/\n"
+        "RUN gradle --no-daemon dependencies\nCOPY . .\nRUN <<EOF\nset -e\ngradle --no-daemon build\nEOF\n"
+        "FROM eclipse-temurin:17-jre\nCOPY --from=build /app/build/libs/app.jar /app.jar\n",
+        {"files": GRADLE + ["gradle/libs.versions.toml"]}, id="gradle-heredoc-multi-stage-version-catalog"),
+]
+
+GRADLE_NO_CHANGE = [
+    pytest.param("FROM gradle\nWORKDIR /app\nCOPY . .\nRUN gradle --offline build\n", {}, id="gradle-offline"),
+    pytest.param("FROM gradle\nWORKDIR /app\nCOPY . .\nRUN gradle build --dry-run\n", {}, id="gradle-dry-run"),
+    pytest.param("FROM gradle\nWORKDIR /app\nCOPY . .\nRUN gradle test\n", {}, id="gradle-no-build-task"),
+    pytest.param("FROM gradle\nWORKDIR /app\nCOPY . .\nRUN gradle :app:build\n", {}, id="gradle-task-path"),
+    pytest.param("FROM gradle\nWORKDIR /app\nCOPY . .\nRUN gradle --weird build\n", {}, id="gradle-unknown-option"),
+    pytest.param("FROM gradle\nWORKDIR /app\nCOPY . .\nRUN gradle -p sub build\n", {}, id="gradle-project-dir"),
+    pytest.param("FROM gradle\nWORKDIR /app\nCOPY . .\nRUN cd sub && gradle build\n", {}, id="gradle-cd-before"),
+    pytest.param("FROM gradle\nWORKDIR /app\nCOPY . .\nRUN gradle --version && gradle build\n", {},
+                 id="gradle-two-commands"),
+    pytest.param("FROM gradle\nWORKDIR /app\nCOPY . .\nRUN --mount=type=cache,target=/home/gradle/.gradle "
+                 "gradle build\n", {}, id="gradle-cache-mount"),
+    pytest.param("FROM gradle\nWORKDIR /app\nCOPY build.gradle settings.gradle ./\nRUN gradle dependencies\n"
+                 "COPY . .\nRUN gradle build\n", {}, id="gradle-already-split"),
+    pytest.param("FROM gradle\nWORKDIR /app\nCOPY src ./src\nCOPY build.gradle .\nRUN gradle build\n", {},
+                 id="gradle-narrow-copies"),
+    pytest.param("FROM gradle\nCOPY . .\nRUN gradle build\n", {}, id="gradle-base-image-workdir"),
+    pytest.param("FROM gradle\nWORKDIR /app\nCOPY . .\nRUN ./gradlew build\n", {"files": GRADLE},
+                 id="gradle-wrapper-missing"),
+    pytest.param("FROM gradle\nWORKDIR /app\nCOPY . .\nRUN ./gradlew build\n",
+                 {"files": GRADLE + ["gradlew"]}, id="gradle-wrapper-properties-missing"),
+    pytest.param("FROM gradle\nWORKDIR /app\nCOPY . .\nRUN gradle build\n",
+                 {"files": GRADLE + ["core/build.gradle"],
+                  "texts": {"settings.gradle": "rootProject.name = 'app'\ninclude 'core'\n"}}, id="gradle-multi-project"),
+    pytest.param("FROM gradle\nWORKDIR /app\nCOPY . .\nRUN gradle build\n",
+                 {"texts": {"settings.gradle": "includeBuild('../lib')\n"}}, id="gradle-composite"),
+    pytest.param("FROM gradle\nWORKDIR /app\nCOPY . .\nRUN gradle assemble\n",
+                 {"texts": {"build.gradle": "plugins { id 'com.android.application' }\n"}}, id="gradle-android"),
+    pytest.param("FROM gradle\nWORKDIR /app\nCOPY . .\nRUN gradle assemble\n",
+                 {"texts": {"build.gradle": "plugins { kotlin(\"multiplatform\") }\n"}}, id="gradle-kmp"),
+    pytest.param("FROM gradle\nWORKDIR /app\nCOPY . .\nRUN gradle build\n",
+                 {"texts": {"build.gradle": "apply from: 'deps.gradle'\n"}}, id="gradle-apply-from"),
+    pytest.param("FROM gradle\nWORKDIR /app\nCOPY . .\nRUN gradle build\n",
+                 {"files": ["settings.gradle", "src/A.java"]}, id="gradle-no-build-file"),
+    pytest.param("FROM gradle\nWORKDIR /usr/src/app\nONBUILD COPY . /usr/src/app\nONBUILD RUN gradle build\n",
+                 {}, id="gradle-onbuild"),
+    pytest.param("FROM gradle\nWORKDIR /app\nCOPY . .\n# dockeropt: ignore=DO202\nRUN gradle build\n",
+                 {}, id="gradle-suppressed-on-run"),
+    pytest.param("FROM gradle\nWORKDIR /app\n# dockeropt: ignore=dependency-manifests-first\nCOPY . .\n"
+                 "RUN gradle build\n", {}, id="gradle-suppressed-on-copy"),
+    pytest.param("FROM gradle\nWORKDIR /app\nCOPY . /other\nRUN gradle build\n", {}, id="gradle-copy-elsewhere"),
+]
+
+
+@pytest.mark.parametrize("before,after,kwargs", GRADLE_FIXES)
+def test_gradle_fixes(before, after, kwargs):
+    result, context = run_gradle(before, **kwargs)
+    assert not result.problems, result.problems
+    assert result.text == after
+    again = optimize(after, context, Config(select=frozenset({ID}), unsafe=True))
+    assert again.text == after, "not idempotent"
+    assert not again.findings
+
+
+@pytest.mark.parametrize("before,kwargs", GRADLE_NO_CHANGE)
+def test_gradle_no_change(before, kwargs):
+    result, _ = run_gradle(before, **kwargs)
+    assert result.text == before
+    assert not result.findings
+
+
+def test_gradle_is_unsafe_and_honest_about_what_it_caches():
+    before = "FROM gradle:8-jdk17\nWORKDIR /app\nCOPY . .\nRUN gradle --no-daemon build\n"
+    result, _ = run_gradle(before, unsafe=False)
+    assert result.text == before
+    [finding] = result.findings
+    assert finding.status is Status.NEEDS_UNSAFE
+    assert finding.finding.safety is Safety.UNSAFE
+    assert "not the dependency jars" in finding.finding.risk
+    assert "VOLUME /home/gradle/.gradle" in finding.finding.risk
+    # another base image, or a user home outside the volume: no volume note
+    for other in ("FROM eclipse-temurin:17\nWORKDIR /app\nCOPY . .\nRUN ./gradlew build\n",
+                  "FROM gradle:8-jdk17\nWORKDIR /app\nCOPY . .\nRUN gradle -g /cache build\n"):
+        [finding] = run_gradle(other)[0].findings
+        assert "VOLUME" not in finding.finding.risk
+    assert "-g /cache dependencies" in run_gradle(
+        "FROM gradle:8-jdk17\nWORKDIR /app\nCOPY . .\nRUN gradle -g /cache build\n")[0].text
+
+
+def test_maven_wins_when_both_manifests_exist():
+    context = BuildContext.from_listing(["pom.xml", "build.gradle", "src/A.java"],
+                                        texts={"pom.xml": POM.format(""), "build.gradle": BOOT})
+    for run_line, resolve in (("RUN mvn package", "mvn dependency:go-offline"),
+                              ("RUN gradle build", "gradle dependencies")):
+        result = optimize(f"FROM x\nWORKDIR /app\nCOPY . .\n{run_line}\n", context,
+                          Config(select=frozenset({ID}), unsafe=True))
+        assert f"RUN {resolve}\n" in result.text

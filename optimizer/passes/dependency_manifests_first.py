@@ -1,4 +1,4 @@
-"""DO202 dependency-manifests-first: copy the Maven poms, resolve dependencies, then copy the sources.
+"""DO202 dependency-manifests-first: copy the build manifests (Maven, Gradle), resolve, then copy the sources.
 
 Rationale: ``COPY . /app`` followed by ``RUN mvn package`` downloads every dependency and plugin
 again after any source edit, because the build's layer is keyed on the whole copy. Copying only the
@@ -35,8 +35,7 @@ resolution step whose result lives in the same cache the build already reuses, s
 and costs a layer; left alone) or bind-mounts the context; a word of the mvn command we do not know
 (an unknown option); the project directory or a destination is not resolvable (variables, base
 image WORKDIR); a module pom, the wrapper or the settings file is missing from the context; the
-context is unknown. Gradle is not handled (``gradle dependencies`` does not resolve every
-configuration, and plugin-driven builds such as Android resolve lazily; too weak to propose).
+context is unknown.
 
 Safety: UNSAFE. The build order changes: go-offline runs before the sources exist, so a pom that
 reads files from ``src`` (or any other file) at resolution time, a profile activated by a file's
@@ -44,6 +43,42 @@ presence, or a plugin that needs generated sources may fail or resolve different
 multi-module reactor go-offline may try to download sibling modules that are not installed yet;
 extensions resolved lazily still download during the later build. The image content itself is
 the same (the original COPY and build run unchanged after it).
+
+Gradle (single-project builds only). Gradle has no ``dependency:go-offline``
+(gradle/gradle#14051 is an open request for one). ``gradle dependencies`` is the closest built-in:
+loading the build script resolves and downloads its plugins (and ``./gradlew`` downloads the
+Gradle distribution), and the report resolves the dependency graph of every configuration of the
+project it runs in, which downloads the POM/Gradle module metadata, but not the dependency jars
+(the report needs the graph, not the files). A task that resolves the files of every
+configuration of every project would need an init script the pass would have to invent and that
+the configuration cache rejects; we do not generate one. So the Gradle split caches the plugins,
+the distribution and the metadata (most of the round trips of a resolution), and the jars still
+download in the build's layer: a real but smaller gain than Maven's, said in the finding.
+- finds a RUN whose top-level ``gradle``/``./gradlew`` command runs ``build``, ``assemble``,
+  ``bootJar``, ``bootWar``, ``installDist``, ``jar``, ``war``, ``shadowJar``, ``distTar`` or
+  ``distZip`` (no task path such as ``:app:build``, no second gradle command in the RUN, only
+  ``chmod +x gradlew``-like harmless steps before it);
+- the first copy of the walk (as for Maven) must be ``COPY . <the RUN's WORKDIR>``;
+- inserts above it ``COPY settings.gradle(.kts) build.gradle(.kts) gradle.properties gradlew ./``
+  (those that exist; ``gradlew`` when the build runs the wrapper), ``COPY gradle ./gradle/`` (the
+  wrapper, ``libs.versions.toml``, scripts; without the wrapper only when it holds more than
+  ``gradle/wrapper/``) and ``COPY buildSrc ./buildSrc/`` when they exist, then
+  ``RUN <gradle as written> <resolution options> dependencies``. Kept options: ``--no-daemon``,
+  ``-q``, ``--refresh-dependencies``/``-U``, ``-P``/``-D``/``--project-prop``/``--system-prop``,
+  ``-g``/``--gradle-user-home``; dropped: ``-x``, logging, ``--parallel``, ``--build-cache``,
+  ``--scan``, ``--console``, ``--warning-mode``, ``--max-workers``, configuration cache flags.
+Not offered when: the build is offline or a dry run; settings ``include`` subprojects
+(``dependencies`` would only resolve the root project) or use ``includeBuild`` (composite
+builds); the build applies the Android or Kotlin Multiplatform plugins (they resolve lazily) or
+``apply from`` another script; the build uses the wrapper and ``gradlew`` or
+``gradle/wrapper/gradle-wrapper.properties`` is missing; the root build file is missing; an
+unknown option, ``-p``/``-b``/``-c``/``-I`` (other files or directories); the RUN caches
+``~/.gradle`` with ``--mount=type=cache`` or bind-mounts the context. Also UNSAFE: a build script
+reading other files (``version.txt``, ``.env``) at configuration time may fail without the
+sources, and plugins that resolve configurations lazily still download during the build. The
+official ``gradle`` image declares ``VOLUME /home/gradle/.gradle``: the legacy builder discards
+what a RUN writes there (BuildKit keeps it), which the finding says when the stage is FROM gradle
+and no ``-g``/``GRADLE_USER_HOME`` moves the cache elsewhere.
 """
 
 from __future__ import annotations
@@ -55,7 +90,7 @@ from ..context.manifests import parse_pom
 from ..copies import destination, from_context, is_broad, is_copy, landing, normalise, sources, workdir_in_force
 from ..edits import Edit
 from ..model import Dockerfile, Instruction
-from ..runscript import mounts, run_script
+from ..runscript import env_in_force, mounts, run_script
 from ..suppress import ignored_keys
 from .base import Example, Finding, Fix, Pass, Safety
 
@@ -277,13 +312,18 @@ def _manifest_files(context, mvn: _Mvn, project_rel_files: list[str]) -> tuple[l
 
 
 def check(doc: Dockerfile, context, config) -> list[Finding]:
-    if not getattr(context, "known", False) or context.manifests.maven is None:
+    if not getattr(context, "known", False):
+        return []
+    maven, gradle = context.manifests.maven is not None, context.manifests.gradle is not None
+    if not maven and not gradle:
         return []
     findings = []
     for inst in doc.instructions:
         if inst.keyword != "RUN" or _suppressed(inst):
             continue
-        finding = _check_run(doc, context, inst)
+        finding = _check_run(doc, context, inst) if maven else None
+        if finding is None and gradle:
+            finding = _check_gradle_run(doc, context, inst)
         if finding is not None:
             findings.append(finding)
     return findings
@@ -445,24 +485,267 @@ def _wrapper_chmod(doc, segment, first_source, run_inst) -> str:
     return ""
 
 
+# Gradle ------------------------------------------------------------------------------------------
+
+_GRADLE_BUILD_TASKS = frozenset({"build", "assemble", "bootJar", "bootWar", "installDist", "jar", "war",
+                                 "shadowJar", "distTar", "distZip"})
+#: Gradle options kept as they are (no value): they change what or how dependencies resolve.
+_GRADLE_KEEP_FLAGS = frozenset({"--no-daemon", "-q", "--quiet", "--refresh-dependencies", "-U"})
+#: Gradle options dropped (no value): logging, parallelism, caches of task outputs.
+_GRADLE_DROP_FLAGS = frozenset({"-s", "--stacktrace", "-S", "--full-stacktrace", "-i", "--info", "-d", "--debug",
+                                "-w", "--warn", "--parallel", "--no-parallel", "--build-cache", "--no-build-cache",
+                                "--scan", "--no-scan", "--continue", "--configuration-cache",
+                                "--no-configuration-cache", "--daemon", "--no-watch-fs", "--watch-fs",
+                                "--console=plain", "--console=rich", "--console=auto", "--console=verbose"})
+#: Gradle options taking a value: kept (the user home is where the dependencies go) or dropped.
+_GRADLE_KEEP_VALUE = frozenset({"-g", "--gradle-user-home"})
+_GRADLE_DROP_VALUE = frozenset({"-x", "--exclude-task", "--warning-mode", "--max-workers", "--console"})
+_GRADLE_OFFLINE = frozenset({"--offline", "-m", "--dry-run"})
+#: Plugins that resolve lazily or need more than the root build files; never offered.
+_GRADLE_UNSUPPORTED = ("com.android.", "android {", "multiplatform", "org.jetbrains.kotlin.multiplatform",
+                       "includeBuild", "apply from", "apply(from")
+
+
+@dataclass(frozen=True)
+class _Gradle:
+    prefix: str  # ``chmod +x gradlew && `` and env assignments and the program, as written
+    kept: tuple[str, ...]
+    wrapper: bool
+    user_home: bool  # -g/--gradle-user-home given
+
+
+def _is_gradle(command) -> bool:
+    name = command.name or ""
+    return command.program in ("gradle", "gradlew") or name.endswith(("/gradle", "gradlew"))
+
+
+def _read_gradle(run) -> _Gradle | None:
+    """The build's top-level gradle/gradlew command of a RUN script, or None."""
+    script = run.script
+    found = None
+    for command in script.commands:
+        if not _is_gradle(command):
+            continue
+        args = [w.value for w in command.words]
+        if any(a in _GRADLE_OFFLINE or (a or "").startswith("--offline") for a in args if a):
+            return None
+        if found is None and any(a in _GRADLE_BUILD_TASKS for a in args if a):
+            found = command
+        elif found is None or command is not found:
+            return None  # a second gradle command (``gradle dependencies`` already there, ...)
+    if found is None or not found.top_level or found.wrappers or found.step_index is None:
+        return None
+    chmod = ""
+    for step in script.chain[:found.step_index]:
+        cmd = step.command
+        if cmd is None or cmd.name not in _HARMLESS_BEFORE or cmd.env or cmd.redirects:
+            return None
+        if cmd.name == "chmod":
+            if not any((w.value or "").endswith("gradlew") for w in cmd.words):
+                return None
+            chmod = script.text[cmd.span[0]:cmd.span[1]] + " && "
+    kept: list[str] = []
+    user_home = False
+    words = found.words
+    i = 0
+    while i < len(words):
+        word = words[i]
+        text = word.value
+        if text is None:
+            return None  # a task or option built from a variable
+        if not text.startswith("-"):
+            if ":" in text or text.startswith("$"):
+                return None  # a task path (``:app:build``): a multi-project build
+            i += 1
+            continue
+        name, eq, _ = text.partition("=")
+        if text.startswith(("-P", "-D")) and not text.startswith("--"):
+            if text in ("-P", "-D"):
+                if i + 1 >= len(words):
+                    return None
+                kept.append(f"{word.text_raw} {words[i + 1].text_raw}")
+                i += 2
+                continue
+            kept.append(word.text_raw)
+        elif text.startswith("--project-prop=") or text.startswith("--system-prop="):
+            kept.append(word.text_raw)
+        elif text in _GRADLE_KEEP_FLAGS:
+            kept.append(word.text_raw)
+        elif text in _GRADLE_DROP_FLAGS:
+            pass
+        elif name in _GRADLE_KEEP_VALUE or name in _GRADLE_DROP_VALUE:
+            raw = word.text_raw
+            if not eq:
+                if i + 1 >= len(words) or words[i + 1].value is None:
+                    return None
+                raw = f"{raw} {words[i + 1].text_raw}"
+                i += 1
+            if name in _GRADLE_KEEP_VALUE:
+                kept.append(raw)
+                user_home = True
+        else:
+            return None  # unknown, or -p/-b/-c/-I/--include-build: other files or directories
+        i += 1
+    prefix = chmod + script.text[found.span[0]:found.name_span[1]]
+    wrapper = (found.name or "").endswith("gradlew")
+    return _Gradle(prefix, tuple(kept), wrapper, user_home)
+
+
+def _gradle_files(context, gradle: _Gradle) -> list[str] | None:
+    """The context files and directories ``gradle dependencies`` needs, or None (not offered)."""
+    project = context.manifests.gradle
+    if project is None or project.build_file is None or project.subprojects:
+        return None
+    texts = []
+    for name in (project.build_file, project.settings_file):
+        if name is None:
+            continue
+        text = context.read_text(name)
+        if text is None or not context.exists(name):
+            return None
+        texts.append(text)
+    if any(marker in text for text in texts for marker in _GRADLE_UNSUPPORTED):
+        return None
+    needed = [name for name in (project.settings_file, project.build_file) if name]
+    if context.exists("gradle.properties"):
+        needed.append("gradle.properties")
+    if gradle.wrapper:
+        if not (context.exists("gradlew") and context.exists("gradle/wrapper/gradle-wrapper.properties")):
+            return None
+        needed.append("gradlew")
+    # Directories last (each on its own COPY): gradle/ holds the wrapper and libs.versions.toml,
+    # buildSrc/ is compiled and put on the build script's classpath.
+    # (gradle/ for a build without the wrapper only when it holds more than the wrapper).
+    build_logic = any(p.startswith("gradle/") and not p.startswith("gradle/wrapper/") for p in context.included)
+    if context.exists("gradle") and (gradle.wrapper or build_logic):
+        needed.append("gradle/")
+    if context.exists("buildSrc"):
+        needed.append("buildSrc/")
+    if gradle.wrapper and "gradle/" not in needed:
+        return None
+    return needed
+
+
+def _check_gradle_run(doc: Dockerfile, context, run_inst: Instruction) -> Finding | None:
+    run = run_script(doc, run_inst)
+    if run is None:
+        return None
+    gradle = _read_gradle(run)
+    if gradle is None:
+        return None
+    for mount in mounts(run_inst):
+        kind = mount.get("type", "bind")
+        target = mount.get("target") or mount.get("dst") or mount.get("destination") or ""
+        if kind == "bind" or (kind == "cache" and ".gradle" in target):
+            return None
+    cwd = workdir_in_force(doc, run_inst)
+    segment = _segment(doc, run_inst)
+    if cwd is None or not segment:
+        return None
+    for inst in segment:
+        if inst.keyword == "RUN":
+            other = run_script(doc, inst)
+            if other is None or any(_is_gradle(c) for c in other.script.commands):
+                return None
+    # The first copy from the context into the project directory must be ``COPY . <project>``.
+    first_source = None
+    for inst in segment:
+        if not is_copy(inst) or not any(from_context(inst, s) for s in sources(inst)):
+            continue
+        if inst.effective.flag("from") is not None or not _lands_in(landing(doc, inst), cwd):
+            continue
+        first_source = inst
+        break
+    if first_source is None or _suppressed(first_source):
+        return None
+    if (len(sources(first_source)) != 1 or not is_broad(sources(first_source)[0])
+            or normalise("/" + sources(first_source)[0]) != "/" or landing(doc, first_source) != cwd):
+        return None
+    needed = _gradle_files(context, gradle)
+    if not needed:
+        return None
+    copy_flags = []
+    for flag in first_source.effective.flags:
+        if flag.name not in ("chown", "chmod", "link"):
+            return None
+        copy_flags.append(flag.text)
+    dest_text = destination(first_source) or ""
+    base = "./" if dest_text in (".", "./") else dest_text if dest_text.endswith("/") else dest_text + "/"
+    files = [p for p in needed if not p.endswith("/")]
+    lines_out = [(files, base)] + [([p.rstrip("/")], base + p) for p in needed if p.endswith("/")]
+    keyword_case = str.lower if first_source.keyword_text.islower() else (lambda s: s)
+    first_line = (first_source.comments[0] if first_source.comments else first_source.lines[0])
+    indent = first_line.text[:len(first_line.text) - len(first_line.text.lstrip(" \t"))]
+    newline = first_line.ending or "\n"
+    flags = " ".join(copy_flags)
+    text = ""
+    for names, target in lines_out:
+        text += indent + " ".join([keyword_case("COPY"), *([flags] if flags else []), *names, target]) + newline
+    if gradle.wrapper and not gradle.prefix.startswith("chmod"):
+        gradle = _Gradle(_gradle_wrapper_chmod(doc, segment, first_source) + gradle.prefix, gradle.kept,
+                         gradle.wrapper, gradle.user_home)
+    run_flags = " ".join(f.text for f in run_inst.effective.flags)
+    command = " ".join([gradle.prefix, *gradle.kept, "dependencies"])
+    text += indent + " ".join(p for p in (keyword_case("RUN"), run_flags, command) if p) + newline
+    if first_source.comments:
+        text += newline
+    edit = Edit.insert(first_source.full_span[0], text)
+    what = ("the plugins" + (", the wrapper's Gradle distribution" if gradle.wrapper else "")
+            + " and the dependency graph of every configuration (POM/module metadata)")
+    risk = ("`dependencies` runs before the sources are copied: a build script that reads other files at "
+            f"configuration time may fail; it resolves {what}, but not the dependency jars, which still "
+            "download during the build, as do configurations that plugins or tasks resolve lazily")
+    stage = doc.stage_of(run_inst)
+    image = (stage.base if stage is not None else "").split("/")[-1]
+    if image.startswith("gradle") and not gradle.user_home and env_in_force(doc, run_inst, "GRADLE_USER_HOME") is None:
+        risk += ("; the gradle image declares VOLUME /home/gradle/.gradle: the legacy builder discards what "
+                 "a RUN writes there (BuildKit keeps it), so the new layer only helps with BuildKit")
+    message = (f"the Gradle build at line {run_inst.start_line} resolves its plugins and dependencies again after "
+               f"every change to what `{first_source.effective.keyword} {' '.join(sources(first_source))}` copies; "
+               f"copy {', '.join(needed)} first and run `dependencies`: {what} resolve once, in a layer "
+               "a source edit reuses")
+    return PASS.finding(first_source.start_line, message, Fix((edit,), Safety.UNSAFE), risk=risk,
+                        end_line=run_inst.end_line)
+
+
+def _gradle_wrapper_chmod(doc, segment, first_source) -> str:
+    """``chmod +x gradlew && `` when a RUN between the copy and the build makes the wrapper executable."""
+    for inst in segment[segment.index(first_source) + 1:]:
+        if inst.keyword != "RUN":
+            continue
+        run = run_script(doc, inst)
+        for command in run.script.commands if run else ():
+            if command.name == "chmod" and any((w.value or "").endswith("gradlew") for w in command.words):
+                return run.script.text[command.span[0]:command.span[1]] + " && "
+    return ""
+
+
 PASS = Pass(
     id=ID,
     name=NAME,
-    title="Copy the Maven poms and resolve dependencies before copying the sources",
+    title="Copy the build manifests (Maven, Gradle) and resolve dependencies before the sources",
     what=("Above the COPY that brings the sources of an in-image Maven build, copies only the poms "
           "(module poms, the wrapper and .mvn/ too) and runs `mvn dependency:go-offline` with the "
-          "build's resolution flags; the original COPY and build stay as they are."),
-    why=("A `COPY . /app` before `RUN mvn package` makes every source edit download all dependencies "
-         "and plugins again. With the poms copied first, the dependency layer is keyed on the poms "
-         "alone: dependencies resolve once, and a source edit reuses the cached layer."),
+          "build's resolution flags; for a single-project Gradle build after `COPY . <dir>`, copies "
+          "the settings, build and properties files, gradlew, gradle/ and buildSrc/ and runs "
+          "`gradle dependencies`; the original COPY and build stay as they are."),
+    why=("A `COPY . /app` before `RUN mvn package` or `RUN gradle build` makes every source edit "
+         "download all dependencies and plugins again. With the manifests copied first, the "
+         "resolution layer is keyed on them alone: Maven dependencies resolve once; for Gradle the "
+         "plugins, the wrapper's distribution and the dependency metadata do (not the jars: "
+         "`gradle dependencies` resolves graphs, not files), and a source edit reuses that layer."),
     safety=Safety.UNSAFE,
     safety_notes=("Always UNSAFE: resolution now runs before the sources exist (a pom reading source "
                   "files at resolution time, file-activated profiles or generated sources may break "
                   "it), and a multi-module reactor may try to download sibling modules. Not offered "
                   "for offline builds, RUNs caching ~/.m2 with `--mount=type=cache` (the split gains "
                   "little there), builds already resolving dependencies first, unknown mvn options, "
-                  "unresolvable directories, or files missing from the build context. Gradle is not "
-                  "handled."),
+                  "unresolvable directories, or files missing from the build context. Gradle: only "
+                  "single-project builds (no `include`, no `includeBuild`, no Android or Kotlin "
+                  "Multiplatform, no `apply from`), wrapper files present when ./gradlew runs; a build "
+                  "script reading other files at configuration time may fail, lazily resolved "
+                  "configurations and the jars still download during the build, and on the `gradle` "
+                  "image (VOLUME ~/.gradle) the layer only helps with BuildKit."),
     examples=(Example(
         before=("FROM maven:3.9-eclipse-temurin-17\nWORKDIR /app\nCOPY . .\n"
                 "RUN mvn -B package -DskipTests\n"),
