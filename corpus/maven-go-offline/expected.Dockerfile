@@ -8,7 +8,7 @@ COPY .mvn ./.mvn/
 RUN mvn -B -DskipTests dependency:go-offline
 
 # The whole project: pom, wrapper and sources
-COPY . .
+COPY src ./src/
 RUN mvn -B package -DskipTests
 
 EXPOSE 8080

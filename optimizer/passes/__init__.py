@@ -6,6 +6,7 @@ from . import dockerignore
 from . import copy_after_dependencies
 from . import manifests_first_langs
 from . import dependency_manifests_first
+from . import copy_narrow
 from .base import Example, Finding, Fix, Pass, Safety
 
 # Order matters: apt-get before apt, -y and --no-install-recommends before the list cleanup that
@@ -22,6 +23,7 @@ PASSES: tuple[Pass, ...] = (
     manifests_first_langs.PASS,
     dependency_manifests_first.PASS,
     copy_after_dependencies.PASS,
+    copy_narrow.PASS,
     dockerignore.PASS,
 )
 

@@ -1,0 +1,421 @@
+"""DO203 copy-narrow: replace ``COPY . <dest>`` with the paths the image actually uses.
+
+Rationale: ``COPY . /app`` ships the whole build context (docs, tests, build leftovers, sometimes
+secrets) into a layer, and any change to any file invalidates that layer and everything after it.
+When the Dockerfile shows exactly what the stage uses, copying only that keeps the image smaller
+and the cache stable. Two clear cases only:
+
+(a) a prebuilt artifact: the stage's ENTRYPOINT/CMD runs ``java -jar <path>`` with the jar under
+    the copy's destination, and nothing else after the copy reads the copied files. The copy
+    becomes ``COPY <jar> <dest>/<jar>`` (plus any other context file the command names), keeping
+    the path the command uses (WORKDIR-relative paths resolved; a glob such as ``target/*.jar``
+    only when the context shows exactly one match).
+(b) an in-image Maven build: the copy lands in the directory where a later RUN of the stage runs
+    ``mvn``/``./mvnw package|install|verify|deploy``; the copy becomes the poms, ``src/``, the
+    module directories, ``mvnw``/``.mvn/`` and settings files given to mvn (the manifest list of
+    DO202 dependency-manifests-first), minus what an earlier copy already brought there.
+
+Not offered when: the context is unknown; the copy is not a single-line, shell-form ``COPY`` of
+``.`` alone (``ADD .`` and ONBUILD copies are left alone), or has flags other than ``--chown``/``--chmod``/``--link``; the destination or the
+WORKDIR is unresolvable; the stage has descendants (a later ``FROM`` it); another instruction of
+the stage (RUN, ENV, VOLUME, HEALTHCHECK...), or a ``COPY --from`` of the stage, names a copied
+path that would be left out, or a RUN we cannot read, or a RUN working inside the destination
+runs anything but trivial commands (chmod, chown, mkdir...); the program started is itself a
+copied file (a script may read anything).
+
+Safety: UNSAFE: a file the application (or the build) reads at run time without naming it in the
+Dockerfile (Spring Boot's ``./config/``, ``lombok.config``, a resource the pom points at) may be
+left out. The message lists what is left out and its size. SUGGESTION when the jar is not in the
+context listing (built outside the image, or the listing only holds tracked files), when the
+listing is truncated, or when a pom names a path that would be left out.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import shlex
+
+from ..copies import destination, from_context, is_broad, landing, normalise, sources, workdir_in_force
+from ..footprint import ImagePath, absolute, footprint, resolve, within
+from ..edits import Edit
+from ..model import Dockerfile, Instruction
+from ..runscript import run_script
+from .base import Example, Fix, Pass, Safety
+# DO202's Maven readers (private there; shared here rather than copied).
+from .dependency_manifests_first import _copied_paths, _manifest_files, _read_mvn
+
+ID, NAME = "DO203", "copy-narrow"
+
+_KEPT_FLAGS = ("chown", "chmod", "link")
+_QUIET = frozenset({"chmod", "chown", "chgrp", "mkdir", "echo", "ln", "true", "useradd", "adduser",
+                    "groupadd", "addgroup", "ls", "printf", "id", "whoami"})
+_SKIP = frozenset({"FROM", "COPY", "ADD", "ARG", "EXPOSE", "USER", "WORKDIR", "LABEL", "MAINTAINER",
+                   "STOPSIGNAL", "SHELL", "CMD", "ENTRYPOINT"})
+_LIST_LIMIT = 8
+
+
+def check(doc: Dockerfile, context, config) -> list:
+    if not getattr(context, "known", False):
+        return []
+    findings = []
+    for stage in doc.stages:
+        for inst in stage.instructions:
+            if inst.keyword == "COPY":
+                finding = _check_copy(doc, context, stage, inst)
+                if finding is not None:
+                    findings.append(finding)
+    return findings
+
+
+def _check_copy(doc, context, stage, inst: Instruction):
+    srcs = sources(inst)
+    if (len(srcs) != 1 or not is_broad(srcs[0]) or not from_context(inst, srcs[0]) or inst.exec_form
+            or len(inst.lines) != 1 or inst.heredocs):
+        return None
+    if any(flag.name not in _KEPT_FLAGS for flag in inst.flags):
+        return None
+    dest_written = destination(inst) or ""
+    dest_abs = landing(doc, inst)
+    if dest_abs is None or dest_abs == "/" or doc.descendants(stage):
+        return None
+    dest = absolute(dest_abs)
+    after = stage.instructions[stage.instructions.index(inst) + 1:]
+    maven = _maven_case(doc, context, inst, dest_abs, after)
+    if maven is not None:
+        kept, produced, build_run, downgrade = maven
+        kind = "maven"
+    else:
+        jar = _jar_case(doc, context, stage, dest_abs)
+        if jar is None:
+            return None
+        kept, downgrade = jar
+        produced, build_run, kind = [], None, "jar"
+    allowed = [absolute(posixpath.join(dest_abs, k)) for k in kept + produced]
+    if not _nothing_else_reads(doc, context, stage, inst, after, dest, allowed, build_run):
+        return None
+    if context.truncated:
+        downgrade = downgrade or "the context listing is truncated: more files may be left out"
+    # Files an earlier copy of the stage already brought to the same place (DO202's COPY pom.xml).
+    already: set[str] = set()
+    for other in stage.instructions[:stage.instructions.index(inst)]:
+        if other.keyword in ("COPY", "ADD") and other.flag("from") is None:
+            already |= _copied_paths(other, dest_abs, doc) or set()
+            srcs_other = sources(other)
+            key = normalise("/" + srcs_other[0]).lstrip("/") if len(srcs_other) == 1 else ""
+            if key and key not in context.files and landing(doc, other) == posixpath.join(dest_abs, key):
+                already.add(key)  # ``COPY .mvn ./.mvn/``: a directory copied to the same place
+    new = [k for k in kept if k not in already]
+    if not new:
+        return None
+    text = _render(inst, new, dest_written, context)
+    left = _left_out(context, kept)
+    size = sum(s for _, s in left)
+    unknown = all(s == 0 for _, s in left)
+    listed = ", ".join(f"{name} ({s} bytes)" if s else name for name, s in left[:_LIST_LIMIT])
+    if len(left) > _LIST_LIMIT:
+        listed += f" and {len(left) - _LIST_LIMIT} more"
+    partly = any(s == 0 for _, s in left)
+    total = "sizes unknown" if unknown else f"{size} bytes" + (", other sizes unknown" if partly else "")
+    what = ("the image only runs the jar" if kind == "jar" else "the Maven build only needs its poms and sources")
+    message = (f"`COPY {srcs[0]} {dest_written}` copies the whole build context; {what}: copy "
+               f"{', '.join(new)} instead. Left out: {listed or 'nothing listed'} ({total})")
+    risk = ("a file the application or the build reads without the Dockerfile naming it (a config "
+            "directory, lombok.config, a resource the pom points at) is no longer in the image; left out: "
+            f"{listed or 'nothing listed'} ({total})")
+    safety = Safety.UNSAFE
+    if downgrade:
+        safety = Safety.SUGGESTION
+        risk = f"{downgrade}; {risk}"
+    return PASS.finding(inst.start_line, message, Fix((Edit.replace(inst.span, text),), safety), risk=risk)
+
+
+# --- (a) a prebuilt jar ----------------------------------------------------------------------------
+
+
+def _command_words(inst: Instruction) -> list[str] | None:
+    if inst.exec_form:
+        return list(inst.value)
+    try:
+        return shlex.split(inst.arguments.text)
+    except ValueError:
+        return None
+
+
+def _final_workdir(doc: Dockerfile, stage) -> str | None:
+    last = stage.instructions[-1]
+    cwd = workdir_in_force(doc, last)
+    if last.keyword == "WORKDIR" and last.value:
+        path = last.value[0]
+        if "$" in path:
+            return None
+        if path.startswith("/"):
+            return normalise(path)
+        return normalise(posixpath.join(cwd, path)) if cwd else None
+    return cwd
+
+
+def _jar_case(doc, context, stage, dest_abs: str):
+    entry = cmd = None
+    for current in [*reversed(doc.ancestors(stage)), stage]:
+        for other in current.instructions:
+            if other.keyword == "ENTRYPOINT":
+                entry, cmd = other, None  # an ENTRYPOINT resets the inherited CMD
+            elif other.keyword == "CMD":
+                cmd = other
+    words: list[str] = []
+    for inst in (entry, cmd):
+        if inst is None:
+            continue
+        found = _command_words(inst)
+        if found is None or (inst is cmd and entry is not None and not entry.exec_form):
+            return None
+        words += found
+    if "-jar" not in words or words.index("-jar") + 1 >= len(words):
+        return None
+    jar_at = words.index("-jar") + 1
+    if not any(posixpath.basename(w) == "java" for w in words[:jar_at]):
+        return None
+    cwd = _final_workdir(doc, stage)
+    kept: list[str] = []
+    downgrade = ""
+    for i, word in enumerate(words):
+        for part in word.rpartition("=")[2].split(":"):
+            if not part or "$" in part:
+                continue
+            path = normalise(posixpath.join(cwd, part)) if not part.startswith("/") and cwd else part
+            if not path.startswith("/") or not (path + "/").startswith(dest_abs.rstrip("/") + "/"):
+                if i == jar_at:
+                    return None  # the jar is not under the destination (or the WORKDIR is unknown)
+                continue
+            rel = posixpath.relpath(path, dest_abs)
+            glob = any(c in rel for c in "*?[")
+            if i != jar_at and not glob and rel != "." and not context.exists(rel):
+                continue  # not a copied path (``java``, ``-Xmx512m``)
+            if i == 0 or rel == ".":
+                return None  # the program itself is a copied file, or the whole directory is named
+            if glob:
+                matches = [m for m in context.glob(rel) if m in context.included]
+                if i != jar_at or len(matches) != 1:
+                    return None
+                rel = matches[0]
+            elif i == jar_at:
+                if not context.exists(rel):
+                    downgrade = (f"{rel} is not in the build context listing (built outside the image, "
+                                 "or the listing holds only tracked files): check it exists when you build")
+            if rel not in kept:
+                kept.append(rel)
+    return (kept, downgrade) if kept else None
+
+
+# --- (b) an in-image Maven build -------------------------------------------------------------------
+
+
+def _maven_case(doc, context, copy: Instruction, dest_abs: str, after: list[Instruction]):
+    maven = context.manifests.maven
+    if maven is None or not maven.parsed:
+        return None
+    for inst in after:
+        if inst.keyword != "RUN":
+            continue
+        run = run_script(doc, inst)
+        if run is None:
+            continue
+        mvn, _ = _read_mvn(run)
+        if mvn is None:
+            continue
+        if mvn.pom_file is not None or workdir_in_force(doc, inst) != dest_abs:
+            return None
+        relative = []
+        for value in mvn.file_values:
+            path = normalise(posixpath.join(dest_abs, value))
+            if (path + "/").startswith(dest_abs.rstrip("/") + "/"):
+                relative.append(posixpath.relpath(path, dest_abs))
+        needed, _ = _manifest_files(context, mvn, relative)
+        if not needed:
+            return None
+        kept = [p for p in needed if p.count("/") == 0 or not p.endswith("pom.xml")]
+        modules = sorted({p.split("/")[0] for p in needed if p.endswith("/pom.xml")})
+        if context.exists("src"):
+            kept.append("src")
+        kept += [m for m in modules if m not in kept]
+        if "src" not in kept and not modules:
+            return None
+        produced = ["target", *[posixpath.join(m, "target") for m in modules]]
+        downgrade = _pom_mentions(context, needed, kept)
+        return kept, produced, inst, downgrade
+    return None
+
+
+def _pom_mentions(context, needed: list[str], kept: list[str]) -> str:
+    """A pom naming a top-level context entry that would be left out."""
+    tops = {p.split("/")[0] for p in context.included} - {k.split("/")[0] for k in kept}
+    tops -= {"target", "pom.xml"}
+    for pom in (p for p in needed if p.endswith(".xml")):
+        text = context.read_text(pom) or ""
+        for top in sorted(tops):
+            for mark in (f">{top}<", f">{top}/", f"/{top}<", f"/{top}/", f"}}/{top}"):
+                if mark in text:
+                    return f"{pom} names {top}, which would be left out"
+    return ""
+
+
+# --- who else reads the copied files ---------------------------------------------------------------
+
+
+def _inside(path: ImagePath, allowed: list[ImagePath]) -> bool:
+    return any(within(path, a) is True for a in allowed)
+
+
+def _build_run_ok(doc, context, inst, cwd_text, dest: ImagePath, allowed) -> bool:
+    """The other commands of the Maven build's RUN (``mvn package && cp conf/x target/``) name no
+    copied path that is left out, and do not change directory."""
+    run = run_script(doc, inst)
+    if run is None or cwd_text is None:
+        return False
+    for command in run.script.commands:
+        name = command.name or ""
+        if command.program in ("mvn", "mvnw") or name.endswith("mvnw"):
+            continue
+        if command.program in ("cd", "pushd"):
+            return False
+        for word in command.words:
+            value = word.value
+            if value is None:
+                return False
+            path = resolve(value, absolute(cwd_text))
+            if path is None or within(path, dest) is not True or _inside(path, allowed):
+                continue
+            rel = "/".join(path.parts[len(dest.parts):])
+            if not rel or context.exists(rel):
+                return False
+    return True
+
+
+def _nothing_else_reads(doc, context, stage, copy, after, dest: ImagePath, allowed, build_run) -> bool:
+    """No instruction after the copy (nor a COPY --from of the stage) reads a copied path that is
+    left out."""
+    for inst in after:
+        if inst.keyword == "RUN":
+            cwd_text = workdir_in_force(doc, inst)
+            cwd = absolute(cwd_text) if cwd_text else None
+            if inst is build_run:
+                if not _build_run_ok(doc, context, inst, cwd_text, dest, allowed):
+                    return False
+                continue
+            facts = footprint(doc, inst, cwd)
+            if facts.blocked:
+                return False
+            # An unknown WORKDIR (the base image's) matters only to tools reading their cwd.
+            in_dest = bool(facts.cwd_readers) if cwd is None else within(cwd, dest) is not False
+            entered = [p for p, _ in facts.cd_targets]
+            if any(p is None or within(p, dest) is not False for p in entered):
+                in_dest = True
+            if inst is not build_run and in_dest and not facts.programs <= _QUIET:
+                return False
+            for path, _ in facts.paths:
+                if path is None:
+                    if in_dest:
+                        return False
+                    continue
+                if within(path, dest) is not False and not _inside(path, allowed):
+                    if within(dest, path) is True and facts.programs <= _QUIET:
+                        continue  # chown -R app /app: fine with fewer files
+                    return False
+        elif inst.keyword not in _SKIP or inst.keyword in ("CMD", "ENTRYPOINT"):
+            words = [w for text in (inst.effective.arguments.text, *(h.content for h in inst.effective.heredocs))
+                     for w in text.replace("=", " ").replace(":", " ").replace(",", " ").split()]
+            cwd_text = (_final_workdir(doc, stage) if inst.keyword in ("CMD", "ENTRYPOINT")
+                        else workdir_in_force(doc, inst))
+            for word in words:
+                word = word.strip("\"'[]")
+                if any(c in word for c in "*?[") and (word.startswith("/") or cwd_text):
+                    pattern = normalise(posixpath.join(cwd_text or "/", word))
+                    if within(absolute(pattern.split("*")[0].rpartition("/")[0] or "/"), dest) is True:
+                        rel = posixpath.relpath(pattern, "/" + "/".join(dest.parts))
+                        matches = context.glob(rel)
+                        if all(_inside(absolute(posixpath.join("/" + "/".join(dest.parts), m)), allowed)
+                               for m in matches):
+                            continue
+                        return False
+                path = resolve(word, absolute(cwd_text) if cwd_text else None)
+                if path is None or path.root != "/" or within(path, dest) is not True or _inside(path, allowed):
+                    continue
+                rel = "/".join(path.parts[len(dest.parts):])
+                if rel and context.exists(rel):
+                    return False  # names a copied file that would be left out
+    names = {stage.name.lower()} if stage.name else set()
+    names.add(str(stage.index))
+    for other in doc.instructions:
+        flag = other.effective.flag("from")
+        if other.effective.keyword in ("COPY", "ADD") and flag is not None and (flag.value or "").lower() in names:
+            for source in sources(other):
+                path = resolve(source, None) if source.startswith("/") else None
+                if path is None or (within(path, dest) is not False and not _inside(path, allowed)):
+                    return False
+    return True
+
+
+def _left_out(context, kept: list[str]) -> list[tuple[str, int]]:
+    """Included context files no kept path covers, by top-level entry (``docs/``), largest first."""
+    groups: dict[str, int] = {}
+    for path, size in context.included.items():
+        if any(path == k or path.startswith(k + "/") for k in kept):
+            continue
+        top, sep, _ = path.partition("/")
+        if sep:
+            # A directory partly kept (src/ of a module ...) is listed by its left-out subpath.
+            prefix = next((k for k in kept if k.startswith(top + "/")), None)
+            name = path if prefix is not None else top + "/"
+        else:
+            name = top
+        groups[name] = groups.get(name, 0) + size
+    return sorted(groups.items(), key=lambda item: (-item[1], item[0]))
+
+
+# --- output ----------------------------------------------------------------------------------------
+
+
+def _render(inst: Instruction, new: list[str], dest_written: str, context) -> str:
+    line = inst.lines[0]
+    indent = line.text[:len(line.text) - len(line.text.lstrip(" \t"))]
+    ending = line.ending or ""
+    flags = [f.text for f in inst.flags]
+    base = dest_written if dest_written.endswith("/") else dest_written + "/"
+    if dest_written in (".", "./"):
+        base = "./"
+    files: dict[str, list[str]] = {}
+    out = []
+    for path in new:
+        if path in context.files:
+            files.setdefault(posixpath.dirname(path), []).append(path)
+        else:
+            out.append(([path], base + path + "/"))
+    grouped = [(paths, base + (d + "/" if d else "")) for d, paths in files.items()]
+    # A single file keeps the exact path the command uses.
+    grouped = [(paths, base + paths[0]) if len(paths) == 1 and "/" in paths[0] else (paths, target)
+               for paths, target in grouped]
+    lines = [indent + " ".join([inst.keyword_text, *flags, *paths, target]) for paths, target in grouped + out]
+    newline = ending or "\n"
+    return newline.join(lines) + ending
+
+
+PASS = Pass(
+    id=ID,
+    name=NAME,
+    title="Copy only what the image uses instead of the whole build context",
+    what=("Replaces `COPY . <dest>` with the jar the ENTRYPOINT/CMD runs, or with the poms, sources, "
+          "modules and wrapper of an in-image Maven build, and lists what is left out with its size."),
+    why=("`COPY . /app` ships docs, tests and build leftovers into the image, and any change to any "
+         "file of the context invalidates the layer and every layer after it."),
+    safety=Safety.UNSAFE,
+    safety_notes=("UNSAFE: a file the application or the build reads without the Dockerfile naming it "
+                  "may be left out (the message lists what is left out and its size). SUGGESTION when "
+                  "the jar is not in the context listing, the listing is truncated, or a pom names a path "
+                  "that would be left out. Not offered when another instruction reads copied files, a RUN "
+                  "cannot be read, or the destination is unresolvable."),
+    examples=(Example(
+        before='FROM eclipse-temurin:17-jre\nCOPY . /app\nCMD ["java","-jar","/app/target/app.jar"]\n',
+        after=('FROM eclipse-temurin:17-jre\nCOPY target/app.jar /app/target/app.jar\n'
+               'CMD ["java","-jar","/app/target/app.jar"]\n')),),
+    check=check,
+)
