@@ -35,14 +35,13 @@ from __future__ import annotations
 import posixpath
 import shlex
 
+from ..build_tools import copied_paths, maven_files, read_mvn
 from ..copies import destination, from_context, is_broad, landing, normalise, sources, workdir_in_force
 from ..footprint import ImagePath, absolute, footprint, resolve, within
 from ..edits import Edit
 from ..model import Dockerfile, Instruction
 from ..runscript import run_script
 from .base import Example, Fix, Pass, Safety
-# DO202's Maven readers (private there; shared here rather than copied).
-from .dependency_manifests_first import _copied_paths, _manifest_files, _read_mvn
 
 ID, NAME = "DO203", "copy-narrow"
 
@@ -99,7 +98,7 @@ def _check_copy(doc, context, stage, inst: Instruction):
     already: set[str] = set()
     for other in stage.instructions[:stage.instructions.index(inst)]:
         if other.keyword in ("COPY", "ADD") and other.flag("from") is None:
-            already |= _copied_paths(other, dest_abs, doc) or set()
+            already |= copied_paths(other, dest_abs, doc) or set()
             srcs_other = sources(other)
             key = normalise("/" + srcs_other[0]).lstrip("/") if len(srcs_other) == 1 else ""
             if key and key not in context.files and landing(doc, other) == posixpath.join(dest_abs, key):
@@ -220,7 +219,7 @@ def _maven_case(doc, context, copy: Instruction, dest_abs: str, after: list[Inst
         run = run_script(doc, inst)
         if run is None:
             continue
-        mvn, _ = _read_mvn(run)
+        mvn, _ = read_mvn(run)
         if mvn is None:
             continue
         if mvn.pom_file is not None or workdir_in_force(doc, inst) != dest_abs:
@@ -230,7 +229,7 @@ def _maven_case(doc, context, copy: Instruction, dest_abs: str, after: list[Inst
             path = normalise(posixpath.join(dest_abs, value))
             if (path + "/").startswith(dest_abs.rstrip("/") + "/"):
                 relative.append(posixpath.relpath(path, dest_abs))
-        needed, _ = _manifest_files(context, mvn, relative)
+        needed, _ = maven_files(context, mvn, relative)
         if not needed:
             return None
         kept = [p for p in needed if p.count("/") == 0 or not p.endswith("pom.xml")]

@@ -84,9 +84,8 @@ and no ``-g``/``GRADLE_USER_HOME`` moves the cache elsewhere.
 from __future__ import annotations
 
 import posixpath
-from dataclasses import dataclass
 
-from ..context.manifests import parse_pom
+from ..build_tools import GradleRun, copied_paths, gradle_files, is_gradle, maven_files, read_gradle, read_mvn
 from ..copies import destination, from_context, is_broad, is_copy, landing, normalise, sources, workdir_in_force
 from ..edits import Edit
 from ..model import Dockerfile, Instruction
@@ -96,136 +95,9 @@ from .base import Example, Finding, Fix, Pass, Safety
 
 ID, NAME = "DO202", "dependency-manifests-first"
 
-_BUILD_GOALS = frozenset({"package", "install", "verify", "deploy"})
-_RESOLVE_GOALS = ("dependency:go-offline", "dependency:resolve", "dependency:resolve-plugins",
-                  "de.qaware.maven:go-offline-maven-plugin:resolve-dependencies")
-#: Options kept as they are (no value).
-_KEEP_FLAGS = frozenset({"-B", "--batch-mode", "-q", "--quiet", "-ntp", "--no-transfer-progress", "-U",
-                         "--update-snapshots", "-C", "--strict-checksums", "-c", "--lax-checksums",
-                         "-am", "--also-make", "-amd", "--also-make-dependents", "-N", "--non-recursive"})
-#: Options dropped (no value).
-_DROP_FLAGS = frozenset({"-X", "--debug", "-e", "--errors", "-fae", "--fail-at-end", "-ff", "--fail-fast",
-                         "-fn", "--fail-never", "-V", "--show-version", "-nsu", "--no-snapshot-updates",
-                         "--color", "-llr", "--legacy-local-repository"})
-#: Options taking a value that are kept; the file ones name a file the build reads.
-_KEEP_VALUE = frozenset({"-s", "--settings", "-gs", "--global-settings", "-t", "--toolchains", "-P",
-                         "--activate-profiles", "-f", "--file", "-pl", "--projects"})
-_FILE_OPTIONS = frozenset({"-s", "--settings", "-gs", "--global-settings", "-t", "--toolchains"})
-#: Options taking a value that are dropped.
-_DROP_VALUE = frozenset({"-T", "--threads", "-l", "--log-file", "-rf", "--resume-from", "-b", "--builder"})
-#: Steps that may run before the build in its RUN (``chmod +x mvnw`` is repeated in the new RUN).
-_HARMLESS_BEFORE = frozenset({"set", "echo", "printf", "true", ":", "ls", "pwd", "java", "chmod"})
-_OFFLINE = frozenset({"-o", "--offline"})
-_SHORT_ATTACHED = ("-P", "-s", "-t", "-f", "-T", "-l")  # commons-cli accepts -Pprod, -sfile
-
-
-@dataclass(frozen=True)
-class _Mvn:
-    """What the pass needs of a top-level mvn command."""
-
-    prefix: str  # env assignments and the program, as written
-    kept: tuple[str, ...]  # resolution options as written
-    file_values: tuple[str, ...]  # values of -s/-gs/-t (None-free)
-    pom_file: str | None  # -f value
-    wrapper: bool
-
 
 def _suppressed(inst: Instruction) -> bool:
     return bool({ID, NAME.upper()} & ignored_keys(inst))
-
-
-def _read_mvn(run) -> tuple[_Mvn | None, str]:
-    """The build's mvn command of a RUN script, or (None, reason)."""
-    script = run.script
-    found = None
-    for command in script.commands:
-        if command.program in ("mvn", "mvnw") or (command.name or "").endswith(("/mvn", "mvnw", "mvnw.cmd")):
-            args = [w.value for w in command.words]
-            if any(a in _OFFLINE for a in args if a):
-                return None, "offline"
-            if any(a and a.startswith(_RESOLVE_GOALS) for a in args):
-                return None, "resolves"
-            if found is None and any(a in _BUILD_GOALS for a in args if a):
-                found = command
-    if found is None:
-        return None, "no build"
-    if not found.top_level or found.wrappers or found.step_index is None:
-        return None, "nested"
-    chmod = ""
-    for step in script.chain[:found.step_index]:
-        cmd = step.command
-        if cmd is None or cmd.name not in _HARMLESS_BEFORE or cmd.env or cmd.redirects:
-            return None, "a step before the build may change what it sees"
-        if cmd.name == "chmod":
-            if not any((w.value or "").endswith("mvnw") for w in cmd.words):
-                return None, "a step before the build may change what it sees"
-            chmod = script.text[cmd.span[0]:cmd.span[1]] + " && "
-    kept: list[str] = []
-    files: list[str] = []
-    pom_file = None
-    words = found.words
-    i = 0
-    while i < len(words):
-        word = words[i]
-        text = word.value
-        if text is None:
-            if word.text_raw.startswith("-"):
-                return None, "unknown word"
-            i += 1  # a goal or property built from a variable: goals are dropped
-            continue
-        if not text.startswith("-") or text == "-":
-            i += 1
-            continue
-        name, eq, value = text.partition("=")
-        if text.startswith("-D"):
-            if text == "-D" and i + 1 < len(words):
-                kept.append(f"{word.text_raw} {words[i + 1].text_raw}")
-                i += 2
-            else:
-                kept.append(word.text_raw)
-                i += 1
-            continue
-        if name in _KEEP_FLAGS and not eq:
-            kept.append(word.text_raw)
-        elif name in _DROP_FLAGS and not eq:
-            pass
-        elif name in _KEEP_VALUE or name in _DROP_VALUE:
-            raw = word.text_raw
-            if eq:
-                option_value = value
-            elif i + 1 < len(words):
-                option_value = words[i + 1].value
-                raw = f"{raw} {words[i + 1].text_raw}"
-                i += 1
-            else:
-                return None, "unknown word"
-            if name in _KEEP_VALUE:
-                kept.append(raw)
-                if name in _FILE_OPTIONS:
-                    if option_value is None:
-                        return None, "unknown word"
-                    files.append(option_value)
-                if name in ("-f", "--file"):
-                    if option_value is None:
-                        return None, "unknown word"
-                    pom_file = option_value
-        elif text.startswith(_SHORT_ATTACHED) and not text.startswith("--"):
-            flag, rest = text[:2], text[2:]
-            if flag in ("-T", "-l"):
-                pass
-            else:
-                kept.append(word.text_raw)
-                if flag in ("-s", "-t"):
-                    files.append(rest)
-                if flag == "-f":
-                    pom_file = rest
-        else:
-            return None, "unknown word"
-        i += 1
-    prefix_end = found.name_span[1]
-    prefix = chmod + run.script.text[found.span[0]:prefix_end]
-    wrapper = (found.name or "").endswith("mvnw")
-    return _Mvn(prefix, tuple(kept), tuple(files), pom_file, wrapper), ""
 
 
 def _segment(doc: Dockerfile, run_inst: Instruction) -> list[Instruction] | None:
@@ -246,69 +118,6 @@ def _segment(doc: Dockerfile, run_inst: Instruction) -> list[Instruction] | None
 
 def _lands_in(path: str | None, project: str) -> bool:
     return path is not None and (path == project or path.startswith(project.rstrip("/") + "/"))
-
-
-def _copied_paths(inst: Instruction, project: str, doc: Dockerfile) -> set[str] | None:
-    """Context paths (relative to the root) a copy brings to the same place in the project
-    directory, when its sources are named files landing in ``project``; None otherwise."""
-    dest = landing(doc, inst)
-    raw = destination(inst) or ""
-    if dest is None:
-        return None
-    out = set()
-    for source in sources(inst):
-        key = normalise("/" + source).lstrip("/")
-        if not key or any(c in key for c in "*?[$"):
-            return None
-        if raw.endswith("/") or dest == project or len(sources(inst)) > 1:
-            target = posixpath.join(dest, posixpath.basename(key))
-        else:
-            target = dest
-        if target != posixpath.join(project, key):
-            return None
-        out.add(key)
-    return out
-
-
-def _manifest_files(context, mvn: _Mvn, project_rel_files: list[str]) -> tuple[list[str], str]:
-    """The context files go-offline needs, or ([], reason)."""
-    maven = context.manifests.maven
-    if maven is None or not maven.parsed:
-        return [], "no parsed pom.xml at the context root"
-    needed = ["pom.xml"]
-    seen = {""}
-    todo = [("", maven)]
-    while todo:
-        base, project = todo.pop(0)
-        parent = project.parent
-        if parent is not None and parent.relative_path:
-            rel = normalise("/" + posixpath.join(base, parent.relative_path)).lstrip("/")
-            if not posixpath.join(base, parent.relative_path).startswith(".."):
-                candidate = rel if rel.endswith(".xml") else posixpath.join(rel, "pom.xml") if rel else "pom.xml"
-                if context.exists(candidate) and candidate not in needed:
-                    needed.append(candidate)
-        for module in project.modules:
-            path = normalise("/" + posixpath.join(base, module)).lstrip("/")
-            pom = path if path.endswith(".xml") else posixpath.join(path, "pom.xml")
-            if posixpath.join(base, module).startswith("..") or not context.exists(pom):
-                return [], f"module pom {pom} is not in the build context"
-            if pom not in needed:
-                needed.append(pom)
-            module_dir = posixpath.dirname(pom)
-            if module_dir not in seen and len(seen) < 200:
-                seen.add(module_dir)
-                todo.append((module_dir, parse_pom(context.read_text(pom))))
-    if mvn.wrapper:
-        if not context.exists("mvnw"):
-            return [], "the build runs ./mvnw but mvnw is not in the build context"
-        needed.append("mvnw")
-    if context.exists(".mvn"):
-        needed.append(".mvn")
-    for value in project_rel_files:
-        if not context.exists(value):
-            return [], f"{value} (given to mvn) is not in the build context"
-        needed.append(value)
-    return needed, ""
 
 
 def check(doc: Dockerfile, context, config) -> list[Finding]:
@@ -333,7 +142,7 @@ def _check_run(doc: Dockerfile, context, run_inst: Instruction) -> Finding | Non
     run = run_script(doc, run_inst)
     if run is None:
         return None
-    mvn, _ = _read_mvn(run)
+    mvn, _ = read_mvn(run)
     if mvn is None:
         return None
     for mount in mounts(run_inst):
@@ -374,7 +183,7 @@ def _check_run(doc: Dockerfile, context, run_inst: Instruction) -> Finding | Non
         dest = landing(doc, inst)
         if not _lands_in(dest, project):
             continue
-        named = _copied_paths(inst, project, doc)
+        named = copied_paths(inst, project, doc)
         if named is not None and all(n in ("pom.xml", "mvnw", ".mvn") or n.endswith(".xml") for n in named):
             already |= named
             continue
@@ -389,7 +198,7 @@ def _check_run(doc: Dockerfile, context, run_inst: Instruction) -> Finding | Non
     elif "pom.xml" not in already:
         # Narrow sources (``COPY src ./src``): the pom must come from the context root too.
         later = [i for i in segment[segment.index(first_source):] if is_copy(i)]
-        if not any((_copied_paths(i, project, doc) or set()) & {"pom.xml"} for i in later):
+        if not any((copied_paths(i, project, doc) or set()) & {"pom.xml"} for i in later):
             return None
     # Files given to mvn (-s settings.xml) that the build reads from the project directory.
     relative_files = []
@@ -397,7 +206,7 @@ def _check_run(doc: Dockerfile, context, run_inst: Instruction) -> Finding | Non
         path = normalise(posixpath.join(cwd, value))
         if _lands_in(path, project):
             relative_files.append(posixpath.relpath(path, project))
-    needed, reason = _manifest_files(context, mvn, relative_files)
+    needed, reason = maven_files(context, mvn, relative_files)
     if not needed:
         return None
     missing = [p for p in needed if p not in already]
@@ -406,7 +215,7 @@ def _check_run(doc: Dockerfile, context, run_inst: Instruction) -> Finding | Non
         brought: set[str] = set()
         for inst in segment[segment.index(first_source):]:
             if is_copy(inst):
-                named = _copied_paths(inst, project, doc)
+                named = copied_paths(inst, project, doc)
                 if named is None and _lands_in(landing(doc, inst), project):
                     return None
                 brought |= named or set()
@@ -487,150 +296,11 @@ def _wrapper_chmod(doc, segment, first_source, run_inst) -> str:
 
 # Gradle ------------------------------------------------------------------------------------------
 
-_GRADLE_BUILD_TASKS = frozenset({"build", "assemble", "bootJar", "bootWar", "installDist", "jar", "war",
-                                 "shadowJar", "distTar", "distZip"})
-#: Gradle options kept as they are (no value): they change what or how dependencies resolve.
-_GRADLE_KEEP_FLAGS = frozenset({"--no-daemon", "-q", "--quiet", "--refresh-dependencies", "-U"})
-#: Gradle options dropped (no value): logging, parallelism, caches of task outputs.
-_GRADLE_DROP_FLAGS = frozenset({"-s", "--stacktrace", "-S", "--full-stacktrace", "-i", "--info", "-d", "--debug",
-                                "-w", "--warn", "--parallel", "--no-parallel", "--build-cache", "--no-build-cache",
-                                "--scan", "--no-scan", "--continue", "--configuration-cache",
-                                "--no-configuration-cache", "--daemon", "--no-watch-fs", "--watch-fs",
-                                "--console=plain", "--console=rich", "--console=auto", "--console=verbose"})
-#: Gradle options taking a value: kept (the user home is where the dependencies go) or dropped.
-_GRADLE_KEEP_VALUE = frozenset({"-g", "--gradle-user-home"})
-_GRADLE_DROP_VALUE = frozenset({"-x", "--exclude-task", "--warning-mode", "--max-workers", "--console"})
-_GRADLE_OFFLINE = frozenset({"--offline", "-m", "--dry-run"})
-#: Plugins that resolve lazily or need more than the root build files; never offered.
-_GRADLE_UNSUPPORTED = ("com.android.", "android {", "multiplatform", "org.jetbrains.kotlin.multiplatform",
-                       "includeBuild", "apply from", "apply(from")
-
-
-@dataclass(frozen=True)
-class _Gradle:
-    prefix: str  # ``chmod +x gradlew && `` and env assignments and the program, as written
-    kept: tuple[str, ...]
-    wrapper: bool
-    user_home: bool  # -g/--gradle-user-home given
-
-
-def _is_gradle(command) -> bool:
-    name = command.name or ""
-    return command.program in ("gradle", "gradlew") or name.endswith(("/gradle", "gradlew"))
-
-
-def _read_gradle(run) -> _Gradle | None:
-    """The build's top-level gradle/gradlew command of a RUN script, or None."""
-    script = run.script
-    found = None
-    for command in script.commands:
-        if not _is_gradle(command):
-            continue
-        args = [w.value for w in command.words]
-        if any(a in _GRADLE_OFFLINE or (a or "").startswith("--offline") for a in args if a):
-            return None
-        if found is None and any(a in _GRADLE_BUILD_TASKS for a in args if a):
-            found = command
-        elif found is None or command is not found:
-            return None  # a second gradle command (``gradle dependencies`` already there, ...)
-    if found is None or not found.top_level or found.wrappers or found.step_index is None:
-        return None
-    chmod = ""
-    for step in script.chain[:found.step_index]:
-        cmd = step.command
-        if cmd is None or cmd.name not in _HARMLESS_BEFORE or cmd.env or cmd.redirects:
-            return None
-        if cmd.name == "chmod":
-            if not any((w.value or "").endswith("gradlew") for w in cmd.words):
-                return None
-            chmod = script.text[cmd.span[0]:cmd.span[1]] + " && "
-    kept: list[str] = []
-    user_home = False
-    words = found.words
-    i = 0
-    while i < len(words):
-        word = words[i]
-        text = word.value
-        if text is None:
-            return None  # a task or option built from a variable
-        if not text.startswith("-"):
-            if ":" in text or text.startswith("$"):
-                return None  # a task path (``:app:build``): a multi-project build
-            i += 1
-            continue
-        name, eq, _ = text.partition("=")
-        if text.startswith(("-P", "-D")) and not text.startswith("--"):
-            if text in ("-P", "-D"):
-                if i + 1 >= len(words):
-                    return None
-                kept.append(f"{word.text_raw} {words[i + 1].text_raw}")
-                i += 2
-                continue
-            kept.append(word.text_raw)
-        elif text.startswith("--project-prop=") or text.startswith("--system-prop="):
-            kept.append(word.text_raw)
-        elif text in _GRADLE_KEEP_FLAGS:
-            kept.append(word.text_raw)
-        elif text in _GRADLE_DROP_FLAGS:
-            pass
-        elif name in _GRADLE_KEEP_VALUE or name in _GRADLE_DROP_VALUE:
-            raw = word.text_raw
-            if not eq:
-                if i + 1 >= len(words) or words[i + 1].value is None:
-                    return None
-                raw = f"{raw} {words[i + 1].text_raw}"
-                i += 1
-            if name in _GRADLE_KEEP_VALUE:
-                kept.append(raw)
-                user_home = True
-        else:
-            return None  # unknown, or -p/-b/-c/-I/--include-build: other files or directories
-        i += 1
-    prefix = chmod + script.text[found.span[0]:found.name_span[1]]
-    wrapper = (found.name or "").endswith("gradlew")
-    return _Gradle(prefix, tuple(kept), wrapper, user_home)
-
-
-def _gradle_files(context, gradle: _Gradle) -> list[str] | None:
-    """The context files and directories ``gradle dependencies`` needs, or None (not offered)."""
-    project = context.manifests.gradle
-    if project is None or project.build_file is None or project.subprojects:
-        return None
-    texts = []
-    for name in (project.build_file, project.settings_file):
-        if name is None:
-            continue
-        text = context.read_text(name)
-        if text is None or not context.exists(name):
-            return None
-        texts.append(text)
-    if any(marker in text for text in texts for marker in _GRADLE_UNSUPPORTED):
-        return None
-    needed = [name for name in (project.settings_file, project.build_file) if name]
-    if context.exists("gradle.properties"):
-        needed.append("gradle.properties")
-    if gradle.wrapper:
-        if not (context.exists("gradlew") and context.exists("gradle/wrapper/gradle-wrapper.properties")):
-            return None
-        needed.append("gradlew")
-    # Directories last (each on its own COPY): gradle/ holds the wrapper and libs.versions.toml,
-    # buildSrc/ is compiled and put on the build script's classpath.
-    # (gradle/ for a build without the wrapper only when it holds more than the wrapper).
-    build_logic = any(p.startswith("gradle/") and not p.startswith("gradle/wrapper/") for p in context.included)
-    if context.exists("gradle") and (gradle.wrapper or build_logic):
-        needed.append("gradle/")
-    if context.exists("buildSrc"):
-        needed.append("buildSrc/")
-    if gradle.wrapper and "gradle/" not in needed:
-        return None
-    return needed
-
-
 def _check_gradle_run(doc: Dockerfile, context, run_inst: Instruction) -> Finding | None:
     run = run_script(doc, run_inst)
     if run is None:
         return None
-    gradle = _read_gradle(run)
+    gradle = read_gradle(run)
     if gradle is None:
         return None
     for mount in mounts(run_inst):
@@ -645,7 +315,7 @@ def _check_gradle_run(doc: Dockerfile, context, run_inst: Instruction) -> Findin
     for inst in segment:
         if inst.keyword == "RUN":
             other = run_script(doc, inst)
-            if other is None or any(_is_gradle(c) for c in other.script.commands):
+            if other is None or any(is_gradle(c) for c in other.script.commands):
                 return None
     # The first copy from the context into the project directory must be ``COPY . <project>``.
     first_source = None
@@ -661,7 +331,7 @@ def _check_gradle_run(doc: Dockerfile, context, run_inst: Instruction) -> Findin
     if (len(sources(first_source)) != 1 or not is_broad(sources(first_source)[0])
             or normalise("/" + sources(first_source)[0]) != "/" or landing(doc, first_source) != cwd):
         return None
-    needed = _gradle_files(context, gradle)
+    needed = gradle_files(context, gradle)
     if not needed:
         return None
     copy_flags = []
@@ -682,7 +352,7 @@ def _check_gradle_run(doc: Dockerfile, context, run_inst: Instruction) -> Findin
     for names, target in lines_out:
         text += indent + " ".join([keyword_case("COPY"), *([flags] if flags else []), *names, target]) + newline
     if gradle.wrapper and not gradle.prefix.startswith("chmod"):
-        gradle = _Gradle(_gradle_wrapper_chmod(doc, segment, first_source) + gradle.prefix, gradle.kept,
+        gradle = GradleRun(_gradle_wrapper_chmod(doc, segment, first_source) + gradle.prefix, gradle.kept,
                          gradle.wrapper, gradle.user_home)
     run_flags = " ".join(f.text for f in run_inst.effective.flags)
     command = " ".join([gradle.prefix, *gradle.kept, "dependencies"])
