@@ -36,3 +36,10 @@ def assert_unsafe_fix(before: str, after: str, *, select: str):
     assert [r.status for r in result.findings] == [Status.NEEDS_UNSAFE]
     assert result.findings[0].finding.risk
     assert_rewrites(before, after, select=select, unsafe=True)
+
+
+def assert_safe_fix(before: str, after: str, *, select: str):
+    """``before`` becomes ``after`` by SAFE fixes alone (applied without --unsafe), idempotently."""
+    result = assert_rewrites(before, after, select=select)
+    assert result.applied and all(r.safety.value == "safe" for r in result.applied)
+    return result

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from optimizer.passes import Safety
 from optimizer.pipeline import Status
 
-from .helpers import assert_rewrites, assert_unchanged, rewrite
+from .helpers import assert_rewrites, assert_safe_fix, assert_unchanged, rewrite
 
 ID = "dnf-yum-clean"
 
@@ -132,8 +131,7 @@ FIXES = [
 
 @pytest.mark.parametrize(("before", "after"), FIXES)
 def test_fix(before, after):
-    result = assert_rewrites(before, after, select=ID)
-    assert result.applied and all(r.safety is Safety.SAFE for r in result.applied)
+    assert_safe_fix(before, after, select=ID)
 
 
 UNSAFE_FIXES = [
