@@ -21,6 +21,9 @@ class LogicalText:
     @classmethod
     def join(cls, ranges: list[tuple[int, int]], doc: str) -> LogicalText:
         """Join document ranges ``[(start, end), ...]`` into one logical text."""
+        if len(ranges) == 1:  # most instructions are one line
+            start, end = ranges[0]
+            return cls(doc[start:end], ((0, start),) if end > start else ())
         parts: list[str] = []
         pieces: list[tuple[int, int]] = []
         length = 0
@@ -63,6 +66,9 @@ class LogicalText:
 
     def slice(self, start: int, end: int) -> LogicalText:
         """The logical sub-text ``[start, end)`` with its own piece table."""
+        if len(self.pieces) == 1:
+            doc_start = self.pieces[0][1]
+            return LogicalText(self.text[start:end], ((0, doc_start + start),) if end > start else ())
         pieces: list[tuple[int, int]] = []
         for k, (ls, ds) in enumerate(self.pieces):
             le = self.pieces[k + 1][0] if k + 1 < len(self.pieces) else len(self.text)
