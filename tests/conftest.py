@@ -6,10 +6,17 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL_CORPUS = ROOT.parent / "shared" / "corpus" / "real"
 STRICT = os.environ.get("DOCKEROPT_STRICT_TESTS") == "1"  # set by .ci/run: a skip becomes a failure
+
+# CI replays the same property-test examples every run (a gate must not depend on luck); local runs
+# keep exploring new examples, and a failure they find becomes a table case.
+settings.register_profile("ci", derandomize=True, database=None)
+if STRICT:
+    settings.load_profile("ci")
 
 
 def require(condition: bool, reason: str) -> None:
