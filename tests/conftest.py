@@ -14,7 +14,7 @@ STRICT = os.environ.get("DOCKEROPT_STRICT_TESTS") == "1"  # set by .ci/run: a sk
 
 # CI replays the same property-test examples every run (a gate must not depend on luck); local runs
 # keep exploring new examples, and a failure they find becomes a table case.
-settings.register_profile("ci", derandomize=True, database=None)
+settings.register_profile("ci", derandomize=True, database=None, deadline=None)
 if STRICT:
     settings.load_profile("ci")
 
