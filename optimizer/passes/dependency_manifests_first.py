@@ -138,6 +138,12 @@ def check(doc: Dockerfile, context, config) -> list[Finding]:
     return findings
 
 
+def _reads_context_or_caches(run_inst: Instruction, cache_dir: str) -> bool:
+    """A bind mount (it reads the context) or a cache mount on the tool's cache dir: no split."""
+    return any(m["type"] == "bind" or (m["type"] == "cache" and cache_dir in m.get("target", ""))
+               for m in mounts(run_inst))
+
+
 def _check_run(doc: Dockerfile, context, run_inst: Instruction) -> Finding | None:
     run = run_script(doc, run_inst)
     if run is None:
@@ -145,11 +151,8 @@ def _check_run(doc: Dockerfile, context, run_inst: Instruction) -> Finding | Non
     mvn, _ = read_mvn(run)
     if mvn is None:
         return None
-    for mount in mounts(run_inst):
-        kind = mount.get("type", "bind")
-        target = mount.get("target") or mount.get("dst") or mount.get("destination") or ""
-        if kind == "bind" or (kind == "cache" and ".m2" in target):
-            return None
+    if _reads_context_or_caches(run_inst, ".m2"):
+        return None
     cwd = workdir_in_force(doc, run_inst)
     if cwd is None and mvn.pom_file is not None and mvn.pom_file.startswith("/"):
         if any(not value.startswith("/") for value in mvn.file_values):
@@ -303,11 +306,8 @@ def _check_gradle_run(doc: Dockerfile, context, run_inst: Instruction) -> Findin
     gradle = read_gradle(run)
     if gradle is None:
         return None
-    for mount in mounts(run_inst):
-        kind = mount.get("type", "bind")
-        target = mount.get("target") or mount.get("dst") or mount.get("destination") or ""
-        if kind == "bind" or (kind == "cache" and ".gradle" in target):
-            return None
+    if _reads_context_or_caches(run_inst, ".gradle"):
+        return None
     cwd = workdir_in_force(doc, run_inst)
     segment = _segment(doc, run_inst)
     if cwd is None or not segment:
