@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .config import JAVA_RUNTIMES
 from .fileio import InputError
 
 
@@ -37,9 +38,16 @@ def _out(text: str) -> None:
 @click.option("--context", "context_dir", type=click.Path(exists=True, file_okay=False), default=None,
               help="Build context directory (default: each Dockerfile's folder).")
 @click.option("--color/--no-color", default=None, help="Colour the diff (default: when stdout is a terminal).")
+@click.option("--java-runtime", type=click.Choice(JAVA_RUNTIMES), default=None,
+              help="Runtime image for java-multi-stage: eclipse-temurin -jre-alpine (default), -jre, or distroless.")
+@click.option("--spring-layers", is_flag=True, default=None,
+              help="java-multi-stage: extract Spring Boot layers in the runtime stage (Boot >= 3.3).")
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="Config file (default: .dockeropt.toml or pyproject.toml [tool.dockeropt], searched upwards).")
 @click.option("--explain", metavar="ID", help="Print the documentation of a pass and exit.")
 @click.version_option(__version__, "--version", prog_name="dockeropt")
-def main(paths, write, check, show_diff, unsafe, select, ignore, fmt, context_dir, color, explain):
+def main(paths, write, check, show_diff, unsafe, select, ignore, fmt, context_dir, color, java_runtime,
+         spring_layers, config_path, explain):
     """Propose exact, explained fixes for Dockerfiles, as a unified diff.
 
     Exit status: 0 nothing to change (or all written), 1 changes available, 2 error.
@@ -53,7 +61,14 @@ def main(paths, write, check, show_diff, unsafe, select, ignore, fmt, context_di
         raise click.UsageError("give at least one Dockerfile path, or - for standard input")
     if write and check:
         raise click.UsageError("--write and --check cannot be used together")
-    config = Config(select=_split(select) or None, ignore=_split(ignore), unsafe=unsafe)
+    project = _project_config(config_path, paths)
+    config = Config(
+        select=_split(select) or (frozenset(project.select) if project.select is not None else None),
+        ignore=_split(ignore) | frozenset(project.ignore),
+        unsafe=unsafe or bool(project.unsafe),
+        java_runtime=java_runtime or project.java_runtime or Config.java_runtime,
+        spring_layers=bool(spring_layers or project.spring_layers),
+    )
     unknown = _unknown_passes(config)
     if unknown:
         raise click.UsageError(f"unknown pass: {', '.join(sorted(unknown))} (see --explain ID)")
@@ -62,6 +77,23 @@ def main(paths, write, check, show_diff, unsafe, select, ignore, fmt, context_di
     reports = [_run(path, config, write=write, context_dir=context_dir) for path in paths]
     sys.exit(_emit(reports, write=write, check=check, show_diff=show_diff or not (write or check),
                    fmt=fmt, color=sys.stdout.isatty() if color is None else color))
+
+
+def _project_config(config_path: str | None, paths: tuple[str, ...]):
+    """The project's settings: --config, else the file found above the first Dockerfile."""
+    from .config_file import ProjectConfig, find_config, load_config
+
+    path = Path(config_path) if config_path else None
+    if path is None:
+        first = next((p for p in paths if p != "-"), None)
+        path = find_config(Path(first).resolve().parent if first else Path.cwd())
+    if path is None:
+        return ProjectConfig()
+    try:
+        return load_config(path)
+    except InputError as error:
+        click.echo(f"dockeropt: {error}", err=True)
+        sys.exit(2)
 
 
 def _unknown_passes(config) -> set[str]:

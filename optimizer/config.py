@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+JAVA_RUNTIMES = ("alpine", "jre", "distroless")
+
 
 @dataclass(frozen=True)
 class Config:
@@ -14,6 +16,8 @@ class Config:
     unsafe: bool = False  # also apply UNSAFE fixes
     max_rounds: int = 5  # fixpoint cap: rounds of all passes before we give up converging
     post_check_oracle: bool = True  # also re-parse rewrites with BuildKit's parser when installed
+    java_runtime: str = "alpine"  # java-multi-stage runtime image: one of JAVA_RUNTIMES
+    spring_layers: bool = False  # java-multi-stage: extract Spring Boot layers in the runtime stage
 
     def wants(self, pass_id: str, pass_name: str) -> bool:
         keys = {pass_id.upper(), pass_name.lower()}

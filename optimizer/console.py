@@ -1,15 +1,25 @@
-"""The console-script entry point: answers ``--version`` before loading click and the CLI."""
+"""The console-script entry point: answers ``--version`` before loading click, and sends the
+``verify`` and ``bot`` subcommands to their own modules (``dockeropt PATH...`` stays the main job)."""
 
 from __future__ import annotations
 
 import sys
 
+SUBCOMMANDS = {"verify": "optimizer.verify.cli", "bot": "optimizer.bot.cli"}
+
 
 def main() -> None:
-    if sys.argv[1:] == ["--version"]:
+    args = sys.argv[1:]
+    if args == ["--version"]:
         from . import __version__
 
         print(f"dockeropt, version {__version__}")
+        return
+    if args and args[0] in SUBCOMMANDS:
+        import importlib
+
+        command = importlib.import_module(SUBCOMMANDS[args[0]]).main
+        command(args=args[1:], prog_name=f"dockeropt {args[0]}")
         return
     from .cli import main as cli
 

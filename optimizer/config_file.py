@@ -1,0 +1,93 @@
+"""Project configuration: ``[tool.dockeropt]`` in ``pyproject.toml`` or a ``.dockeropt.toml``.
+
+The file is looked up from a starting folder upwards, stopping at the first folder that holds one
+of them (``.dockeropt.toml`` wins over ``pyproject.toml`` in the same folder) or at a repository
+root (a folder with ``.git``). Keys use the command-line spelling::
+
+    [tool.dockeropt]
+    select = ["DO101", "apt-clean-lists"]
+    ignore = ["DO204"]
+    unsafe = false
+    java-runtime = "alpine"     # alpine | jre | distroless
+    spring-layers = false
+    exclude = ["examples/**"]   # Dockerfiles the bot skips (glob, relative to the file's folder)
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .config import JAVA_RUNTIMES
+from .fileio import InputError
+
+_KEYS = {"select": list, "ignore": list, "unsafe": bool, "java-runtime": str, "spring-layers": bool,
+         "exclude": list}
+
+
+@dataclass(frozen=True)
+class ProjectConfig:
+    """The settings a project file gave, with where they came from (None: no file found)."""
+
+    path: Path | None = None
+    select: tuple[str, ...] | None = None
+    ignore: tuple[str, ...] = ()
+    unsafe: bool | None = None
+    java_runtime: str | None = None
+    spring_layers: bool | None = None
+    exclude: tuple[str, ...] = field(default=())
+
+
+def find_config(start: Path) -> Path | None:
+    """The config file that applies to files under ``start``, or None."""
+    folder = start.resolve()
+    for candidate in (folder, *folder.parents):
+        for name in (".dockeropt.toml", "pyproject.toml"):
+            path = candidate / name
+            if path.is_file() and (name == ".dockeropt.toml" or _has_section(path)):
+                return path
+        if (candidate / ".git").exists():
+            return None
+    return None
+
+
+def load_config(path: Path) -> ProjectConfig:
+    """Read and check one config file; raises InputError naming the file and the bad key."""
+    table = _read_table(path)
+    if path.name == "pyproject.toml":
+        table = table.get("tool", {}).get("dockeropt", {})
+    values: dict = {}
+    for key, value in table.items():
+        kind = _KEYS.get(key)
+        if kind is None:
+            raise InputError(str(path), f"unknown dockeropt setting {key!r} (known: {', '.join(_KEYS)})")
+        if not isinstance(value, kind) or (kind is list and not all(isinstance(v, str) for v in value)):
+            want = "a list of strings" if kind is list else kind.__name__
+            raise InputError(str(path), f"dockeropt setting {key!r} must be {want}")
+        values[key.replace("-", "_")] = tuple(value) if kind is list else value
+    runtime = values.get("java_runtime")
+    if runtime is not None and runtime not in JAVA_RUNTIMES:
+        raise InputError(str(path), f"java-runtime must be one of {', '.join(JAVA_RUNTIMES)}, not {runtime!r}")
+    return ProjectConfig(path=path, **values)
+
+
+def _has_section(path: Path) -> bool:
+    try:
+        return "dockeropt" in _read_table(path).get("tool", {})
+    except InputError:
+        return False
+
+
+def _read_table(path: Path) -> dict:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib
+    try:
+        with open(path, "rb") as handle:
+            return tomllib.load(handle)
+    except OSError as error:
+        raise InputError(str(path), error.strerror or str(error)) from None
+    except tomllib.TOMLDecodeError as error:
+        raise InputError(str(path), f"not valid TOML: {error}") from None

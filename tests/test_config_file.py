@@ -1,0 +1,72 @@
+"""Project settings from ``.dockeropt.toml`` / ``pyproject.toml [tool.dockeropt]``, as the CLI applies them."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from optimizer.cli import main
+from optimizer.config_file import find_config, load_config
+from optimizer.fileio import InputError
+
+SPLIT = "FROM debian\nRUN apt-get update\nRUN apt-get install curl\n"  # DO101 and DO105 apply
+
+
+def invoke(*args):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def test_pyproject_section_is_found_from_a_subfolder_and_its_select_applies(tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[tool.dockeropt]\nselect = ["DO105"]\n')
+    sub = tmp_path / "svc"
+    sub.mkdir()
+    (sub / "Dockerfile").write_text(SPLIT)
+    result = invoke(str(sub / "Dockerfile"))
+    assert "DO105" in result.stderr and "DO101" not in result.stderr
+
+
+def test_pyproject_without_the_section_is_not_a_config(tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[tool.black]\nline-length = 99\n')
+    assert find_config(tmp_path) is None
+
+
+def test_dockeropt_toml_wins_over_pyproject_and_search_stops_at_the_repository_root(tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[tool.dockeropt]\nunsafe = true\n')
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    assert find_config(repo) is None
+    (repo / "pyproject.toml").write_text('[tool.dockeropt]\nunsafe = true\n')
+    (repo / ".dockeropt.toml").write_text('ignore = ["DO204"]\n')
+    assert find_config(repo) == (repo / ".dockeropt.toml").resolve()
+
+
+def test_flags_override_the_file_and_ignores_add_up(tmp_path):
+    (tmp_path / ".dockeropt.toml").write_text('select = ["DO101"]\nignore = ["DO105"]\n')
+    (tmp_path / "Dockerfile").write_text(SPLIT)
+    result = invoke("--select", "DO101,DO105", str(tmp_path / "Dockerfile"))
+    assert "DO101" in result.stderr and "DO105" not in result.stderr
+
+
+def test_java_runtime_key_is_read(tmp_path):
+    path = tmp_path / ".dockeropt.toml"
+    path.write_text('java-runtime = "distroless"\nspring-layers = true\nexclude = ["docs/**"]\n')
+    config = load_config(path)
+    assert (config.java_runtime, config.spring_layers, config.exclude) == ("distroless", True, ("docs/**",))
+
+
+@pytest.mark.parametrize("text, message", [
+    ("selct = []\n", "unknown dockeropt setting 'selct'"),
+    ("unsafe = 'yes'\n", "'unsafe' must be bool"),
+    ("select = [1]\n", "'select' must be a list of strings"),
+    ('java-runtime = "slim"\n', "java-runtime must be one of alpine, jre, distroless"),
+    ("select = [\n", "not valid TOML"),
+], ids=["typo", "wrong-type", "list-of-ints", "bad-runtime", "broken-toml"])
+def test_bad_config_is_exit_2_naming_the_file_and_the_file_is_untouched(tmp_path, text, message):
+    (tmp_path / ".dockeropt.toml").write_text(text)
+    (tmp_path / "Dockerfile").write_text(SPLIT)
+    with pytest.raises(InputError, match=message):
+        load_config(tmp_path / ".dockeropt.toml")
+    result = invoke("--write", str(tmp_path / "Dockerfile"))
+    assert result.exit_code == 2
+    assert ".dockeropt.toml" in result.stderr and message.split("'")[0] in result.stderr
+    assert (tmp_path / "Dockerfile").read_text() == SPLIT
