@@ -45,8 +45,15 @@ FIXES = [
         {}, id="seed"),
     pytest.param(
         "FROM maven\nCOPY . /app\nWORKDIR /app\nRUN mvn package\n",
-        "FROM maven\nCOPY . /app\nWORKDIR /app\nRUN mvn package\n",
-        {}, id="workdir-between-is-a-wall-no-change"),
+        "FROM maven\nWORKDIR /app\nCOPY pom.xml /app/\nRUN mvn dependency:go-offline\nCOPY . /app\nRUN mvn package\n",
+        {}, id="workdir-between-moves-up"),
+    pytest.param(
+        "FROM maven\n# sources\nCOPY . /app\n# build here\nWORKDIR /app\nCOPY extra.txt /opt/\nWORKDIR sub\n"
+        "RUN mvn -f .. package\n",
+        "FROM maven\n# build here\nWORKDIR /app\nWORKDIR sub\nCOPY pom.xml /app/\n"
+        "RUN mvn -f .. dependency:go-offline\n\n# sources\nCOPY . /app\nCOPY extra.txt /opt/\n"
+        "RUN mvn -f .. package\n",
+        {"files": SRC + ["extra.txt"]}, id="workdirs-move-with-comments-across-absolute-copies"),
     pytest.param(
         "FROM maven\nWORKDIR /build\nCOPY . /build\nRUN chmod +x ./mvnw\nRUN ./mvnw clean package -U -DskipTests\n",
         "FROM maven\nWORKDIR /build\nCOPY pom.xml mvnw /build/\nCOPY .mvn /build/.mvn/\n"
@@ -118,6 +125,14 @@ FIXES = [
 ]
 
 NO_CHANGE = [
+    pytest.param("FROM maven\nCOPY . /app\nRUN chmod -R g+w /app\nWORKDIR /app\nRUN mvn package\n", {},
+                 id="workdir-not-moved-across-a-run"),
+    pytest.param("FROM maven\nWORKDIR /x\nCOPY . /app\nCOPY a.txt b/\nWORKDIR /app\nRUN mvn package\n",
+                 {"files": SRC + ["a.txt"]}, id="workdir-not-moved-across-a-relative-destination"),
+    pytest.param("FROM maven\nCOPY --chown=1000 . /app\nWORKDIR /app\nRUN mvn package\n", {},
+                 id="workdir-not-moved-across-chown-copy"),
+    pytest.param("FROM maven\nARG D=/app\nCOPY . /app\nWORKDIR $D\nRUN mvn package\n", {},
+                 id="workdir-with-variable-not-moved"),
     pytest.param("FROM maven\nWORKDIR /app\nCOPY . .\nRUN mvn -o package\n", {}, id="offline"),
     pytest.param("FROM maven\nWORKDIR /app\nCOPY pom.xml .\nRUN mvn dependency:go-offline\nCOPY src ./src\n"
                  "RUN mvn package\n", {}, id="already-go-offline"),
@@ -274,6 +289,11 @@ GRADLE_FIXES = [
         "RUN gradle --no-daemon dependencies\nCOPY . .\nRUN <<EOF\nset -e\ngradle --no-daemon build\nEOF\n"
         "FROM eclipse-temurin:17-jre\nCOPY --from=build /app/build/libs/app.jar /app.jar\n",
         {"files": GRADLE + ["gradle/libs.versions.toml"]}, id="gradle-heredoc-multi-stage-version-catalog"),
+    pytest.param(
+        "FROM gradle:8-jdk17\nCOPY . /app\nWORKDIR /app\nRUN gradle --no-daemon build\n",
+        "FROM gradle:8-jdk17\nWORKDIR /app\nCOPY settings.gradle build.gradle /app/\n"
+        "RUN gradle --no-daemon dependencies\nCOPY . /app\nRUN gradle --no-daemon build\n",
+        {"files": GRADLE}, id="gradle-workdir-between-moves-up"),
 ]
 
 GRADLE_NO_CHANGE = [

@@ -11,11 +11,14 @@ dependencies resolved lazily, such as surefire providers), it simply finds most 
 What the pass does, per stage (not for ONBUILD triggers: their build context is another one):
 - finds a RUN whose top-level ``mvn``/``./mvnw`` command runs ``package``, ``install``,
   ``verify`` or ``deploy`` (no wrapper such as sudo, no ``cd`` before it in the RUN);
-- walks up over the COPY/ADD/RUN instructions right above it (any other instruction ends the walk,
-  so WORKDIR/ENV/ARG/USER/SHELL are the same for the new RUN) and finds the first copy that brings
+- walks up over the COPY/ADD/RUN/WORKDIR instructions right above it (any other instruction ends
+  the walk, so ENV/ARG/USER/SHELL are the same for the new RUN) and finds the first copy that brings
   sources into the project directory (the RUN's WORKDIR, or the directory of ``-f``): ``COPY . .``,
   ``COPY src ./src``...; the build context's root must map onto the project directory (``COPY .``
   or ``COPY pom.xml``), so the context's root pom.xml is the project's pom;
+- moves the WORKDIRs between that copy and the build above it (``COPY . /app`` + ``WORKDIR /app``
+  + ``RUN mvn package``: the new RUN must run where the build does), only across copies with an
+  absolute destination and no ``--chown``/``--chmod`` (never across a RUN);
 - inserts above that copy (above its comments, in the file's line ending, indentation and
   keyword case): ``COPY`` lines for the manifests not yet copied (``pom.xml``, each module's
   ``pom.xml`` for multi-module builds, recursively, a ``<parent>`` pom the relativePath names inside
@@ -101,7 +104,7 @@ def _suppressed(inst: Instruction) -> bool:
 
 
 def _segment(doc: Dockerfile, run_inst: Instruction) -> list[Instruction] | None:
-    """The COPY/ADD/RUN instructions right above ``run_inst`` in its stage, in file order."""
+    """The COPY/ADD/RUN/WORKDIR instructions right above ``run_inst`` in its stage, in file order."""
     stage = doc.stage_of(run_inst)
     if stage is None:
         return None
@@ -109,11 +112,43 @@ def _segment(doc: Dockerfile, run_inst: Instruction) -> list[Instruction] | None
     index = next(i for i, inst in enumerate(insts) if inst is run_inst)
     segment = []
     for inst in reversed(insts[:index]):
-        if inst.keyword not in ("COPY", "ADD", "RUN"):
+        if inst.keyword not in ("COPY", "ADD", "RUN", "WORKDIR"):
             break
         segment.append(inst)
     segment.reverse()
     return segment
+
+
+def _workdirs_to_move(segment: list[Instruction], first_source: Instruction) -> list[Instruction] | None:
+    """The WORKDIRs between the source copy and the build, which move up with the new lines so the
+    new RUN runs where the build does (``COPY . /app`` + ``WORKDIR /app`` + ``RUN mvn package``).
+    None when moving them could change what the instructions they cross do: a RUN (its working
+    directory), a relative COPY destination, a ``--chown``/``--chmod`` copy (WORKDIR would create
+    its directory first, owned by root), or a WORKDIR with a variable."""
+    after = segment[segment.index(first_source):]
+    workdirs = [inst for inst in after if inst.keyword == "WORKDIR"]
+    if not workdirs:
+        return []
+    if any("$" in word for inst in workdirs for word in inst.value):
+        return None
+    for inst in after[:after.index(workdirs[-1])]:
+        if inst.keyword == "RUN":
+            return None
+        if inst.keyword == "WORKDIR":
+            continue
+        dest = destination(inst)
+        if dest is None or not dest.startswith("/") or "$" in dest:
+            return None
+        if any(flag.name in ("chown", "chmod") for flag in inst.effective.flags):
+            return None
+    return workdirs
+
+
+def _insert_above(first_source: Instruction, moved: list[Instruction], text: str) -> tuple[Edit, ...]:
+    """Insert ``text`` above the source copy, preceded by the WORKDIRs that move up (with their comments)."""
+    moved_text = "".join(inst.text for inst in moved)
+    return (Edit.insert(first_source.full_span[0], moved_text + text),
+            *(Edit.delete(*inst.full_span) for inst in moved))
 
 
 def _lands_in(path: str | None, project: str) -> bool:
@@ -194,6 +229,9 @@ def _check_run(doc: Dockerfile, context, run_inst: Instruction) -> Finding | Non
         break
     if first_source is None or _suppressed(first_source):
         return None
+    moved = _workdirs_to_move(segment, first_source)
+    if moved is None:
+        return None
     broad = any(is_broad(s) for s in sources(first_source))
     if broad:
         if landing(doc, first_source) != project or len(sources(first_source)) != 1:
@@ -267,7 +305,7 @@ def _check_run(doc: Dockerfile, context, run_inst: Instruction) -> Finding | Non
     text += indent + " ".join(p for p in (keyword_case("RUN"), run_flags, chmod + command) if p) + newline
     if first_source.comments:
         text += newline  # the copy's comment stays with the copy it describes
-    edit = Edit.insert(first_source.full_span[0], text)
+    edits = _insert_above(first_source, moved, text)
     multi = len([p for p in missing if p.endswith("pom.xml")]) > 1
     risk = ("go-offline runs before the sources are copied: a pom or plugin that reads files from the "
             "sources at resolution time, or a profile activated by a file, may fail or resolve differently; "
@@ -280,7 +318,7 @@ def _check_run(doc: Dockerfile, context, run_inst: Instruction) -> Finding | Non
                f"change to what `{first_source.effective.keyword} {' '.join(sources(first_source))}` copies; "
                f"copy {copied} first and run `dependency:go-offline`: dependencies resolve once, and a "
                "source edit reuses the cached layer")
-    return PASS.finding(first_source.start_line, message, Fix((edit,), Safety.UNSAFE), risk=risk,
+    return PASS.finding(first_source.start_line, message, Fix(edits, Safety.UNSAFE), risk=risk,
                         end_line=run_inst.end_line)
 
 
@@ -328,6 +366,9 @@ def _check_gradle_run(doc: Dockerfile, context, run_inst: Instruction) -> Findin
         break
     if first_source is None or _suppressed(first_source):
         return None
+    moved = _workdirs_to_move(segment, first_source)
+    if moved is None:
+        return None
     if (len(sources(first_source)) != 1 or not is_broad(sources(first_source)[0])
             or normalise("/" + sources(first_source)[0]) != "/" or landing(doc, first_source) != cwd):
         return None
@@ -359,7 +400,7 @@ def _check_gradle_run(doc: Dockerfile, context, run_inst: Instruction) -> Findin
     text += indent + " ".join(p for p in (keyword_case("RUN"), run_flags, command) if p) + newline
     if first_source.comments:
         text += newline
-    edit = Edit.insert(first_source.full_span[0], text)
+    edits = _insert_above(first_source, moved, text)
     what = ("the plugins" + (", the wrapper's Gradle distribution" if gradle.wrapper else "")
             + " and the dependency graph of every configuration (POM/module metadata)")
     risk = ("`dependencies` runs before the sources are copied: a build script that reads other files at "
@@ -374,7 +415,7 @@ def _check_gradle_run(doc: Dockerfile, context, run_inst: Instruction) -> Findin
                f"every change to what `{first_source.effective.keyword} {' '.join(sources(first_source))}` copies; "
                f"copy {', '.join(needed)} first and run `dependencies`: {what} resolve once, in a layer "
                "a source edit reuses")
-    return PASS.finding(first_source.start_line, message, Fix((edit,), Safety.UNSAFE), risk=risk,
+    return PASS.finding(first_source.start_line, message, Fix(edits, Safety.UNSAFE), risk=risk,
                         end_line=run_inst.end_line)
 
 
