@@ -3,10 +3,12 @@
 from . import (apk_no_cache, apt_assume_yes, apt_clean_lists, apt_get_over_apt,
                apt_no_install_recommends, apt_update_with_install, dnf_yum_clean, pip_no_cache_dir)
 from . import dockerignore
+from . import npm_ci
 from . import copy_after_dependencies
 from . import manifests_first_langs
 from . import dependency_manifests_first
 from . import copy_narrow
+from . import java_multi_stage
 from .base import Example, Finding, Fix, Pass, Safety
 
 # Order matters: apt-get before apt, -y and --no-install-recommends before the list cleanup that
@@ -20,11 +22,13 @@ PASSES: tuple[Pass, ...] = (
     apk_no_cache.PASS,
     pip_no_cache_dir.PASS,
     dnf_yum_clean.PASS,
+    npm_ci.PASS,
     manifests_first_langs.PASS,
     dependency_manifests_first.PASS,
     copy_after_dependencies.PASS,
     copy_narrow.PASS,
     dockerignore.PASS,
+    java_multi_stage.PASS,
 )
 
 __all__ = ["PASSES", "Example", "Finding", "Fix", "Pass", "Safety"]

@@ -460,6 +460,52 @@ MICRODNF = Grammar(
     """,
 )
 
+# npm's own flags are config keys (``--key value``, ``--key=value``, ``--no-key``); those that take
+# a value are listed, every other ``--x`` reads as a boolean. Only what `install`/`ci` use matters.
+NPM = Grammar(
+    common=Options(
+        takes_value="""
+            --loglevel
+            --registry
+            --cache
+            --omit
+            --include
+            --only
+            --also
+            --prefix
+            -C
+            -w --workspace
+            --userconfig
+            --globalconfig
+            --tag
+            --before
+            --audit-level
+            --install-strategy
+            --script-shell
+            --fetch-retries
+            --fetch-timeout
+            --maxsockets
+        """,
+        boolean="""
+            -g --global
+            -D --save-dev
+            -P --save-prod
+            -O --save-optional
+            -E --save-exact
+            -B --save-bundle
+            -S --save
+            -f --force
+            -d
+            -q --quiet
+            -s --silent
+        """,
+    ),
+    subcommands="""
+        install i in ins inst insta instal isnt isnta isntal isntall add ci clean-install ic
+        install-clean isntall-clean
+    """,
+)
+
 GRAMMARS: Mapping[str, Grammar] = MappingProxyType({
     "apt-get": APT_GET,
     "apt": APT,
@@ -468,6 +514,7 @@ GRAMMARS: Mapping[str, Grammar] = MappingProxyType({
     "dnf": DNF,
     "yum": YUM,
     "microdnf": MICRODNF,
+    "npm": NPM,
 })
 
 # --- wrappers ----------------------------------------------------------------
