@@ -99,6 +99,8 @@ NO_CHANGE = [
     pytest.param("FROM python:3 AS base\nENV PIP_NO_CACHE_DIR=1\nFROM base\nRUN pip install x\n",
                  id="env-from-parent-stage"),
     pytest.param("FROM python:3\nARG PIP_NO_CACHE_DIR=1\nRUN pip install x\n", id="arg-default"),
+    pytest.param("ARG PIP_NO_CACHE_DIR=1\nFROM python:3\nARG PIP_NO_CACHE_DIR\nRUN pip install x\n",
+                 id="global-arg-default-redeclared-in-the-stage"),
     pytest.param("FROM python:3\nRUN PIP_NO_CACHE_DIR=1 pip install x\n", id="env-prefix"),
     pytest.param("FROM python:3\nRUN env PIP_NO_CACHE_DIR=1 pip install x\n", id="env-wrapper"),
     pytest.param("FROM python:3\nRUN export PIP_NO_CACHE_DIR=1 && pip install x\n", id="exported"),

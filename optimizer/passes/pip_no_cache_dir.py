@@ -35,7 +35,8 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..model import Dockerfile, Instruction
+from ..copies import arg_default
+from ..model import Dockerfile
 from ..runscript import CACHE_MOUNT_TYPES, RunScript, env_in_force, mounted_any, mounts, run_scripts
 from .base import Example, Finding, Fix, Pass, Safety
 
@@ -76,22 +77,7 @@ def _env(doc: Dockerfile, run: RunScript, cmd, name: str) -> str | None:
                 key, eq, value = (word.value or "").partition("=")
                 if key == name and eq and value:
                     return value
-    return env_in_force(doc, run.inst, name) or _arg_default(doc, run.inst, name) or None
-
-
-def _arg_default(doc: Dockerfile, inst: Instruction, name: str) -> str | None:
-    """The default of ``ARG name=value`` declared earlier in the instruction's own stage."""
-    stage = doc.stage_of(inst)
-    value = None
-    for other in stage.instructions if stage else ():
-        if other is inst:
-            break
-        if other.keyword == "ARG":
-            for item in other.value:
-                key, eq, default = item.partition("=")
-                if key == name and eq:
-                    value = default.strip("\"'")
-    return value
+    return env_in_force(doc, run.inst, name) or arg_default(doc, run.inst, name) or None
 
 
 def _cache_mounted(doc: Dockerfile, run: RunScript, cmd) -> bool:
