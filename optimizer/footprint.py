@@ -30,7 +30,7 @@ from .model import Dockerfile, Instruction
 from .runscript import POSIX_SHELLS, env_in_force, mounts, run_script
 from .shell import GRAMMARS, Options
 from .shell.grammars import compile_options
-from .shell.options import option_text, read_option
+from .shell.options import parse_args
 from .shell.words import Word
 
 # --- paths ---------------------------------------------------------------------------------------
@@ -615,20 +615,8 @@ def _literal_directory(raw: str) -> str | None:
 
 def _parse_words(words, values: str):
     """Options and operands of a command without a shell grammar (``values``: options with a value)."""
-    table = compile_options(Options(takes_value=values))
-    options, operands, i = [], [], 0
-    while i < len(words):
-        word = words[i]
-        if option_text(word) is None:
-            operands.append(word)
-            i += 1
-        elif word.value == "--":
-            operands.extend(words[i + 1:])
-            break
-        else:
-            found, i = read_option(table, words, i)
-            options.extend(found)
-    return options, operands
+    parsed = parse_args(None, words, compile_options(Options(takes_value=values)))
+    return list(parsed.options), list(parsed.operands)
 
 
 def _inline(option):

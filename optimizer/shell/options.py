@@ -76,14 +76,14 @@ def read_option(table: OptionTable, words: Sequence[Word], i: int) -> tuple[list
     return found, i + 1
 
 
-def parse_args(program: str | None, words: Sequence[Word]) -> Parsed:
-    """Split ``words`` (a command's arguments) using ``program``'s grammar.
+def parse_args(program: str | None, words: Sequence[Word], fixed: OptionTable | None = None) -> Parsed:
+    """Split ``words`` (a command's arguments) using ``program``'s grammar, or the ``fixed`` table.
 
     Options may appear anywhere (GNU style); ``--`` ends them.  Once the first
-    operand (the subcommand) is known, its own options join the table.
+    operand (the subcommand) is known, its own options join the grammar's table.
     """
     key = program or ""
-    table = option_table(key, None)
+    table = fixed or option_table(key, None)
     options: list[Option] = []
     operands: list[Word] = []
     i, n = 0, len(words)
@@ -91,7 +91,7 @@ def parse_args(program: str | None, words: Sequence[Word]) -> Parsed:
         word = words[i]
         if option_text(word) is None:
             operands.append(word)
-            if len(operands) == 1 and word.value is not None:
+            if len(operands) == 1 and word.value is not None and fixed is None:
                 table = option_table(key, word.value)
             i += 1
         elif word.value == "--":
