@@ -1,0 +1,90 @@
+"""The pre-commit hooks: a valid manifest whose file pattern picks Dockerfiles, and both hooks run by
+``pre-commit try-repo`` on a sample repository (installing dockeropt into pre-commit's own environment)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT, require
+
+SPLIT = "FROM debian\nRUN apt-get update\nRUN apt-get install -y curl\n"
+
+
+def manifest() -> list[dict]:
+    try:
+        from pre_commit.clientlib import load_manifest
+    except ImportError:
+        require(False, "pre-commit is not installed")
+    return load_manifest(str(ROOT / ".pre-commit-hooks.yaml"))  # pre-commit's own schema check
+
+
+def git(cwd: Path, *args: str) -> None:
+    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args], cwd=cwd, check=True,
+                   capture_output=True)
+
+
+@pytest.mark.parametrize("name, picked", [
+    ("Dockerfile", True), ("api/Dockerfile", True), ("web.Dockerfile", True), ("Dockerfile.dev", True),
+    ("Dockerfile.dockerignore", False), ("README.md", False), ("dockerfile", False), ("Dockerfiles/x", False),
+], ids=lambda v: str(v))
+def test_the_hooks_pick_dockerfiles(name, picked):
+    for hook in manifest():
+        chosen = re.search(hook["files"], name) and not re.search(hook["exclude"], name)
+        assert bool(chosen) is picked, (hook["id"], name)
+
+
+def test_there_is_a_check_hook_and_a_fix_hook():
+    hooks = {hook["id"]: hook["entry"] for hook in manifest()}
+    assert hooks == {"dockeropt": "dockeropt --check", "dockeropt-fix": "dockeropt --write"}
+
+
+@pytest.fixture
+def sample(tmp_path) -> Path:
+    repo = tmp_path / "sample"
+    repo.mkdir()
+    (repo / "Dockerfile").write_text(SPLIT)
+    (repo / "clean.Dockerfile").write_text("FROM scratch\nCOPY app /app\n")
+    (repo / "app").write_text("x\n")
+    (repo / ".dockerignore").write_text("*.md\n")
+    git(repo, "init", "--quiet")
+    git(repo, "add", ".")
+    git(repo, "commit", "--quiet", "-m", "sample")
+    return repo
+
+
+def snapshot(tmp_path: Path) -> Path:
+    """This checkout's files (committed or not, minus ignored ones) as a one-commit repository."""
+    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
+                            check=True, capture_output=True).stdout.decode().split("\0")
+    copy = tmp_path / "dockeropt"
+    for name in filter(None, listed):
+        if (ROOT / name).is_file():
+            (copy / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, copy / name)
+    git(copy, "init", "--quiet")
+    git(copy, "add", ".")
+    git(copy, "commit", "--quiet", "-m", "snapshot")
+    return copy
+
+
+def test_pre_commit_try_repo_runs_both_hooks_on_a_sample(tmp_path, sample):
+    manifest()
+    require((ROOT / ".git").exists(), "not a git checkout")
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache")}
+    done = subprocess.run([sys.executable, "-m", "pre_commit", "try-repo", str(snapshot(tmp_path)), "--all-files"],
+                          cwd=sample, env=env, capture_output=True, text=True, timeout=900)
+    out = done.stdout + done.stderr
+    require("Installing environment" in out and "An unexpected error" not in out, f"pre-commit could not install: {out[-800:]}")
+    assert done.returncode == 1, out
+    assert re.search(r"dockeropt \(check\)\.+Failed", out) and "Dockerfile:2: DO101" in out
+    assert re.search(r"dockeropt \(fix\)\.+Failed", out) and "files were modified by this hook" in out
+    assert (sample / "Dockerfile").read_text() == (
+        "FROM debian\nRUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\n")
+    assert "clean.Dockerfile" not in out.split("dockeropt (fix)")[1]
