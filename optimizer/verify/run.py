@@ -1,0 +1,182 @@
+"""Verify one rewrite: build the original and the rewritten Dockerfile, edit a source, rebuild, compare.
+
+The context is copied twice (the user's tree is never touched); the edit is a whitespace-only line
+appended to one source file both Dockerfiles copy; the rebuilds use the layer cache.
+"""
+
+from __future__ import annotations
+
+import shlex
+import shutil
+import tempfile
+import time
+import uuid
+from collections.abc import Sequence
+from pathlib import Path
+
+from ..config import Config
+from ..context import BuildContext
+from ..context_use import ContextUse
+from ..fileio import InputError, encode, read_source
+from ..model import parse
+from ..passes.base import Pass
+from ..pipeline import Result, optimize
+from .builders import Builder, detect
+from .compare import compare
+from .report import ImageReport, VerifyReport
+
+#: Files whose edit would not show the everyday "I changed my code" rebuild (they invalidate dependency
+#: steps on purpose); chosen only when nothing else is copied. Dockerfiles and ignore files also count.
+MANIFESTS = frozenset({"pom.xml", "build.gradle", "build.gradle.kts", "settings.gradle", "package.json",
+                       "package-lock.json", "yarn.lock", "pnpm-lock.yaml", "requirements.txt", "pyproject.toml",
+                       "poetry.lock", "go.mod", "go.sum", "gemfile", "gemfile.lock", "cargo.toml", "cargo.lock"})
+
+
+class VerifyInputError(Exception):
+    """The Dockerfile or context cannot be verified (unreadable, invalid); ``str()`` is the message."""
+
+
+def verify_dockerfile(dockerfile: Path, context: Path | None = None, config: Config | None = None,
+                      builder: str = "auto", smoke: str | None = None, *, buildx_builder: str | None = None,
+                      passes: Sequence[Pass] | None = None) -> VerifyReport:
+    """Rewrite ``dockerfile`` (in a copy of its context) and prove the rewrite with real builds.
+
+    ``builder``: auto, docker, buildx, podman or buildah; ``buildx_builder`` is passed to
+    ``docker buildx --builder``; ``smoke`` a command run in both images; ``passes`` overrides the
+    passes ``config`` selects. Raises VerifyInputError for bad input and builders.NoBuilder when no
+    builder is usable (only when there is something to build).
+    """
+    shown = str(dockerfile)
+    try:
+        source = read_source(shown)
+    except InputError as error:
+        raise VerifyInputError(str(error)) from None
+    dockerfile = Path(dockerfile).resolve()
+    root = Path(context).resolve() if context is not None else dockerfile.parent
+    if not root.is_dir():
+        raise VerifyInputError(f"{context}: the build context is not a directory")
+    result = optimize(source.text, BuildContext.from_directory(root, dockerfile=dockerfile), config or Config(),
+                      passes=tuple(passes) if passes is not None else None)
+    if result.problems:
+        problem = result.problems[0]
+        raise VerifyInputError(f"{dockerfile}:{problem.line}: {problem.message}")
+    names = tuple(dict.fromkeys(f"{r.pass_.id} {r.pass_.name}" for r in result.applied))
+    if not result.changed and not result.extra_files:
+        return VerifyReport(shown, nothing_to_change=True,
+                            notes=("dockeropt has nothing to change here: no build needed",))
+    chosen = detect(builder, buildx_builder)
+    with tempfile.TemporaryDirectory(prefix="dockeropt-verify-", ignore_cleanup_errors=True) as tmp:
+        return _verify(Path(tmp), dockerfile, root, result, chosen, smoke, names, shown)
+
+
+def _verify(work: Path, dockerfile: Path, root: Path, result: Result, builder: Builder, smoke: str | None,
+            names: tuple[str, ...], shown: str) -> VerifyReport:
+    variants = {}
+    for label, text, extra in (("original", result.original, ()), ("rewritten", result.text, result.extra_files)):
+        ctx = work / label / "context"
+        shutil.copytree(root, ctx, symlinks=True)
+        inside = dockerfile.is_relative_to(root)
+        df = ctx / dockerfile.relative_to(root) if inside else work / label / dockerfile.name
+        df.write_bytes(encode(text))
+        for new in extra:
+            (ctx / new.path).write_bytes(encode(new.text))
+        variants[label] = (df, ctx)
+    edited = edited_file(*(parse(t) for t in (result.original, result.text)),
+                         *(BuildContext.from_directory(ctx, dockerfile=df) for df, ctx in variants.values()))
+    line = bin(time.time_ns())[2:].translate(str.maketrans("01", " \t")) + "\n"  # unique, whitespace only
+    token = uuid.uuid4().hex[:10]
+    command = shlex.split(smoke) if smoke else None
+    images = {label: _measure(builder, work / label / "storage", df, ctx, f"dockeropt-verify-{token}-{label}",
+                              edited, line, command, label)
+              for label, (df, ctx) in variants.items()}
+    return _judge(shown, result, builder, names, edited, images["original"], images["rewritten"], smoke)
+
+
+def _measure(builder: Builder, storage: Path, dockerfile: Path, context: Path, tag: str, edited: str | None,
+             line: str, smoke: list[str] | None, label: str) -> ImageReport:
+    """Clean build, inspect, edit, rebuild with the cache, smoke run: one image's evidence."""
+    own = builder.isolated(storage)
+    try:
+        clean = own.build(dockerfile, context, tag, no_cache=True)
+        if not clean.ok:
+            return ImageReport(label, False, clean.error_tail, clean_s=clean.seconds)
+        try:
+            image = own.inspect(tag)
+        except RuntimeError as error:
+            return ImageReport(label, False, str(error), clean_s=clean.seconds)
+        rebuild_s, rebuild_error, steps = None, "", ()
+        if edited is not None:
+            with open(context / edited, "ab") as handle:
+                handle.write(line.encode())
+            rebuild = own.build(dockerfile, context, tag, no_cache=False)
+            rebuild_s, steps = (rebuild.seconds, rebuild.steps) if rebuild.ok else (None, rebuild.steps)
+            rebuild_error = "" if rebuild.ok else rebuild.error_tail
+        return ImageReport(label, True, size=image.size, layers=image.layers, clean_s=clean.seconds,
+                           rebuild_s=rebuild_s, rebuild_error=rebuild_error, steps=steps,
+                           smoke=own.run(tag, smoke) if smoke else None, config=image.config)
+    finally:
+        if own is builder:
+            own.remove(tag)
+        else:
+            own.discard(storage)
+
+
+def _judge(path: str, result: Result, builder: Builder, names: tuple[str, ...], edited: str | None,
+           original: ImageReport, rewritten: ImageReport, smoke: str | None) -> VerifyReport:
+    """The verdict: what failed, and the runtime-config differences with the passes that declare them."""
+    failures, notes, diffs = [], [], ()
+    blame = f" (passes that changed it: {', '.join(names)})" if names else ""
+    if not original.builds:
+        failures.append(f"the original Dockerfile does not build with {builder.label}; nothing to compare")
+    elif not rewritten.builds:
+        failures.append(f"the rewritten Dockerfile does not build{blame}")
+    else:
+        declarations: dict[str, list[str]] = {}
+        for reported in result.applied:
+            fix = reported.finding.fix
+            for name in (fix.declares if fix else frozenset()) | reported.pass_.declares:
+                declarations.setdefault(name, []).append(reported.pass_.id)
+        diffs = compare(original.config, rewritten.config, {k: tuple(dict.fromkeys(v)) for k, v in declarations.items()})
+        failures += [f"undeclared runtime config change {d.describe()}{blame}" for d in diffs if not d.declared]
+        if original.rebuild_error == "" and rewritten.rebuild_error:
+            failures.append(f"the rewritten Dockerfile does not rebuild after an edit{blame}")
+        if smoke and original.smoke != rewritten.smoke:
+            failures.append(f"smoke command {smoke!r} behaves differently{blame}")
+    if edited is None:
+        notes.append("no file copied by both Dockerfiles to edit: rebuild times not measured")
+    return VerifyReport(path, names, builder.label, edited_file=edited, original=original, rewritten=rewritten,
+                        config_diffs=diffs, smoke_command=smoke, failures=tuple(failures), notes=tuple(notes))
+
+
+def edited_file(original, rewritten, original_context: BuildContext, rewritten_context: BuildContext) -> str | None:
+    """The file to edit before the rebuilds: a regular file (no link) both Dockerfiles copy from their
+    context; sources first, then files outside hidden folders, then path order."""
+    root = original_context.root
+    both = {path for path in copied_files(original, original_context) & copied_files(rewritten, rewritten_context)
+            if root is None or _plain_file(root, path)}
+    return min(both, key=lambda path: (not _is_source(path), path.startswith(".") or "/." in path, path),
+               default=None)
+
+
+def _is_source(path: str) -> bool:
+    name = path.rsplit("/", 1)[-1].lower()
+    return name not in MANIFESTS and "dockerfile" not in name and not name.endswith(".dockerignore")
+
+
+def _plain_file(root: Path, path: str) -> bool:
+    """A regular file inside ``root`` reached without links (appending to a link could write outside)."""
+    target = root / path
+    return target.is_file() and not any(p.is_symlink() for p in (target, *target.parents) if p != root
+                                        and p.is_relative_to(root))
+
+
+def copied_files(doc, context: BuildContext) -> set[str]:
+    """The context files (after .dockerignore) that the Dockerfile's COPY/ADD sources include."""
+    files: set[str] = set()
+    for source in ContextUse(doc).sources:
+        if source.kind == "broad":
+            files.update(context.included)
+        else:
+            for path in source.paths_in(context):
+                files.update(f for f in context.included if f == path or f.startswith(path + "/"))
+    return files

@@ -1,0 +1,299 @@
+"""dockeropt verify without real builds: config comparison, reports, builder detection and argv (fake
+builder executables on PATH), the file edited before the rebuilds, exit codes."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from optimizer.config import Config
+from optimizer.context import BuildContext
+from optimizer.model import parse
+from optimizer.verify import NoBuilder, VerifyReport, verify_dockerfile
+from optimizer.verify.builders import Step, detect, parse_steps
+from optimizer.verify.cli import main
+from optimizer.verify.compare import compare
+from optimizer.verify.report import ImageReport
+from optimizer.verify.run import edited_file
+
+SPLIT = "FROM debian:bookworm\nRUN apt-get update\nRUN apt-get install -y curl\nCOPY app.sh /app/\nCMD [\"/app/app.sh\"]\n"
+
+# A fake docker/podman/buildah: logs its argv to $FAKE_LOG; `info`/`buildx inspect` fail when the
+# builder's name is in $FAKE_DOWN; `image inspect TAG` answers a config whose Cmd is $FAKE_CMD_<variant>
+# (default ["app"]); `run --rm TAG ...` prints $FAKE_OUT_<variant> (default "ok").
+FAKE = '''#!{python}
+import json, os, sys
+name, args = os.path.basename(sys.argv[0]), sys.argv[1:]
+with open(os.environ["FAKE_LOG"], "a") as log:
+    log.write(json.dumps([name, *args]) + "\\n")
+def variant(tag):
+    return "rewritten" if "rewritten" in tag else "original"
+if args[:1] == ["info"] or args[:2] == ["buildx", "inspect"]:
+    if name in os.environ.get("FAKE_DOWN", "").split(","):
+        print("Cannot connect to the daemon", file=sys.stderr); sys.exit(1)
+    print("27.0" if name == "docker" else json.dumps({{"store": {{"graphRoot": "/users/store", "graphDriverName": "overlay"}}}}))
+elif "build" in args or "bud" in args:
+    if "CONTAINERS_STORAGE_CONF" in os.environ:
+        with open(os.environ["FAKE_LOG"] + ".storage", "a") as out:
+            out.write(os.environ["CONTAINERS_STORAGE_CONF"] + "\\n" + open(os.environ["CONTAINERS_STORAGE_CONF"]).read())
+    print("#1 [internal] load build definition\\n#5 [2/3] RUN apt-get update\\n#5 CACHED\\n#6 [3/3] COPY app.sh /app/")
+elif args[:2] == ["image", "inspect"]:
+    cmd = json.loads(os.environ.get("FAKE_CMD_" + variant(args[2]), '["app"]'))
+    print(json.dumps([{{"Size": 120000000, "RootFS": {{"Layers": ["a", "b"]}}, "Config": {{"Cmd": cmd}}}}]))
+elif args[:1] == ["run"]:
+    print(os.environ.get("FAKE_OUT_" + variant(args[2]), "ok"))
+'''
+
+
+@pytest.fixture
+def fake_path(tmp_path, monkeypatch):
+    """A PATH holding only fake builders (none yet): ``add(name)`` installs one."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    log = tmp_path / "argv.log"
+    monkeypatch.setenv("PATH", str(bin_dir))
+    monkeypatch.setenv("FAKE_LOG", str(log))
+
+    def add(*names):
+        for name in names:
+            exe = bin_dir / name
+            exe.write_text(FAKE.format(python=sys.executable))
+            exe.chmod(0o755)
+
+    add.calls = lambda: [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
+    return add
+
+
+@pytest.fixture
+def project(tmp_path):
+    root = tmp_path / "project"
+    root.mkdir()
+    (root / "Dockerfile").write_text(SPLIT)
+    (root / "app.sh").write_text("#!/bin/sh\necho hi\n")
+    return root
+
+
+def verify(root, **kwargs):
+    return verify_dockerfile(root / "Dockerfile", config=Config(select=frozenset({"DO101"})), **kwargs)
+
+
+# Runtime config comparison ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("before, after, declares, expected", [
+    ({"Cmd": ["a"], "Volumes": {}}, {"Cmd": ["a"], "Volumes": None}, {}, []),
+    ({"Cmd": ["a"]}, {"Cmd": ["b"]}, {}, [("Cmd", ())]),
+    ({"Cmd": ["a"]}, {"Cmd": ["b"]}, {"runtime": ("DO301",)}, [("Cmd", ("DO301",))]),
+    ({"Env": ["A=1", "PATH=/bin"]}, {"Env": ["PATH=/bin"]}, {"stages": ("DO301",)}, [("Env A", ("DO301",))]),
+    ({"Env": ["A=1"]}, {"Env": ["A=2"]}, {"runtime": ("DO301",)}, [("Env A", ())]),
+    ({"Healthcheck": {"Test": ["CMD", "true"]}}, {}, {"runtime": ("DO301",), "stages": ("DO301",)},
+     [("Healthcheck", ())]),
+    ({"User": "app", "Labels": {"a": "1"}}, {"User": "app", "Labels": {"a": "2"}}, {}, []),
+], ids=["empty-equals-null", "cmd-undeclared", "cmd-declared-runtime", "env-declared-by-new-base",
+        "env-not-covered-by-runtime", "healthcheck-never-declared", "labels-not-runtime"])
+def test_compare_flags_only_undeclared_runtime_differences(before, after, declares, expected):
+    diffs = compare(before, after, declares)
+    assert [(d.key, d.declared_by) for d in diffs] == expected
+
+
+# Reports ----------------------------------------------------------------------------------------------
+
+def _image(label, size, rebuild, **kw):
+    return ImageReport(label, True, size=size, layers=4, clean_s=20.0, rebuild_s=rebuild,
+                       steps=(Step("RUN apt-get update", True), Step("COPY . /app", False)), **kw)
+
+
+def test_markdown_is_an_evidence_table_for_a_pr_body():
+    report = VerifyReport("Dockerfile", ("DO101 apt-update-with-install",), "podman", edited_file="src/a.py",
+                          original=_image("original", 200_000_000, 30.0), rewritten=_image("rewritten", 150_000_000, 3.0))
+    md = report.markdown()
+    assert "**verified**" in md and "DO101 apt-update-with-install" in md
+    assert "| | original | rewritten | change |" in md
+    assert "| image size | 200.0 MB | 150.0 MB | -50.0 MB (-25%) |" in md
+    assert "| rebuild after editing `src/a.py` | 30.0 s | 3.0 s | 10.0x faster |" in md
+    assert "| rebuild steps from cache | 1/2 | 1/2 |  |" in md
+    assert "| runtime config |  |  | same |" in md
+    assert report.ok and json.loads(report.to_json())["rewritten"]["size_bytes"] == 150_000_000
+
+
+def test_a_failed_build_shows_the_error_tail_and_the_verdict():
+    report = VerifyReport("Dockerfile", ("DO999 drop-copy",), "podman", original=_image("original", 1, 1.0),
+                          rewritten=ImageReport("rewritten", False, error="Error: no such file app.sh"),
+                          failures=("the rewritten Dockerfile does not build (passes that changed it: DO999 drop-copy)",))
+    assert not report.ok
+    for rendered in (report.markdown(), report.text()):
+        assert "verification FAILED" in rendered and "DO999 drop-copy" in rendered
+        assert "Error: no such file app.sh" in rendered
+    assert json.loads(report.to_json())["rewritten"]["error"] == "Error: no such file app.sh"
+
+
+# Build logs -------------------------------------------------------------------------------------------
+
+PODMAN_LOG = """STEP 1/4: FROM debian:bookworm
+STEP 2/4: RUN apt-get update
+--> Using cache 4f2a
+--> 4f2a
+STEP 3/4: COPY . /app
+--> 77b1
+STEP 4/4: CMD ["x"]
+--> 9c0d
+"""
+MULTI_STAGE_LOG = "[1/2] STEP 1/2: FROM maven AS build\n[1/2] STEP 2/2: RUN mvn package\n--> Using cache 1\n" \
+                  "[2/2] STEP 1/2: FROM jre\n[2/2] STEP 2/2: COPY --from=build /a /a\n--> 2\n"
+BUILDKIT_LOG = """#1 [internal] load build definition from Dockerfile
+#1 DONE 0.0s
+#4 [1/3] FROM docker.io/library/debian:bookworm
+#5 [2/3] RUN apt-get update
+#5 CACHED
+#6 [3/3] COPY . /app
+#6 DONE 0.1s
+"""
+LEGACY_LOG = "Step 1/3 : FROM debian\nStep 2/3 : RUN apt-get update\n ---> Using cache\nStep 3/3 : COPY . /app\n"
+
+
+@pytest.mark.parametrize("log, expected", [
+    (PODMAN_LOG, [("RUN apt-get update", True), ("COPY . /app", False), ('CMD ["x"]', False)]),
+    (MULTI_STAGE_LOG, [("RUN mvn package", True), ("COPY --from=build /a /a", False)]),
+    (BUILDKIT_LOG, [("RUN apt-get update", True), ("COPY . /app", False)]),
+    (LEGACY_LOG, [("RUN apt-get update", True), ("COPY . /app", False)]),
+], ids=["podman", "podman-multi-stage", "buildkit-plain", "legacy-docker"])
+def test_cache_hits_are_read_from_each_builders_log(log, expected):
+    assert [(s.text, s.cached) for s in parse_steps(log)] == expected
+
+
+# The file edited before the rebuilds -------------------------------------------------------------------
+
+@pytest.mark.parametrize("files, before, after, expected", [
+    ({"pom.xml": "", "src/A.java": "", "README.md": ""}, "COPY . /app\n",
+     "COPY pom.xml /app/\nCOPY src /app/src\n", "src/A.java"),
+    ({"Dockerfile": "", "expected.diff": ""}, "COPY . /app\n", "COPY . /app\n", "expected.diff"),
+    ({"package.json": "", ".hidden/x.js": "", "lib/y.js": ""}, "COPY . .\n", "COPY . .\n", "lib/y.js"),
+    ({"a.txt": "", "b.txt": ""}, "COPY a.txt /\n", "COPY b.txt /\n", None),
+], ids=["a-source-both-copy", "not-the-dockerfile", "not-hidden-not-manifest", "nothing-copied-by-both"])
+def test_the_edited_file_is_a_source_both_dockerfiles_copy(tmp_path, files, before, after, expected):
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    context = BuildContext.from_directory(tmp_path)
+    docs = [parse(f"FROM debian\n{body}") for body in (before, after)]
+    assert edited_file(*docs, context, context) == expected
+
+
+def test_a_symlink_is_never_edited(tmp_path):
+    outside = tmp_path / "outside.py"
+    outside.write_text("user's file\n")
+    root = tmp_path / "ctx"
+    root.mkdir()
+    (root / "link.py").symlink_to(outside)
+    (root / "z.py").write_text("")
+    context = BuildContext.from_directory(root)
+    doc = parse("FROM debian\nCOPY . /app\n")
+    assert edited_file(doc, doc, context, context) == "z.py"
+
+
+# Builders: detection, argv, exit codes (fake executables) ----------------------------------------------
+
+@pytest.mark.parametrize("installed, down, requested, expected", [
+    (("docker", "podman"), "docker", "auto", "podman"),
+    (("docker", "podman"), "", "auto", "docker"),
+    (("buildah",), "", "auto", "buildah"),
+    (("docker",), "", "buildx", "buildx"),
+], ids=["daemon-down-falls-back-to-podman", "docker-daemon-up", "only-buildah", "buildx-asked"])
+def test_auto_detection_picks_the_first_usable_builder(fake_path, monkeypatch, installed, down, requested, expected):
+    fake_path(*installed)
+    monkeypatch.setenv("FAKE_DOWN", down)
+    assert detect(requested).name == expected
+
+
+def test_no_builder_lists_what_was_looked_for(fake_path, monkeypatch):
+    fake_path("docker")
+    monkeypatch.setenv("FAKE_DOWN", "docker")
+    with pytest.raises(NoBuilder) as error:
+        detect("auto")
+    message = str(error.value)
+    assert "docker info" in message and "Cannot connect to the daemon" in message
+    assert "`podman` not found on PATH" in message and "`buildah` not found on PATH" in message
+
+
+def test_cli_without_a_builder_exits_2_with_the_list(fake_path, project):
+    result = CliRunner().invoke(main, ["--select", "DO101", str(project / "Dockerfile")])
+    assert result.exit_code == 2
+    assert "no usable image builder" in result.stderr and "podman" in result.stderr
+
+
+def test_nothing_to_change_exits_0_without_looking_for_a_builder(fake_path, tmp_path):
+    (tmp_path / "Dockerfile").write_text("FROM debian:bookworm\nCMD [\"true\"]\n")
+    result = CliRunner().invoke(main, [str(tmp_path / "Dockerfile")])
+    assert result.exit_code == 0, result.output
+    assert "nothing to change" in result.stdout
+    assert fake_path.calls() == []
+
+
+@pytest.mark.parametrize("args, message", [
+    (["missing/Dockerfile"], "missing/Dockerfile: no such file"),
+    (["--select", "DO999", "Dockerfile"], "unknown pass"),
+], ids=["missing-file", "unknown-pass"])
+def test_usage_and_input_errors_exit_2(fake_path, project, monkeypatch, args, message):
+    monkeypatch.chdir(project)
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2 and message in result.output
+
+
+def test_buildx_builder_is_passed_through_and_images_are_loaded(fake_path, project):
+    fake_path("docker")
+    report = verify(project, buildx_builder="remote-bk")
+    assert report.ok, report.text()
+    builds = [c for c in fake_path.calls() if c[1:3] == ["buildx", "build"]]
+    assert len(builds) == 4  # original and rewritten: clean, then rebuild after the edit
+    for argv in builds:
+        assert argv[3:7] == ["--builder", "remote-bk", "--load", "--progress=plain"]
+    assert sum("--no-cache" in argv for argv in builds) == 2
+    assert ["docker", "buildx", "inspect", "--builder", "remote-bk"] in fake_path.calls()
+    assert report.builder == "docker buildx (--builder remote-bk)"
+    assert report.edited_file == "app.sh" and report.original.cached == "1/2"
+
+
+def test_the_users_tree_is_never_touched(fake_path, project):
+    fake_path("docker")
+    before = {p: p.read_bytes() for p in project.rglob("*")}
+    verify(project, builder="docker")
+    assert {p: p.read_bytes() for p in project.rglob("*")} == before
+
+
+@pytest.mark.parametrize("env, failure", [
+    ({"FAKE_CMD_rewritten": '["other"]'}, "undeclared runtime config change Cmd: ['app'] -> ['other']"),
+    ({"FAKE_OUT_rewritten": "different"}, "smoke command 'true' behaves differently"),
+], ids=["config-change", "smoke-output"])
+def test_an_undeclared_change_fails_and_names_the_pass(fake_path, project, monkeypatch, env, failure):
+    fake_path("docker")
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    result = CliRunner().invoke(main, ["--builder", "docker", "--select", "DO101", "--smoke", "true",
+                                       "--format", "json", str(project / "Dockerfile")])
+    assert result.exit_code == 1, result.output
+    data = json.loads(result.stdout)
+    assert data["ok"] is False
+    assert data["failures"] == [f"{failure} (passes that changed it: DO101 apt-update-with-install)"]
+
+
+def test_podman_builds_each_image_in_a_private_storage_over_the_users_images(fake_path, project, tmp_path):
+    fake_path("podman")
+    assert verify(project, builder="podman").ok
+    builds = [c for c in fake_path.calls() if c[1] == "build"]
+    assert len(builds) == 4 and all(argv[2:6] == ["--layers", "--format", "docker", "--force-rm"] for argv in builds)
+    storage = (tmp_path / "argv.log.storage").read_text()
+    confs = sorted({line for line in storage.splitlines() if line.endswith("storage.conf")})
+    assert len(confs) == 2  # original and rewritten never share a cache chain
+    assert storage.count('additionalimagestores = ["/users/store"]') == 4
+    assert not any(Path(conf).exists() for conf in confs)  # removed afterwards
+
+
+def test_markdown_lists_which_rebuild_steps_came_from_the_cache():
+    report = VerifyReport("Dockerfile", (), "podman", original=_image("original", 2, 1.0),
+                          rewritten=_image("rewritten", 1, 1.0))
+    md = report.markdown()
+    assert "<details><summary>rewritten: rebuild steps (1/2 from cache)</summary>" in md
+    assert "- cached `RUN apt-get update`" in md and "- **ran** `COPY . /app`" in md
