@@ -5,7 +5,8 @@ A ``context/`` folder makes it a case with a build context, read as ``--context 
 (a temporary copy, so that ``context.extra`` can add what git cannot hold: one ``path [size]`` per
 line, created with that many bytes, e.g. ``.git/HEAD`` or a large file). Its ``expected.diff`` then
 holds the diffs of the files the fixes create or extend too (``context/.dockerignore``), and the
-whole patch must apply with ``git apply``. A file named ``unsafe`` runs the case with ``--unsafe``.
+whole patch must apply with ``git apply``. A file named ``unsafe`` runs the case with ``--unsafe``,
+``select`` with only the pass ids it lists, ``java-runtime`` with that ``--java-runtime``.
 
 Regenerate after a deliberate change with ``DOCKEROPT_UPDATE_GOLDEN=1 pytest tests/test_golden.py``
 and review the result with ``git diff corpus/``.
@@ -32,7 +33,11 @@ UPDATE = os.environ.get("DOCKEROPT_UPDATE_GOLDEN") == "1"
 
 
 def _config(case) -> Config:
-    return Config(unsafe=(case / "unsafe").exists())
+    select = case / "select"  # pass ids, comma-separated: one step of a progression (corpus/java-progression-*)
+    runtime = case / "java-runtime"
+    return Config(unsafe=(case / "unsafe").exists(),
+                  select=frozenset(read_text(select).replace(",", " ").split()) if select.exists() else None,
+                  java_runtime=read_text(runtime).strip() if runtime.exists() else Config.java_runtime)
 
 
 def _workspace(case: Path, tmp_path: Path) -> Path | None:

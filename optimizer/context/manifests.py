@@ -59,9 +59,11 @@ class MavenProject:
     version: str | None = None  # the project's, else the parent's
     packaging: str | None = None  # as declared; Maven's default is "jar"
     final_name: str | None = None  # <build><finalName>, interpolated
+    final_name_unresolved: bool = False  # <finalName> is written but names a property we cannot resolve
     modules: tuple[str, ...] = ()  # <modules>, cleaned paths relative to the root
     java_version: str | None = None  # compiler release/target/source, as written ("1.8", "17")
     spring_boot: bool = False  # spring-boot-maven-plugin in <build><plugins>
+    spring_boot_version: str | None = None  # spring-boot-starter-parent's version, else the plugin's
     has_wrapper: bool = False  # mvnw and .mvn/ in the context
     parent: MavenParent | None = None
 
@@ -77,6 +79,8 @@ class MavenProject:
         if extension is None:
             return None
         name = self.final_name
+        if self.final_name_unresolved:
+            return None
         if name is None and self.artifact_id and self.version:
             name = f"{self.artifact_id}-{self.version}"
         return f"{name}.{extension}" if name else None
@@ -87,6 +91,7 @@ _PACKAGING_EXTENSION = {
     "ejb": "jar", "maven-plugin": "jar", "bundle": "jar",
 }
 _PROPERTY = re.compile(r"\$\{([^}]+)\}")
+_MAX_PROPERTY = 4096  # characters an interpolated value may grow to
 _DOCTYPE = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
@@ -149,12 +154,24 @@ def parse_pom(text: str | None, *, has_wrapper: bool = False) -> MavenProject:
         version=resolve(raw["version"]),
         packaging=resolve(raw["packaging"]),
         final_name=resolve(final_name),
+        final_name_unresolved=final_name is not None and resolve(final_name) is None,
         modules=modules,
         java_version=_maven_java_version(plugins, properties, resolve),
         spring_boot=any(_text(p, "artifactId") == "spring-boot-maven-plugin" for p in plugins),
+        spring_boot_version=_spring_boot_version(parent, plugins, resolve),
         has_wrapper=has_wrapper,
         parent=parent,
     )
+
+
+def _spring_boot_version(parent: MavenParent | None, plugins: list[ET.Element],
+                         resolve: Callable[[str | None], str | None]) -> str | None:
+    if parent is not None and parent.artifact_id == "spring-boot-starter-parent":
+        return resolve(parent.version)
+    for plugin in plugins:
+        if _text(plugin, "artifactId") == "spring-boot-maven-plugin":
+            return resolve(_text(plugin, "version"))
+    return None
 
 
 def _plugins(build: ET.Element | None) -> list[ET.Element]:
@@ -182,6 +199,15 @@ def _maven_java_version(plugins: list[ET.Element], properties: Mapping[str, str]
         value = resolve(properties.get(key))
         if value:
             return value
+    for plugin in plugins:  # maven-toolchains-plugin: <toolchains><jdk><version>17</version>
+        if _text(plugin, "artifactId") != "maven-toolchains-plugin":
+            continue
+        config = _child(plugin, "configuration")
+        toolchains = _child(config, "toolchains") if config is not None else None
+        jdk = _child(toolchains, "jdk") if toolchains is not None else None
+        value = resolve(_text(jdk, "version"))
+        if value:
+            return value.strip("[]()")
     return None
 
 
@@ -195,8 +221,9 @@ def _interpolate(value: str | None, values: Mapping[str, str | None]) -> str | N
         def substitute(match: re.Match[str]) -> str:
             found = values.get(match.group(1).strip())
             return found if found is not None else match.group(0)
-        replaced = _PROPERTY.sub(substitute, value)
-        if replaced == value:
+        end = value.rfind("}") + 1  # no match ends later; scanning past it is quadratic on "${${${..."
+        replaced = _PROPERTY.sub(substitute, value[:end]) + value[end:]
+        if replaced == value or len(replaced) > _MAX_PROPERTY:  # nested properties can grow exponentially
             return None
         value = replaced
     return None if "${" in value else value or None
@@ -244,22 +271,48 @@ class GradleProject:
     wrapper_files: tuple[str, ...] = ()  # gradlew, gradlew.bat, gradle/wrapper/*
     java_version: str | None = None  # toolchain languageVersion, else target/sourceCompatibility
     spring_boot: bool = False  # the org.springframework.boot plugin is applied
+    spring_boot_version: str | None = None  # the version the plugins block gives that plugin
     subprojects: tuple[str, ...] = ()  # `include` in settings, as paths ("app", "libs/core")
+    project_name: str | None = None  # settings' rootProject.name (else Gradle uses the directory's name)
+    version: str | None = None  # a literal top-level `version = '1.0'`
+    version_unknown: bool = False  # a `version` statement whose value is not a literal
+    archive_file_name: str | None = None  # the jar task's archiveFileName (bootJar's for Spring Boot)
+    archive_base_name: str | None = None  # the jar task's archiveBaseName, else archivesBaseName
+    archive_details: bool = False  # the jar task sets a classifier/version/appendix (its name is not derived here)
+    properties_file: bool = False  # gradle.properties exists (it may set the version)
 
     @property
     def java_major(self) -> int | None:
         return _java_major(self.java_version)
 
+    @property
+    def jar_file(self) -> str | None:
+        """The file name of the jar ``gradle build`` writes to build/libs (the boot jar for Spring
+        Boot): ``<name>-<version>.jar``; None when the build files do not state it."""
+        if self.archive_file_name:
+            return self.archive_file_name
+        base = self.archive_base_name or self.project_name
+        if base is None or self.archive_details or self.version_unknown:
+            return None
+        if self.version is None:
+            return None if self.properties_file else f"{base}.jar"
+        return f"{base}-{self.version}.jar"
+
 
 _GRADLE_TOOLCHAIN = re.compile(r"JavaLanguageVersion\s*\.\s*of\s*\(\s*['\"]?(\d+)['\"]?\s*\)")
 _GRADLE_COMPAT = r"\b{key}\s*=\s*(?:JavaVersion\s*\.\s*VERSION_(\d+(?:_\d+)?)|['\"]?(\d+(?:\.\d+)?)['\"]?)"
 _GRADLE_BOOT = re.compile(
-    r"""\bid\s*\(?\s*['"]org\.springframework\.boot['"]\s*\)?(?:\s*version\s*\(?\s*['"][^'"\n]*['"]\s*\)?)?"""
+    r"""\bid\s*\(?\s*['"]org\.springframework\.boot['"]\s*\)?(?:\s*version\s*\(?\s*['"](?P<version>[^'"\n]*)['"]\s*\)?)?"""
     r"""(?P<off>\s*apply\s*\(?\s*false)?"""
     r"""|\bapply\s*\(?\s*plugin\s*[:=]\s*(?:['"](?:org\.springframework\.boot|spring-boot)['"]"""
     r"""|(?:org\.springframework\.boot\.gradle\.plugin\.)?SpringBootPlugin\b)""")
-_GRADLE_INCLUDE = re.compile(r"""^\s*include\s*\(?((?:\s*['"][^'"\n]+['"]\s*,?)+)""", re.MULTILINE)
-_GRADLE_COMMENT = re.compile(r"//[^\n]*|/\*.*?\*/", re.DOTALL)
+# Line starts take [^\S\n]*, not \s*: the same matches, without rescanning a run of blank lines from each line.
+_GRADLE_INCLUDE = re.compile(r"""^[^\S\n]*include\s*\(?((?:\s*['"][^'"\n]+['"]\s*,?)+)""", re.MULTILINE)
+_GRADLE_COMMENT_START = re.compile(r"//|/\*")
+_GRADLE_LITERAL = r"""\s*(?:=|\.set\s*\(|\()?\s*['"]([^'"$\n]+)['"]"""
+_GRADLE_VERSION = re.compile(r"^[^\S\n]*(?:project\.)?version\b(?:" + _GRADLE_LITERAL + ")?", re.MULTILINE)
+_GRADLE_ROOT_NAME = re.compile(r"\brootProject\.name" + _GRADLE_LITERAL)
+_GRADLE_ARCHIVES_NAME = re.compile(r"\b(?:archivesBaseName|archivesName)" + _GRADLE_LITERAL)
 
 
 def parse_gradle(files: Mapping[str, int], read: Reader) -> GradleProject | None:
@@ -287,20 +340,74 @@ def parse_gradle(files: Mapping[str, int], read: Reader) -> GradleProject | None
             path = name.strip(":").replace(":", "/")
             if path:
                 subprojects.append(path)
+    boot = [m for m in _GRADLE_BOOT.finditer(build_text) if not m.group("off")]
+    spring_boot = bool(boot)
+    jar_task = _gradle_block(build_text, "bootJar" if spring_boot else "jar")
+    archives_name = _GRADLE_ARCHIVES_NAME.search(build_text)
+    version = _GRADLE_VERSION.search(build_text)
     return GradleProject(
+        project_name=_group(_GRADLE_ROOT_NAME.search(settings_text)),
+        version=_group(version),
+        version_unknown=version is not None and version.group(1) is None,
+        archive_file_name=_group(re.search(r"\b(?:archiveFileName|archiveName)" + _GRADLE_LITERAL, jar_task)),
+        archive_base_name=(_group(re.search(r"\b(?:archiveBaseName|baseName)" + _GRADLE_LITERAL, jar_task))
+                           or _group(archives_name)),
+        archive_details=bool(re.search(r"\b(?:archiveClassifier|archiveVersion|archiveAppendix|classifier)\b",
+                                       jar_task)),
+        properties_file="gradle.properties" in files,
         build_file=build_file,
         settings_file=settings_file,
         kotlin_dsl=(build_file or settings_file or "").endswith(".kts"),
         has_wrapper=has_wrapper,
         wrapper_files=wrapper_files,
         java_version=java_version,
-        spring_boot=any(not m.group("off") for m in _GRADLE_BOOT.finditer(build_text)),
+        spring_boot=spring_boot,
+        spring_boot_version=next((m.group("version") for m in boot if m.group("version")), None),
         subprojects=tuple(dict.fromkeys(subprojects)),
     )
 
 
+def _gradle_block(text: str, name: str) -> str:
+    """The body of a top-level task block such as ``bootJar { ... }`` / ``tasks.named("jar") { ... }``."""
+    # [^\S\n]* rather than \s*: the same ends, without rescanning a run of blank lines from each newline
+    match = re.search(r"""(?:^|\n)[^\S\n]*(?:tasks\s*\.\s*(?:named|getByName)\s*(?:<[\w.]+>)?\s*\(\s*['"]%s['"]\s*\)"""
+                      r"""|(?:tasks\s*\.\s*)?%s)\s*\{""" % (name, name), text)
+    if not match:
+        return ""
+    depth, start = 1, match.end()
+    for i in range(start, len(text)):
+        depth += {"{": 1, "}": -1}.get(text[i], 0)
+        if depth == 0:
+            return text[start:i]
+    return ""
+
+
+def _group(match: re.Match[str] | None) -> str | None:
+    return (match.group(1) or "").strip() or None if match else None
+
+
 def _strip_gradle_comments(text: str | None) -> str:
-    return _GRADLE_COMMENT.sub("", text) if text else ""
+    """Drop ``//`` and ``/* */`` comments in one linear scan (a regex is quadratic on many unclosed ``/*``)."""
+    if not text:
+        return ""
+    kept, pos, closed = [], 0, True
+    while (start := _GRADLE_COMMENT_START.search(text, pos)) is not None:
+        at = start.start()
+        if start.group() == "//":
+            end = text.find("\n", at)
+            end = len(text) if end < 0 else end
+        else:
+            close = text.find("*/", at + 2) if closed else -1
+            if close < 0:  # unclosed, and so is every later one: kept as text
+                closed = False
+                kept.append(text[pos:at + 1])
+                pos = at + 1
+                continue
+            end = close + 2
+        kept.append(text[pos:at])
+        pos = end
+    kept.append(text[pos:])
+    return "".join(kept)
 
 
 # Node ----------------------------------------------------------------------------------------------

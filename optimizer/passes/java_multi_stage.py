@@ -1,0 +1,560 @@
+"""DO301 java-multi-stage: run a Java image on a JRE runtime image, the JDK/Maven build in a builder stage.
+
+Rationale: a JDK or ``maven:``/``gradle:`` image ships the compiler, the build tool, ``~/.m2``
+and the sources into production: several hundred MB the application never uses at run time. A
+JRE image plus the jar is what runs. Three shapes, all about the final stage:
+
+(a) the final stage builds the jar itself (``RUN mvn package`` / ``gradle build`` in a JDK or
+    build-tool image) and runs it with ``java -jar``: the stage becomes the builder (``AS build``,
+    or its existing name; its lines stay as they are), and a runtime stage is appended:
+    ``FROM eclipse-temurin:<N>-jre-alpine``, the run-time settings the builder had (WORKDIR, ENV,
+    EXPOSE, LABEL, VOLUME, USER, STOPSIGNAL, HEALTHCHECK, ENTRYPOINT/CMD; those after the last
+    build step move with their comments, those before are copied), and
+    ``COPY --from=build <jar> <jar>`` at the path the command names.
+(b) a JDK image that only runs a prebuilt jar copied from the context: the base becomes the JRE
+    image; a second finding (SUGGESTION) says building the jar in a builder stage gives every
+    builder the same result.
+(c) a multi-stage build whose final stage runs on a JDK image: the base becomes the JRE image.
+
+Java version: from the base image's tag (``maven:3.6.1-jdk-8-alpine``, ``openjdk:11-jdk-slim``,
+``eclipse-temurin:17-jdk``, ``amazoncorretto:21``, ``gradle:7.3.2-jdk11``), else from pom.xml /
+build.gradle (release/target/source, ``java.version``, toolchains, ``sourceCompatibility``).
+The jar: the path the ``java -jar`` command names; a glob (``target/*.jar``) only when the build
+file states the jar's name (finalName, artifactId-version, bootJar's archiveFileName ...).
+
+Runtime (``--java-runtime``, key ``java-runtime``): ``alpine`` (default)
+``eclipse-temurin:<N>-jre-alpine``, musl-based, busybox sh and no bash, amd64 only for 8/11/17;
+``jre`` ``eclipse-temurin:<N>-jre`` (Ubuntu, multi-arch); ``distroless``
+``gcr.io/distroless/java<N>-debian12`` (17, 21; 11 on debian11): no shell, and its own
+``ENTRYPOINT ["/usr/bin/java", "-jar"]``, so the command becomes an exec-form ENTRYPOINT.
+Only eclipse-temurin images are proposed (the ``openjdk`` images are deprecated), for the LTS
+releases 8, 11, 17, 21, 25.
+
+Safety: UNSAFE at best: the application may read at run time what only the builder has (files
+copied with the sources, a ``Class-Path`` next to the jar, JDK tools), the runtime image is
+another distribution (libc, shell, CA certificates, fonts, timezone data). SUGGESTION (no fix,
+the message says what to fill in) when the Java version or the jar path is not known from the
+files, no runtime image of that kind exists for the version, the stage installs packages or
+runs other steps the runtime stage would need, the command is a script or a JDK tool, a
+HEALTHCHECK calls curl/wget, a named USER would not exist, carried settings use variables, or
+the stage sets SHELL.
+
+``--spring-layers`` (key ``spring-layers``): for a Spring Boot >= 3.3 build (the version from
+spring-boot-starter-parent, the Maven plugin or the Gradle plugin), the builder also runs
+``java -Djarmode=tools -jar <jar> extract --layers --destination <dir>/extracted`` and the runtime
+stage copies the four default layers (dependencies, spring-boot-loader, snapshot-dependencies,
+application) into the jar's directory, so the command runs the same jar path and a code change
+ships only the application layer. Older or unknown Boot versions keep the whole jar (``layertools``
+is gone in Boot 4.1, and before 3.3 the extracted layout differs).
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+from dataclasses import dataclass
+
+from ..copies import from_context, normalise, sources, workdir_in_force
+from ..edits import Edit, apply_edits
+from ..java import built_jar, java_image, matches, runtime_image
+from ..model import Dockerfile, Instruction, Stage, parse
+from ..postcheck import RUNTIME_KEYWORDS
+from ..runscript import run_script
+from ..shell import parse_script
+from .base import Example, Finding, Fix, Pass, Safety
+
+ID, NAME = "DO301", "java-multi-stage"
+
+#: Settings of a stage that make up what its image does when run (carried to the runtime stage).
+_CARRIED = ("ENV", "EXPOSE", "LABEL", "VOLUME", "USER", "STOPSIGNAL", "HEALTHCHECK", "ENTRYPOINT", "CMD",
+            "MAINTAINER")
+_ADDITIVE = ("ENV", "EXPOSE", "LABEL", "VOLUME")
+_METADATA = (*_CARRIED, "WORKDIR", "ARG")
+#: ENV keys that describe the build tool or the JDK image, not the application.
+_BUILD_ENV_PREFIXES = ("MAVEN_", "M2_", "GRADLE_", "JAVA_HOME", "JDK_", "PATH")
+_BUILDERS = ("mvn", "mvnw", "gradle", "gradlew")
+_PACKAGE_MANAGERS = ("apt-get", "apt", "apk", "yum", "dnf", "microdnf", "zypper")
+_JDK_TOOLS = ("jar", "javac", "jcmd", "jstack", "jmap", "jlink", "jdeps", "jshell", "jstat", "jinfo")
+#: Commands a swap-shape RUN may use that any JRE image has (busybox sh on Alpine included).
+_PLAIN = frozenset({"mkdir", "chmod", "chown", "ln", "echo", "touch", "true", "rm", "cp", "mv", "ls", "cat",
+                    "set", "printf", "java", "test", ":"})
+_BUILD_HELPERS = frozenset({"chmod", "ls", "echo", "set", "true", "pwd", "printf", ":"})
+_NAMES = ("build", "builder", "build-stage")
+#: Spring Boot's default layers, least often changed first.
+_SPRING_LAYERS = ("dependencies", "spring-boot-loader", "snapshot-dependencies", "application")
+
+
+@dataclass(frozen=True)
+class _Command:
+    """The program the final stage runs: ENTRYPOINT and CMD words, and where the jar is."""
+
+    instructions: tuple[Instruction, ...]  # the ENTRYPOINT and/or CMD that make it up
+    words: tuple[str | None, ...]  # None: a word a shell expands at run time
+    jar: int | None  # index of the word after -jar
+
+    @property
+    def java(self) -> bool:
+        return bool(self.words) and posixpath.basename(self.words[0] or "") == "java"
+
+
+def check(doc: Dockerfile, context, config) -> list[Finding]:
+    if not doc.stages:
+        return []
+    stage = doc.stages[-1]
+    image = java_image(stage.base)
+    if image is None or doc.parent_of(stage) is not None:
+        return []
+    if not image.jdk:
+        command = _command(stage)
+        return [_prebuilt_finding(stage)] if command and command.java and _prebuilt(stage) else []
+    if any(i.keyword == "ONBUILD" for i in stage.instructions):
+        return []
+    command = _command(stage)
+    builds = [i for i in stage.instructions if _runs_builder(doc, i)]
+    if builds:
+        if command is None or not command.java or command.jar is None:
+            return []
+        return [_builder_finding(doc, context, config, stage, image, command, builds[-1])]
+    if command is None or not (command.java or _is_script(command)):
+        return []
+    return _swap_findings(doc, context, config, stage, image, command)
+
+
+# --- what the stage runs -----------------------------------------------------------------------
+
+
+def _command(stage: Stage) -> _Command | None:
+    entry = cmd = None
+    for inst in stage.instructions:
+        if inst.keyword == "ENTRYPOINT":
+            entry, cmd = inst, None
+        elif inst.keyword == "CMD":
+            cmd = inst
+    used = tuple(i for i in (entry, cmd) if i is not None)
+    if not used or (entry is not None and cmd is not None and not (entry.exec_form and cmd.exec_form)):
+        return None
+    words: list[str | None] = []
+    for inst in used:
+        found = _words(inst)
+        if found is None:
+            return None
+        words += found
+    jar = words.index("-jar") + 1 if "-jar" in words else None
+    if jar is not None and jar >= len(words):
+        jar = None
+    return _Command(used, tuple(words), jar)
+
+
+def _words(inst: Instruction) -> list[str | None] | None:
+    """The words of an exec-form or simple shell-form command (``exec`` dropped); None otherwise."""
+    if inst.exec_form:
+        return list(inst.value)
+    script = parse_script(inst.arguments.text)
+    if script.has_errors or len(script.commands) != 1 or len(script.chain) != 1:
+        return None
+    command = script.commands[0]
+    if command.env or command.redirects or command.name is None or any(w != "exec" for w in command.wrappers):
+        return None
+    return [command.name, *(w.value if w.is_static or w.value is not None and "$" not in w.text_raw else None
+                            for w in command.words)]
+
+
+def _is_script(command: _Command) -> bool:
+    return bool(command.words) and command.words[0] is not None and not command.java
+
+
+def _runs_builder(doc: Dockerfile, inst: Instruction) -> bool:
+    if inst.keyword != "RUN":
+        return False
+    run = run_script(doc, inst)
+    if run is None:
+        return False
+    return any(_program(c) in _BUILDERS for c in run.script.commands)
+
+
+def _program(command) -> str:
+    return posixpath.basename(command.name or "").removesuffix(".cmd")
+
+
+# --- (a) a stage that builds its own jar -------------------------------------------------------
+
+
+def _builder_finding(doc, context, config, stage: Stage, image, command: _Command, build: Instruction) -> Finding:
+    line = stage.from_.start_line
+    tool = "gradle" if any(_program(c).startswith("gradle") for c in run_script(doc, build).script.commands) \
+        else "maven"
+    version, version_note = _version(image, context, tool)
+    runtime = runtime_image(version, config.java_runtime) if version else None
+    target = runtime.image if runtime else None
+    index = stage.instructions.index(build)
+    tail_at = max(i for i, inst in enumerate(stage.instructions) if inst.keyword not in _METADATA) + 1
+    head, tail = stage.instructions[:tail_at], stage.instructions[tail_at:]
+    jar = _jar_path(doc, context, stage, command, build, tool)
+    problems = []
+    if version is None:
+        problems.append("the Java version is not in the base image's tag nor in the build file")
+    elif target is None:
+        problems.append(f"there is no {config.java_runtime} runtime image for Java {version}")
+    if jar is None:
+        problems.append("the jar's path is not known from the Dockerfile and the build file")
+    later = [i for i in stage.instructions[index + 1:tail_at] if i.keyword not in _METADATA]
+    placing = [i for i in later if jar is not None and _places_jar(doc, i, jar)]
+    if len(later) > len(placing):
+        problems.append(f"line {later[-1].start_line} runs after the build and may prepare files the application "
+                        "needs; the runtime stage only gets the jar")
+    for inst in (i for i in tail if _build_env(i)):
+        problems.append(f"line {inst.start_line} sets the JDK's or build tool's variables after the build; the "
+                        "runtime image has its own")
+    workdir = _head_workdir(doc, head, tail)
+    if workdir is None and any(i.keyword == "WORKDIR" for i in head):
+        problems.append("the WORKDIR is not known (a variable)")
+    problems += _stage_problems(doc, stage, [i for i in head if i not in placing], build_ok=True)
+    problems += _carry_problems(stage, command, runtime)
+    name = stage.name or _free_name(doc)
+    written_name = stage.from_.value[-1] if stage.name else name
+    runtime_text = target or f"eclipse-temurin:<{version or 'java-version'}>-jre-alpine"
+    proposal = (f"name this stage `{written_name}` and add a runtime stage `FROM {runtime_text}` with "
+                f"`COPY --from={written_name} {jar or '<path of the jar>'} {jar or '<path of the jar>'}` and the "
+                "run-time settings")
+    if problems:
+        return PASS.finding(line, f"the image ships the JDK and the build; {proposal}",
+                            risk="; ".join(problems))
+    layers, layers_note = _spring_layers(context, tool, config)
+    edits = _builder_edits(doc, stage, head, tail, name, target, jar, command, runtime, workdir, layers)
+    risk = ("the runtime stage holds only the jar: files the application reads at run time from the "
+            f"builder (config next to the sources, a Class-Path beside the jar) and JDK tools are gone; "
+            f"{'; '.join(runtime.notes)}{version_note}{layers_note}")
+    fix = Fix(tuple(edits), Safety.UNSAFE, _declares(doc, edits))
+    message = (f"`{stage.base}` ships the JDK, the build tool and the sources: build in this stage "
+               f"(`{written_name}`) and run the jar on `{target}`")
+    return PASS.finding(line, message, fix, risk=risk)
+
+
+def _spring_layers(context, tool: str, config) -> tuple[bool, str]:
+    """Whether to copy Spring Boot's layers instead of the jar (``--spring-layers``), and what to say."""
+    if not config.spring_layers:
+        return False, ""
+    project = context.manifests.maven if tool == "maven" else context.manifests.gradle
+    if project is None or not project.spring_boot:
+        return False, "; --spring-layers: the build file applies no Spring Boot plugin, the jar is copied whole"
+    release = re.match(r"(\d+)\.(\d+)", project.spring_boot_version or "")
+    if release is None or (int(release.group(1)), int(release.group(2))) < (3, 3):
+        return False, ("; --spring-layers needs Spring Boot 3.3 or later (`-Djarmode=tools`), the build file "
+                       f"says {project.spring_boot_version or 'no version'}: the jar is copied whole")
+    return True, ("; Spring Boot layers (`-Djarmode=tools extract --layers`, Boot >= 3.3): a custom layers.xml "
+                  "names other layers, and a fully executable jar (launch script) cannot be extracted")
+
+
+def _places_jar(doc, inst: Instruction, jar: str) -> bool:
+    """A RUN after the build that only copies or moves the built jar to the path the command runs
+    (``RUN cp target/${APP_FILE} app.jar``): part of the build."""
+    run = run_script(doc, inst) if inst.keyword == "RUN" else None
+    cwd = workdir_in_force(doc, inst)
+    if run is None or cwd is None or len(run.script.commands) != 1:
+        return False
+    command = run.script.commands[0]
+    if _program(command) not in ("cp", "mv") or command.env or command.redirects or not command.words:
+        return False
+    target = command.words[-1].value
+    return target is not None and "$" not in target and normalise(posixpath.join(cwd, target)) == jar
+
+
+def _version(image, context, tool: str) -> tuple[int | None, str]:
+    if image.version is not None:
+        return image.version, ""
+    project = context.manifests.maven if tool == "maven" else context.manifests.gradle
+    major = project.java_major if project is not None else None
+    if major is None:
+        return None, ""
+    return major, (f"; Java {major} comes from the build file, not the build image: the JDK that compiles "
+                   "may be newer")
+
+
+def _jar_path(doc, context, stage: Stage, command: _Command, build: Instruction, tool: str) -> str | None:
+    """The absolute path of the jar the command runs, from the Dockerfile (and the build file for a glob)."""
+    word = command.words[command.jar]
+    last = stage.instructions[-1]
+    cwd = workdir_in_force(doc, last) if last.keyword != "WORKDIR" else None
+    if word is None or "$" in word:
+        return None
+    if not word.startswith("/"):
+        if cwd is None:
+            return None
+        word = posixpath.join(cwd, word)
+    path = normalise(word)
+    if not any(c in path for c in "*?["):
+        return path
+    project = workdir_in_force(doc, build)
+    built = built_jar(context, tool) if getattr(context, "known", False) else None
+    if project is None or built is None:
+        return None
+    candidate = normalise(posixpath.join(project, built))
+    return candidate if matches(path, candidate) else None
+
+
+def _builder_edits(doc, stage: Stage, head, tail, name: str, image: str, jar: str, command: _Command,
+                   runtime, workdir: str | None, layers: bool) -> list[Edit]:
+    nl = doc.newline
+    edits: list[Edit] = []
+    if stage.name is None:
+        edits.append(Edit.insert(_image_span(stage)[1], f" AS {name}"))
+    rewrites = {} if runtime.shell else _exec_rewrites(command)
+    lines = [f"FROM {image}"]
+    if workdir:
+        lines.append(f"WORKDIR {workdir}")
+    for inst in _carried(head, tail):
+        text = rewrites.get(id(inst), _line_text(inst))
+        if text:
+            lines.append(text)
+    source = stage.from_.value[-1] if stage.name else name
+    if layers:  # the builder extracts the layers; each becomes a COPY, the jar keeps its path
+        folder = posixpath.dirname(jar)
+        extracted = posixpath.join(folder, "extracted")
+        at = head[-1].end
+        step = f"RUN java -Djarmode=tools -jar {jar} extract --layers --destination {extracted}{nl}"
+        edits.append(Edit.insert(at, step if doc.text[:at].endswith("\n") else nl + step))
+        lines += [f"COPY --from={source} {extracted}/{layer}/ {folder}/" for layer in _SPRING_LAYERS]
+    else:
+        lines.append(f"COPY --from={source} {jar} {jar}")
+    block, before = "", doc.text
+    if tail:
+        start, end = tail[0].full_span[0], tail[-1].end
+        inner = []
+        for inst in (i for i in tail if id(i) in rewrites):
+            new = rewrites[id(inst)]
+            span = (inst.start, inst.end) if new else inst.full_span
+            inner.append(Edit(span[0] - start, span[1] - start, new + inst.lines[-1].ending if new else ""))
+        block = apply_edits(doc.text[start:end], inner)
+        if not block.endswith(("\n", "\r")):
+            block += nl
+        edits.append(Edit.delete(start, end))
+        before = doc.text[:start] + doc.text[end:]
+    text = nl.join(lines) + nl + block
+    ending = "" if before.endswith("\n") else nl
+    separator = "" if before.endswith(nl + nl) else nl  # a blank line before the new FROM
+    edits.append(Edit.insert(len(doc.text), ending + separator + text))
+    return edits
+
+
+def _head_workdir(doc, head, tail) -> str | None:
+    """The absolute WORKDIR the moved settings start from, when the builder set one (head ends with a
+    RUN/COPY/ADD, so the WORKDIR in force there is the builder's last)."""
+    if not any(i.keyword == "WORKDIR" for i in head):
+        return None
+    return workdir_in_force(doc, tail[0] if tail else head[-1])
+
+
+def _carried(head, tail) -> list[Instruction]:
+    """The builder's run-time settings before its last build step that the image keeps: every
+    additive one, the last of the others (unless a moved one of that kind replaces it)."""
+    moved = {i.keyword for i in tail}
+    keep = []
+    for i, inst in enumerate(head):
+        if inst.keyword not in _CARRIED or _build_env(inst):
+            continue
+        if inst.keyword not in _ADDITIVE:
+            if inst.keyword in moved or any(o.keyword == inst.keyword for o in head[i + 1:]):
+                continue
+        keep.append(inst)
+    return keep
+
+
+def _build_env(inst: Instruction) -> bool:
+    return inst.keyword == "ENV" and all(k.startswith(_BUILD_ENV_PREFIXES) for k in inst.value[::2])
+
+
+def _line_text(inst: Instruction) -> str:
+    return "".join(line.text for line in inst.lines).rstrip("\r\n")
+
+
+def _free_name(doc: Dockerfile) -> str:
+    used = {s.name for s in doc.stages if s.name}
+    return next(n for n in _NAMES if n not in used)
+
+
+def _declares(doc: Dockerfile, edits: list[Edit]) -> frozenset[str]:
+    """``stages``, and ``runtime`` only when the final image's CMD/ENTRYPOINT/USER/WORKDIR/EXPOSE change."""
+    after = parse(apply_edits(doc.text, edits))
+    return frozenset({"stages"} | ({"runtime"} if _runtime(doc) != _runtime(after) else set()))
+
+
+def _runtime(doc: Dockerfile) -> list[tuple[str, tuple[str, ...], bool]]:
+    """The final stage's settings the post-check compares (``postcheck.RUNTIME_KEYWORDS``)."""
+    return [(i.keyword, i.value, i.exec_form) for i in doc.stages[-1].instructions if i.keyword in RUNTIME_KEYWORDS]
+
+
+# --- checks shared by the shapes -----------------------------------------------------------------
+
+
+def _stage_problems(doc, stage: Stage, instructions, build_ok: bool) -> list[str]:
+    """Why the runtime image may lack what the stage's RUN steps set up."""
+    problems = []
+    if any(i.keyword == "SHELL" for i in stage.instructions):
+        problems.append("the stage sets SHELL; the runtime image may not have that shell")
+    for inst in instructions:
+        if inst.keyword != "RUN":
+            continue
+        run = run_script(doc, inst)
+        if run is None:
+            problems.append(f"the RUN at line {inst.start_line} cannot be read")
+            continue
+        programs = {_program(c) for c in run.script.commands}
+        managers = sorted(programs & set(_PACKAGE_MANAGERS))
+        tools = sorted(programs & set(_JDK_TOOLS))
+        if managers and build_ok:
+            problems.append(f"line {inst.start_line} installs packages with {managers[0]}: the runtime "
+                            "stage does not have them (add what the application needs there)")
+        elif managers:
+            problems.append(f"line {inst.start_line} runs {managers[0]}: the runtime image is another "
+                            "distribution (Alpine has apk, not apt-get; package names differ)")
+        elif tools:
+            problems.append(f"line {inst.start_line} runs {tools[0]}, a JDK tool the JRE does not have")
+        elif build_ok and programs & set(_BUILDERS):
+            continue
+        elif not programs <= (_BUILD_HELPERS if build_ok else _PLAIN):
+            other = sorted(programs - (_BUILD_HELPERS if build_ok else _PLAIN))[0]
+            problems.append(f"line {inst.start_line} runs {other}: what it sets up may be needed at run time "
+                            "and the runtime image may not have it")
+    return problems
+
+
+def _carry_problems(stage: Stage, command: _Command, runtime) -> list[str]:
+    """Why the run-time settings would not work as they are on the runtime image."""
+    problems = []
+    shell = runtime is None or runtime.shell
+    for inst in stage.instructions:
+        if inst.keyword == "USER" and inst.value:
+            user = inst.value[0].split(":")[0]
+            if not user.isdigit() and user not in ("root", "0"):
+                problems.append(f"USER {user} must exist in the runtime image (create it there)")
+        elif inst.keyword == "HEALTHCHECK" and inst.value and inst.value[0].upper() == "CMD":
+            words = " ".join(inst.value[1:])
+            if not shell:
+                problems.append("the HEALTHCHECK runs a command; the distroless image has no shell or tools")
+            elif "curl" in words or "wget" in words:
+                problems.append("the HEALTHCHECK uses curl/wget, which the JRE image may not have")
+        elif inst.keyword in _CARRIED and inst.keyword not in ("CMD", "ENTRYPOINT") and not _build_env(inst) \
+                and "$" in inst.arguments.text:
+            problems.append(f"line {inst.start_line} uses a variable the runtime stage may not set")
+        elif inst.keyword == "ENV" and not _build_env(inst) and any(
+                k.startswith(_BUILD_ENV_PREFIXES) for k in inst.value[::2]):
+            problems.append(f"line {inst.start_line} sets build-tool and application variables together")
+    names = [posixpath.basename(w or "") for w in command.words]
+    if any(n in _JDK_TOOLS for n in names):
+        problems.append("the command runs a JDK tool the JRE does not have")
+    if "bash" in names or (names and names[0].endswith(".sh")):
+        problems.append("the command runs a shell script: the Alpine image has no bash and the JRE may lack "
+                        "what it calls")
+    if not shell and None in command.words:
+        problems.append("the command uses shell variables; the distroless image has no shell")
+    return problems
+
+
+def _exec_rewrites(command: _Command) -> dict[int, str]:
+    """Distroless (its own ENTRYPOINT is ``java -jar``, and it has no shell): the java command as one
+    exec-form ENTRYPOINT in place of its first instruction, the others dropped (id -> new text)."""
+    if all(i.exec_form for i in command.instructions) and command.instructions[0].keyword == "ENTRYPOINT":
+        return {}
+    first, *rest = command.instructions
+    rewrites = {id(first): "ENTRYPOINT " + json.dumps(list(command.words))}
+    rewrites.update((id(i), "") for i in rest)
+    return rewrites
+
+
+# --- (b), (c): a JDK image that only runs the jar ------------------------------------------------
+
+
+def _swap_findings(doc, context, config, stage: Stage, image, command: _Command) -> list[Finding]:
+    line = stage.from_.start_line
+    version, version_note = _version(image, context, "maven" if context.manifests.maven else "gradle")
+    runtime = runtime_image(version, config.java_runtime) if version else None
+    target = runtime.image if runtime else None
+    problems = []
+    if version is None:
+        problems.append(f"the Java version is not in the tag of `{stage.base}` nor in the build file")
+    elif target is None:
+        problems.append(f"there is no {config.java_runtime} runtime image for Java {version}")
+    if not command.java:
+        problems.append(f"the image starts {command.words[0]}, not java: check it needs nothing the JRE image lacks")
+    problems += _stage_problems(doc, stage, stage.instructions, build_ok=False)
+    problems += _carry_problems(stage, command, runtime)
+    proposal = target or f"eclipse-temurin:<{version or 'java-version'}>-jre-alpine"
+    message = f"`{stage.base}` is a JDK image and the stage only runs Java: use the JRE image `{proposal}`"
+    if image.repository in ("openjdk", "java"):
+        message += f" (the `{image.repository}` images are deprecated)"
+    findings = []
+    if problems:
+        findings.append(PASS.finding(line, message, risk="; ".join(problems)))
+    else:
+        edits = [Edit.replace(_image_span(stage), target)]
+        if not runtime.shell:
+            edits += _exec_edits(command)
+        risk = (f"the runtime image is another distribution than `{stage.base}` (libc, CA certificates, "
+                f"fonts, timezone data) and has no JDK tools; {'; '.join(runtime.notes)}{version_note}")
+        findings.append(PASS.finding(line, message, Fix(tuple(edits), Safety.UNSAFE, _declares(doc, edits)),
+                                     risk=risk))
+    if _prebuilt(stage):
+        findings.append(_prebuilt_finding(stage))
+    return findings
+
+
+def _prebuilt(stage: Stage) -> bool:
+    """The stage copies a jar built outside the image from the context (shape b)."""
+    return any(from_context(i, s) and (s.endswith(".jar") or "target/" in s or "build/libs/" in s)
+               for i in stage.instructions if i.keyword in ("COPY", "ADD") for s in sources(i))
+
+
+def _prebuilt_finding(stage: Stage) -> Finding:
+    return PASS.finding(
+        stage.from_.start_line,
+        "the jar is built outside the image: build it in a builder stage (`FROM maven:<version> AS build` ... "
+        "`COPY --from=build <jar> ...`) so every builder gets the same jar",
+        risk="the build moves into the image: its JDK, settings and repositories must be available there")
+
+
+def _exec_edits(command: _Command) -> list[Edit]:
+    return [Edit.replace(i.span, text + i.lines[-1].ending) if text else Edit.delete(*i.full_span)
+            for i in command.instructions for text in [_exec_rewrites(command).get(id(i))] if text is not None]
+
+
+def _image_span(stage: Stage) -> tuple[int, int]:
+    """The document span of the image word of a FROM."""
+    args = stage.from_.arguments
+    at = args.text.find(stage.base)
+    return args.doc_span(at, at + len(stage.base))
+
+
+PASS = Pass(
+    id=ID,
+    name=NAME,
+    title="Run Java images on a JRE runtime image, with the build in a builder stage",
+    what=("Turns a JDK/Maven/Gradle image that builds and runs a jar into a builder stage plus a "
+          "runtime stage (`FROM eclipse-temurin:<N>-jre-alpine`, `COPY --from=build` the jar, the "
+          "run-time settings carried over), and puts a JDK image that only runs a jar on the JRE image. "
+          "The Java version comes from the base image's tag, else from pom.xml/build.gradle; the jar from "
+          "the `java -jar` command (a glob only when the build file names the jar). "
+          "`--java-runtime alpine|jre|distroless` picks the runtime image (distroless: the command becomes "
+          "an exec-form ENTRYPOINT, its image's own is `java -jar`); `--spring-layers` copies Spring Boot's "
+          "layers (Boot >= 3.3, `-Djarmode=tools extract --layers`) instead of the whole jar."),
+    why=("The JDK, the build tool, `~/.m2` and the sources are hundreds of MB the application never "
+         "uses at run time: bigger pulls, slower starts, more CVEs to patch."),
+    safety=Safety.UNSAFE,
+    safety_notes=("UNSAFE: the runtime stage only has the jar (files read at run time from the builder, a "
+                  "Class-Path beside the jar and JDK tools are gone) and is another distribution (musl "
+                  "and no bash on Alpine; 8/11/17 -jre-alpine are amd64 only). SUGGESTION without a fix "
+                  "when the Java version or the jar path is not known from the files, the stage installs "
+                  "packages or runs other setup steps, the command is a script or a JDK tool, a "
+                  "HEALTHCHECK uses curl/wget, a named USER would be missing, or settings use variables."),
+    examples=(Example(
+        before=('FROM maven:3.9-eclipse-temurin-17\nWORKDIR /app\nCOPY . .\nRUN mvn -B package\n'
+                'EXPOSE 8080\nCMD ["java","-jar","target/app.jar"]\n'),
+        after=('FROM maven:3.9-eclipse-temurin-17 AS build\nWORKDIR /app\nCOPY . .\nRUN mvn -B package\n'
+               '\nFROM eclipse-temurin:17-jre-alpine\nWORKDIR /app\nCOPY --from=build /app/target/app.jar '
+               '/app/target/app.jar\nEXPOSE 8080\nCMD ["java","-jar","target/app.jar"]\n')),
+        Example(before='FROM openjdk:17-jdk-slim\nCOPY target/app.jar /app.jar\nCMD ["java","-jar","/app.jar"]\n',
+                after=('FROM eclipse-temurin:17-jre-alpine\nCOPY target/app.jar /app.jar\n'
+                       'CMD ["java","-jar","/app.jar"]\n'))),
+    check=check,
+    declares=frozenset(),
+)
