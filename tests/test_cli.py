@@ -178,3 +178,12 @@ def test_a_dockerignore_to_create_is_shown_after_the_dockerfile_diff_and_written
     assert dockerfile.read_text() == MERGED + "COPY . /srv\n"
     assert ".git\n" in (tmp_path / ".dockerignore").read_text()
     assert run("--select", "DO101,DO204", "--check", str(dockerfile)).exit_code == 0
+
+
+def test_a_suggestion_says_why_it_is_not_applied(tmp_path):
+    path = tmp_path / "Dockerfile"
+    path.write_text("FROM eclipse-temurin:21-jdk\nWORKDIR /app\nCOPY target/app.jar app.jar\n"
+                    "HEALTHCHECK CMD curl -f localhost:8080/ || exit 1\nCMD [\"java\",\"-jar\",\"app.jar\"]\n")
+    result = run("--select", "DO301", "--unsafe", str(path))
+    assert "DO301 java-multi-stage [suggestion] `eclipse-temurin:21-jdk` is a JDK image" in result.stderr
+    assert "    not applied: the HEALTHCHECK uses curl/wget" in result.stderr

@@ -23,10 +23,11 @@ def finding_lines(report: FileReport, *, written: bool) -> list[str]:
         if r.status.value == "applied" and not written:
             status = "fixable"
         detail = f" ({r.detail})" if r.detail else ""
-        lines.append(f"{report.path}:{r.line}: {r.pass_.id} {r.pass_.name} [{r.safety.value}, {status}] "
-                     f"{r.finding.message}{detail}")
-        if r.finding.risk and r.status.value != "suggestion":
-            lines.append(f"    risk: {r.finding.risk}")
+        label = status if status == r.safety.value else f"{r.safety.value}, {status}"
+        lines.append(f"{report.path}:{r.line}: {r.pass_.id} {r.pass_.name} [{label}] {r.finding.message}{detail}")
+        if r.finding.risk:
+            # For a suggestion the risk is why dockeropt leaves the change to a person.
+            lines.append(f"    {'not applied' if r.status.value == 'suggestion' else 'risk'}: {r.finding.risk}")
     lines.extend(f"{report.path}: warning: {w}" for w in report.result.warnings)
     if report.error:
         lines.append(report.error)
