@@ -119,6 +119,12 @@ def test_markdown_is_an_evidence_table_for_a_pr_body():
     assert report.ok and json.loads(report.to_json())["rewritten"]["size_bytes"] == 150_000_000
 
 
+def test_times_within_rounding_read_as_about_the_same():
+    report = VerifyReport("Dockerfile", (), "podman", edited_file="a",
+                          original=_image("original", 1, 0.70), rewritten=_image("rewritten", 1, 0.72))
+    assert "| rebuild after editing `a` | 0.7 s | 0.7 s | about the same |" in report.markdown()
+
+
 def test_a_failed_build_shows_the_error_tail_and_the_verdict():
     report = VerifyReport("Dockerfile", ("DO999 drop-copy",), "podman", original=_image("original", 1, 1.0),
                           rewritten=ImageReport("rewritten", False, error="Error: no such file app.sh"),

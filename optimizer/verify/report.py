@@ -179,6 +179,8 @@ def _delta_mb(a: int | None, b: int | None) -> str:
 
 
 def _ratio(a: float | None, b: float | None) -> str:
-    if a is None or b is None or b <= 0:
+    if a is None or b is None or b <= 0 or a <= 0:
         return ""
+    if round(max(a, b) / min(a, b), 1) == 1.0:
+        return "about the same"
     return f"{a / b:.1f}x faster" if a >= b else f"{b / a:.1f}x slower"
