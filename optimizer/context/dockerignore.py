@@ -63,6 +63,7 @@ class Pattern:
     source: str = ""
     kind: str = field(default="exact", compare=False)  # exact | prefix | suffix | regexp
     regex: re.Pattern[str] | None = field(default=None, compare=False, repr=False)
+    tokens: tuple[str, ...] | None = field(default=None, compare=False, repr=False)  # see _wildcard_tokens
 
     def __str__(self) -> str:
         return ("!" if self.exclusion else "") + self.text
@@ -78,6 +79,8 @@ class Pattern:
             if path.endswith(suffix):
                 return True
             return suffix[:1] == "/" and path == suffix[1:]  # **/foo matches "foo"
+        if self.tokens is not None:
+            return _wildcard_match(self.tokens, path)
         assert self.regex is not None
         return self.regex.search(path) is not None  # MatchString: unanchored but for ^ and $
 
@@ -122,7 +125,8 @@ def parse_patterns(text: str) -> list[Pattern]:
         if not _go_match_syntax_ok(pattern):
             raise DockerignoreError(f"line {number}: syntax error in pattern {pattern!r}")
         kind, regex = _compile(pattern, number)
-        patterns.append(Pattern(pattern, exclusion, number, raw, kind, regex))
+        tokens = _wildcard_tokens(pattern) if regex is not None else None
+        patterns.append(Pattern(pattern, exclusion, number, raw, kind, regex, tokens))
     return patterns
 
 
@@ -413,7 +417,8 @@ def _compile(pattern: str, line: int) -> tuple[str, re.Pattern[str] | None]:
                         rx += ".*"
                         kind = "regexp"
                 else:
-                    rx += "(.*/)?"  # any number of directories, even none
+                    if not rx.endswith("(.*/)?"):  # **/**/ matches what **/ does (and repeats backtrack exponentially)
+                        rx += "(.*/)?"  # any number of directories, even none
                     kind = "regexp"
                 if iteration == 0:
                     kind = "suffix"
@@ -451,6 +456,98 @@ def _compile(pattern: str, line: int) -> tuple[str, re.Pattern[str] | None]:
 
 class _Unsupported(Exception):
     pass
+
+
+# Linear-time matching for wildcard-only patterns ---------------------------------------------------
+#
+# Python's ``re`` backtracks: ``*a*a*a*a*a*a*b`` against a 40-character name takes seconds, and
+# each extra star multiplies it, where Go's RE2 is linear. A pattern made only of literals, ``?``,
+# ``*``, ``**`` and ``**/`` (the regexp ``[^/]``, ``[^/]*``, ``.*``, ``(.*/)?``) is matched by a
+# set-of-states simulation instead; patterns using ``[...]``, ``{``, ``|``, ``^`` or a ``\``
+# before a letter keep the translated regexp (they are rare and carry RE2 syntax).
+
+_STAR_TOKENS = frozenset({"*", "**", "**/"})
+_MIN_STARS = 3  # with fewer stars the backtracking cost is at most quadratic in the name: keep re
+
+
+def _wildcard_tokens(pattern: str) -> tuple[str, ...] | None:
+    """The pattern as tokens (one literal character, ``?``, ``*``, ``**`` at the end, ``**/``), or
+    None when it uses regexp syntax or has too few stars to be worth it. Mirrors ``_compile``."""
+    tokens: list[str] = []
+    i, n = 0, len(pattern)
+    while i < n:
+        ch = pattern[i]
+        i += 1
+        if ch == "*":
+            if i < n and pattern[i] == "*":
+                i += 1
+                if i < n and pattern[i] == "/":
+                    i += 1
+                if i >= n:
+                    tokens.append("**")
+                elif tokens[-1:] != ["**/"]:
+                    tokens.append("**/")
+            else:
+                tokens.append("*")
+        elif ch == "?":
+            tokens.append("?")
+        elif ch == "\\":
+            if i >= n or pattern[i].isalnum():
+                return None  # RE2 escapes such as \d are classes
+            tokens.append("\\" + pattern[i])
+            i += 1
+        elif ch in "[]{}|^":
+            return None
+        else:
+            tokens.append("\\" + ch)
+    if sum(token in _STAR_TOKENS for token in tokens) < _MIN_STARS:
+        return None
+    return tuple(tokens)
+
+
+def _wildcard_match(tokens: tuple[str, ...], path: str) -> bool:
+    """Does the whole of ``path`` match ``tokens`` (RE2 semantics: ``.`` never matches a newline)?
+
+    A state is (token index, inside the ``.*`` of a ``(.*/)?`` group); each character maps the set
+    of states to the next set, so the cost is len(path) x len(tokens)."""
+    end = len(tokens)
+
+    def closure(states: set[tuple[int, bool]]) -> set[tuple[int, bool]]:
+        todo = list(states)
+        while todo:
+            index, inside = todo.pop()
+            if not inside and index < end and tokens[index] in _STAR_TOKENS and (index + 1, False) not in states:
+                states.add((index + 1, False))
+                todo.append((index + 1, False))
+        return states
+
+    states = closure({(0, False)})
+    for ch in path:
+        following: set[tuple[int, bool]] = set()
+        for index, inside in states:
+            token = tokens[index] if index < end else None
+            if inside or token == "**/":
+                if ch != "\n":
+                    following.add((index, True))  # the group's .*
+                if ch == "/":
+                    following.add((index + 1, False))  # the group's closing /
+            elif token is None:
+                continue
+            elif token == "*":
+                if ch != "/":
+                    following.add((index, False))
+            elif token == "**":
+                if ch != "\n":
+                    following.add((index, False))
+            elif token == "?":
+                if ch != "/":
+                    following.add((index + 1, False))
+            elif ch == token[1]:
+                following.add((index + 1, False))
+        if not following:
+            return False
+        states = closure(following)
+    return (end, False) in states
 
 
 _POSIX = {
