@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -33,7 +34,7 @@ def _out(text: str) -> None:
 @click.option("--unsafe", is_flag=True, help="Also apply fixes that may change behaviour.")
 @click.option("--select", multiple=True, metavar="IDS", help="Only these passes (ids or names, comma-separated).")
 @click.option("--ignore", multiple=True, metavar="IDS", help="Skip these passes (ids or names, comma-separated).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default="text", show_default=True,
               help="Output format.")
 @click.option("--context", "context_dir", type=click.Path(exists=True, file_okay=False), default=None,
               help="Build context directory (default: each Dockerfile's folder).")
@@ -44,10 +45,12 @@ def _out(text: str) -> None:
               help="java-multi-stage: extract Spring Boot layers in the runtime stage (Boot >= 3.3).")
 @click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False), default=None,
               help="Config file (default: .dockeropt.toml or pyproject.toml [tool.dockeropt], searched upwards).")
+@click.option("--timeout", type=click.FloatRange(min=0), default=60, show_default=True, metavar="SECONDS",
+              help="Give up on a file after this long, leaving it unchanged (0: no limit).")
 @click.option("--explain", metavar="ID", help="Print the documentation of a pass and exit.")
 @click.version_option(__version__, "--version", prog_name="dockeropt")
 def main(paths, write, check, show_diff, unsafe, select, ignore, fmt, context_dir, color, java_runtime,
-         spring_layers, config_path, explain):
+         spring_layers, config_path, explain, timeout):
     """Propose exact, explained fixes for Dockerfiles, as a unified diff.
 
     Exit status: 0 nothing to change (or all written), 1 changes available, 2 error.
@@ -68,6 +71,7 @@ def main(paths, write, check, show_diff, unsafe, select, ignore, fmt, context_di
         unsafe=unsafe or bool(project.unsafe),
         java_runtime=java_runtime or project.java_runtime or Config.java_runtime,
         spring_layers=bool(spring_layers or project.spring_layers),
+        time_limit=timeout or None,
     )
     unknown = _unknown_passes(config)
     if unknown:
@@ -120,17 +124,20 @@ def _explain(key: str) -> int:
 def _run(path: str, config, *, write: bool, context_dir: str | None):
     """Optimize one path; every failure becomes the report's error line."""
     from .diff import unified_diff
-    from .fileio import Source, decode, read_source, write_atomic
-    from .pipeline import optimize
+    from .fileio import read_source, read_stdin, write_atomic
+    from .pipeline import TimeLimitExceeded, optimize
     from .report.files import FileReport
 
     try:
         if path == "-":
-            source = Source("-", decode(sys.stdin.buffer.read(), "<stdin>"), b"")
+            source = read_stdin(sys.stdin.buffer)
         else:
             source = read_source(path)
         context = _context(path, context_dir)
-        result = optimize(source.text, context, config)
+        try:
+            result = optimize(source.text, context, config)
+        except TimeLimitExceeded:
+            raise InputError(path, f"gave up after {config.time_limit:g} s (--timeout); file left unchanged") from None
         if result.problems:
             problem = result.problems[0]
             raise InputError(path, problem.message, problem.line)
@@ -141,9 +148,12 @@ def _run(path: str, config, *, write: bool, context_dir: str | None):
             written = True
     except InputError as error:
         return FileReport(path, error=str(error))
-    if write and path == "-" and result.extra_files:
-        from dataclasses import replace
+    from dataclasses import replace
 
+    if path != "-" and context_dir is not None and not _inside(Path(path), Path(context_dir)):
+        result = replace(result, warnings=(f"the Dockerfile is outside the build context {context_dir} (as with "
+                                           "docker build -f); only files under the context are read", *result.warnings))
+    if write and path == "-" and result.extra_files:
         names = ", ".join(new.path for new in result.extra_files)
         result = replace(result, warnings=(*result.warnings, f"{names} not written: standard input has no folder; "
                                            "run dockeropt on the Dockerfile's path to write it"))
@@ -194,6 +204,10 @@ def _context(path: str, context_dir: str | None):
     return BuildContext.from_directory(root, dockerfile=Path(path))
 
 
+def _inside(path: Path, folder: Path) -> bool:
+    return Path(os.path.realpath(path)).is_relative_to(os.path.realpath(folder))
+
+
 def _diff_path(path: str) -> str:
     if path == "-":
         return "Dockerfile"
@@ -204,8 +218,6 @@ def _diff_path(path: str) -> str:
 def _extra_path(path: str, target: Path) -> str:
     """How a file beside the Dockerfile is named in diffs: like the Dockerfile's own name, relative
     to the working directory (or to the Dockerfile's folder when the Dockerfile was given absolute)."""
-    import os
-
     base = Path(path).parent if path != "-" and Path(path).is_absolute() else Path.cwd()
     return Path(os.path.relpath(os.path.realpath(target), os.path.realpath(base))).as_posix()
 
@@ -218,6 +230,10 @@ def _emit(reports, *, write: bool, check: bool, show_diff: bool, fmt: str, color
 
     if fmt == "json":
         _out(to_json(reports, written=write))
+    elif fmt == "sarif":
+        from .report.sarif import to_sarif
+
+        _out(to_sarif(reports))
     else:
         for report in reports:
             if report.path == "-" and write and report.result:

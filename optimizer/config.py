@@ -18,6 +18,7 @@ class Config:
     post_check_oracle: bool = True  # also re-parse rewrites with BuildKit's parser when installed
     java_runtime: str = "alpine"  # java-multi-stage runtime image: one of JAVA_RUNTIMES
     spring_layers: bool = False  # java-multi-stage: extract Spring Boot layers in the runtime stage
+    time_limit: float | None = None  # seconds optimize() may spend on one file; None: no limit
 
     def wants(self, pass_id: str, pass_name: str) -> bool:
         keys = {pass_id.upper(), pass_name.lower()}

@@ -113,7 +113,7 @@ def chown_by_name(inst: Instruction) -> bool:
 def destination_variables(inst: Instruction) -> frozenset[str]:
     """The variables named in the destination as written."""
     return frozenset(m.group(1) or m.group(2)
-                     for m in re.finditer(r"\$(?:\{(\w+)[^}]*\}|(\w+))", destination(inst) or ""))
+                     for m in re.finditer(r"\$(?:\{(\w+)(?:[^\w}][^}]*)?\}|(\w+))", destination(inst) or ""))
 
 
 def source_file_names(inst: Instruction, context) -> frozenset[str] | None:

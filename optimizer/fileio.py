@@ -1,5 +1,5 @@
 """Reading and writing Dockerfiles (and files beside them) without losing a byte: decoding at the
-boundary, atomic writes."""
+boundary, only regular files of bounded size, atomic writes that refuse read-only or changed files."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from pathlib import Path
 
 ENCODING = "utf-8"
 ERRORS = "surrogateescape"  # undecodable bytes survive as lone surrogates and are written back as-is
+MAX_BYTES = 16 << 20  # larger input is refused; cost is ~2 s and ~33 MB of memory per MB (benchmarks/BOUNDED.md)
 
 
 class InputError(Exception):
@@ -32,6 +33,8 @@ class Source:
 
 def decode(raw: bytes, path: str) -> str:
     """Bytes to text, refusing what is not a UTF-8 (or ASCII) Dockerfile."""
+    if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        raise InputError(path, "UTF-32 text is not supported; save the Dockerfile as UTF-8", 1)
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError(path, "UTF-16 text is not supported; save the Dockerfile as UTF-8", 1)
     nul = raw.find(b"\x00")
@@ -45,23 +48,45 @@ def encode(text: str) -> bytes:
 
 
 def read_source(path: str) -> Source:
-    """Read a Dockerfile from a regular file."""
-    p = Path(path)
-    try:
-        mode = p.stat().st_mode
-    except FileNotFoundError:
-        raise InputError(path, "no such file") from None
-    except OSError as error:
-        raise InputError(path, error.strerror or str(error)) from None
-    if stat.S_ISDIR(mode):
-        raise InputError(path, "is a directory, not a Dockerfile")
-    if not stat.S_ISREG(mode):
-        raise InputError(path, "not a regular file")
-    try:
-        raw = p.read_bytes()
-    except OSError as error:
-        raise InputError(path, error.strerror or str(error)) from None
+    """Read a Dockerfile from a regular file (a symlink is followed)."""
+    raw = _read_regular(path)
     return Source(path, decode(raw, path), raw)
+
+
+def _read_regular(path: str | Path) -> bytes:
+    """The bytes of a regular file, opened without blocking and checked on the open descriptor, so
+    a FIFO, a device or a directory is refused without waiting on it, even if the path just changed."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
+    except FileNotFoundError:
+        raise InputError(str(path), "broken symbolic link" if os.path.islink(path) else "no such file") from None
+    except IsADirectoryError:
+        raise InputError(str(path), "is a directory, not a Dockerfile") from None
+    except OSError as error:
+        raise InputError(str(path), error.strerror or str(error)) from None
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        if stat.S_ISDIR(mode):
+            raise InputError(str(path), "is a directory, not a Dockerfile")
+        raise InputError(str(path), "not a regular file (a FIFO, socket or device); not read")
+    with os.fdopen(fd, "rb") as handle:
+        try:
+            return _read_capped(handle, str(path))
+        except OSError as error:
+            raise InputError(str(path), error.strerror or str(error)) from None
+
+
+def read_stdin(stream) -> Source:
+    """Read a Dockerfile from standard input (a binary stream), as large as a file may be."""
+    return Source("-", decode(_read_capped(stream, "<stdin>"), "<stdin>"), b"")
+
+
+def _read_capped(handle, path: str) -> bytes:
+    raw = handle.read(MAX_BYTES + 1)
+    if len(raw) > MAX_BYTES:
+        raise InputError(path, f"larger than {MAX_BYTES >> 20} MiB; not a Dockerfile dockeropt will read")
+    return raw
 
 
 def write_atomic(source: Source, text: str) -> None:
@@ -82,10 +107,7 @@ def extend_atomic(path: str, original: str, text: str) -> None:
     """
     if not text.startswith(original):
         raise InputError(path, "refusing to rewrite existing lines; only appending is allowed")
-    try:
-        raw = Path(os.path.realpath(path)).read_bytes()
-    except OSError as error:
-        raise InputError(path, f"cannot read: {error.strerror or error}") from None
+    raw = _read_regular(os.path.realpath(path))
     decoded = (raw.decode(ENCODING, ERRORS), raw.decode(ENCODING, "replace"))
     if original not in {variant.removeprefix(bom) for variant in decoded for bom in ("", "\ufeff")}:
         raise InputError(path, "changed on disk while dockeropt was running; not written")
@@ -105,6 +127,7 @@ def create_atomic(path: str, text: str) -> None:
     if os.path.lexists(target):
         raise InputError(path, "already exists; not overwritten")
     try:
+        _check_folder(path, target.parent)
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".dockeropt", dir=target.parent)
     except OSError as error:
         raise InputError(path, f"cannot write: {error.strerror or error}") from None
@@ -140,6 +163,19 @@ def _create_exclusive(target: Path, data: bytes) -> None:
         os.fsync(handle.fileno())
 
 
+def _check_writable(path: str, target: Path, mode: int) -> None:
+    """Refuse a read-only file, or a file in a read-only folder, even where the rename would work
+    (as root, or because renaming only needs the folder to be writable)."""
+    if not mode & 0o222 or not os.access(target, os.W_OK):
+        raise InputError(path, "read-only file; not written")
+    _check_folder(path, target.parent)
+
+
+def _check_folder(path: str, folder: Path) -> None:
+    if not stat.S_IMODE(folder.stat().st_mode) & 0o222 or not os.access(folder, os.W_OK | os.X_OK):
+        raise InputError(path, f"read-only folder {folder}; not written")
+
+
 def _umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
@@ -151,9 +187,14 @@ def _replace(path: str, expected: bytes, data: bytes) -> None:
     ``expected``: temp file in the same directory, then rename; mode kept."""
     target = Path(os.path.realpath(path))
     try:
-        if target.read_bytes() != expected:
-            raise InputError(path, "changed on disk while dockeropt was running; not written")
+        current = _read_regular(target)
+    except InputError:
+        current = None
+    if current != expected:
+        raise InputError(path, "changed on disk while dockeropt was running; not written")
+    try:
         mode = stat.S_IMODE(target.stat().st_mode)
+        _check_writable(path, target, mode)
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".dockeropt", dir=target.parent)
     except OSError as error:
         raise InputError(path, f"cannot write: {error.strerror or error}") from None

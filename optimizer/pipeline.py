@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 import enum
+import re
+import time
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from .config import Config
 from .context import BuildContext
+from .context_escapes import escape_warnings
 from .edits import Edit, EditConflict, apply_edits, sort_edits
 from .model import Dockerfile, Problem, parse
 from .passes import PASSES
 from .passes.base import Finding, NewFile, Pass, Safety
 from .postcheck import file_problem, post_check
 from .suppress import is_suppressed
+
+
+class TimeLimitExceeded(Exception):
+    """``optimize`` ran past ``Config.time_limit``; nothing it did so far is kept."""
 
 
 class Status(enum.Enum):
@@ -71,10 +79,16 @@ def selected_passes(config: Config) -> tuple[Pass, ...]:
     return tuple(p for p in PASSES if config.wants(p.id, p.name))
 
 
-def optimize(text: str, context: BuildContext | None = None, config: Config | None = None) -> Result:
-    """Optimize Dockerfile text. Never raises for bad input: problems are in the result."""
+def optimize(text: str, context: BuildContext | None = None, config: Config | None = None,
+             passes: tuple[Pass, ...] | None = None) -> Result:
+    """Optimize Dockerfile text. Never raises for bad input: problems are in the result.
+
+    ``passes`` replaces the passes ``config`` selects (e.g. a test-only pass). Raises
+    ``TimeLimitExceeded`` once ``config.time_limit`` has passed (checked before each pass and finding).
+    """
     config = config or Config()
     context = context or BuildContext.unknown()
+    deadline = time.monotonic() + config.time_limit if config.time_limit is not None else None
     doc = parse(text)
     if doc.problems:
         return Result(text, text, problems=doc.problems)
@@ -82,14 +96,17 @@ def optimize(text: str, context: BuildContext | None = None, config: Config | No
     files = _Files(context)
     applied: list[Reported] = []
     remaining: list[Reported] = []
-    warnings: dict[str, None] = {}  # ordered set
+    warnings: dict[str, None] = dict.fromkeys(escape_warnings(doc))  # ordered set
     for _ in range(config.max_rounds):
         remaining = []
         files.new_round()
         changed = False
-        for pass_ in selected_passes(config):
+        for pass_ in passes if passes is not None else selected_passes(config):
+            _check_time(deadline)
             try:
-                doc, reported = _run_pass(pass_, doc, context, config, history, files)
+                doc, reported = _run_pass(pass_, doc, context, config, history, files, deadline)
+            except TimeLimitExceeded:
+                raise
             except Exception as error:  # a bug in a pass must not take the file (or the run) down
                 warnings[f"internal error in {pass_.id} {pass_.name}, pass skipped: "
                          f"{type(error).__name__}: {error}"] = None
@@ -111,17 +128,26 @@ def optimize(text: str, context: BuildContext | None = None, config: Config | No
     return Result(text, doc.text, findings, warnings=tuple(warnings), extra_files=extra)
 
 
+def _check_time(deadline: float | None) -> None:
+    """Give up once ``deadline`` (a ``time.monotonic()`` value) has passed."""
+    if deadline is not None and time.monotonic() > deadline:
+        raise TimeLimitExceeded
+
+
 def _allowed(safety: Safety, config: Config) -> bool:
     return safety is Safety.SAFE or (safety is Safety.UNSAFE and config.unsafe)
 
 
 def _run_pass(pass_: Pass, doc: Dockerfile, context: BuildContext, config: Config,
-              history: _History, files: _Files) -> tuple[Dockerfile, list[Reported]]:
+              history: _History, files: _Files, deadline: float | None = None) -> tuple[Dockerfile, list[Reported]]:
     """Check one pass and apply its allowed fixes, each kept only if the file stays valid."""
     reported: list[Reported] = []
     accepted: list[Edit] = []
     accepted_doc = doc
-    for finding in pass_.check(doc, context, config):
+    findings = list(pass_.check(doc, context, config))
+    together = _all_at_once(pass_, doc, findings, config)
+    for finding in findings:
+        _check_time(deadline)
         if is_suppressed(doc, finding, pass_):
             continue
         line = history.original_line(doc.text, finding.line)
@@ -137,7 +163,7 @@ def _run_pass(pass_: Pass, doc: Dockerfile, context: BuildContext, config: Confi
             reported.append(Reported(pass_, finding, line, status, reason))
             continue
         candidate = accepted_doc
-        if fix.edits:
+        if fix.edits and together is None:
             try:
                 candidate = parse(apply_edits(doc.text, [*accepted, *fix.edits]))
             except EditConflict:
@@ -158,7 +184,23 @@ def _run_pass(pass_: Pass, doc: Dockerfile, context: BuildContext, config: Confi
         reported.append(report)
     if accepted:
         history.record(accepted)
-    return accepted_doc, reported
+    return together if together is not None and accepted else accepted_doc, reported
+
+
+def _all_at_once(pass_: Pass, doc: Dockerfile, findings: list[Finding], config: Config) -> Dockerfile | None:
+    """The document with every allowed fix of the pass applied at once, if that passes the post-check
+    under the strictest of their declarations; None to check fix by fix. One parse per pass, not one
+    per fix: a file with a thousand fixes stays linear. (Fixes that write files go fix by fix.)"""
+    fixes = [f.fix for f in findings if f.fix is not None and f.fix.safety is not Safety.SUGGESTION
+             and _allowed(f.fix.safety, config) and not is_suppressed(doc, f, pass_)]
+    if len(fixes) < 2 or any(fix.files for fix in fixes):
+        return None
+    try:
+        candidate = parse(apply_edits(doc.text, [edit for fix in fixes for edit in fix.edits]))
+    except EditConflict:
+        return None
+    declares = frozenset.intersection(*(fix.declares for fix in fixes)) | pass_.declares
+    return None if post_check(doc, candidate, declares, config) else candidate
 
 
 _ABSENT = object()  # a file that does not exist in the build context
@@ -243,13 +285,14 @@ class _History:
 
 
 def _line_offset(text: str, line: int) -> int:
-    pos = 0
-    for _ in range(line - 1):
-        nl = text.find("\n", pos)
-        if nl < 0:
-            return len(text)
-        pos = nl + 1
-    return pos
+    starts = _line_starts(text)
+    return starts[max(line, 1) - 1] if line <= len(starts) else len(text)
+
+
+@lru_cache(maxsize=4)
+def _line_starts(text: str) -> tuple[int, ...]:
+    """The offset of each line of ``text`` (found once per text, not once per finding)."""
+    return (0, *(match.end() for match in re.finditer("\n", text)))
 
 
 def _map_back(offset: int, edits: list[Edit]) -> int:

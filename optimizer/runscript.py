@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import posixpath
 from dataclasses import dataclass
 from functools import lru_cache
@@ -183,36 +184,22 @@ def env_in_force(doc: Dockerfile, inst: Instruction, name: str) -> str | None:
         return None
     value = None
     for ancestor in reversed(doc.ancestors(stage)):
-        value = _last_env(ancestor.instructions, name, value)
-    before = []
-    for other in stage.instructions:
-        if other is inst:
-            break
-        before.append(other)
-    return _last_env(before, name, value)
+        value = _last_env(ancestor, len(ancestor.instructions), name, value)
+    return _last_env(stage, stage.index_of.get(id(inst), len(stage.instructions)), name, value)
 
 
-def _last_env(instructions, name: str, value: str | None) -> str | None:
-    for other in instructions:
-        if other.keyword == "ENV":
-            pairs = other.value
-            for key, val in zip(pairs[::2], pairs[1::2]):
-                if key == name:
-                    value = val.strip("\"'")
-    return value
+def _last_env(stage: Stage, before: int, name: str, value: str | None) -> str | None:
+    """The last ``ENV name=`` of ``stage`` among its first ``before`` instructions, else ``value``."""
+    assignments = stage.env_assignments.get(name, ())
+    count = bisect.bisect_left(assignments, before, key=lambda assignment: assignment[0])
+    return assignments[count - 1][1].strip("\"'") if count else value
 
 
 def shell_of(stage: Stage | None, inst: Instruction, doc: Dockerfile) -> tuple[str, ...]:
     """The SHELL in force for ``inst``: the last SHELL before it in its stage, else /bin/sh -c."""
-    shell: tuple[str, ...] = ("/bin/sh", "-c")
     if stage is None:
-        return shell
-    for other in stage.instructions:
-        if other is inst:
-            break
-        if other.keyword == "SHELL" and other.exec_form and other.value:
-            shell = other.value
-    return shell
+        return ("/bin/sh", "-c")
+    return stage.shell_before[stage.index_of.get(id(inst), len(stage.instructions))] or ("/bin/sh", "-c")
 
 
 def _is_posix(shell: tuple[str, ...], stage: Stage | None) -> bool:

@@ -22,16 +22,9 @@ def ignored_keys(inst: Instruction) -> set[str]:
     return keys
 
 
-def instruction_at(doc: Dockerfile, line: int) -> Instruction | None:
-    for inst in doc.instructions:
-        if inst.start_line <= line <= inst.end_line:
-            return inst
-    return None
-
-
 def is_suppressed(doc: Dockerfile, finding: Finding, pass_: Pass) -> bool:
     """True when the instruction the finding is on carries an ignore comment naming this pass."""
-    inst = instruction_at(doc, finding.line)
+    inst = doc.instruction_at(finding.line)
     if inst is None or not inst.comments:
         return False
     keys = ignored_keys(inst)

@@ -17,7 +17,8 @@ _GO_SPACES = frozenset(
 )
 GO_SPACE_CHARS = "".join(sorted(_GO_SPACES))
 
-DIRECTIVE_RE = re.compile(r"#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*\Z", re.ASCII)
+# BuildKit's ``(.+?)\s*$`` rewritten greedy (same matches): the lazy form is quadratic on inner spaces.
+DIRECTIVE_RE = re.compile(r"#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.*\S|[^\S\n])\s*\Z", re.ASCII)
 WHITESPACE_RE = re.compile(r"[\t\v\f\r ]+")
 HEREDOC_RE = re.compile(r"(\d*)<<(-?)([^<]*)\Z")
 

@@ -7,6 +7,7 @@ boundary, so an index maps to exactly one input byte or one decoded character).
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Literal, NamedTuple, Union
@@ -205,6 +206,31 @@ class Stage:
             return value[-1].lower()
         return None
 
+    # Indexes that answer "what holds before this instruction" in O(1): passes ask for every RUN.
+
+    @cached_property
+    def index_of(self) -> dict[int, int]:
+        """Each instruction's index in ``instructions``, by ``id``."""
+        return {id(inst): i for i, inst in enumerate(self.instructions)}
+
+    @cached_property
+    def shell_before(self) -> tuple[tuple[str, ...] | None, ...]:
+        """The exec-form ``SHELL`` in force before each instruction (and, last, after them all); None: none set."""
+        shells: list[tuple[str, ...] | None] = [None]
+        for inst in self.instructions:
+            shells.append(inst.value if inst.keyword == "SHELL" and inst.exec_form and inst.value else shells[-1])
+        return tuple(shells)
+
+    @cached_property
+    def env_assignments(self) -> dict[str, tuple[tuple[int, str], ...]]:
+        """``ENV`` assignments by name: (instruction index, value as written), in file order."""
+        found: dict[str, list[tuple[int, str]]] = {}
+        for i, inst in enumerate(self.instructions):
+            if inst.keyword == "ENV":
+                for key, value in zip(inst.value[::2], inst.value[1::2]):
+                    found.setdefault(key, []).append((i, value))
+        return {key: tuple(values) for key, values in found.items()}
+
 
 @dataclass(frozen=True)
 class Dockerfile:
@@ -222,6 +248,17 @@ class Dockerfile:
     @cached_property
     def instructions(self) -> tuple[Instruction, ...]:
         return tuple(item for item in self.items if isinstance(item, Instruction))
+
+    @cached_property
+    def _start_lines(self) -> tuple[int, ...]:
+        return tuple(inst.start_line for inst in self.instructions)
+
+    def instruction_at(self, line: int) -> Instruction | None:
+        """The instruction whose lines include ``line`` (1-based), if any."""
+        index = bisect.bisect_right(self._start_lines, line) - 1
+        if index >= 0 and line <= self.instructions[index].end_line:
+            return self.instructions[index]
+        return None
 
     @cached_property
     def directives(self) -> tuple[Directive, ...]:

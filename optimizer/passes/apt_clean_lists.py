@@ -51,6 +51,7 @@ def check(doc: Dockerfile, context, config) -> Iterator[Finding]:
     for stage in doc.stages:
         reaches = doc.reaches_final_image(stage)
         runs = run_scripts(doc, stage)
+        triggers = [(i, r) for i, r in runs if _onbuild(i)]
         for position, (inst, run) in enumerate(runs):
             if run is None or not (reaches or run.onbuild):
                 continue
@@ -58,7 +59,7 @@ def check(doc: Dockerfile, context, config) -> Iterator[Finding]:
                 continue
             if mounted_over(inst.effective, LISTS_DIR, ("cache", "tmpfs", "bind")):
                 continue
-            if _read_later(doc, stage, run, runs[position + 1:]):
+            if _read_later(doc, stage, run, runs[position + 1:], triggers):
                 continue
             if _ends_in_heredoc(run) or _ends_in_background(run):
                 continue
@@ -121,13 +122,14 @@ def _under_lists(path: str | None) -> bool:
     return bool(path) and path.rstrip("/") in (LISTS_DIR, "/var/lib/apt")
 
 
-def _read_later(doc: Dockerfile, stage: Stage, run: RunScript, after: list) -> bool:
-    """Something that runs after this RUN's layer reads the lists without fetching its own."""
+def _read_later(doc: Dockerfile, stage: Stage, run: RunScript, after: list, triggers: list) -> bool:
+    """Something that runs after this RUN's layer reads the lists without fetching its own
+    (``triggers``: the stage's ONBUILD RUNs, found once per stage rather than once per RUN)."""
     if run.onbuild:  # runs in an image built FROM this one: later triggers, then that image's steps
         sequence = [(i, r) for i, r in after if _onbuild(i)]
     else:  # later steps of the stage, then its triggers (in the images built FROM it)
         sequence = [(i, r) for i, r in after if not _onbuild(i)]
-        sequence += [(i, r) for i, r in run_scripts(doc, stage) if _onbuild(i)]
+        sequence += triggers
     return _reads(doc, stage, sequence)
 
 

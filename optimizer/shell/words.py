@@ -16,7 +16,7 @@ Segments = list[tuple[str, bool]]
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _PLAIN = re.compile(r"[^\\'\"`$]*")
 _MAYBE_PATTERN = re.compile(r"[*?\[{~]")
-_BRACE = re.compile(r"\{[^{}]*(?:,|\.\.)[^{}]*\}")
+_BRACE_GROUP = re.compile(r"\{[^{}]*\}")  # innermost; a ``,`` or ``..`` inside makes it a brace expansion
 _DQ_ESCAPABLE = frozenset('$`"\\\n')
 _EXPANDS = frozenset("{(_@*#?$!-0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 _ANSI_C = {
@@ -193,4 +193,5 @@ def _is_pattern(segments: Segments) -> bool:
     if view.startswith("~") or "*" in view or "?" in view:
         return True
     bracket = view.find("[")
-    return (bracket != -1 and "]" in view[bracket + 1 :]) or _BRACE.search(view) is not None
+    return (bracket != -1 and "]" in view[bracket + 1 :]) or any(
+        "," in group or ".." in group for group in _BRACE_GROUP.findall(view))
