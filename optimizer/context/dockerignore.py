@@ -63,7 +63,7 @@ class Pattern:
     source: str = ""
     kind: str = field(default="exact", compare=False)  # exact | prefix | suffix | regexp
     regex: re.Pattern[str] | None = field(default=None, compare=False, repr=False)
-    tokens: tuple[str, ...] | None = field(default=None, compare=False, repr=False)  # see _wildcard_tokens
+    tokens: tuple[str, ...] | None = field(default=None, compare=False, repr=False)  # see _wildcard_match
 
     def __str__(self) -> str:
         return ("!" if self.exclusion else "") + self.text
@@ -124,8 +124,7 @@ def parse_patterns(text: str) -> list[Pattern]:
             pattern = pattern[1:]
         if not _go_match_syntax_ok(pattern):
             raise DockerignoreError(f"line {number}: syntax error in pattern {pattern!r}")
-        kind, regex = _compile(pattern, number)
-        tokens = _wildcard_tokens(pattern) if regex is not None else None
+        kind, regex, tokens = _compile(pattern, number)
         patterns.append(Pattern(pattern, exclusion, number, raw, kind, regex, tokens))
     return patterns
 
@@ -395,63 +394,86 @@ def _get_esc(chunk: str) -> tuple[str, str]:
 # patternmatcher's compile, then its RE2 regexp in Python's dialect ---------------------------------
 
 
-def _compile(pattern: str, line: int) -> tuple[str, re.Pattern[str] | None]:
-    """``Pattern.compile``: the match kind and, for regexp patterns, the compiled regexp."""
+def _compile(pattern: str, line: int) -> tuple[str, re.Pattern[str] | None, tuple[str, ...] | None]:
+    """``Pattern.compile``: the match kind and, for regexp patterns, the compiled regexp, plus the
+    pattern as wildcard tokens when ``_wildcard_match`` can take over from the regexp (else None).
+
+    Tokens: one literal character (``\\c``), ``?``, ``*``, ``**`` (at the end) or ``**/``."""
     rx = "^"
     kind = "exact"
+    tokens: list[str] | None = []  # None once the pattern uses regexp syntax
     i = 0
     n = len(pattern)
     iteration = 0
     while i < n:
         ch = pattern[i]
         i += 1
+        token = "\\" + ch
         if ch == "*":
             if i < n and pattern[i] == "*":
                 i += 1
                 if i < n and pattern[i] == "/":  # treat **/ as **
                     i += 1
                 if i >= n:  # "**" at the end: align with .gitignore and accept everything
+                    token = "**"
                     if kind == "exact":
                         kind = "prefix"
                     else:
                         rx += ".*"
                         kind = "regexp"
                 else:
+                    token = "**/"
                     if not rx.endswith("(.*/)?"):  # **/**/ matches what **/ does (and repeats backtrack exponentially)
                         rx += "(.*/)?"  # any number of directories, even none
+                    else:
+                        token = ""
                     kind = "regexp"
                 if iteration == 0:
                     kind = "suffix"
             else:
                 rx += "[^/]*"
+                token = "*"
                 kind = "regexp"
         elif ch == "?":
             rx += "[^/]"
+            token = "?"
             kind = "regexp"
         elif ch in _REGEX_QUOTED:
             rx += "\\" + ch
         elif ch == "\\":
             if i < n:
                 rx += "\\" + pattern[i]
+                token = "\\" + pattern[i] if not pattern[i].isalnum() else None  # RE2's \d is a class
                 i += 1
                 kind = "regexp"
             else:
                 rx += "\\"
+                token = None
         elif ch in "[]":
             rx += ch
+            token = None
             kind = "regexp"
         else:
             rx += ch
+            if ch in "{}|^":
+                token = None  # RE2 syntax
+        if token is None:
+            tokens = None
+        elif token and tokens is not None:
+            tokens.append(token)
         iteration += 1
     if kind != "regexp":
-        return kind, None
+        return kind, None, None
     try:
         python_rx = _re2_to_python(rx + "$")
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return kind, re.compile(python_rx, re.ASCII)
+            regex = re.compile(python_rx, re.ASCII)
     except (re.error, _Unsupported) as error:
         raise DockerignoreError(f"line {line}: pattern {pattern!r}: {error}") from None
+    if tokens is None or sum(t in _STAR_TOKENS for t in tokens) < _MIN_STARS:
+        return kind, regex, None
+    return kind, regex, tuple(tokens)
 
 
 class _Unsupported(Exception):
@@ -468,41 +490,6 @@ class _Unsupported(Exception):
 
 _STAR_TOKENS = frozenset({"*", "**", "**/"})
 _MIN_STARS = 3  # with fewer stars the backtracking cost is at most quadratic in the name: keep re
-
-
-def _wildcard_tokens(pattern: str) -> tuple[str, ...] | None:
-    """The pattern as tokens (one literal character, ``?``, ``*``, ``**`` at the end, ``**/``), or
-    None when it uses regexp syntax or has too few stars to be worth it. Mirrors ``_compile``."""
-    tokens: list[str] = []
-    i, n = 0, len(pattern)
-    while i < n:
-        ch = pattern[i]
-        i += 1
-        if ch == "*":
-            if i < n and pattern[i] == "*":
-                i += 1
-                if i < n and pattern[i] == "/":
-                    i += 1
-                if i >= n:
-                    tokens.append("**")
-                elif tokens[-1:] != ["**/"]:
-                    tokens.append("**/")
-            else:
-                tokens.append("*")
-        elif ch == "?":
-            tokens.append("?")
-        elif ch == "\\":
-            if i >= n or pattern[i].isalnum():
-                return None  # RE2 escapes such as \d are classes
-            tokens.append("\\" + pattern[i])
-            i += 1
-        elif ch in "[]{}|^":
-            return None
-        else:
-            tokens.append("\\" + ch)
-    if sum(token in _STAR_TOKENS for token in tokens) < _MIN_STARS:
-        return None
-    return tuple(tokens)
 
 
 def _wildcard_match(tokens: tuple[str, ...], path: str) -> bool:
