@@ -55,7 +55,6 @@ def main(paths, write, check, show_diff, unsafe, select, ignore, fmt, context_di
 
     Exit status: 0 nothing to change (or all written), 1 changes available, 2 error.
     """
-    from .config import Config
     from .pipeline import selected_passes
 
     if explain:
@@ -65,14 +64,8 @@ def main(paths, write, check, show_diff, unsafe, select, ignore, fmt, context_di
     if write and check:
         raise click.UsageError("--write and --check cannot be used together")
     project = _project_config(config_path, paths)
-    config = Config(
-        select=_split(select) or (frozenset(project.select) if project.select is not None else None),
-        ignore=_split(ignore) | frozenset(project.ignore),
-        unsafe=unsafe or bool(project.unsafe),
-        java_runtime=java_runtime or project.java_runtime or Config.java_runtime,
-        spring_layers=bool(spring_layers or project.spring_layers),
-        time_limit=timeout or None,
-    )
+    config = project.config(select=_split(select), ignore=_split(ignore), unsafe=unsafe, java_runtime=java_runtime,
+                            spring_layers=bool(spring_layers), time_limit=timeout or None)
     unknown = _unknown_passes(config)
     if unknown:
         raise click.UsageError(f"unknown pass: {', '.join(sorted(unknown))} (see --explain ID)")
@@ -85,16 +78,13 @@ def main(paths, write, check, show_diff, unsafe, select, ignore, fmt, context_di
 
 def _project_config(config_path: str | None, paths: tuple[str, ...]):
     """The project's settings: --config, else the file found above the first Dockerfile."""
-    from .config_file import ProjectConfig, find_config, load_config
+    from .config_file import load_config, project_config
 
-    path = Path(config_path) if config_path else None
-    if path is None:
-        first = next((p for p in paths if p != "-"), None)
-        path = find_config(Path(first).resolve().parent if first else Path.cwd())
-    if path is None:
-        return ProjectConfig()
+    first = next((p for p in paths if p != "-"), None)
     try:
-        return load_config(path)
+        if config_path:
+            return load_config(Path(config_path))
+        return project_config(Path(first).resolve().parent if first else Path.cwd())
     except InputError as error:
         click.echo(f"dockeropt: {error}", err=True)
         sys.exit(2)

@@ -19,7 +19,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .config import JAVA_RUNTIMES
+from .config import JAVA_RUNTIMES, Config
 from .fileio import InputError
 
 _KEYS = {"select": list, "ignore": list, "unsafe": bool, "java-runtime": str, "spring-layers": bool,
@@ -37,6 +37,26 @@ class ProjectConfig:
     java_runtime: str | None = None
     spring_layers: bool | None = None
     exclude: tuple[str, ...] = field(default=())
+
+    def config(self, *, select: frozenset[str] = frozenset(), ignore: frozenset[str] = frozenset(),
+               unsafe: bool = False, java_runtime: str | None = None, spring_layers: bool = False,
+               **options) -> Config:
+        """The Config of a run: flags win over the file (``select`` replaces its list, ``ignore`` adds to
+        it); ``options`` are other Config fields (``time_limit``)."""
+        return Config(
+            select=select or (frozenset(self.select) if self.select is not None else None),
+            ignore=ignore | frozenset(self.ignore),
+            unsafe=unsafe or bool(self.unsafe),
+            java_runtime=java_runtime or self.java_runtime or Config.java_runtime,
+            spring_layers=spring_layers or bool(self.spring_layers),
+            **options,
+        )
+
+
+def project_config(folder: Path) -> ProjectConfig:
+    """The settings that apply to files in ``folder`` (raises InputError for a broken file)."""
+    path = find_config(folder)
+    return load_config(path) if path else ProjectConfig()
 
 
 def find_config(start: Path) -> Path | None:

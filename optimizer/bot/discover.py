@@ -7,7 +7,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from ..config_file import ProjectConfig, find_config, load_config
+from ..config_file import project_config
 
 
 def is_dockerfile(name: str) -> bool:
@@ -27,12 +27,6 @@ def find_dockerfiles(repo: Path) -> list[Path]:
             if is_dockerfile(name) and path.is_file() and not path.is_symlink() and not _excluded(path):
                 found.append(path)
     return found
-
-
-def project_config(folder: Path) -> ProjectConfig:
-    """The config that applies to files in ``folder`` (raises InputError for a broken file)."""
-    path = find_config(folder)
-    return load_config(path) if path else ProjectConfig()
 
 
 def _excluded(path: Path) -> bool:

@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..config import Config
-from ..config_file import ProjectConfig
+from ..config_file import project_config
 from ..diff import new_file_diff, unified_diff
 from ..fileio import InputError, create_atomic, extend_atomic, read_source, write_atomic
 from ..pipeline import Result, optimize
-from .discover import find_dockerfiles, project_config
+from .discover import find_dockerfiles
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ def make_plan(root: Path, *, unsafe: bool = False) -> Plan:
     for dockerfile in find_dockerfiles(root):
         relative = dockerfile.relative_to(root).as_posix()
         try:
-            config = _config(project_config(dockerfile.parent), unsafe)
+            config = project_config(dockerfile.parent).config(unsafe=unsafe)
             source = read_source(str(dockerfile))
         except InputError as error:
             errors.append(str(error))
@@ -85,13 +85,3 @@ def apply_plan(plan: Plan, root: Path) -> None:
                 create_atomic(target, new.text)
             else:
                 extend_atomic(target, new.original, new.text)
-
-
-def _config(project: ProjectConfig, unsafe: bool) -> Config:
-    return Config(
-        select=frozenset(project.select) if project.select is not None else None,
-        ignore=frozenset(project.ignore),
-        unsafe=unsafe or bool(project.unsafe),
-        java_runtime=project.java_runtime or Config.java_runtime,
-        spring_layers=bool(project.spring_layers),
-    )

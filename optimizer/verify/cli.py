@@ -33,25 +33,17 @@ def main(dockerfile, builder, buildx_builder, unsafe, select, ignore, java_runti
     Exit status: 0 verified (or nothing to change), 1 verification failed, 2 usage/input error or no builder.
     """
     from ..cli import _split, _unknown_passes
-    from ..config import Config
-    from ..config_file import ProjectConfig, find_config, load_config
+    from ..config_file import project_config
     from ..fileio import InputError
     from .builders import NoBuilder
     from .run import VerifyInputError, verify_dockerfile
 
     path = Path(dockerfile)
     try:
-        found = find_config(path.resolve().parent)
-        project = load_config(found) if found else ProjectConfig()
+        project = project_config(path.resolve().parent)
     except InputError as error:
         _fail(str(error))
-    config = Config(
-        select=_split(select) or (frozenset(project.select) if project.select is not None else None),
-        ignore=_split(ignore) | frozenset(project.ignore),
-        unsafe=unsafe or bool(project.unsafe),
-        java_runtime=java_runtime or project.java_runtime or Config.java_runtime,
-        spring_layers=bool(project.spring_layers),
-    )
+    config = project.config(select=_split(select), ignore=_split(ignore), unsafe=unsafe, java_runtime=java_runtime)
     unknown = _unknown_passes(config)
     if unknown:
         raise click.UsageError(f"unknown pass: {', '.join(sorted(unknown))} (see dockeropt --explain ID)")
