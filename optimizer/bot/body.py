@@ -28,7 +28,8 @@ def commit_message(plan: Plan) -> str:
     for outcome in plan.changed:
         lines.append(f"{outcome.path}:")
         lines += [f"- {r.pass_.id} {r.pass_.name}: {r.pass_.title}" for r in outcome.result.applied]
-        lines += [f"- updates {path}" for path in outcome.extra_files]
+        lines += [f"- {'creates' if new.new else 'extends'} {path}"
+                  for new, path in zip(outcome.result.extra_files, outcome.extra_files)]
     return "\n".join(lines) + "\n"
 
 
