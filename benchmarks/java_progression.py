@@ -17,7 +17,7 @@ with the lab's Java stand-ins (buildah 1.28 follows the first cached chain it fi
 first instructions must not share a storage), then built once more under a tag and run: the container
 must print the greeting. The final image is compared with the sum of the runtime image and the jar.
 
-    .venv/bin/python benchmarks/java_progression.py [--out benchmarks/JAVA_PROGRESSION.md]
+    .venv/bin/python benchmarks/java_progression.py [--runs 3] [--out benchmarks/JAVA_PROGRESSION.md]
 
 Needs ``../shared/buildlab/setup.sh`` and ``java/standins.sh`` (the script runs neither).
 """
@@ -29,6 +29,7 @@ import datetime
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -115,6 +116,8 @@ def run_image(work: Path, lab_dir: Path) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "JAVA_PROGRESSION.md")
+    parser.add_argument("--runs", type=int, default=1, help="measure each step N times (fresh storage each); "
+                        "times are medians")
     args = parser.parse_args()
     missing = [n for n in ("localhost/debian:bookworm", *(f"localhost/{s}" for s in STANDINS))
                if lab(f"podman image exists {n}").returncode != 0]
@@ -132,18 +135,43 @@ def main() -> None:
         for name, select in STEPS:
             work = checkout(root, name.split()[0])
             report = rewrite(work, select)
-            print(f"measuring step {name} ...", file=sys.stderr)
-            lab_dir = private_lab(root, archive)
-            try:
-                measured = measure(work, lab_dir)
-                ran = run_image(work, lab_dir) if measured.get("builds") else {}
-            finally:
-                drop_lab(lab_dir)
-            results.append((name, (work / "Dockerfile").read_text(), report, measured, ran))
+            runs, ran = [], {}
+            for run in range(args.runs):
+                print(f"measuring step {name} (run {run + 1}/{args.runs}) ...", file=sys.stderr)
+                lab_dir = private_lab(root, archive)
+                try:
+                    runs.append(measure(work, lab_dir))
+                    if run == 0 and runs[0].get("builds"):
+                        ran = run_image(work, lab_dir)
+                finally:
+                    drop_lab(lab_dir)
+            results.append((name, (work / "Dockerfile").read_text(), report, medians(runs), ran))
 
     text = render(results)
     args.out.write_text(text)
     print(text)
+
+
+def medians(runs: list[dict]) -> dict:
+    """The first run's measurement with its times replaced by the medians over every run that built;
+    ``*_range`` keys hold (min, max) when there was more than one run."""
+    merged = dict(runs[0])
+    for key in ("clean_build_s", "rebuild_after_touch_s"):
+        values = [r[key] for r in runs if r.get("builds") and r.get(key) is not None]
+        if values:
+            merged[key] = statistics.median(values)
+            if len(values) > 1:
+                merged[key + "_range"] = (min(values), max(values))
+    merged["runs"] = len(runs)
+    return merged
+
+
+def _seconds(m: dict, key: str) -> str:
+    value = m.get(key)
+    if value is None:
+        return "failed"
+    spread = m.get(key + "_range")
+    return f"{value:.1f}" + (f" ({spread[0]:.1f}-{spread[1]:.1f})" if spread else "")
 
 
 def render(results) -> str:
@@ -154,7 +182,8 @@ def render(results) -> str:
         f"Date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M UTC}; {podman}, daemonless buildlab "
         "(`measure.sh`, a fresh storage per step seeded with the lab's Java stand-ins, Maven offline from Debian's "
         f"maven-repo). App: `benchmarks/apps/java-maven` + docs/ 5 MB + .git/ 1 MB. Rebuild = append a blank "
-        f"line to `{TOUCH_FILE}` and build with the layer cache. Script: `benchmarks/java_progression.py`.", "",
+        f"line to `{TOUCH_FILE}` and build with the layer cache. Script: `benchmarks/java_progression.py`. "
+        f"Runs per step: {results[0][3].get('runs', 1)} (times: median, min-max in brackets).", "",
         "| step | image size | layers | clean build s | rebuild after edit s | cached steps | run prints |",
         "|---|---|---|---|---|---|---|",
     ]
@@ -163,10 +192,9 @@ def render(results) -> str:
             lines.append(f"| {name} | build failed | | | | | |")
             continue
         steps = m.get("rebuild_steps", [])
-        rebuild = m.get("rebuild_after_touch_s")
         printed = ran.get("output", [""])[0]
-        lines.append(f"| {name} | {m['image_size_bytes'] / 1e6:.1f} MB | {m['layers']} | {m['clean_build_s']:.1f} "
-                     f"| {'failed' if rebuild is None else f'{rebuild:.1f}'} | {sum(s['cached'] for s in steps)}/"
+        lines.append(f"| {name} | {m['image_size_bytes'] / 1e6:.1f} MB | {m['layers']} | {_seconds(m, 'clean_build_s')} "
+                     f"| {_seconds(m, 'rebuild_after_touch_s')} | {sum(s['cached'] for s in steps)}/"
                      f"{len(steps)} | {'OK' if printed == GREETING else 'NO'}: `{printed}` |")
     final_name, _, _, final, ran = results[-1]
     lines.append("")
