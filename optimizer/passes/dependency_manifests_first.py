@@ -88,7 +88,7 @@ from __future__ import annotations
 
 import posixpath
 
-from ..build_tools import GradleRun, copied_paths, gradle_files, is_gradle, maven_files, read_gradle, read_mvn
+from ..build_tools import copied_paths, gradle_files, is_gradle, maven_files, read_gradle, read_mvn
 from ..copies import destination, from_context, is_broad, is_copy, landing, normalise, sources, workdir_in_force
 from ..edits import Edit
 from ..model import Dockerfile, Instruction
@@ -267,12 +267,9 @@ def _check_run(doc: Dockerfile, context, run_inst: Instruction) -> Finding | Non
         missing = [p for p in missing if p != ".mvn" or covered(p)]
         if not all(covered(p) for p in missing):
             return None
-    # Flags of the source copy that the new copies keep.
-    copy_flags = []
-    for flag in first_source.effective.flags:
-        if flag.name not in ("chown", "chmod", "link"):
-            return None
-        copy_flags.append(flag.text)
+    flags = _copy_flags(first_source)
+    if flags is None:
+        return None
     dest_text = destination(first_source) or ""
     if not broad:
         dest_text = project
@@ -287,24 +284,12 @@ def _check_run(doc: Dockerfile, context, run_inst: Instruction) -> Finding | Non
     for path in missing:
         if path != ".mvn":
             groups.setdefault(posixpath.dirname(path), []).append(path)
-    lines_out = [(files, base + (directory + "/" if directory else "")) for directory, files in groups.items()]
+    copies = [(files, base + (directory + "/" if directory else "")) for directory, files in groups.items()]
     if ".mvn" in missing:
-        lines_out.append(([".mvn"], base + ".mvn/"))
-    keyword_case = str.lower if first_source.keyword_text.islower() else (lambda s: s)
-    first_line = (first_source.comments[0] if first_source.comments else first_source.lines[0])
-    indent = first_line.text[:len(first_line.text) - len(first_line.text.lstrip(" \t"))]
-    newline = first_line.ending or "\n"
-    text = ""
-    flags = " ".join(copy_flags)
-    for files, target in lines_out:
-        words = [keyword_case("COPY"), *([flags] if flags else []), *files, target]
-        text += indent + " ".join(words) + newline
-    chmod = _wrapper_chmod(doc, segment, first_source, run_inst) if mvn.wrapper else ""
-    run_flags = " ".join(f.text for f in run_inst.effective.flags)
-    command = " ".join([mvn.prefix, *mvn.kept, "dependency:go-offline"])
-    text += indent + " ".join(p for p in (keyword_case("RUN"), run_flags, chmod + command) if p) + newline
-    if first_source.comments:
-        text += newline  # the copy's comment stays with the copy it describes
+        copies.append(([".mvn"], base + ".mvn/"))
+    chmod = _wrapper_chmod(doc, segment, first_source, "mvnw") if mvn.wrapper else ""
+    command = chmod + " ".join([mvn.prefix, *mvn.kept, "dependency:go-offline"])
+    text = _new_lines(first_source, run_inst, flags, copies, command)
     edits = _insert_above(first_source, moved, text)
     multi = len([p for p in missing if p.endswith("pom.xml")]) > 1
     risk = ("go-offline runs before the sources are copied: a pom or plugin that reads files from the "
@@ -322,17 +307,41 @@ def _check_run(doc: Dockerfile, context, run_inst: Instruction) -> Finding | Non
                         end_line=run_inst.end_line)
 
 
-def _wrapper_chmod(doc, segment, first_source, run_inst) -> str:
+def _wrapper_chmod(doc, segment, first_source, wrapper: str) -> str:
     """``chmod +x mvnw && `` when a RUN between the copy and the build makes the wrapper executable."""
-    start = segment.index(first_source)
-    for inst in segment[start + 1:]:
+    for inst in segment[segment.index(first_source) + 1:]:
         if inst.keyword != "RUN":
             continue
         run = run_script(doc, inst)
         for command in run.script.commands if run else ():
-            if command.name == "chmod" and any((w.value or "").endswith("mvnw") for w in command.words):
+            if command.name == "chmod" and any((w.value or "").endswith(wrapper) for w in command.words):
                 return run.script.text[command.span[0]:command.span[1]] + " && "
     return ""
+
+
+def _copy_flags(first_source: Instruction) -> str | None:
+    """The flags of the source copy that the new copies keep; None when it has another flag."""
+    if any(flag.name not in ("chown", "chmod", "link") for flag in first_source.effective.flags):
+        return None
+    return " ".join(flag.text for flag in first_source.effective.flags)
+
+
+def _new_lines(first_source: Instruction, run_inst: Instruction, flags: str,
+               copies: list[tuple[list[str], str]], command: str) -> str:
+    """The inserted COPY lines and resolution RUN, in the source copy's indentation, keyword case and
+    line ending (the RUN keeps the build RUN's flags, e.g. a secret mount)."""
+    keyword_case = str.lower if first_source.keyword_text.islower() else (lambda word: word)
+    first_line = first_source.comments[0] if first_source.comments else first_source.lines[0]
+    indent = first_line.text[:len(first_line.text) - len(first_line.text.lstrip(" \t"))]
+    newline = first_line.ending or "\n"
+    text = ""
+    for files, target in copies:
+        text += indent + " ".join([keyword_case("COPY"), *([flags] if flags else []), *files, target]) + newline
+    run_flags = " ".join(f.text for f in run_inst.effective.flags)
+    text += indent + " ".join(p for p in (keyword_case("RUN"), run_flags, command) if p) + newline
+    if first_source.comments:
+        text += newline  # the copy's comment stays with the copy it describes
+    return text
 
 
 # Gradle ------------------------------------------------------------------------------------------
@@ -375,31 +384,18 @@ def _check_gradle_run(doc: Dockerfile, context, run_inst: Instruction) -> Findin
     needed = gradle_files(context, gradle)
     if not needed:
         return None
-    copy_flags = []
-    for flag in first_source.effective.flags:
-        if flag.name not in ("chown", "chmod", "link"):
-            return None
-        copy_flags.append(flag.text)
+    flags = _copy_flags(first_source)
+    if flags is None:
+        return None
     dest_text = destination(first_source) or ""
     base = "./" if dest_text in (".", "./") else dest_text if dest_text.endswith("/") else dest_text + "/"
     files = [p for p in needed if not p.endswith("/")]
-    lines_out = [(files, base)] + [([p.rstrip("/")], base + p) for p in needed if p.endswith("/")]
-    keyword_case = str.lower if first_source.keyword_text.islower() else (lambda s: s)
-    first_line = (first_source.comments[0] if first_source.comments else first_source.lines[0])
-    indent = first_line.text[:len(first_line.text) - len(first_line.text.lstrip(" \t"))]
-    newline = first_line.ending or "\n"
-    flags = " ".join(copy_flags)
-    text = ""
-    for names, target in lines_out:
-        text += indent + " ".join([keyword_case("COPY"), *([flags] if flags else []), *names, target]) + newline
+    copies = [(files, base)] + [([p.rstrip("/")], base + p) for p in needed if p.endswith("/")]
+    chmod = ""
     if gradle.wrapper and not gradle.prefix.startswith("chmod"):
-        gradle = GradleRun(_gradle_wrapper_chmod(doc, segment, first_source) + gradle.prefix, gradle.kept,
-                         gradle.wrapper, gradle.user_home)
-    run_flags = " ".join(f.text for f in run_inst.effective.flags)
-    command = " ".join([gradle.prefix, *gradle.kept, "dependencies"])
-    text += indent + " ".join(p for p in (keyword_case("RUN"), run_flags, command) if p) + newline
-    if first_source.comments:
-        text += newline
+        chmod = _wrapper_chmod(doc, segment, first_source, "gradlew")
+    command = chmod + " ".join([gradle.prefix, *gradle.kept, "dependencies"])
+    text = _new_lines(first_source, run_inst, flags, copies, command)
     edits = _insert_above(first_source, moved, text)
     what = ("the plugins" + (", the wrapper's Gradle distribution" if gradle.wrapper else "")
             + " and the dependency graph of every configuration (POM/module metadata)")
@@ -417,18 +413,6 @@ def _check_gradle_run(doc: Dockerfile, context, run_inst: Instruction) -> Findin
                "a source edit reuses")
     return PASS.finding(first_source.start_line, message, Fix(edits, Safety.UNSAFE), risk=risk,
                         end_line=run_inst.end_line)
-
-
-def _gradle_wrapper_chmod(doc, segment, first_source) -> str:
-    """``chmod +x gradlew && `` when a RUN between the copy and the build makes the wrapper executable."""
-    for inst in segment[segment.index(first_source) + 1:]:
-        if inst.keyword != "RUN":
-            continue
-        run = run_script(doc, inst)
-        for command in run.script.commands if run else ():
-            if command.name == "chmod" and any((w.value or "").endswith("gradlew") for w in command.words):
-                return run.script.text[command.span[0]:command.span[1]] + " && "
-    return ""
 
 
 PASS = Pass(
