@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from .config import Config
 from .context import BuildContext
-from .context_escapes import escape_warnings
+from .facts.context_escapes import escape_warnings
 from .edits import Edit, EditConflict, apply_edits, sort_edits
 from .model import Dockerfile, Problem, parse
 from .passes import PASSES

@@ -7,7 +7,7 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from .context_use import newly_excluded_sources
+from .facts.context_use import newly_excluded_sources
 
 if TYPE_CHECKING:
     from .config import Config

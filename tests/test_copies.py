@@ -1,11 +1,11 @@
-"""COPY/ADD facts (optimizer.copies): sources, destination, breadth, where a copy lands."""
+"""COPY/ADD facts (optimizer.facts.copies): sources, destination, breadth, where a copy lands."""
 
 from __future__ import annotations
 
 import pytest
 
 from optimizer import parse
-from optimizer.copies import (CopySource, copy_sources, destination, expand, from_context,
+from optimizer.facts.copies import (CopySource, copy_sources, destination, expand, from_context,
                               is_broad, is_context_copy, landing, workdir_in_force)
 
 

@@ -7,7 +7,7 @@ import pytest
 from optimizer.config import Config
 from optimizer.context import BuildContext
 from optimizer.context.dockerignore import IgnoreMatcher, go_clean, go_match
-from optimizer.copies import copy_sources, expand, is_broad
+from optimizer.facts.copies import copy_sources, expand, is_broad
 from optimizer.model import parse
 from optimizer.pipeline import Status, optimize
 

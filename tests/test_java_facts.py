@@ -6,7 +6,7 @@ import pytest
 
 from optimizer.context import BuildContext
 from optimizer.context.manifests import parse_pom
-from optimizer.java import built_jar, java_image, runtime_image
+from optimizer.facts.java import built_jar, java_image, runtime_image
 
 IMAGES = [
     ("maven:3.6.1-jdk-8-alpine", ("maven", 8, True, True)),

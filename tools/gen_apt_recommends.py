@@ -63,7 +63,7 @@ def corpus_packages(corpus: Path) -> collections.Counter:
     """Package operands of apt installs in the corpus, counted once per Dockerfile."""
     from optimizer import parse
     from optimizer.passes.apt import is_install
-    from optimizer.runscript import run_scripts
+    from optimizer.facts.runscript import run_scripts
 
     files: collections.Counter = collections.Counter()
     for path in sorted(corpus.glob("*/Dockerfile")):

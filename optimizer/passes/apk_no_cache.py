@@ -35,7 +35,7 @@ from typing import Iterator
 
 from ..edits import Edit
 from ..model import Dockerfile, Instruction, Stage
-from ..runscript import RunScript, later_runs, mounted_any, run_scripts
+from ..facts.runscript import RunScript, later_runs, mounted_any, run_scripts
 from .base import Example, Finding, Fix, Pass, Safety
 
 CACHE_DIRS = ("/var/cache/apk", "/etc/apk/cache")

@@ -34,7 +34,7 @@ from typing import Iterator
 
 from ..edits import Edit
 from ..model import Dockerfile, Instruction
-from ..runscript import RunScript, run_scripts
+from ..facts.runscript import RunScript, run_scripts
 from .apt import APT_PROGRAMS
 from .base import Example, Finding, Fix, Pass, Safety
 

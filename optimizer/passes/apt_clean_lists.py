@@ -36,7 +36,7 @@ from __future__ import annotations
 from typing import Iterable, Iterator
 
 from ..model import Dockerfile, Instruction, Stage
-from ..runscript import RunScript, mentions_apt, mounted_over, run_scripts
+from ..facts.runscript import RunScript, mentions_apt, mounted_over, run_scripts
 from .apt import APT_PROGRAMS, LISTS_DIR, is_update, reads_lists
 from .base import Example, Finding, Fix, Pass, Safety
 

@@ -55,7 +55,7 @@ from typing import Iterator
 
 from ..edits import Edit
 from ..model import Dockerfile, Stage
-from ..runscript import RunScript, mounted_over, run_scripts
+from ..facts.runscript import RunScript, mounted_over, run_scripts
 from .apt_assume_yes import PROMPTING, answers_prompt, quiet_level
 from .base import Example, Finding, Fix, Pass, Safety
 

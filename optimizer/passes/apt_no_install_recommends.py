@@ -58,7 +58,7 @@ from typing import Iterator
 
 from ..edits import Edit
 from ..model import Dockerfile, Instruction
-from ..runscript import RunScript, env_in_force, mounts, run_script
+from ..facts.runscript import RunScript, env_in_force, mounts, run_script
 from .apt import APT_PROGRAMS, is_install
 from .base import Example, Finding, Fix, Pass, Safety
 

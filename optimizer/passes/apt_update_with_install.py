@@ -34,7 +34,7 @@ from typing import Iterator
 
 from ..edits import Edit
 from ..model import Dockerfile, Instruction, Stage
-from ..runscript import RunScript, later_runs, mentions_apt, run_scripts
+from ..facts.runscript import RunScript, later_runs, mentions_apt, run_scripts
 from .apt import is_update, reads_lists
 from .base import Example, Finding, Fix, Pass, Safety
 

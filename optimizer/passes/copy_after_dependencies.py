@@ -69,10 +69,10 @@ import re
 from dataclasses import dataclass
 from typing import Iterator
 
-from ..copies import (chown_by_name, destination, destination_variables, expand, from_stage, is_broad_copy,
+from ..facts.copies import (chown_by_name, destination, destination_variables, expand, from_stage, is_broad_copy,
                       is_context_copy, is_copy, source_file_names, workdir_in_force)
 from ..edits import Edit
-from ..footprint import (CONFIG_READS, LANGUAGE_INSTALLS, SYSTEM_PACKAGE_KINDS, Footprint, ImagePath, Scope,
+from ..facts.footprint import (CONFIG_READS, LANGUAGE_INSTALLS, SYSTEM_PACKAGE_KINDS, Footprint, ImagePath, Scope,
                          absolute, clip, footprint, home_directories, new_common_parent, overlap, resolve,
                          system_owned, within)
 from ..model import Dockerfile, Instruction, Trivia

@@ -35,12 +35,12 @@ from __future__ import annotations
 import posixpath
 import shlex
 
-from ..build_tools import copied_paths, maven_files, read_mvn
-from ..copies import destination, from_context, is_broad, landing, normalise, sources, workdir_in_force
-from ..footprint import ImagePath, absolute, footprint, resolve, within
+from ..facts.build_tools import copied_paths, maven_files, read_mvn
+from ..facts.copies import destination, from_context, is_broad, landing, normalise, sources, workdir_in_force
+from ..facts.footprint import ImagePath, absolute, footprint, resolve, within
 from ..edits import Edit
 from ..model import Dockerfile, Instruction
-from ..runscript import run_script
+from ..facts.runscript import run_script
 from .base import Example, Fix, Pass, Safety
 
 ID, NAME = "DO203", "copy-narrow"

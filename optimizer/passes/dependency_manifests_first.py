@@ -88,11 +88,11 @@ from __future__ import annotations
 
 import posixpath
 
-from ..build_tools import copied_paths, gradle_files, is_gradle, maven_files, read_gradle, read_mvn
-from ..copies import destination, from_context, is_broad, is_copy, landing, normalise, sources, workdir_in_force
+from ..facts.build_tools import copied_paths, gradle_files, is_gradle, maven_files, read_gradle, read_mvn
+from ..facts.copies import destination, from_context, is_broad, is_copy, landing, normalise, sources, workdir_in_force
 from ..edits import Edit
 from ..model import Dockerfile, Instruction
-from ..runscript import env_in_force, mounts, run_script
+from ..facts.runscript import env_in_force, mounts, run_script
 from ..suppress import ignored_keys
 from .base import Example, Finding, Fix, Pass, Safety
 

@@ -45,7 +45,7 @@ from typing import Iterator
 
 from ..edits import Edit
 from ..model import Dockerfile, Stage
-from ..runscript import RunScript, later_runs, mounted_any, run_scripts
+from ..facts.runscript import RunScript, later_runs, mounted_any, run_scripts
 from .base import Example, Finding, Fix, Pass, Safety
 
 PROGRAMS = ("yum", "dnf", "microdnf")

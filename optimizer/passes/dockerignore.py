@@ -76,8 +76,8 @@ from dataclasses import dataclass, field
 from typing import Iterator
 
 from ..context.dockerignore import DockerignoreError, IgnoreMatcher, parse_patterns
-from ..context_use import ContextUse, ignores, newly_excluded_sources
-from ..copies import copy_sources
+from ..facts.context_use import ContextUse, ignores, newly_excluded_sources
+from ..facts.copies import copy_sources
 from ..model import Dockerfile, parse
 from .base import Example, Finding, Fix, NewFile, Pass, Safety
 

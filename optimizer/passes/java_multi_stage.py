@@ -55,12 +55,12 @@ import posixpath
 import re
 from dataclasses import dataclass
 
-from ..copies import from_context, normalise, sources, workdir_in_force
+from ..facts.copies import from_context, normalise, sources, workdir_in_force
 from ..edits import Edit, apply_edits
-from ..java import built_jar, java_image, matches, runtime_image
+from ..facts.java import built_jar, java_image, matches, runtime_image
 from ..model import Dockerfile, Instruction, Stage, parse
 from ..postcheck import RUNTIME_KEYWORDS
-from ..runscript import run_script
+from ..facts.runscript import run_script
 from ..shell import parse_script
 from .base import Example, Finding, Fix, Pass, Safety
 

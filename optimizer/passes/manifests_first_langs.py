@@ -49,10 +49,10 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from ..context.manifests import _requirement_references
-from ..copies import destination, is_broad_copy, landing, workdir_in_force
+from ..facts.copies import destination, is_broad_copy, landing, workdir_in_force
 from ..edits import Edit
 from ..model import Dockerfile, Instruction
-from ..runscript import mounts, run_script
+from ..facts.runscript import mounts, run_script
 from ..suppress import ignored_keys
 from .base import Example, Finding, Fix, Pass, Safety
 

@@ -35,10 +35,10 @@ import posixpath
 import re
 from typing import Iterator
 
-from ..copies import from_context, instructions_before, is_broad, is_copy, landing, normalise, sources, workdir_in_force
+from ..facts.copies import from_context, instructions_before, is_broad, is_copy, landing, normalise, sources, workdir_in_force
 from ..edits import Edit
 from ..model import Dockerfile, Instruction
-from ..runscript import RunScript, mounts, run_scripts
+from ..facts.runscript import RunScript, mounts, run_scripts
 from .base import Example, Finding, Fix, Pass, Safety
 
 LOCKFILES = ("npm-shrinkwrap.json", "package-lock.json")

@@ -35,9 +35,9 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..copies import arg_default
+from ..facts.copies import arg_default
 from ..model import Dockerfile
-from ..runscript import CACHE_MOUNT_TYPES, RunScript, env_in_force, mounted_any, mounts, run_scripts
+from ..facts.runscript import CACHE_MOUNT_TYPES, RunScript, env_in_force, mounted_any, mounts, run_scripts
 from .base import Example, Finding, Fix, Pass, Safety
 
 _HOME_CACHES = ("/.cache/pip", "/.cache")

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..config import Config
 from ..context import BuildContext
-from ..context_use import ContextUse
+from ..facts.context_use import ContextUse
 from ..fileio import InputError, encode, read_source
 from ..model import parse
 from ..passes.base import Pass

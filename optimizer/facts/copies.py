@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterator
 
-from .model import Dockerfile, Instruction
+from ..model import Dockerfile, Instruction
 from .runscript import env_in_force
 
 COPY_KEYWORDS = ("COPY", "ADD")

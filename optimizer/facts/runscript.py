@@ -7,8 +7,8 @@ import posixpath
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .edits import Edit
-from .model import Dockerfile, Instruction, LogicalText, Stage
+from ..edits import Edit
+from ..model import Dockerfile, Instruction, LogicalText, Stage
 
 #: Shells whose syntax tree-sitter-bash reads correctly.
 POSIX_SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "ksh", "busybox"})
@@ -236,7 +236,7 @@ def _bare_openers(name: str) -> set[str]:
 
 @lru_cache(maxsize=1024)
 def _parse(text: str):
-    from .shell import parse_script
+    from ..shell import parse_script
 
     return parse_script(text)
 

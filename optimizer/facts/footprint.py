@@ -26,12 +26,12 @@ import re
 from dataclasses import dataclass, field
 
 from .copies import instructions_before, is_remote, normalise
-from .model import Dockerfile, Instruction
+from ..model import Dockerfile, Instruction
 from .runscript import POSIX_SHELLS, env_in_force, mounts, run_script
-from .shell import GRAMMARS, Options
-from .shell.grammars import compile_options
-from .shell.options import parse_args
-from .shell.words import Word
+from ..shell import GRAMMARS, Options
+from ..shell.grammars import compile_options
+from ..shell.options import parse_args
+from ..shell.words import Word
 
 # --- paths ---------------------------------------------------------------------------------------
 

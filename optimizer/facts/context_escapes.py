@@ -5,7 +5,7 @@ from __future__ import annotations
 import posixpath
 
 from .copies import copy_sources
-from .model import Dockerfile
+from ..model import Dockerfile
 
 
 def escape_warnings(doc: Dockerfile) -> list[str]:

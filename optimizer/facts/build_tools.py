@@ -5,9 +5,9 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass
 
-from .context.manifests import parse_pom
+from ..context.manifests import parse_pom
 from .copies import destination, landing, normalise, sources
-from .model import Dockerfile, Instruction
+from ..model import Dockerfile, Instruction
 
 _MVN_BUILD_GOALS = frozenset({"package", "install", "verify", "deploy"})
 _MVN_RESOLVE_GOALS = ("dependency:go-offline", "dependency:resolve", "dependency:resolve-plugins",

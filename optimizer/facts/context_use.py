@@ -15,11 +15,11 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
-from .context.dockerignore import DockerignoreError, IgnoreMatcher, go_clean, go_match
+from ..context.dockerignore import DockerignoreError, IgnoreMatcher, go_clean, go_match
 from .copies import copy_sources, expand_with_defaults, is_broad
-from .model import Dockerfile, Instruction
+from ..model import Dockerfile, Instruction
 from .runscript import mounts, run_script
-from .shell.grammars import PYTHON_NAME
+from ..shell.grammars import PYTHON_NAME
 
 _COMPONENT_SPLIT = re.compile(r"[/=:,;<>|&$`{}\s\"'()\[\]]+")
 

@@ -1,0 +1,1 @@
+"""Facts passes read: RUN scripts, COPY/ADD, what commands read and write, build tools, Java."""
