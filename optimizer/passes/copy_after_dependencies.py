@@ -27,8 +27,8 @@ the variables, directory or user it ran with; ONBUILD instructions are left alon
   reported (applied with ``--unsafe``). For a broad copy whose next RUN installs system packages
   but cannot move, a SUGGESTION names what blocks it (split the install into its own RUN).
 
-When a RUN may pass a copy (its footprint, read by ``optimizer.footprint``): every command is known
-(an allow-list: apt-get/apt/apk/dnf/yum/microdnf/zypper package operations, apt-key/apt-mark/dpkg,
+When a RUN may pass a copy (its footprint, read by ``optimizer.facts.footprint``): every command is known
+(an allow-list, ``optimizer.shell.tools``: apt-get/apt/apk/dnf/yum/microdnf/zypper package operations, apt-key/apt-mark/dpkg,
 user and group tools, ``pip install`` of named packages, ``npm``/``yarn``/``pnpm`` global installs,
 ``gem``, ``go install pkg@version``, conda, mkdir/rm/ln/chmod/chown/touch/cp/mv/tee/sed, curl/wget/
 tar/unzip/gpg/checksums, echo/printf/set/true/export/cd ...); steps are plain commands or pipelines
@@ -69,12 +69,14 @@ import re
 from dataclasses import dataclass
 from typing import Iterator
 
-from ..facts.copies import (chown_by_name, destination, destination_variables, expand, from_stage, is_broad_copy,
-                      is_context_copy, is_copy, source_file_names, workdir_in_force)
 from ..edits import Edit
-from ..facts.footprint import (CONFIG_READS, LANGUAGE_INSTALLS, SYSTEM_PACKAGE_KINDS, Footprint, ImagePath, Scope,
-                         absolute, clip, footprint, home_directories, new_common_parent, overlap, resolve,
-                         system_owned, within)
+from ..facts.copies import (chown_by_name, destination, destination_variables, expand, from_stage, is_broad_copy,
+                            is_context_copy, is_copy, source_file_names, workdir_in_force)
+from ..facts.footprint import Footprint, clip, footprint
+from ..facts.paths import (CONFIG_READS, LANGUAGE_INSTALLS, ImagePath, absolute, new_common_parent, overlap, resolve,
+                           system_owned, within)
+from ..facts.scope import Scope, home_directories
+from ..shell.tools import SYSTEM_PACKAGE_KINDS
 from ..model import Dockerfile, Instruction, Trivia
 from ..suppress import ignored_keys
 from .base import Example, Finding, Fix, Pass, Safety

@@ -37,7 +37,8 @@ import shlex
 
 from ..facts.build_tools import copied_paths, maven_files, read_mvn
 from ..facts.copies import destination, from_context, is_broad, landing, normalise, sources, workdir_in_force
-from ..facts.footprint import ImagePath, absolute, footprint, resolve, within
+from ..facts.footprint import footprint
+from ..facts.paths import ImagePath, absolute, resolve, within
 from ..edits import Edit
 from ..model import Dockerfile, Instruction
 from ..facts.runscript import run_script
