@@ -253,3 +253,14 @@ def run_scripts(doc: Dockerfile, stage: Stage) -> list[tuple[Instruction, RunScr
     """Every RUN and ONBUILD RUN of a stage in order, with its script when readable."""
     return [(inst, run_script(doc, inst)) for inst in stage.instructions
             if inst.effective.keyword == "RUN"]
+
+
+def runs_posix_shell(doc: Dockerfile, inst: Instruction) -> bool:
+    """A shell-form ``inst`` runs in ``/bin/sh -c``: no SHELL in its stage or the stages it is built
+    from (a SHELL in a registry image is not known), and no Windows base."""
+    stage = doc.stage_of(inst)
+    if stage is None:
+        return False
+    chain = [stage, *doc.ancestors(stage)]
+    return not any(i.keyword == "SHELL" for s in chain for i in s.instructions) and \
+        _is_posix(("/bin/sh",), chain[-1])

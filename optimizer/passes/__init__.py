@@ -4,6 +4,8 @@ from . import (apk_no_cache, apt_assume_yes, apt_clean_lists, apt_get_over_apt,
                apt_no_install_recommends, apt_update_with_install, dnf_yum_clean, pip_no_cache_dir)
 from . import dockerignore
 from . import npm_ci
+from . import maintainer_label
+from . import exec_form
 from . import copy_after_dependencies
 from . import manifests_first_langs
 from . import dependency_manifests_first
@@ -23,6 +25,8 @@ PASSES: tuple[Pass, ...] = (
     pip_no_cache_dir.PASS,
     dnf_yum_clean.PASS,
     npm_ci.PASS,
+    maintainer_label.PASS,
+    exec_form.PASS,
     manifests_first_langs.PASS,
     dependency_manifests_first.PASS,
     copy_after_dependencies.PASS,

@@ -1,0 +1,80 @@
+"""DO110 maintainer-label: ``MAINTAINER <name>`` becomes ``LABEL maintainer="<name>"``.
+
+Rationale: ``MAINTAINER`` has been deprecated since Docker 1.13; BuildKit warns about it
+(``MaintainerDeprecated``) and hadolint reports DL4000. It writes the image's ``Author`` field, which
+few tools read; the ``maintainer`` label is what registries, scanners and ``docker inspect
+--format '{{.Config.Labels}}'`` show, and it is what the official images use.
+
+What the pass does: a one-line ``MAINTAINER`` in any stage becomes a ``LABEL maintainer="..."`` in
+its place, keyword case kept (``maintainer`` -> ``label``). MAINTAINER does not expand variables
+and LABEL does, so ``$``, ``"`` and the escape character are escaped in the value.
+
+Safety: SAFE: safe because no program in the container can see the image's ``Author`` field or
+its labels (neither reaches the container's filesystem, environment or process), provided no
+other ``maintainer`` label is set in the stage (the new label would then override or be overridden
+by it, depending on order: UNSAFE). What does change, and is declared: ``docker inspect`` shows the
+name as the ``maintainer`` label instead of ``Author``; a child image inherits labels but not
+``Author``. SUGGESTION (no fix) for a MAINTAINER written over several lines, whose continuation
+lines may hold comments.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..edits import Edit
+from ..model import Dockerfile, Instruction, Stage
+from .base import Example, Finding, Fix, Pass, Safety
+
+ID, NAME = "DO110", "maintainer-label"
+
+
+def check(doc: Dockerfile, context, config) -> Iterator[Finding]:
+    for stage in doc.stages:
+        for inst in stage.instructions:
+            if inst.keyword == "MAINTAINER" and inst.value:
+                yield _finding(stage, inst)
+
+
+def _finding(stage: Stage, inst: Instruction) -> Finding:
+    label = _label(inst)
+    message = f"MAINTAINER is deprecated: use `{label}`"
+    if len(inst.lines) > 1:
+        return PASS.finding(inst.start_line, message, risk="the instruction spans several lines; rewrite it by hand")
+    fix_safety = Safety.UNSAFE if _other_maintainer_label(stage) else Safety.SAFE
+    edit = Edit.replace(inst.span, label + inst.lines[-1].ending)
+    risk = "" if fix_safety is Safety.SAFE else \
+        "the stage sets a `maintainer` label too; the later of the two wins, so its value may change"
+    return PASS.finding(inst.start_line, message, Fix((edit,), fix_safety), risk=risk)
+
+
+def _label(inst: Instruction) -> str:
+    """``LABEL maintainer="<value>"`` with what LABEL would expand or unquote escaped."""
+    escape = inst.escape
+    value = "".join(escape + ch if ch in ('"', "$", escape) else ch for ch in " ".join(inst.value))
+    keyword = "label" if inst.keyword_text.islower() else "LABEL"
+    return f'{keyword} maintainer="{value}"'
+
+
+def _other_maintainer_label(stage: Stage) -> bool:
+    return any(i.keyword == "LABEL" and "maintainer" in (k.strip("\"'").lower() for k in i.value[::2])
+               for i in stage.instructions)
+
+
+PASS = Pass(
+    id=ID,
+    name=NAME,
+    title="Use LABEL maintainer=... instead of the deprecated MAINTAINER",
+    what="Replaces a one-line `MAINTAINER <name>` with `LABEL maintainer=\"<name>\"` (variables and quotes escaped).",
+    why=("MAINTAINER is deprecated (Docker 1.13, BuildKit's MaintainerDeprecated check); it fills the image's "
+         "`Author` field, which registries and scanners do not show. The `maintainer` label is the convention."),
+    safety=Safety.SAFE,
+    safety_notes=("Safe because no process in the container can see the image's Author field or labels, provided "
+                  "no other `maintainer` label is set in the stage (then UNSAFE: the later one wins). `docker "
+                  "inspect` shows the label instead of Author, and child images inherit it. A MAINTAINER over "
+                  "several lines is only reported."),
+    examples=(Example(before='FROM debian:12\nMAINTAINER Jane Doe <jane@example.org>\n',
+                      after='FROM debian:12\nLABEL maintainer="Jane Doe <jane@example.org>"\n'),),
+    check=check,
+    hadolint=("DL4000",),
+)
