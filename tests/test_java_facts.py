@@ -6,7 +6,7 @@ import pytest
 
 from optimizer.context import BuildContext
 from optimizer.context.manifests import parse_pom
-from optimizer.facts.java import built_jar, java_image, runtime_image
+from optimizer.facts.java import built_jar, java_image, java_launch, runtime_image
 
 IMAGES = [
     ("maven:3.6.1-jdk-8-alpine", ("maven", 8, True, True)),
@@ -130,3 +130,36 @@ JAVA_VERSIONS = [
 @pytest.mark.parametrize("name,props,plugins,major", JAVA_VERSIONS, ids=[v[0] for v in JAVA_VERSIONS])
 def test_maven_java_version(name, props, plugins, major):
     assert parse_pom(_pom(props=props, plugins=plugins)).java_major == major
+
+
+LAUNCHES = [
+    (["java", "-jar", "app.jar"], ("jar", 2)),
+    (["java", "-jar", "-agentlib:jdwp=transport=dt_socket,server=y", "target/app.jar", "--port=1"], ("jar", 3)),
+    (["java", "-cp", "app.jar", "com.example.Main"], ("class", 3)),
+    (["java", "--class-path=lib/*", "-jar", "app.jar"], ("jar", 3)),
+    (["/opt/java/bin/java", "-p", "mods", "-m", "app/com.example.Main"], ("module", 4)),
+    (["java", "Hello.java"], ("source", 1)),
+    (["java", None, "-jar", "/app.jar"], ("jar", 3)),  # $JAVA_OPTS before -jar: options
+    (["java", "-jar", None], ("jar", 2)),  # the jar itself is a variable
+]
+
+
+@pytest.mark.parametrize("words,expected", LAUNCHES, ids=[" ".join(w or "$X" for w in c[0]) for c in LAUNCHES])
+def test_java_command_lines_read_with_the_launchers_grammar(words, expected):
+    launch = java_launch(words)
+    assert (launch.mode, launch.target) == expected
+
+
+@pytest.mark.parametrize("words", [["java", "-version"], ["java", "--list-modules"], ["java", "@args", "-jar", "a.jar"],
+                                   ["javac", "-d", "out", "A.java"]])
+def test_launches_that_run_nothing_or_cannot_be_read(words):
+    assert java_launch(words) is None
+
+
+def test_openj9_images_are_told_apart_and_stay_on_openj9():
+    semeru = java_image("ibm-semeru-runtimes:open-17-jdk")
+    assert (semeru.repository, semeru.version, semeru.jdk, semeru.openj9) == ("ibm-semeru-runtimes", 17, True, True)
+    assert java_image("maven:3.9-ibm-semeru-21-jammy").openj9
+    assert not java_image("eclipse-temurin:21-jdk").openj9
+    assert runtime_image(17, "alpine", openj9=True).image == "ibm-semeru-runtimes:open-17-jre"
+    assert runtime_image(17, "distroless", openj9=True).image is None

@@ -47,6 +47,12 @@ FIXES = [
      "WORKDIR /src\nCOPY . .\nRUN mvn -B verify\n\nFROM eclipse-temurin:21-jre-alpine\nWORKDIR /src\n"
      "ENV APP_MODE=prod\nLABEL team=a\nCOPY --from=build /src/target/app.jar /src/target/app.jar\n"
      "CMD java -jar /src/target/app.jar\n"),
+    ("healthcheck-bash-on-the-ubuntu-jre",
+     MAVEN + "HEALTHCHECK CMD bash -c 'echo > /dev/tcp/localhost/8080'\n" + 'CMD ["java","-jar","target/app.jar"]\n',
+     None, "jre",
+     "FROM maven:3.9-eclipse-temurin-17 AS build\nWORKDIR /app\nCOPY . .\nRUN mvn -B package\n\n"
+     "FROM eclipse-temurin:17-jre\nWORKDIR /app\nCOPY --from=build /app/target/app.jar /app/target/app.jar\n"
+     "HEALTHCHECK CMD bash -c 'echo > /dev/tcp/localhost/8080'\n" + 'CMD ["java","-jar","target/app.jar"]\n'),
     ("glob-resolved-from-the-pom",
      MAVEN + "CMD java -jar target/*.jar\n", _context(), "alpine",
      "FROM maven:3.9-eclipse-temurin-17 AS build\nWORKDIR /app\nCOPY . .\nRUN mvn -B package\n\n"

@@ -1,12 +1,18 @@
-"""Java facts: the JDK or JRE a base image holds, the jar a Maven/Gradle build writes, and the runtime images."""
+"""Java facts: the JDK or JRE a base image holds, the jar a Maven/Gradle build writes, the runtime
+images, and how a ``java`` command line reads (the launcher's own option grammar)."""
 
 from __future__ import annotations
 
 import fnmatch
+import posixpath
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["JavaImage", "Runtime", "built_jar", "java_image", "runtime_image"]
+from ..shell.grammars import JAVA, JAVA_NO_RUN, compile_options
+
+__all__ = ["JavaImage", "JavaLaunch", "Runtime", "built_jar", "extra_jars", "java_image", "java_launch",
+           "runtime_image"]
 
 #: Java versions eclipse-temurin publishes maintained images for (the LTS releases).
 LTS = (8, 11, 17, 21, 25)
@@ -14,7 +20,13 @@ LTS = (8, 11, 17, 21, 25)
 _DISTROLESS = {11: "gcr.io/distroless/java11-debian11", 17: "gcr.io/distroless/java17-debian12",
                21: "gcr.io/distroless/java21-debian12"}
 #: Image repositories that hold a JDK (or a JRE, by tag) and how their tags name the Java version.
-_JDK_REPOSITORIES = ("eclipse-temurin", "openjdk", "amazoncorretto", "java", "adoptopenjdk", "sapmachine")
+_JDK_REPOSITORIES = ("eclipse-temurin", "openjdk", "amazoncorretto", "java", "adoptopenjdk", "sapmachine",
+                     "ibm-semeru-runtimes", "ibmjava")
+#: Repositories, and tag words, of images whose JVM is Eclipse OpenJ9 (IBM J9), not HotSpot.
+_OPENJ9_REPOSITORIES = ("ibm-semeru-runtimes", "ibmjava")
+_OPENJ9_TAG_WORDS = frozenset(("openj9", "semeru"))
+#: Java versions IBM Semeru publishes ``ibm-semeru-runtimes:open-<N>-jre`` images for.
+_SEMERU = (8, 11, 17, 21)
 _TOOL_REPOSITORIES = ("maven", "gradle")
 
 
@@ -26,6 +38,7 @@ class JavaImage:
     version: int | None  # the Java feature release (8, 11, 17 ...), None when the tag does not say
     jdk: bool  # a JDK or a build-tool image (False: a JRE image)
     alpine: bool  # musl-based (the tag says alpine)
+    openj9: bool = False  # the JVM is Eclipse OpenJ9 (IBM Semeru, ibmjava, an ``-openj9`` tag), not HotSpot
 
     @property
     def build_tool(self) -> bool:
@@ -39,6 +52,7 @@ class Runtime:
     image: str | None  # None: no image of that kind for this Java version
     shell: bool  # the image has /bin/sh (distroless has none)
     notes: tuple[str, ...]  # facts a reviewer must know (architectures, libc, no bash ...)
+    alpine: bool = False  # musl and busybox: no bash, and only busybox's tools
 
 
 def java_image(reference: str) -> JavaImage | None:
@@ -48,11 +62,14 @@ def java_image(reference: str) -> JavaImage | None:
         return None
     parts = tag.lower().split("-") if tag else []
     alpine = "alpine" in parts
+    openj9 = name in _OPENJ9_REPOSITORIES or bool(_OPENJ9_TAG_WORDS.intersection(parts))
     if name in _TOOL_REPOSITORIES:
-        return JavaImage(name, _tool_version(name, parts), True, alpine)
+        return JavaImage(name, _tool_version(name, parts), True, alpine, openj9)
+    if name == "ibm-semeru-runtimes" and parts[:1] in (["open"], ["certified"]):
+        parts = parts[1:]  # open-17-jdk, certified-21-jre
     version = _java_major(parts[0]) if parts else None
     jdk = "jre" not in parts
-    return JavaImage(name, version, jdk, alpine)
+    return JavaImage(name, version, jdk, alpine, openj9)
 
 
 def _split_reference(reference: str) -> tuple[str | None, str]:
@@ -93,8 +110,17 @@ def _tool_version(name: str, parts: list[str]) -> int | None:
     return None
 
 
-def runtime_image(version: int, kind: str) -> Runtime:
-    """The JRE runtime image for a Java version: ``kind`` is ``Config.java_runtime`` (alpine|jre|distroless)."""
+def runtime_image(version: int, kind: str, openj9: bool = False) -> Runtime:
+    """The JRE runtime image for a Java version: ``kind`` is ``Config.java_runtime`` (alpine|jre|distroless).
+
+    An OpenJ9 build image gets IBM Semeru's OpenJ9 JRE (Ubuntu, no Alpine or distroless image), never a
+    HotSpot one: OpenJ9's options (``-Xshareclasses``, ``-Xquickstart`` ...) stop HotSpot from starting.
+    """
+    if openj9:
+        if kind == "distroless" or version not in _SEMERU:
+            return Runtime(None, True, ())
+        notes = ["Eclipse OpenJ9 like the build image (IBM Semeru); Ubuntu-based (glibc), no Alpine image"]
+        return Runtime(f"ibm-semeru-runtimes:open-{version}-jre", True, tuple(notes))
     if kind == "distroless":
         image = _DISTROLESS.get(version)
         notes = ["distroless has no shell: CMD/ENTRYPOINT must be exec form, HEALTHCHECK cannot run a command"]
@@ -108,7 +134,7 @@ def runtime_image(version: int, kind: str) -> Runtime:
     notes = ["musl-based Alpine without bash (busybox sh only)"]
     if version < 21:
         notes.append(f"eclipse-temurin:{version}-jre-alpine is published for amd64 only (no arm64 image)")
-    return Runtime(f"eclipse-temurin:{version}-jre-alpine", True, tuple(notes))
+    return Runtime(f"eclipse-temurin:{version}-jre-alpine", True, tuple(notes), alpine=True)
 
 
 def built_jar(context, tool: str) -> str | None:
@@ -130,3 +156,78 @@ def built_jar(context, tool: str) -> str | None:
 def matches(pattern: str, path: str) -> bool:
     """A CMD's jar glob (``target/*.jar``) names ``path`` (shell globbing: ``*`` stops at ``/``)."""
     return fnmatch.fnmatchcase(path, pattern) and pattern.count("/") == path.count("/")
+
+
+#: Build-file words of plugins or settings that write more jars beside the main one (so a glob
+#: such as ``target/*.jar`` matches several): shaded/assembled/source/javadoc/test jars,
+#: classifiers, Gradle's shadow plugin and Spring Boot's ``-plain.jar``.
+_EXTRA_JAR_MARKERS = {
+    "maven": ("maven-shade-plugin", "maven-assembly-plugin", "maven-source-plugin", "maven-javadoc-plugin",
+              "test-jar", "<classifier>", "jar-with-dependencies"),
+    "gradle": ("shadow", "sourcesjar", "javadocjar", "withsourcesjar", "withjavadocjar", "classifier",
+               "org.springframework.boot", "spring-boot"),
+}
+_BUILD_FILES = {"maven": ("pom.xml",), "gradle": ("build.gradle", "build.gradle.kts")}
+
+
+def extra_jars(context, tool: str, tasks: Sequence[str] = ()) -> str | None:
+    """Why the build may write more than one jar beside the main one (the plugin or setting that says
+    so), or None when its build file shows none. Spring Boot's Gradle plugin also writes ``-plain.jar``
+    when the ``jar`` task runs (``build``/``assemble``; not for ``gradle bootJar``) and is enabled."""
+    only_boot_jar = bool(tasks) and all(t.rsplit(":", 1)[-1] == "bootJar" for t in tasks)
+    for name in _BUILD_FILES[tool]:
+        text = (context.read_text(name) or "").lower()
+        found = [m for m in _EXTRA_JAR_MARKERS[tool] if m in text]
+        if tool == "gradle" and (only_boot_jar or re.search(r"\bjar\s*\{[^}]*enabled\s*=\s*false", text)):
+            found = [m for m in found if "spring" not in m]
+        if found:
+            return f"{name} uses {found[0]}, which writes more jars"
+    return None
+
+
+@dataclass(frozen=True)
+class JavaLaunch:
+    """A ``java`` command line read with the launcher's grammar (``JAVA`` in shell.grammars).
+
+    ``mode`` is ``jar`` (``-jar <file>``), ``class`` (a main class), ``module`` (``-m``) or
+    ``source`` (a ``.java`` file); ``target`` is the index, in the words given, of the jar, class,
+    module or source file (a word the shell expands, when that one may be it), None when missing.
+    """
+
+    mode: str
+    target: int | None
+
+
+def java_launch(words: Sequence[str | None]) -> JavaLaunch | None:
+    """How ``java`` reads ``words`` (``words[0]`` is the program; None: a word the shell expands).
+
+    A word expanded at run time (``$JAVA_OPTS``) counts as options when an option follows it, else it
+    is taken as the target (whose name is then unknown). None when ``words[0]`` is not ``java``, an ``@argfile`` hides the options, or
+    the options only print something (``-version``).
+    """
+    if not words or posixpath.basename(words[0] or "") != "java":
+        return None
+    table = compile_options(JAVA)
+    jar, i = False, 1
+    while i < len(words):
+        word = words[i]
+        if word is None:
+            following = words[i + 1] if i + 1 < len(words) else None
+            if following is None or not following.startswith("-"):
+                return JavaLaunch("jar" if jar else "class", i)
+            i += 1
+            continue
+        if word.startswith("@"):
+            return None
+        if not word.startswith("-") or word == "-":
+            mode = "jar" if jar else ("source" if word.endswith(".java") else "class")
+            return JavaLaunch(mode, i)
+        name, eq, _ = word.partition("=") if word.startswith("--") else (word, "", "")
+        canonical = table.resolve(name)
+        if canonical in JAVA_NO_RUN:
+            return None
+        if canonical == "-m":
+            return JavaLaunch("module", i if eq else (i + 1 if i + 1 < len(words) else None))
+        jar = jar or canonical == "-jar"
+        i += 2 if canonical in table.takes_value and not eq else 1
+    return JavaLaunch("jar" if jar else "class", None)

@@ -19,8 +19,11 @@ JRE image plus the jar is what runs. Three shapes, all about the final stage:
 Java version: from the base image's tag (``maven:3.6.1-jdk-8-alpine``, ``openjdk:11-jdk-slim``,
 ``eclipse-temurin:17-jdk``, ``amazoncorretto:21``, ``gradle:7.3.2-jdk11``), else from pom.xml /
 build.gradle (release/target/source, ``java.version``, toolchains, ``sourceCompatibility``).
-The jar: the path the ``java -jar`` command names; a glob (``target/*.jar``) only when the build
-file states the jar's name (finalName, artifactId-version, bootJar's archiveFileName ...).
+The jar: the path the ``java -jar`` command names, read with the launcher's own grammar (the
+first word that is not an option: ``java -jar -agentlib:jdwp=... app.jar`` runs ``app.jar``); a glob
+(``target/*.jar``) only when the build file states the jar's name (finalName, artifactId-version,
+bootJar's archiveFileName ...) and writes no other jar it could match (shade/assembly/source
+plugins, classifiers, Spring Boot's ``-plain.jar`` from Gradle's ``jar`` task).
 
 Runtime (``--java-runtime``, key ``java-runtime``): ``alpine`` (default)
 ``eclipse-temurin:<N>-jre-alpine``, musl-based, busybox sh and no bash, amd64 only for 8/11/17;
@@ -28,16 +31,24 @@ Runtime (``--java-runtime``, key ``java-runtime``): ``alpine`` (default)
 ``gcr.io/distroless/java<N>-debian12`` (17, 21; 11 on debian11): no shell, and its own
 ``ENTRYPOINT ["/usr/bin/java", "-jar"]``, so the command becomes an exec-form ENTRYPOINT.
 Only eclipse-temurin images are proposed (the ``openjdk`` images are deprecated), for the LTS
-releases 8, 11, 17, 21, 25.
+releases 8, 11, 17, 21, 25; an Eclipse OpenJ9 build image (``ibm-semeru-runtimes``, ``ibmjava``,
+``maven:...-ibm-semeru-17``, an ``-openj9`` tag) gets IBM Semeru's OpenJ9 JRE
+``ibm-semeru-runtimes:open-<N>-jre`` (8, 11, 17, 21; no Alpine or distroless image), never a HotSpot
+one. JVM options set in ENV (``JDK_JAVA_OPTIONS``, ``JAVA_TOOL_OPTIONS``, ``JAVA_OPTS``) are the
+application's: they go to the runtime stage.
 
-Safety: UNSAFE at best: the application may read at run time what only the builder has (files
-copied with the sources, a ``Class-Path`` next to the jar, JDK tools), the runtime image is
-another distribution (libc, shell, CA certificates, fonts, timezone data). SUGGESTION (no fix,
-the message says what to fill in) when the Java version or the jar path is not known from the
-files, no runtime image of that kind exists for the version, the stage installs packages or
-runs other steps the runtime stage would need, the command is a script or a JDK tool, a
-HEALTHCHECK calls curl/wget, a named USER would not exist, carried settings use variables, or
-the stage sets SHELL.
+Safety: never SAFE, because the runtime image is another distribution (libc, shell, CA
+certificates, fonts, timezone data) and the application may read at run time what only the builder
+has (files copied with the sources, a ``Class-Path`` next to the jar, JDK tools). UNSAFE, provided
+everything the runtime stage needs is modelled: the Java version and the jar are known from the
+files, the jar is the build's only artifact the command can name, the JVM is the same kind (OpenJ9
+stays OpenJ9), every program the command and HEALTHCHECK start is known to be in the runtime image
+(default deny: java, sh and its basic tools; bash only on the Ubuntu images), and the JVM options
+in ENV name no file the builder alone has. Anything else is a SUGGESTION (no fix; the risk names
+what is not known): no runtime image of that kind exists for the version, the stage installs
+packages or runs other steps the runtime stage would need, the command is a script or a JDK tool,
+a HEALTHCHECK runs curl, wget, bash on Alpine or a script, a named USER would not exist, carried
+settings use variables, or the stage sets SHELL.
 
 ``--spring-layers`` (key ``spring-layers``): for a Spring Boot >= 3.3 build (the version from
 spring-boot-starter-parent, the Maven plugin or the Gradle plugin), the builder also runs
@@ -57,7 +68,7 @@ from dataclasses import dataclass
 
 from ..facts.copies import from_context, normalise, sources, workdir_in_force
 from ..edits import Edit, apply_edits
-from ..facts.java import built_jar, java_image, matches, runtime_image
+from ..facts.java import built_jar, extra_jars, java_image, java_launch, matches, runtime_image
 from ..model import Dockerfile, Instruction, Stage, parse
 from ..postcheck import RUNTIME_KEYWORDS
 from ..facts.runscript import run_script
@@ -73,6 +84,17 @@ _ADDITIVE = ("ENV", "EXPOSE", "LABEL", "VOLUME")
 _METADATA = (*_CARRIED, "WORKDIR", "ARG")
 #: ENV keys that describe the build tool or the JDK image, not the application.
 _BUILD_ENV_PREFIXES = ("MAVEN_", "M2_", "GRADLE_", "JAVA_HOME", "JDK_", "PATH")
+#: ENV keys that hold the options of every JVM the image starts: the application's, so they belong to
+#: the runtime stage (the launcher reads JDK_JAVA_OPTIONS, the JVM JAVA_TOOL_OPTIONS, scripts JAVA_OPTS).
+_JVM_OPTION_KEYS = frozenset(("JDK_JAVA_OPTIONS", "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JAVA_OPTS",
+                              "JAVA_OPTIONS"))
+#: Paths a JVM option may name that every runtime image has.
+_SYSTEM_DIRS = ("/tmp", "/dev/", "/proc/", "/sys/")
+#: Programs every runtime image with a shell has: the JVM, sh and its builtins, the basic file tools.
+_SHELL_TOOLS = frozenset({"java", "sh", "exit", "test", "[", "echo", "printf", "true", "false", ":", "kill",
+                          "cat", "ls", "sleep", "grep"})
+#: ... and what only the Ubuntu-based (glibc) runtime images have besides.
+_GLIBC_TOOLS = frozenset({"bash"})
 _BUILDERS = ("mvn", "mvnw", "gradle", "gradlew")
 _PACKAGE_MANAGERS = ("apt-get", "apt", "apk", "yum", "dnf", "microdnf", "zypper")
 _JDK_TOOLS = ("jar", "javac", "jcmd", "jstack", "jmap", "jlink", "jdeps", "jshell", "jstat", "jinfo")
@@ -140,9 +162,8 @@ def _command(stage: Stage) -> _Command | None:
         if found is None:
             return None
         words += found
-    jar = words.index("-jar") + 1 if "-jar" in words else None
-    if jar is not None and jar >= len(words):
-        jar = None
+    launch = java_launch(words)
+    jar = launch.target if launch is not None and launch.mode == "jar" else None
     return _Command(used, tuple(words), jar)
 
 
@@ -185,19 +206,17 @@ def _builder_finding(doc, context, config, stage: Stage, image, command: _Comman
     tool = "gradle" if any(_program(c).startswith("gradle") for c in run_script(doc, build).script.commands) \
         else "maven"
     version, version_note = _version(image, context, tool)
-    runtime = runtime_image(version, config.java_runtime) if version else None
+    runtime = runtime_image(version, config.java_runtime, image.openj9) if version else None
     target = runtime.image if runtime else None
     index = stage.instructions.index(build)
     tail_at = max(i for i, inst in enumerate(stage.instructions) if inst.keyword not in _METADATA) + 1
     head, tail = stage.instructions[:tail_at], stage.instructions[tail_at:]
-    jar = _jar_path(doc, context, stage, command, build, tool)
-    problems = []
-    if version is None:
-        problems.append("the Java version is not in the base image's tag nor in the build file")
-    elif target is None:
-        problems.append(f"there is no {config.java_runtime} runtime image for Java {version}")
+    jar, glob = _jar_path(doc, context, stage, command, build, tool)
+    problems = _runtime_problems(image, version, target, config, "the base image's tag")
     if jar is None:
         problems.append("the jar's path is not known from the Dockerfile and the build file")
+    elif glob is not None:
+        problems.append(glob)
     later = [i for i in stage.instructions[index + 1:tail_at] if i.keyword not in _METADATA]
     placing = [i for i in later if jar is not None and _places_jar(doc, i, jar)]
     if len(later) > len(placing):
@@ -211,9 +230,10 @@ def _builder_finding(doc, context, config, stage: Stage, image, command: _Comman
         problems.append("the WORKDIR is not known (a variable)")
     problems += _stage_problems(doc, stage, [i for i in head if i not in placing], build_ok=True)
     problems += _carry_problems(stage, command, runtime)
+    problems += _jvm_option_problems(stage, jar)
     name = stage.name or _free_name(doc)
     written_name = stage.from_.value[-1] if stage.name else name
-    runtime_text = target or f"eclipse-temurin:<{version or 'java-version'}>-jre-alpine"
+    runtime_text = target or _placeholder(image, version)
     proposal = (f"name this stage `{written_name}` and add a runtime stage `FROM {runtime_text}` with "
                 f"`COPY --from={written_name} {jar or '<path of the jar>'} {jar or '<path of the jar>'}` and the "
                 "run-time settings")
@@ -271,26 +291,38 @@ def _version(image, context, tool: str) -> tuple[int | None, str]:
                    "may be newer")
 
 
-def _jar_path(doc, context, stage: Stage, command: _Command, build: Instruction, tool: str) -> str | None:
-    """The absolute path of the jar the command runs, from the Dockerfile (and the build file for a glob)."""
+def _jar_path(doc, context, stage: Stage, command: _Command, build: Instruction,
+              tool: str) -> tuple[str | None, str | None]:
+    """The absolute path of the jar the command runs, from the Dockerfile (and the build file for a
+    glob), and why a glob may match other jars too (None when it names the build's only jar)."""
     word = command.words[command.jar]
     last = stage.instructions[-1]
     cwd = workdir_in_force(doc, last) if last.keyword != "WORKDIR" else None
     if word is None or "$" in word:
-        return None
+        return None, None
     if not word.startswith("/"):
         if cwd is None:
-            return None
+            return None, None
         word = posixpath.join(cwd, word)
     path = normalise(word)
     if not any(c in path for c in "*?["):
-        return path
+        return path, None
     project = workdir_in_force(doc, build)
-    built = built_jar(context, tool) if getattr(context, "known", False) else None
+    known = getattr(context, "known", False)
+    built = built_jar(context, tool) if known else None
     if project is None or built is None:
-        return None
+        return None, None
     candidate = normalise(posixpath.join(project, built))
-    return candidate if matches(path, candidate) else None
+    if not matches(path, candidate):
+        return None, None
+    extra = extra_jars(context, tool, _tasks(doc, build))
+    return candidate, (f"`{word}` may match more than {posixpath.basename(candidate)}: {extra}" if extra else None)
+
+
+def _tasks(doc, build: Instruction) -> list[str]:
+    """The Gradle tasks (or Maven phases) the build step names."""
+    return [w.value or "" for c in run_script(doc, build).script.commands if _program(c) in _BUILDERS
+            for w in c.words if not (w.value or "-").startswith("-")]
 
 
 def _builder_edits(doc, stage: Stage, head, tail, name: str, image: str, jar: str, command: _Command,
@@ -361,7 +393,12 @@ def _carried(head, tail) -> list[Instruction]:
 
 
 def _build_env(inst: Instruction) -> bool:
-    return inst.keyword == "ENV" and all(k.startswith(_BUILD_ENV_PREFIXES) for k in inst.value[::2])
+    return inst.keyword == "ENV" and all(_build_key(k) for k in inst.value[::2])
+
+
+def _build_key(key: str) -> bool:
+    """An ENV key of the build tool or the JDK image (JVM options are the application's)."""
+    return key.startswith(_BUILD_ENV_PREFIXES) and key not in _JVM_OPTION_KEYS
 
 
 def _line_text(inst: Instruction) -> str:
@@ -429,26 +466,89 @@ def _carry_problems(stage: Stage, command: _Command, runtime) -> list[str]:
             if not user.isdigit() and user not in ("root", "0"):
                 problems.append(f"USER {user} must exist in the runtime image (create it there)")
         elif inst.keyword == "HEALTHCHECK" and inst.value and inst.value[0].upper() == "CMD":
-            words = " ".join(inst.value[1:])
             if not shell:
                 problems.append("the HEALTHCHECK runs a command; the distroless image has no shell or tools")
-            elif "curl" in words or "wget" in words:
-                problems.append("the HEALTHCHECK uses curl/wget, which the JRE image may not have")
+                continue
+            missing = _missing_tools(_healthcheck_programs(inst), runtime)
+            if missing:
+                problems.append(f"the HEALTHCHECK runs {', '.join(missing)}, which the runtime image "
+                                f"{_lacks(runtime)}")
         elif inst.keyword in _CARRIED and inst.keyword not in ("CMD", "ENTRYPOINT") and not _build_env(inst) \
                 and "$" in inst.arguments.text:
             problems.append(f"line {inst.start_line} uses a variable the runtime stage may not set")
-        elif inst.keyword == "ENV" and not _build_env(inst) and any(
-                k.startswith(_BUILD_ENV_PREFIXES) for k in inst.value[::2]):
+        elif inst.keyword == "ENV" and not _build_env(inst) and any(_build_key(k) for k in inst.value[::2]):
             problems.append(f"line {inst.start_line} sets build-tool and application variables together")
     names = [posixpath.basename(w or "") for w in command.words]
     if any(n in _JDK_TOOLS for n in names):
         problems.append("the command runs a JDK tool the JRE does not have")
-    if "bash" in names or (names and names[0].endswith(".sh")):
-        problems.append("the command runs a shell script: the Alpine image has no bash and the JRE may lack "
-                        "what it calls")
+    if runtime is not None and runtime.alpine and "bash" in names:
+        problems.append("the command runs bash, which the Alpine image does not have (busybox sh only)")
+    if names and names[0].endswith(".sh"):
+        problems.append("the command runs a shell script: the runtime image may lack its shell (the Alpine "
+                        "image has no bash) or what it calls")
     if not shell and None in command.words:
         problems.append("the command uses shell variables; the distroless image has no shell")
     return problems
+
+
+def _healthcheck_programs(inst: Instruction) -> list[str | None]:
+    """The programs a ``HEALTHCHECK CMD`` runs (None: one that cannot be read)."""
+    if inst.exec_form:
+        return [inst.value[1] if len(inst.value) > 1 else None]
+    script = parse_script(" ".join(inst.value[1:]))
+    if script.has_errors or not script.commands:
+        return [None]
+    return [c.name if c.name is not None and "$" not in c.name else None for c in script.commands]
+
+
+def _missing_tools(programs: list[str | None], runtime) -> list[str]:
+    """The programs the runtime image is not known to have (default deny)."""
+    have = _SHELL_TOOLS if runtime is None or runtime.alpine else _SHELL_TOOLS | _GLIBC_TOOLS
+    found = ["an unreadable command" if p is None else p for p in programs
+             if p is None or posixpath.basename(p) not in have]
+    return list(dict.fromkeys(found))
+
+
+def _lacks(runtime) -> str:
+    if runtime is not None and runtime.alpine:
+        return "lacks (Alpine: busybox sh, no bash, curl or wget of its own)"
+    return "may not have (it has the JRE and a shell's basic tools only)"
+
+
+def _jvm_option_problems(stage: Stage, jar: str | None) -> list[str]:
+    """JVM options set in ENV that name files a new runtime stage would not have (an agent, a policy)."""
+    problems = []
+    for inst in stage.instructions:
+        if inst.keyword != "ENV":
+            continue
+        for key, value in zip(inst.value[::2], inst.value[1::2]):
+            if key not in _JVM_OPTION_KEYS:
+                continue
+            paths = [p for p in re.findall(r"(?:^|[:=\s\"'])(/[^\s:=,\"']+)", value)
+                     if p != jar and not p.startswith(_SYSTEM_DIRS)]
+            if paths:
+                problems.append(f"line {inst.start_line} sets {key} naming {paths[0]}, which the runtime stage "
+                                "does not get (it only gets the jar)")
+    return problems
+
+
+def _placeholder(image, version: int | None) -> str:
+    """The runtime image to fill in when none can be proposed (OpenJ9 stays OpenJ9)."""
+    java = version or "java-version"
+    return f"ibm-semeru-runtimes:open-<{java}>-jre" if image.openj9 else f"eclipse-temurin:<{java}>-jre-alpine"
+
+
+def _runtime_problems(image, version: int | None, target: str | None, config, where: str) -> list[str]:
+    """Why there is no runtime image to propose: the version is unknown, or none of that kind exists."""
+    if version is None:
+        return [f"the Java version is not in {where} nor in the build file"]
+    if target is not None:
+        return []
+    if image.openj9:
+        return [f"the build image runs Eclipse OpenJ9 (IBM Semeru), and there is no {config.java_runtime} OpenJ9 "
+                f"runtime image for Java {version}; a HotSpot runtime (eclipse-temurin) would reject OpenJ9 options "
+                "(-Xshareclasses, -Xquickstart) and behave differently"]
+    return [f"there is no {config.java_runtime} runtime image for Java {version}"]
 
 
 def _exec_rewrites(command: _Command) -> dict[int, str]:
@@ -468,19 +568,19 @@ def _exec_rewrites(command: _Command) -> dict[int, str]:
 def _swap_findings(doc, context, config, stage: Stage, image, command: _Command) -> list[Finding]:
     line = stage.from_.start_line
     version, version_note = _version(image, context, "maven" if context.manifests.maven else "gradle")
-    runtime = runtime_image(version, config.java_runtime) if version else None
+    runtime = runtime_image(version, config.java_runtime, image.openj9) if version else None
     target = runtime.image if runtime else None
-    problems = []
-    if version is None:
-        problems.append(f"the Java version is not in the tag of `{stage.base}` nor in the build file")
-    elif target is None:
-        problems.append(f"there is no {config.java_runtime} runtime image for Java {version}")
+    problems = _runtime_problems(image, version, target, config, f"the tag of `{stage.base}`")
     if not command.java:
         problems.append(f"the image starts {command.words[0]}, not java: check it needs nothing the JRE image lacks")
     problems += _stage_problems(doc, stage, stage.instructions, build_ok=False)
     problems += _carry_problems(stage, command, runtime)
-    proposal = target or f"eclipse-temurin:<{version or 'java-version'}>-jre-alpine"
-    message = f"`{stage.base}` is a JDK image and the stage only runs Java: use the JRE image `{proposal}`"
+    proposal = target or _placeholder(image, version)
+    if command.java:
+        message = f"`{stage.base}` is a JDK image and the stage only runs Java: use the JRE image `{proposal}`"
+    else:
+        message = (f"`{stage.base}` is a JDK image and the stage starts {command.words[0]}: if that needs only a "
+                   f"Java runtime, use the JRE image `{proposal}`")
     if image.repository in ("openjdk", "java"):
         message += f" (the `{image.repository}` images are deprecated)"
     findings = []
@@ -540,12 +640,17 @@ PASS = Pass(
     why=("The JDK, the build tool, `~/.m2` and the sources are hundreds of MB the application never "
          "uses at run time: bigger pulls, slower starts, more CVEs to patch."),
     safety=Safety.UNSAFE,
-    safety_notes=("UNSAFE: the runtime stage only has the jar (files read at run time from the builder, a "
+    safety_notes=("Never SAFE: the runtime stage only has the jar (files read at run time from the builder, a "
                   "Class-Path beside the jar and JDK tools are gone) and is another distribution (musl "
-                  "and no bash on Alpine; 8/11/17 -jre-alpine are amd64 only). SUGGESTION without a fix "
-                  "when the Java version or the jar path is not known from the files, the stage installs "
-                  "packages or runs other setup steps, the command is a script or a JDK tool, a "
-                  "HEALTHCHECK uses curl/wget, a named USER would be missing, or settings use variables."),
+                  "and no bash on Alpine; 8/11/17 -jre-alpine are amd64 only). UNSAFE, provided everything the "
+                  "runtime stage needs is known: the Java version and the jar (read with the java launcher's "
+                  "grammar; a glob only when the build writes no other jar it matches), the same JVM (an OpenJ9 "
+                  "build gets the Semeru OpenJ9 JRE, never HotSpot), every program the command and HEALTHCHECK "
+                  "run being in the runtime image (default deny), JVM options in ENV carried and naming no "
+                  "builder-only file. Else a SUGGESTION without a fix that names the unknown: the stage "
+                  "installs packages or runs other setup steps, the command is a script or a JDK tool, a "
+                  "HEALTHCHECK runs curl/wget/bash (Alpine)/a script, a named USER would be missing, or "
+                  "settings use variables."),
     examples=(Example(
         before=('FROM maven:3.9-eclipse-temurin-17\nWORKDIR /app\nCOPY . .\nRUN mvn -B package\n'
                 'EXPOSE 8080\nCMD ["java","-jar","target/app.jar"]\n'),

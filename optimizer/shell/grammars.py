@@ -614,6 +614,39 @@ PYTHON = Options(
     takes_value="-m\n-c\n-W\n-X\n--check-hash-based-pycs",
     boolean="-b\n-B\n-d\n-E\n-h\n-i\n-I\n-O\n-P\n-q\n-s\n-S\n-u\n-v\n-V\n-x",
 )
+# The `java` launcher (JDK 9+ `java -help`): options come before the main class, `-jar <file>`, `-m
+# <module>` or a source file; an option not listed here is one word (`-Xmx1g`, `-Dk=v`,
+# `-agentlib:jdwp=...`, `-XX:+UseG1GC`). `-jar` only sets the mode: the jar is the first word that is
+# not an option, wherever it comes (`java -jar -Dk=v app.jar`). `-m`/`--module` names the main module
+# and ends the options; the `NO_RUN` options print something and start nothing.
+JAVA = Options(
+    takes_value="""
+        -cp -classpath --class-path
+        -p --module-path
+        --upgrade-module-path
+        --add-modules
+        --enable-native-access
+        --limit-modules
+        --add-reads
+        --add-exports
+        --add-opens
+        --patch-module
+        --source
+        -m --module
+        -d --describe-module
+    """,
+    boolean="""
+        -jar
+        -version --version
+        -showversion --show-version
+        -help -h -? --help
+        -X --help-extra
+        --list-modules
+        --dry-run
+        --validate-modules
+    """,
+)
+JAVA_NO_RUN = frozenset({"-version", "-help", "-X", "--list-modules", "-d", "--dry-run", "--validate-modules"})
 PYTHON_NAME = re.compile(r"python(?:\d+(?:\.\d+)*)?")
 _PIP_NAME = re.compile(r"pip(?:\d+(?:\.\d+)*)?")
 NO_GRAMMAR = Grammar(common=Options())

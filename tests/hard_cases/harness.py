@@ -40,7 +40,7 @@ class Case:
     expect: Expect
     context: dict[str, str] = field(default_factory=dict)
     names: tuple[str, ...] = ()  # words the risk/message must contain (NOT_SAFE), or the SAFE fix's message
-    after: str | None = None  # exact result of the SAFE fix
+    after: str | None = None  # exact result of the SAFE fix (of the UNSAFE one, for NOT_SAFE with unsafe)
     unsafe: bool = False  # run with --unsafe (the NOT_SAFE fix is then applied, SAFE ones as usual)
 
     def __str__(self) -> str:
@@ -76,6 +76,8 @@ def run_case(case: Case, tmp_path: Path):
             assert result.text == case.dockerfile, f"{case.id}: changed without --unsafe"
         for word in case.names:
             assert word in texts, f"{case.id}: {word!r} not named in {texts!r}"
+        if case.after is not None:  # with --unsafe: the UNSAFE fix's exact result (the input: a suggestion)
+            assert result.text == case.after
     else:
         applied = [r for r in mine if r.status is Status.APPLIED]
         assert applied and all(r.safety is Safety.SAFE for r in applied), f"{case.id}: no SAFE fix: {texts!r}"
