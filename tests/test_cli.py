@@ -186,4 +186,4 @@ def test_a_suggestion_says_why_it_is_not_applied(tmp_path):
                     "HEALTHCHECK CMD curl -f localhost:8080/ || exit 1\nCMD [\"java\",\"-jar\",\"app.jar\"]\n")
     result = run("--select", "DO301", "--unsafe", str(path))
     assert "DO301 java-multi-stage [suggestion] `eclipse-temurin:21-jdk` is a JDK image" in result.stderr
-    assert "    not applied: the HEALTHCHECK uses curl/wget" in result.stderr
+    assert "    not applied: the HEALTHCHECK runs curl, which the runtime image lacks" in result.stderr
