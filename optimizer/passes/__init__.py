@@ -11,6 +11,7 @@ from . import manifests_first_langs
 from . import dependency_manifests_first
 from . import copy_narrow
 from . import java_multi_stage
+from . import non_root_user
 from .base import Example, Finding, Fix, Pass, Safety
 
 # Order matters: apt-get before apt, -y and --no-install-recommends before the list cleanup that
@@ -33,6 +34,7 @@ PASSES: tuple[Pass, ...] = (
     copy_narrow.PASS,
     dockerignore.PASS,
     java_multi_stage.PASS,
+    non_root_user.PASS,
 )
 
 __all__ = ["PASSES", "Example", "Finding", "Fix", "Pass", "Safety"]
