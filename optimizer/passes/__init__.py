@@ -6,6 +6,7 @@ from . import dockerignore
 from . import npm_ci
 from . import maintainer_label
 from . import exec_form
+from . import add_url_archive
 from . import copy_after_dependencies
 from . import manifests_first_langs
 from . import dependency_manifests_first
@@ -28,6 +29,7 @@ PASSES: tuple[Pass, ...] = (
     npm_ci.PASS,
     maintainer_label.PASS,
     exec_form.PASS,
+    add_url_archive.PASS,
     manifests_first_langs.PASS,
     dependency_manifests_first.PASS,
     copy_after_dependencies.PASS,
