@@ -273,15 +273,16 @@ def result_row(row: dict) -> str:
     name = f"{row['project']} ({row['kind']})"
     if row.get("nothing_to_change"):
         return f"| {name} | nothing to change | | | | | | | | |"
-    change = size_change(row)
-    ratio = speedup(row)
-    passes = ", ".join(p.split()[0] for p in row.get("passes", []))
-    return (f"| {name} | {verdict(row)} | {_pair(_yes(a.get('builds')), _yes(b.get('builds')))} "
-            f"| {_mb(a.get('size_bytes'))} → {_mb(b.get('size_bytes'))}"
-            f"{'' if change is None else f' ({change:+.0%})'} | {_pair(str(a.get('layers', '-')), str(b.get('layers', '-')))} "
-            f"| {_s(a.get('clean_build_s'))} → {_s(b.get('clean_build_s'))} "
-            f"| {_s(a.get('rebuild_after_edit_s'))} → {_s(b.get('rebuild_after_edit_s'))}"
-            f"{'' if ratio is None else f' ({ratio:.1f}x)'} | {filesystem_cell(row)} | {_smoke(row)} | {passes} |")
+    change, ratio = size_change(row), speedup(row)
+    cells = [name, verdict(row), _pair(_yes(a.get("builds")), _yes(b.get("builds"))),
+             f"{_mb(a.get('size_bytes'))} → {_mb(b.get('size_bytes'))}"
+             + ("" if change is None else f" ({change:+.0%})"),
+             _pair(str(a.get("layers", "-")), str(b.get("layers", "-"))),
+             f"{_s(a.get('clean_build_s'))} → {_s(b.get('clean_build_s'))}",
+             f"{_s(a.get('rebuild_after_edit_s'))} → {_s(b.get('rebuild_after_edit_s'))}"
+             + ("" if ratio is None else f" ({ratio:.1f}x)"),
+             filesystem_cell(row), _smoke(row), ", ".join(p.split()[0] for p in row.get("passes", []))]
+    return "| " + " | ".join(cells) + " |"
 
 
 def _yes(value: bool | None) -> str:
@@ -321,8 +322,9 @@ def render(rows: list[dict], standin_sizes: dict[str, int | None], host: str) ->
         f"(no build needed), {own_counts['verification FAILED']} failed, {own_counts['cannot build here']} cannot "
         "build here (reasons below).",
         f"- Naive variants: {sum(r.get('ok') is True for r in naive)} of {len(naive)} verified; median size change "
-        f"**{statistics.median(changes):+.0%}**; median rebuild-after-edit speed-up **{statistics.median(ratios):.1f}x**; "
-        f"{fs_text}." if changes and ratios else f"- Naive variants: {len(naive)} built.",
+        f"**{statistics.median(changes):+.0%}**; median rebuild-after-edit speed-up "
+        f"**{statistics.median(ratios):.1f}x**; {fs_text}."
+        if changes and ratios else f"- Naive variants: {len(naive)} built.",
         "",
         "## Results",
         "",
@@ -330,7 +332,8 @@ def render(rows: list[dict], standin_sizes: dict[str, int | None], host: str) ->
         "(compare within a row). `(own)` is the project's Dockerfile (adapted as listed below), `(naive)` the",
         "variant in `benchmarks/real_projects/`.",
         "",
-        "| project | verdict | builds | size | layers | clean build | rebuild after edit | filesystem | smoke | passes |",
+        "| project | verdict | builds | size | layers | clean build | rebuild after edit | filesystem | smoke "
+        "| passes |",
         "|---|---|---|---|---|---|---|---|---|---|",
         *[result_row(r) for r in rows if not r["blockers"]],
         "",

@@ -52,8 +52,8 @@ fi
 podman tag localhost/debian:bookworm docker.io/library/debian:bookworm docker.io/library/debian:latest
 standin() {  # standin DIR/DOCKERFILE PRIMARY_TAG ALIAS... (BASE=image: the Dockerfile's ARG BASE)
   local df=$HERE/$1 primary=$2 recipe built; shift 2
-  # Rebuilt when its recipe (Dockerfile, the alpine scripts beside it, BASE's image id) changed; images built before recipes
-  # were labelled are kept.
+  # Rebuilt when its recipe (Dockerfile, the alpine scripts beside it, BASE's image id) changed; images
+  # built before recipes were labelled are kept.
   recipe=$({ cat "$df"; [ ! -e "${df%/*}/apk" ] || cat "${df%/*}/apk" "${df%/*}/alpine-users"
              [ -z "${BASE:-}" ] || podman image inspect --format '{{.Id}}' "$BASE"; } | sha256sum | cut -c1-16)
   built=$(podman image inspect --format '{{index .Labels "dockeropt.standin.recipe"}}' "localhost/$primary" 2>/dev/null) \
