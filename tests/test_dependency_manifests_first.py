@@ -20,6 +20,10 @@ PARENT_IN_CONTEXT = POM.format("<parent><groupId>g</groupId><artifactId>p</artif
 SRC = ["pom.xml", "src/main/java/App.java"]
 WRAPPER = SRC + ["mvnw", ".mvn/wrapper/maven-wrapper.properties"]
 MULTI = ["pom.xml", "core/pom.xml", "core/src/A.java", "web/pom.xml", "web/src/B.java"]
+MODULE = ("<project><parent><groupId>com.example</groupId><artifactId>app</artifactId><version>1.0</version>"
+          "</parent><artifactId>{}</artifactId><dependencies><dependency><groupId>org.slf4j</groupId>"
+          "<artifactId>slf4j-api</artifactId><version>2.0.13</version></dependency></dependencies></project>")
+MODULE_TEXTS = {"core/pom.xml": MODULE.format("core"), "web/pom.xml": MODULE.format("web")}
 
 
 def run(dockerfile: str, files=SRC, pom: str = POM.format(""), texts=None, unsafe: bool = True):
@@ -84,13 +88,13 @@ FIXES = [
         "FROM maven\nWORKDIR /src\nCOPY . .\nRUN mvn -B package\n",
         "FROM maven\nWORKDIR /src\nCOPY pom.xml ./\nCOPY core/pom.xml ./core/\nCOPY web/pom.xml ./web/\n"
         "RUN mvn -B dependency:go-offline\nCOPY . .\nRUN mvn -B package\n",
-        {"files": MULTI, "pom": MODULES}, id="multi-module"),
+        {"files": MULTI, "pom": MODULES, "texts": MODULE_TEXTS}, id="multi-module"),
     pytest.param(
         "FROM maven\nWORKDIR /src\nCOPY . .\nRUN mvn package\n",
         "FROM maven\nWORKDIR /src\nCOPY pom.xml ./\nCOPY libs/pom.xml ./libs/\nCOPY libs/a/pom.xml ./libs/a/\n"
         "RUN mvn dependency:go-offline\nCOPY . .\nRUN mvn package\n",
         {"files": ["pom.xml", "libs/pom.xml", "libs/a/pom.xml", "libs/a/src/A.java"], "pom": NESTED,
-         "texts": {"libs/pom.xml": LIBS}}, id="nested-modules"),
+         "texts": {"libs/pom.xml": LIBS, "libs/a/pom.xml": MODULE.format("a")}}, id="nested-modules"),
     pytest.param(
         "FROM maven\nWORKDIR /src\nCOPY . .\nRUN mvn package\n",
         "FROM maven\nWORKDIR /src\nCOPY pom.xml ./\nCOPY build/parent/pom.xml ./build/parent/\n"

@@ -13,7 +13,8 @@ ID = "DO205"
 PKG = '{"name": "app", "version": "1.0.0", "scripts": {"start": "node src/index.js"}}'
 PKG_HOOK = '{"name": "app", "scripts": {"postinstall": "node scripts/patch.js"}}'
 NODE = ["package.json", "package-lock.json", "src/index.js"]
-NODE_T = {"package.json": PKG}
+LOCK = '{"name": "app", "lockfileVersion": 3, "packages": {"": {"name": "app"}, "node_modules/ms": {"version": "2.1.3"}}}'
+NODE_T = {"package.json": PKG, "package-lock.json": LOCK}
 PY = ["requirements.txt", "app.py"]
 PY_T = {"requirements.txt": "flask==3.0.3\ngunicorn==22.0.0\n"}
 GO = ["go.mod", "go.sum", "main.go"]
@@ -49,21 +50,27 @@ def check_fix(before, after, files, texts, *, unsafe=False):
 FIXES = [
     pytest.param(NODE_BEFORE, NODE_AFTER, NODE, NODE_T, id="npm-ci"),
     pytest.param(NODE_BEFORE, NODE_AFTER.replace("package.json package-lock.json", "package.json package-lock.json .npmrc"),
-                 [*NODE, ".npmrc"], NODE_T, id="npm-with-npmrc"),
-    pytest.param(NODE_BEFORE.replace("npm ci --omit=dev", "yarn install --frozen-lockfile"),
-                 NODE_AFTER.replace("npm ci --omit=dev", "yarn install --frozen-lockfile").replace("package-lock.json", "yarn.lock"),
-                 ["package.json", "yarn.lock", "src/index.js"], NODE_T, id="yarn-frozen"),
+                 [*NODE, ".npmrc"], {**NODE_T, ".npmrc": "registry=https://registry.npmjs.org/\n"}, id="npm-with-npmrc"),
+    pytest.param(NODE_BEFORE.replace("npm ci --omit=dev", "yarn install --frozen-lockfile --ignore-scripts"),
+                 NODE_AFTER.replace("npm ci --omit=dev", "yarn install --frozen-lockfile --ignore-scripts")
+                 .replace("package-lock.json", "yarn.lock"),
+                 ["package.json", "yarn.lock", "src/index.js"], NODE_T, id="yarn-frozen-no-scripts"),
     pytest.param(NODE_BEFORE.replace("npm ci --omit=dev", "pnpm install --frozen-lockfile --prod"),
                  NODE_AFTER.replace("npm ci --omit=dev", "pnpm install --frozen-lockfile --prod")
                  .replace("package-lock.json", "pnpm-lock.yaml"),
-                 ["package.json", "pnpm-lock.yaml", "src/index.js"], NODE_T, id="pnpm-frozen"),
+                 ["package.json", "pnpm-lock.yaml", "src/index.js"],
+                 {**NODE_T, "pnpm-lock.yaml": "lockfileVersion: '6.0'\n\npackages:\n\n  /ms@2.1.3:\n    dev: false\n"},
+                 id="pnpm-frozen"),
     pytest.param(PY_BEFORE, PY_AFTER, PY, PY_T, id="pip-requirements"),
     pytest.param(PY_BEFORE.replace("-r requirements.txt", "-r requirements.txt -r requirements-dev.txt"),
                  PY_AFTER.replace("-r requirements.txt", "-r requirements.txt -r requirements-dev.txt")
-                 .replace("COPY requirements.txt ./", "COPY requirements.txt requirements-dev.txt requirements/base.txt ./"),
+                 .replace("COPY requirements.txt ./", "COPY requirements.txt requirements-dev.txt ./\n"
+                                                      "COPY requirements/base.txt ./requirements/"),
                  [*PY, "requirements-dev.txt", "requirements/base.txt"],
                  {**PY_T, "requirements-dev.txt": "-r requirements/base.txt\npytest\n", "requirements/base.txt": "rich\n"},
                  id="pip-follows-r-references"),
+    pytest.param(PY_BEFORE, PY_AFTER.replace("COPY requirements.txt ./\n", "COPY requirements.txt ./\nCOPY wheels/a.whl ./wheels/\n"),
+                 [*PY, "wheels/a.whl"], {"requirements.txt": "./wheels/a.whl\n"}, id="pip-local-wheel-copied"),
     pytest.param(GO_BEFORE, GO_AFTER, GO, GO_T, id="go-build-gets-a-download"),
     pytest.param("FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go mod download\nRUN go build -o /app .\n",
                  "FROM golang:1.22\nWORKDIR /src\nCOPY go.mod go.sum ./\nRUN go mod download\nCOPY . .\n"
@@ -97,7 +104,10 @@ UNSAFE = [
                  id="context-ships-node-modules"),
     pytest.param(NODE_BEFORE.replace("npm ci --omit=dev", "npm install"),
                  NODE_AFTER.replace("npm ci --omit=dev", "npm install").replace(" package-lock.json", ""),
-                 ["package.json", "src/index.js"], NODE_T, "no lockfile", id="npm-without-lockfile"),
+                 ["package.json", "src/index.js"], {"package.json": PKG}, "no lockfile", id="npm-without-lockfile"),
+    pytest.param(NODE_BEFORE.replace("npm ci --omit=dev", "yarn install --frozen-lockfile"),
+                 NODE_AFTER.replace("npm ci --omit=dev", "yarn install --frozen-lockfile").replace("package-lock.json", "yarn.lock"),
+                 ["package.json", "yarn.lock", "src/index.js"], NODE_T, "yarn.lock does not record", id="yarn-frozen"),
     pytest.param(NODE_BEFORE.replace("npm ci --omit=dev", "yarn"),
                  NODE_AFTER.replace("npm ci --omit=dev", "yarn").replace("package-lock.json", "yarn.lock"),
                  ["package.json", "yarn.lock"], NODE_T, "yarn.lock", id="yarn-unfrozen"),
@@ -116,7 +126,6 @@ NO_CHANGE = [
                  id="package-json-ignored"),
     pytest.param(NODE_BEFORE, [*NODE, "node_modules/x/index.js", ".dockerignore"],
                  {**NODE_T, ".dockerignore": "node_modules\npackage.json\n"}, id="package-json-ignored-2"),
-    pytest.param(NODE_BEFORE, NODE, {"package.json": '{"workspaces": ["packages/*"]}'}, id="workspaces"),
     pytest.param(NODE_BEFORE, NODE, {"package.json": '{"dependencies": {"lib": "file:./lib"}}'}, id="file-dependency"),
     pytest.param(NODE_BEFORE.replace("npm ci --omit=dev", "npm ci && npm run build"), NODE, NODE_T, id="chained-install"),
     pytest.param(NODE_BEFORE.replace("npm ci --omit=dev", "npm install express"), NODE, NODE_T, id="npm-install-a-package"),
@@ -132,7 +141,6 @@ NO_CHANGE = [
                  id="onbuild"),
     pytest.param(NODE_AFTER, NODE, NODE_T, id="already-manifests-first"),
     pytest.param(PY_BEFORE, PY, {"requirements.txt": "-e .\n"}, id="pip-editable-project"),
-    pytest.param(PY_BEFORE, [*PY, "wheels/a.whl"], {"requirements.txt": "./wheels/a.whl\n"}, id="pip-local-path"),
     pytest.param(PY_BEFORE.replace("-r requirements.txt", "."), PY, PY_T, id="pip-install-dot"),
     pytest.param(PY_BEFORE.replace("-r requirements.txt", "-r requirements.txt -e ."), PY, PY_T, id="pip-r-and-e-dot"),
     pytest.param(PY_BEFORE.replace("RUN pip", "RUN --mount=type=bind,target=/x pip"), PY, PY_T, id="bind-mount"),

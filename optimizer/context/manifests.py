@@ -66,6 +66,9 @@ class MavenProject:
     spring_boot_version: str | None = None  # spring-boot-starter-parent's version, else the plugin's
     has_wrapper: bool = False  # mvnw and .mvn/ in the context
     parent: MavenParent | None = None
+    #: "groupId:artifactId" of what resolution fetches: dependencies (also in profiles), imported
+    #: BOMs, build plugins and their dependencies; "?" for a groupId that does not resolve
+    references: tuple[str, ...] = ()
 
     @property
     def java_major(self) -> int | None:
@@ -161,7 +164,24 @@ def parse_pom(text: str | None, *, has_wrapper: bool = False) -> MavenProject:
         spring_boot_version=_spring_boot_version(parent, plugins, resolve),
         has_wrapper=has_wrapper,
         parent=parent,
+        references=_maven_references(project, resolve),
     )
+
+
+def _maven_references(project: ET.Element, resolve: Callable[[str | None], str | None]) -> tuple[str, ...]:
+    """Coordinates (``group:artifact``) of every dependency, imported BOM, plugin and plugin
+    dependency the pom (and its profiles) declares; a plugin without a groupId is Maven's
+    ``org.apache.maven.plugins``."""
+    found = []
+    for element in project.iter():
+        if not isinstance(element.tag, str) or _local(element.tag) not in ("dependency", "plugin"):
+            continue
+        default = "org.apache.maven.plugins" if _local(element.tag) == "plugin" else None
+        group = resolve(_text(element, "groupId") or default) or "?"
+        artifact = resolve(_text(element, "artifactId"))
+        if artifact:
+            found.append(f"{group}:{artifact}")
+    return tuple(dict.fromkeys(found))
 
 
 def _spring_boot_version(parent: MavenParent | None, plugins: list[ET.Element],
@@ -438,6 +458,10 @@ class NodeProject:
     node_engine: str | None = None  # engines.node
     config_files: tuple[str, ...] = ()  # .npmrc, .yarnrc.yml, ... present at the root
     yarn_berry_files: tuple[str, ...] = ()  # .yarn/releases/*, .yarn/plugins/* (needed by `yarn install`)
+    local_specs: tuple[str, ...] = ()  # file:/link:/portal:/path specs in dependencies, resolutions, overrides
+    patch_files: tuple[str, ...] = ()  # pnpm/bun patchedDependencies paths, yarn ``patch:...#path`` files
+    has_bin: bool = False  # a "bin" field (an install links it)
+    only_built: tuple[str, ...] | None = None  # pnpm.onlyBuiltDependencies (None: not set)
 
 
 def parse_node(files: Mapping[str, int], read: Reader) -> NodeProject | None:
@@ -475,7 +499,14 @@ def parse_node(files: Mapping[str, int], read: Reader) -> NodeProject | None:
             engines_node = _str(engines.get("node"))
         if isinstance(data.get("scripts"), dict):
             scripts = tuple(k for k in data["scripts"] if isinstance(k, str))
+    specs, patches = _node_local_specs(data or {})
+    pnpm = (data or {}).get("pnpm")
+    only_built = pnpm.get("onlyBuiltDependencies") if isinstance(pnpm, dict) else None
     return NodeProject(
+        local_specs=specs,
+        patch_files=patches,
+        has_bin=bool((data or {}).get("bin")),
+        only_built=tuple(v for v in only_built if isinstance(v, str)) if isinstance(only_built, list) else None,
         parsed=data is not None,
         lockfile=lockfile,
         lockfiles=lockfiles,
@@ -489,6 +520,141 @@ def parse_node(files: Mapping[str, int], read: Reader) -> NodeProject | None:
         config_files=tuple(name for name in NODE_CONFIG_FILES if name in files),
         yarn_berry_files=tuple(p for p in files if p.startswith((".yarn/releases/", ".yarn/plugins/"))),
     )
+
+
+_DEPENDENCY_FIELDS = ("dependencies", "devDependencies", "optionalDependencies", "peerDependencies")
+_LOCAL_PROTOCOLS = ("file:", "link:", "portal:")
+
+
+def _node_local_specs(data: dict) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Specs naming local paths (dependencies, yarn ``resolutions``, npm ``overrides``, pnpm
+    ``overrides``) and patch files (pnpm/bun ``patchedDependencies``, yarn ``patch:`` protocol)."""
+    values: list[str] = []
+    for key in (*_DEPENDENCY_FIELDS, "resolutions", "overrides"):
+        values.extend(_string_leaves(data.get(key)))
+    pnpm = data.get("pnpm")
+    if isinstance(pnpm, dict):
+        values.extend(_string_leaves(pnpm.get("overrides")))
+    patches = [v for v in _string_leaves(data.get("patchedDependencies"))]
+    if isinstance(pnpm, dict):
+        patches.extend(_string_leaves(pnpm.get("patchedDependencies")))
+    specs = []
+    for value in values:
+        if value.startswith("patch:") and "#" in value:
+            patches.append(value.rsplit("#", 1)[1].split("::", 1)[0])
+        elif node_local_path(value) is not None:
+            specs.append(value)
+    return tuple(dict.fromkeys(specs)), tuple(dict.fromkeys(patches))
+
+
+def node_local_path(spec: str) -> str | None:
+    """The path a dependency spec names (``file:../lib``, ``./vendor/x.tgz``, ``link:lib``), else None."""
+    for protocol in _LOCAL_PROTOCOLS:
+        if spec.startswith(protocol):
+            return spec[len(protocol):].removeprefix("//") or "."
+    if spec.startswith(("./", "../", "/", "~/")) or spec in (".", ".."):
+        return spec
+    return None
+
+
+def _string_leaves(value: object) -> list[str]:
+    """Every string value in a (nested) JSON object or list (npm ``overrides`` nest)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [leaf for item in value.values() for leaf in _string_leaves(item)]
+    if isinstance(value, list):
+        return [leaf for item in value for leaf in _string_leaves(item)]
+    return []
+
+
+def lockfile_install_scripts(name: str, text: str) -> tuple[str, ...] | None:
+    """Packages a lockfile marks as running install scripts; None when the lockfile does not
+    record it (package-lock v1, yarn.lock, pnpm lockfile v9) or cannot be read."""
+    if name in ("package-lock.json", "npm-shrinkwrap.json"):
+        try:
+            data = json.loads(text)
+        except ValueError:
+            return None
+        packages = data.get("packages") if isinstance(data, dict) else None
+        if not isinstance(packages, dict) or not isinstance(data.get("lockfileVersion"), int) \
+                or data["lockfileVersion"] < 2:
+            return None
+        return tuple(dict.fromkeys(
+            key.rsplit("node_modules/", 1)[-1] for key, entry in packages.items()
+            if key and isinstance(entry, dict) and entry.get("hasInstallScript")))
+    if name == "pnpm-lock.yaml":
+        version = re.search(r"^lockfileVersion:\s*['\"]?(\d+)", text, re.MULTILINE)
+        if version is None or int(version.group(1)) >= 9:
+            return None
+        names, current = [], None
+        for line in text.splitlines():
+            key = re.match(r"^  ['\"]?/?((?:@[^/@\s]+/)?[^/@(\s'\"]+)[/@]", line)
+            if key:
+                current = key.group(1)
+            elif current and line.strip() == "requiresBuild: true":
+                names.append(current)
+        return tuple(dict.fromkeys(names))
+    return None
+
+
+def parse_ini(text: str) -> dict[str, str]:
+    """``key=value`` lines (.npmrc); ``;``/``#`` comments, quotes stripped; the last value wins."""
+    found = {}
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line.startswith((";", "#")) or "=" not in line:
+            continue
+        key, _, value = line.partition("=")
+        found[key.strip()] = value.strip().strip("\"'")
+    return found
+
+
+def parse_yarnrc(text: str) -> dict[str, str]:
+    """Yarn 1 ``.yarnrc`` lines: ``key "value"`` or ``key value``; ``#`` comments."""
+    found = {}
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        key, _, value = line.partition(" ")
+        found[key.strip().strip("\"'")] = value.strip().strip("\"'")
+    return found
+
+
+def parse_simple_yaml(text: str) -> dict[str, list[str]] | None:
+    """Top-level keys of a flat YAML file (.yarnrc.yml, pnpm-workspace.yaml) with their scalar
+    value or list items (``- x`` or ``- path: x``); None for anything more (anchors, flow maps)."""
+    found: dict[str, list[str]] = {}
+    key = None
+    for raw in text.splitlines():
+        line = raw.split(" #", 1)[0].rstrip()
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        if not line[0].isspace():
+            name, colon, value = line.partition(":")
+            if not colon or name.startswith(("-", "&", "*", "{", "[")):
+                return None
+            key = name.strip().strip("\"'")
+            value = value.strip()
+            if value.startswith(("&", "*", "|", ">")):
+                return None
+            found[key] = _yaml_flow_list(value) if value.startswith("[") else [value.strip("\"'")] if value else []
+            continue
+        item = line.strip()
+        if key is None:
+            return None
+        if item.startswith("- "):
+            item = item[2:].strip()
+            found[key].append(item.split(":", 1)[1].strip().strip("\"'") if item.startswith("path:")
+                              else item.strip("\"'"))
+        else:
+            found[key].append(item)  # a nested mapping line: kept as text, read by callers as unknown
+    return found
+
+
+def _yaml_flow_list(value: str) -> list[str]:
+    return [item.strip().strip("\"'") for item in value.strip("[]").split(",") if item.strip()]
 
 
 def _str(value: object) -> str | None:
@@ -552,8 +718,85 @@ def parse_python(files: Mapping[str, int], read: Reader) -> PythonProject | None
     )
 
 
-_REQ_FILE_OPTION = re.compile(r"^(?:-[rc]\s*=?\s*|--(?:requirement|constraint)(?:\s*=\s*|\s+))(\S+)")
-_REQ_PATH_OPTION = re.compile(r"^(?:-[ef]\s*=?\s*|--(?:editable|find-links)(?:\s*=\s*|\s+))(\S+)")
+@dataclass(frozen=True)
+class Requirements:
+    """One pip requirements file as pip reads it; paths and URLs as written.
+
+    ``unknown`` names what pip would read that is not modelled here: an option line this parser
+    does not know.
+    """
+
+    includes: tuple[str, ...] = ()  # -r / --requirement
+    constraints: tuple[str, ...] = ()  # -c / --constraint
+    find_links: tuple[str, ...] = ()  # -f / --find-links (URL or path)
+    editables: tuple[str, ...] = ()  # -e / --editable targets (VCS URL or path)
+    paths: tuple[str, ...] = ()  # requirement lines naming a local file or directory (wheel, sdist, project)
+    unknown: tuple[str, ...] = ()
+
+
+#: Option lines of a requirements file that read no file (pip's req_file SUPPORTED_OPTIONS and
+#: per-requirement options).
+_REQ_HARMLESS_OPTIONS = frozenset({
+    "-i", "--index-url", "--extra-index-url", "--no-index", "--pre", "--trusted-host", "--prefer-binary",
+    "--only-binary", "--no-binary", "--require-hashes", "--use-feature", "--hash", "--config-settings",
+    "--global-option", "--install-option", "--build-option", "--ignore-requires-python"})
+_REQ_VALUE_OPTIONS = {"-r": "includes", "--requirement": "includes", "-c": "constraints", "--constraint": "constraints",
+                      "-f": "find_links", "--find-links": "find_links", "-e": "editables", "--editable": "editables"}
+_ARCHIVE = re.compile(r"\.(whl|tar\.gz|tgz|tar\.bz2|tbz|tar\.xz|txz|tar|zip)$", re.IGNORECASE)
+
+
+def parse_requirements(text: str) -> Requirements:
+    """The facts of one requirements file's text (pip's req_file format)."""
+    found: dict[str, list[str]] = {key: [] for key in ("includes", "constraints", "find_links", "editables",
+                                                        "paths", "unknown")}
+    for line in _requirement_lines(text):
+        if line.startswith("-"):
+            option, value = _split_option(line)
+            field = _REQ_VALUE_OPTIONS.get(option)
+            if field is not None and value:
+                found[field].append(value.split()[0])
+            elif option not in _REQ_HARMLESS_OPTIONS:
+                found["unknown"].append(f"the option line `{line[:60]}`")
+            continue
+        spec = re.split(r"\s+--?[A-Za-z]", line, maxsplit=1)[0].split(";", 1)[0].strip()
+        path = requirement_path(spec)
+        if path is not None:
+            found["paths"].append(path)
+    return Requirements(**{key: tuple(values) for key, values in found.items()})
+
+
+def _split_option(line: str) -> tuple[str, str]:
+    """``--opt=value`` / ``--opt value`` / ``-o value`` / ``-ovalue`` -> (option, value)."""
+    if line.startswith("--"):
+        match = re.match(r"(--[^=\s]+)\s*=?\s*(.*)$", line)
+        return (match.group(1), match.group(2).strip()) if match else (line, "")
+    return line[:2], line[2:].lstrip(" =\t")
+
+
+def requirement_path(spec: str) -> str | None:
+    """The local path a requirement names (``./pkg``, ``wheels/a.whl``, ``name @ file:///w/a.whl``), as
+    written; None for a name, a remote URL or a VCS link (pip's ``_looks_like_path``/archive rules)."""
+    if " @ " in spec or re.match(r"^[\w.\[\],-]+\s*@\s*\S", spec):
+        spec = spec.split("@", 1)[1].strip()
+    if spec.startswith("file:"):
+        return re.sub(r"^file:(//(localhost)?)?", "", spec).split("#", 1)[0] or None
+    if "://" in spec or spec.startswith(("git+", "hg+", "svn+", "bzr+")):
+        return None
+    target = spec.split("#", 1)[0].split("[", 1)[0]
+    if target.startswith((".", "/")) or "/" in target or _ARCHIVE.search(target):
+        return target
+    return None
+
+
+def local_reference(base: str, target: str) -> str | None:
+    """A path a file at ``base`` names, as a context path (None for URLs, absolute paths and paths
+    leaving the context)."""
+    if "://" in target or target.startswith("/"):
+        return None
+    cleaned = go_clean(f"{base}/{target}" if base else target)
+    if cleaned == ".." or cleaned.startswith("../"):
+        return None
+    return cleaned
 
 
 def _requirement_references(path: str, read: Reader, out: list[str], seen: set[str], depth: int = 0) -> None:
@@ -565,19 +808,17 @@ def _requirement_references(path: str, read: Reader, out: list[str], seen: set[s
     if text is None:
         return
     base = path.rsplit("/", 1)[0] if "/" in path else ""
-    for line in _requirement_lines(text):
-        match = _REQ_FILE_OPTION.match(line)
-        if match:
-            target = _relative(base, match.group(1))
-            if target is not None:
-                out.append(target)
-                _requirement_references(target, read, out, seen, depth + 1)
-            continue
-        match = _REQ_PATH_OPTION.match(line)
-        candidate = match.group(1) if match else line.split(";", 1)[0].strip()
-        local = _local_path(candidate)
-        if local is not None:
-            out.append(local)
+    facts = parse_requirements(text)
+    for target in facts.includes:
+        found = local_reference(base, target)
+        if found is not None:
+            out.append(found)
+            _requirement_references(found, read, out, seen, depth + 1)
+    for target in (*facts.editables, *facts.paths, *facts.find_links, *facts.constraints):
+        found = local_reference(base if target in facts.find_links + facts.constraints else "",
+                                re.sub(r"^file:(//)?", "", target))
+        if found is not None and not (target in facts.editables and requirement_path(target) is None):
+            out.append(found)
 
 
 def _requirement_lines(text: str) -> list[str]:
@@ -588,28 +829,6 @@ def _requirement_lines(text: str) -> list[str]:
         if line:
             lines.append(line)
     return lines
-
-
-def _local_path(value: str) -> str | None:
-    """A requirement that is a local path (``.``, ``./pkg``, ``file:pkg``), as a context path (pip: relative to cwd)."""
-    if value.startswith("file:"):
-        value = re.sub(r"^file:(//)?", "", value)
-    elif "://" in value or not value.startswith((".", "/")):
-        return None
-    value = value.split("#", 1)[0].split("[", 1)[0]
-    cleaned = go_clean(value)
-    if cleaned.startswith("/") or cleaned == ".." or cleaned.startswith("../"):
-        return None
-    return cleaned
-
-
-def _relative(base: str, target: str) -> str | None:
-    if "://" in target:
-        return None
-    cleaned = go_clean(f"{base}/{target}" if base and not target.startswith("/") else target)
-    if cleaned.startswith("/") or cleaned == ".." or cleaned.startswith("../"):
-        return None
-    return cleaned
 
 
 # Go ------------------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass
 
-from ..context.manifests import parse_pom
+from ..context.manifests import MavenProject, parse_pom
 from .copies import destination, landing, normalise, sources
 from ..model import Dockerfile, Instruction
 
@@ -161,32 +161,10 @@ def copied_paths(inst: Instruction, project: str, doc: Dockerfile) -> set[str] |
 
 def maven_files(context, mvn: MavenRun, project_rel_files: list[str]) -> tuple[list[str], str]:
     """The context files go-offline needs, or ([], reason)."""
-    maven = context.manifests.maven
-    if maven is None or not maven.parsed:
-        return [], "no parsed pom.xml at the context root"
-    needed = ["pom.xml"]
-    seen = {""}
-    todo = [("", maven)]
-    while todo:
-        base, project = todo.pop(0)
-        parent = project.parent
-        if parent is not None and parent.relative_path:
-            rel = normalise("/" + posixpath.join(base, parent.relative_path)).lstrip("/")
-            if not posixpath.join(base, parent.relative_path).startswith(".."):
-                candidate = rel if rel.endswith(".xml") else posixpath.join(rel, "pom.xml") if rel else "pom.xml"
-                if context.exists(candidate) and candidate not in needed:
-                    needed.append(candidate)
-        for module in project.modules:
-            path = normalise("/" + posixpath.join(base, module)).lstrip("/")
-            pom = path if path.endswith(".xml") else posixpath.join(path, "pom.xml")
-            if posixpath.join(base, module).startswith("..") or not context.exists(pom):
-                return [], f"module pom {pom} is not in the build context"
-            if pom not in needed:
-                needed.append(pom)
-            module_dir = posixpath.dirname(pom)
-            if module_dir not in seen and len(seen) < 200:
-                seen.add(module_dir)
-                todo.append((module_dir, parse_pom(context.read_text(pom))))
+    reactor, reason = maven_reactor(context)
+    if reactor is None:
+        return [], reason
+    needed = list(reactor)
     if mvn.wrapper:
         if not context.exists("mvnw"):
             return [], "the build runs ./mvnw but mvnw is not in the build context"
@@ -198,6 +176,60 @@ def maven_files(context, mvn: MavenRun, project_rel_files: list[str]) -> tuple[l
             return [], f"{value} (given to mvn) is not in the build context"
         needed.append(value)
     return needed, ""
+
+
+def maven_reactor(context) -> tuple[dict[str, MavenProject | None] | None, str]:
+    """The poms of the reactor, root first (context path -> facts, None for a parent pom outside
+    the module tree), or (None, reason)."""
+    maven = context.manifests.maven
+    if maven is None or not maven.parsed:
+        return None, "no parsed pom.xml at the context root"
+    poms: dict[str, MavenProject | None] = {"pom.xml": maven}
+    seen = {""}
+    todo = [("", maven)]
+    while todo:
+        base, project = todo.pop(0)
+        parent = project.parent
+        if parent is not None and parent.relative_path:
+            rel = normalise("/" + posixpath.join(base, parent.relative_path)).lstrip("/")
+            if not posixpath.join(base, parent.relative_path).startswith(".."):
+                candidate = rel if rel.endswith(".xml") else posixpath.join(rel, "pom.xml") if rel else "pom.xml"
+                if context.exists(candidate) and candidate not in poms:
+                    poms[candidate] = None
+        for module in project.modules:
+            path = normalise("/" + posixpath.join(base, module)).lstrip("/")
+            pom = path if path.endswith(".xml") else posixpath.join(path, "pom.xml")
+            if posixpath.join(base, module).startswith("..") or not context.exists(pom):
+                return None, f"module pom {pom} is not in the build context"
+            module_project = parse_pom(context.read_text(pom))
+            if poms.get(pom) is None:
+                poms[pom] = module_project
+            module_dir = posixpath.dirname(pom)
+            if module_dir not in seen and len(seen) < 200:
+                seen.add(module_dir)
+                todo.append((module_dir, module_project))
+    return poms, ""
+
+
+def sibling_dependencies(reactor: dict[str, MavenProject | None]) -> tuple[list[str], list[str]]:
+    """(module poms that use another reactor module: ``a/pom.xml -> b``, poms that could not be
+    read). go-offline resolves every module's dependencies from the repositories; before
+    maven-dependency-plugin 3.9 it does not take a sibling from the reactor, so the unbuilt
+    SNAPSHOT module cannot be found."""
+    modules = {path: project for path, project in reactor.items() if project is not None}
+    unread = [path for path, project in modules.items() if not project.parsed]
+    own = {}
+    for path, project in modules.items():
+        if project.artifact_id:
+            own[project.artifact_id] = (project.group_id, path)
+    uses = []
+    for path, project in modules.items():
+        for reference in project.references:
+            group, _, artifact = reference.partition(":")
+            target = own.get(artifact)
+            if target is not None and target[1] != path and (target[0] is None or group in ("?", target[0])):
+                uses.append(f"{path} uses {artifact}")
+    return uses, unread
 
 
 # Gradle ------------------------------------------------------------------------------------------

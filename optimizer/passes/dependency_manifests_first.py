@@ -31,7 +31,11 @@ What the pass does, per stage (not for ONBUILD triggers: their build context is 
   ``-e``, ``-l`` and the goals. When a RUN between the copy and the build does ``chmod +x mvnw``,
   the new RUN does the same first.
 
-Not offered when: a RUN above already runs mvn (``dependency:go-offline``/``resolve`` is there, or
+Not offered when: a module uses another module of the reactor (a dependency, an imported BOM, a
+plugin or a plugin's dependency naming a sibling's artifactId), or a module pom cannot be read to
+tell: go-offline resolves each module from the repositories, and maven-dependency-plugin before
+3.9 does not take an unbuilt sibling from the reactor, so the sibling SNAPSHOT is "not found"
+(apache/maven-dependency-plugin MDEP-204); a RUN above already runs mvn (``dependency:go-offline``/``resolve`` is there, or
 this pass's own line: idempotence); the build is offline (``-o``/``--offline``); the RUN caches
 ~/.m2 with ``--mount=type=cache`` (the repository is not in any layer: the split would add a
 resolution step whose result lives in the same cache the build already reuses, so it gains little
@@ -42,8 +46,7 @@ context is unknown.
 
 Safety: UNSAFE. The build order changes: go-offline runs before the sources exist, so a pom that
 reads files from ``src`` (or any other file) at resolution time, a profile activated by a file's
-presence, or a plugin that needs generated sources may fail or resolve differently; in a
-multi-module reactor go-offline may try to download sibling modules that are not installed yet;
+presence, or a plugin that needs generated sources may fail or resolve differently;
 extensions resolved lazily still download during the later build. The image content itself is
 the same (the original COPY and build run unchanged after it).
 
@@ -88,9 +91,10 @@ from __future__ import annotations
 
 import posixpath
 
-from ..facts.build_tools import copied_paths, gradle_files, is_gradle, maven_files, read_gradle, read_mvn
+from ..facts.placement import copy_groups, insert_above, new_lines, workdirs_to_move
+from ..facts.build_tools import (copied_paths, gradle_files, is_gradle, maven_files, maven_reactor, read_gradle,
+                                 read_mvn, sibling_dependencies)
 from ..facts.copies import destination, from_context, is_broad, is_copy, landing, normalise, sources, workdir_in_force
-from ..edits import Edit
 from ..model import Dockerfile, Instruction
 from ..facts.runscript import env_in_force, mounts, run_script
 from ..suppress import ignored_keys
@@ -117,38 +121,6 @@ def _segment(doc: Dockerfile, run_inst: Instruction) -> list[Instruction] | None
         segment.append(inst)
     segment.reverse()
     return segment
-
-
-def _workdirs_to_move(segment: list[Instruction], first_source: Instruction) -> list[Instruction] | None:
-    """The WORKDIRs between the source copy and the build, which move up with the new lines so the
-    new RUN runs where the build does (``COPY . /app`` + ``WORKDIR /app`` + ``RUN mvn package``).
-    None when moving them could change what the instructions they cross do: a RUN (its working
-    directory), a relative COPY destination, a ``--chown``/``--chmod`` copy (WORKDIR would create
-    its directory first, owned by root), or a WORKDIR with a variable."""
-    after = segment[segment.index(first_source):]
-    workdirs = [inst for inst in after if inst.keyword == "WORKDIR"]
-    if not workdirs:
-        return []
-    if any("$" in word for inst in workdirs for word in inst.value):
-        return None
-    for inst in after[:after.index(workdirs[-1])]:
-        if inst.keyword == "RUN":
-            return None
-        if inst.keyword == "WORKDIR":
-            continue
-        dest = destination(inst)
-        if dest is None or not dest.startswith("/") or "$" in dest:
-            return None
-        if any(flag.name in ("chown", "chmod") for flag in inst.effective.flags):
-            return None
-    return workdirs
-
-
-def _insert_above(first_source: Instruction, moved: list[Instruction], text: str) -> tuple[Edit, ...]:
-    """Insert ``text`` above the source copy, preceded by the WORKDIRs that move up (with their comments)."""
-    moved_text = "".join(inst.text for inst in moved)
-    return (Edit.insert(first_source.full_span[0], moved_text + text),
-            *(Edit.delete(*inst.full_span) for inst in moved))
 
 
 def _lands_in(path: str | None, project: str) -> bool:
@@ -229,7 +201,7 @@ def _check_run(doc: Dockerfile, context, run_inst: Instruction) -> Finding | Non
         break
     if first_source is None or _suppressed(first_source):
         return None
-    moved = _workdirs_to_move(segment, first_source)
+    moved = workdirs_to_move(segment, first_source)
     if moved is None:
         return None
     broad = any(is_broad(s) for s in sources(first_source))
@@ -248,7 +220,7 @@ def _check_run(doc: Dockerfile, context, run_inst: Instruction) -> Finding | Non
         if _lands_in(path, project):
             relative_files.append(posixpath.relpath(path, project))
     needed, reason = maven_files(context, mvn, relative_files)
-    if not needed:
+    if not needed or not _reactor_resolvable(context):
         return None
     missing = [p for p in needed if p not in already]
     if not broad:
@@ -280,24 +252,14 @@ def _check_run(doc: Dockerfile, context, run_inst: Instruction) -> Finding | Non
         base = "./"
     # One COPY per target directory (a COPY of several files flattens them into one directory);
     # the root files first, then module poms, then ``.mvn/`` (a directory: copied on its own).
-    groups: dict[str, list[str]] = {}
-    for path in missing:
-        if path != ".mvn":
-            groups.setdefault(posixpath.dirname(path), []).append(path)
-    copies = [(files, base + (directory + "/" if directory else "")) for directory, files in groups.items()]
-    if ".mvn" in missing:
-        copies.append(([".mvn"], base + ".mvn/"))
+    copies = copy_groups(missing, base, lambda path: path == ".mvn")
     chmod = _wrapper_chmod(doc, segment, first_source, "mvnw") if mvn.wrapper else ""
     command = chmod + " ".join([mvn.prefix, *mvn.kept, "dependency:go-offline"])
-    text = _new_lines(first_source, run_inst, flags, copies, command)
-    edits = _insert_above(first_source, moved, text)
-    multi = len([p for p in missing if p.endswith("pom.xml")]) > 1
+    text = new_lines(first_source, run_inst, flags, copies, command)
+    edits = insert_above(first_source, moved, text)
     risk = ("go-offline runs before the sources are copied: a pom or plugin that reads files from the "
             "sources at resolution time, or a profile activated by a file, may fail or resolve differently; "
             "plugins and dependencies resolved lazily still download during the build")
-    if multi:
-        risk += ("; in a multi-module build go-offline may try to download sibling modules that are not "
-                 "installed yet (then exclude the project's groupId with -DexcludeGroupIds)")
     copied = ", ".join(missing) if missing else "the manifests already copied"
     message = (f"the Maven build at line {run_inst.start_line} downloads its dependencies again after every "
                f"change to what `{first_source.effective.keyword} {' '.join(sources(first_source))}` copies; "
@@ -305,6 +267,17 @@ def _check_run(doc: Dockerfile, context, run_inst: Instruction) -> Finding | Non
                "source edit reuses the cached layer")
     return PASS.finding(first_source.start_line, message, Fix(edits, Safety.UNSAFE), risk=risk,
                         end_line=run_inst.end_line)
+
+
+def _reactor_resolvable(context) -> bool:
+    """go-offline can resolve every module on its own: no module pom is unreadable and none uses a
+    sibling module (maven-dependency-plugin before 3.9 looks for the unbuilt sibling SNAPSHOT in the
+    repositories and fails)."""
+    reactor, _ = maven_reactor(context)
+    if reactor is None:
+        return False
+    uses, unread = sibling_dependencies(reactor)
+    return not uses and not unread
 
 
 def _wrapper_chmod(doc, segment, first_source, wrapper: str) -> str:
@@ -324,24 +297,6 @@ def _copy_flags(first_source: Instruction) -> str | None:
     if any(flag.name not in ("chown", "chmod", "link") for flag in first_source.effective.flags):
         return None
     return " ".join(flag.text for flag in first_source.effective.flags)
-
-
-def _new_lines(first_source: Instruction, run_inst: Instruction, flags: str,
-               copies: list[tuple[list[str], str]], command: str) -> str:
-    """The inserted COPY lines and resolution RUN, in the source copy's indentation, keyword case and
-    line ending (the RUN keeps the build RUN's flags, e.g. a secret mount)."""
-    keyword_case = str.lower if first_source.keyword_text.islower() else (lambda word: word)
-    first_line = first_source.comments[0] if first_source.comments else first_source.lines[0]
-    indent = first_line.text[:len(first_line.text) - len(first_line.text.lstrip(" \t"))]
-    newline = first_line.ending or "\n"
-    text = ""
-    for files, target in copies:
-        text += indent + " ".join([keyword_case("COPY"), *([flags] if flags else []), *files, target]) + newline
-    run_flags = " ".join(f.text for f in run_inst.effective.flags)
-    text += indent + " ".join(p for p in (keyword_case("RUN"), run_flags, command) if p) + newline
-    if first_source.comments:
-        text += newline  # the copy's comment stays with the copy it describes
-    return text
 
 
 # Gradle ------------------------------------------------------------------------------------------
@@ -375,7 +330,7 @@ def _check_gradle_run(doc: Dockerfile, context, run_inst: Instruction) -> Findin
         break
     if first_source is None or _suppressed(first_source):
         return None
-    moved = _workdirs_to_move(segment, first_source)
+    moved = workdirs_to_move(segment, first_source)
     if moved is None:
         return None
     if (len(sources(first_source)) != 1 or not is_broad(sources(first_source)[0])
@@ -395,8 +350,8 @@ def _check_gradle_run(doc: Dockerfile, context, run_inst: Instruction) -> Findin
     if gradle.wrapper and not gradle.prefix.startswith("chmod"):
         chmod = _wrapper_chmod(doc, segment, first_source, "gradlew")
     command = chmod + " ".join([gradle.prefix, *gradle.kept, "dependencies"])
-    text = _new_lines(first_source, run_inst, flags, copies, command)
-    edits = _insert_above(first_source, moved, text)
+    text = new_lines(first_source, run_inst, flags, copies, command)
+    edits = insert_above(first_source, moved, text)
     what = ("the plugins" + (", the wrapper's Gradle distribution" if gradle.wrapper else "")
             + " and the dependency graph of every configuration (POM/module metadata)")
     risk = ("`dependencies` runs before the sources are copied: a build script that reads other files at "
@@ -432,8 +387,9 @@ PASS = Pass(
     safety=Safety.UNSAFE,
     safety_notes=("Always UNSAFE: resolution now runs before the sources exist (a pom reading source "
                   "files at resolution time, file-activated profiles or generated sources may break "
-                  "it), and a multi-module reactor may try to download sibling modules. Not offered "
-                  "for offline builds, RUNs caching ~/.m2 with `--mount=type=cache` (the split gains "
+                  "it). Not offered for reactors whose modules use sibling modules (go-offline before "
+                  "maven-dependency-plugin 3.9 looks for the unbuilt sibling in the repositories) or "
+                  "whose module poms cannot be read, for offline builds, RUNs caching ~/.m2 with `--mount=type=cache` (the split gains "
                   "little there), builds already resolving dependencies first, unknown mvn options, "
                   "unresolvable directories, or files missing from the build context. Gradle: only "
                   "single-project builds (no `include`, no `includeBuild`, no Android or Kotlin "

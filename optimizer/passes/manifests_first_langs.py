@@ -2,79 +2,105 @@
 
 Rationale: ``COPY . /app`` followed by ``RUN npm ci`` (or ``pip install -r requirements.txt``, or
 ``go build``) downloads every dependency again after any source edit, because the install layer
-sits after the copy of the whole context. Copying only the dependency manifests first, installing,
-and copying the rest afterwards keeps the install layer cached until a manifest changes.
+sits after the copy of the whole context. Copying only what the install reads first, installing,
+and copying the rest afterwards keeps the install layer cached until one of those files changes.
 
 What the pass does, per stage, for a broad context copy (``COPY . <dir>``) and the first RUN after
 it that installs the project's dependencies in ``<dir>`` (its WORKDIR is ``<dir>``):
 - npm/yarn/pnpm and pip, and a RUN that is only ``go mod download``: the install RUN must be a
   single command (``npm ci``, ``npm install`` without packages, ``yarn``/``yarn install``,
-  ``pnpm install``, ``pip install -r <files>``). The broad COPY is replaced by
-  ``COPY <manifests> <dir>/`` (same ``--chown``/``--chmod``) and moves, with its comments, right
-  below the install RUN. Only ENV/ARG/LABEL/EXPOSE/USER/SHELL/STOPSIGNAL/ONBUILD may sit between
-  them (they read no files; with a variable in the COPY, no ENV/ARG); a RUN between blocks (DO201
-  may move it first, the pipeline then runs this pass again).
-- Go, a RUN running ``go build`` (or ``go install`` of the module) in ``<dir>``:
-  ``COPY go.mod go.sum <dir>/`` and ``RUN go mod download`` are inserted above the broad COPY; the
-  build stays (it finds the module cache filled).
-Manifests copied: package.json + the lockfile + ``.npmrc``/``.yarnrc``/``.yarnrc.yml`` present;
-the requirements files the command names and the ``-r``/``-c`` files they reference; go.mod +
-go.sum. Each must be in the build context and not excluded by ``.dockerignore``.
+  ``pnpm install``, ``pip install -r <files>``). The broad COPY is replaced by COPYs of what the
+  install reads (same ``--chown``/``--chmod``/``--link``), keeping each file's path relative to
+  ``<dir>`` (``requirements/prod.txt`` lands in ``<dir>/requirements/``), and moves, with its
+  comments, right below the install RUN. Only ENV/ARG/LABEL/EXPOSE/USER/SHELL/STOPSIGNAL/ONBUILD may
+  sit between them (they read no files; with a variable in the COPY, no ENV/ARG); a RUN between
+  blocks (DO201 may move it first, the pipeline then runs this pass again).
+- Go, a RUN running ``go build`` (or ``go install`` of the module) in ``<dir>``: COPYs of go.mod,
+  go.sum (and the go.mod of local ``replace`` targets) and ``RUN go mod download`` are inserted
+  above the broad COPY; the build stays (it finds the module cache filled). The inserted RUN runs
+  as the build does: in its directory (WORKDIRs between the copy and the build move up with it),
+  with its flags (``--network``, ``--mount=type=secret|ssh|cache``), the go command's inline
+  environment (``GOPRIVATE=... GOFLAGS=...``) and the setup steps the RUN does before the build
+  (``export``, ``git config`` (insteadOf), ``go env -w``, writing ``.netrc``/``.gitconfig``).
 
-Not offered: unknown context; npm/pnpm workspaces, yarn berry (``.yarn/releases``), ``file:``/
-``link:`` dependencies; requirements naming local paths (``-e .``, ``./pkg``, ``--find-links
-./wheels``); ``go.work``, vendored modules, ``-mod=vendor``, ``replace`` to local directories;
-options that change the directory (``--prefix``, ``--cwd``, ``-C``); RUN mounts on a Go build
-(a cache mount would hide the downloaded modules, a secret may be needed to fetch them); GO*
-variables set between the copy and the build.
+What an install reads is decided in one place, ``optimizer/facts/install_inputs.py``: for pip the
+requirements files and their ``-r``/``-c`` includes, local wheels, sdists and project directories
+they name (``./pkg``, ``pkg @ file:///app/w.whl``, ``-e ./lib``), ``--find-links`` directories (in
+the files, on the command line, in ``PIP_FIND_LINKS``, in the ``PIP_CONFIG_FILE`` pip.conf), files
+given to ``--cert``/``PIP_CERT``/``PIP_CONSTRAINT``; for Node package.json, the lockfile,
+``.npmrc``/``.yarnrc``/``.yarnrc.yml``/``pnpm-workspace.yaml``/``.pnpmfile.cjs`` and the paths they
+name (``cafile``, ``yarn-offline-mirror``, ``yarnPath``, plugins, ``.yarn/cache``), ``file:``/
+``link:`` packages and tarballs (also in ``resolutions``/``overrides``), patch files
+(``patchedDependencies``, ``patch:``), each workspace's package.json; for Go go.mod and go.sum.
 
-Safety: SAFE when the install provably reads only the manifests and writes nothing the broad copy
-overwrites: ``npm ci`` (or ``yarn --frozen-lockfile``/``--immutable``, ``pnpm --frozen-lockfile``)
-with its lockfile and no root lifecycle scripts (``preinstall``/``install``/``postinstall``/
-``prepare``...) and no ``binding.gyp``; ``pip install -r`` with plain requirement lines; ``go mod
-download`` with a go.sum and nothing between the copy and the build. UNSAFE otherwise (named in
-the risk): lifecycle scripts run without the sources; ``npm install``/``yarn``/``pnpm install``
-without a frozen lockfile may rewrite the lockfile, which the broad copy then replaces; editable
-VCS requirements check out into the working directory; the context sends a ``node_modules`` that
-``.dockerignore`` does not exclude (the broad copy, now after the install, lays it over the
-installed modules; DO204 adds the exclusion); no go.sum; RUNs between the copy and the
-Go build may install what the download needs.
+Not offered: unknown context; a requirements file or package that is not a literal path of the
+context, or lies outside it; ``-e .``/``.`` (the install needs the project itself); options that
+write into the project directory or change it (``--prefix``, ``--target``, ``--cwd``, ``-C``);
+``go.work``, vendored modules, ``-mod=vendor``, ``replace`` targets outside the context; a bind
+mount on the install, or a cache mount on the Go module cache (the download would not reach a
+layer); GO*/git/proxy variables set, or USER changed, between the copy and the Go build.
+
+Safety: SAFE because the install then reads the same files it read before, provided everything it
+reads from the project directory is modelled and copied first, and it writes nothing there that
+the later copy of the sources overwrites. Whatever cannot be proven is named in the risk and makes
+the fix UNSAFE: install scripts (root lifecycle scripts, ``binding.gyp``, workspaces' scripts,
+dependencies whose install scripts are not known to read only their own package, or a lockfile
+that does not record which dependencies run scripts: yarn.lock, package-lock v1, pnpm lockfile
+v9 before pnpm 10 — ``--ignore-scripts`` proves none run); ``npm install``/``yarn``/``pnpm
+install`` without a frozen lockfile (the lockfile it may rewrite is put back by the later copy);
+local project directories pip builds with their own code, editable requirements (VCS ones check
+out into the working directory); option lines, ``${VAR}`` references and configuration keys that
+are not modelled; manifests whose text could not be read; a context that ships ``node_modules``
+or yarn's install state; no lockfile; no go.sum; steps before the Go build that the download
+does not repeat; RUNs between the copy and the Go build.
 """
 
 from __future__ import annotations
 
-import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterator
 
-from ..context.manifests import _requirement_references
-from ..facts.copies import destination, is_broad_copy, landing, workdir_in_force
 from ..edits import Edit
+from ..facts.copies import destination, is_broad_copy, landing, workdir_in_force
+from ..facts.install_inputs import Inputs, go_inputs, node_inputs, pip_inputs
+from ..facts.placement import copy_groups, copy_lines, insert_above, new_lines, workdirs_to_move
+from ..facts.runscript import env_in_force, mounts, run_script
 from ..model import Dockerfile, Instruction
-from ..facts.runscript import mounts, run_script
 from ..suppress import ignored_keys
 from .base import Example, Finding, Fix, Pass, Safety
 
 ID, NAME = "DO205", "manifests-first-langs"
 
-_LIFECYCLE = ("preinstall", "install", "postinstall", "prepublish", "preprepare", "prepare", "postprepare")
 _PASSIVE = frozenset({"ENV", "ARG", "LABEL", "EXPOSE", "USER", "SHELL", "STOPSIGNAL", "ONBUILD"})
-_GO_VARIABLE = re.compile(r"^(GO\w*|CGO_\w+)$")
+#: Variables the Go download reads (module proxy and privacy, git and its credentials, proxies).
+_GO_VARIABLE = re.compile(r"^(GO\w*|CGO_\w+|GIT_\w+|NETRC|HOME|XDG_CONFIG_HOME|SSH_AUTH_SOCK|"
+                          r"[Hh][Tt][Tt][Pp][Ss]?_[Pp][Rr][Oo][Xx][Yy]|[Nn][Oo]_[Pp][Rr][Oo][Xx][Yy])$")
+#: Variables of the compiler only: the download does not need them.
+_BUILD_ONLY = frozenset({"CGO_ENABLED", "CGO_CFLAGS", "CGO_LDFLAGS", "GOOS", "GOARCH", "GOARM", "GOAMD64",
+                         "GO386", "GOEXPERIMENT"})
+#: Steps before a Go build that set up how modules are fetched: the download repeats them.
+_GO_SETUP = re.compile(r"^(export\b|git config\b|go env -w\b)")
+_GO_SETUP_FILES = (".netrc", ".gitconfig", ".git-credentials")
+_QUIET = frozenset({"set", "true", ":", "echo", "printf", "ls", "pwd", "go version", "go env"})
 
 
 @dataclass(frozen=True)
 class _Plan:
     """What to copy first and how: ``move`` the broad COPY below the install, or ``insert`` a
-    download (``run``) above it."""
+    download (``install``) above it."""
 
     ecosystem: str  # "npm" | "yarn" | "pnpm" | "pip" | "go"
-    manifests: tuple[str, ...]
+    inputs: Inputs
     run: Instruction  # the install (or build) RUN
     install: str  # the command as written (insert mode: the download to add)
     move: bool
-    unsafe: tuple[str, ...] = ()
+    unsafe: tuple[str, ...] = ()  # risks of the command itself, besides what the inputs leave unknown
     cached: str = ""
+
+    @property
+    def risks(self) -> tuple[str, ...]:
+        return (*self.inputs.unknown, *self.unsafe)
 
 
 def _suppressed(inst: Instruction) -> bool:
@@ -96,7 +122,9 @@ def check(doc: Dockerfile, context, config) -> Iterator[Finding]:
                 continue
             plan = _plan(doc, context, instructions[index + 1:], copy, dest)
             if plan is not None:
-                yield _finding(doc, copy, plan)
+                finding = _finding(doc, context, copy, plan)
+                if finding is not None:
+                    yield finding
 
 
 # --- which RUN installs, and what it needs --------------------------------------------------------
@@ -110,7 +138,7 @@ def _plan(doc, context, after: list[Instruction], copy: Instruction, dest: str) 
             if plan is None:
                 between.append(inst)  # a Go build may still come; nothing moves past this RUN
                 continue
-            if _suppressed(inst):
+            if _suppressed(inst) or plan.inputs.blocked:
                 return None
             if plan.move:
                 return plan if _may_move_past(copy, between) else None
@@ -147,11 +175,18 @@ def _downloaded_before(doc, copy: Instruction) -> bool:
 
 
 def _go_between(plan: _Plan, between: list[Instruction]) -> _Plan | None:
+    """The download, inserted above the copy, runs with the build's environment and user."""
     for inst in between:
+        if inst.keyword == "USER":
+            return None
         if inst.keyword in ("ENV", "ARG"):
             names = [item.partition("=")[0] for item in inst.value] if inst.keyword == "ARG" else inst.value[::2]
             if any(_GO_VARIABLE.match(name) for name in names):
                 return None
+    runs = [inst for inst in between if inst.keyword == "RUN"]
+    if runs:
+        return replace(plan, unsafe=(*plan.unsafe, f"RUNs between the copy and the build (line "
+                                     f"{runs[0].start_line}) may install what the download needs"))
     return plan
 
 
@@ -165,234 +200,169 @@ def _install_plan(doc, context, run: Instruction, dest: str) -> _Plan | None:
     if any(c.program == "cd" for c in commands):
         return None
     chain = script.script.chain
-    single = len(chain) == 1 and chain[0].command is not None and len(commands) == 1
-    if single:
+    if any(m.get("type", "bind") == "bind" for m in mounts(run)):
+        return None  # a bind mount reads the context (the sources)
+    env = _environment(doc, run)
+    if len(chain) == 1 and chain[0].command is not None and len(commands) == 1:
         command = commands[0]
         text = script.text_of(command.span)
         for reader in (_npm_plan, _yarn_plan, _pnpm_plan, _pip_plan, _go_download_plan):
-            plan = reader(context, command, run, text)
+            plan = reader(context, command, run, text, dest, env(command))
             if plan is not None:
-                return plan if not mounts(run) or _mounts_ok(run) else None
+                return plan
     for command in commands:
-        if command.program == "go" and command.top_level and command.subcommand in ("build", "install") \
+        if command.program == "go" and command.subcommand in ("build", "install") \
                 and not any("@" in (w.value or "") for w in command.positional()):  # `go install x@v1` is a tool
-            return _go_build_plan(context, command, run)
+            return _go_build_plan(context, script, command, run, dest)
     return None
 
 
-def _mounts_ok(run: Instruction) -> bool:
-    """A moved install keeps its mounts; a bind mount reads the context (the sources)."""
-    return all(m.get("type", "bind") in ("cache", "secret", "ssh", "tmpfs") for m in mounts(run))
+def _environment(doc, run: Instruction):
+    """The environment a command of ``run`` sees: its inline assignments, then ENV in force."""
+    def of(command):
+        inline = {a.name: a.value for a in command.env}
+        return lambda name: inline[name] if name in inline else env_in_force(doc, run, name)
+    return of
 
 
 def _words(command) -> list[str]:
     return [w.value or "" for w in command.words]
 
 
-def _changes_directory(command, *names: str) -> bool:
+def _given(command, *names: str) -> bool:
     return any(w == n or w.startswith(n + "=") for w in _words(command) for n in names)
 
 
-def _included(context, path: str) -> bool:
-    return path in context.included
+_NODE_CACHED = "node_modules stays cached until package.json or the lockfile changes"
+_REWRITES = ("`{manager} install` without {flag} may rewrite {lockfile}; the later broad copy then puts the "
+             "context's lockfile back")
 
 
-def _node(context, manager: str, lockfile_names: tuple[str, ...]):
-    """package.json facts for a node install, or None when the pass must not touch it."""
-    node = context.manifests.node
-    if node is None or not node.parsed or not _included(context, "package.json"):
-        return None
-    if node.workspaces or node.yarn_berry_files or "pnpm-workspace.yaml" in context.files:
-        return None
-    data = json.loads(context.read_text("package.json") or "{}")
-    for key in ("dependencies", "devDependencies", "optionalDependencies", "peerDependencies"):
-        deps = data.get(key) if isinstance(data, dict) else None
-        if isinstance(deps, dict) and any(isinstance(v, str) and v.startswith(("file:", "link:", "portal:",
-                                                                                "workspace:", "./", "../", "/"))
-                                          for v in deps.values()):
-            return None
-    lockfile = next((name for name in lockfile_names if _included(context, name)), None)
-    configs = tuple(name for name in (".npmrc", ".yarnrc", ".yarnrc.yml") if _included(context, name))
-    manifests = ("package.json", *((lockfile,) if lockfile else ()), *configs)
-    unsafe: list[str] = []
-    scripts = [s for s in _LIFECYCLE if s in node.scripts]
-    if scripts:
-        unsafe.append(f"package.json has lifecycle scripts ({', '.join(scripts)}) that now run before the "
-                      "sources are copied")
-    if "binding.gyp" in context.files:
-        unsafe.append("binding.gyp at the root: the install builds it from sources not yet copied")
-    if lockfile is None:
-        unsafe.append(f"no lockfile: `{manager}` resolves versions itself")
-    if context.exists("node_modules"):
-        unsafe.append("the context sends node_modules: the broad copy, now after the install, lays the local "
-                      "modules over the installed ones; exclude node_modules in .dockerignore (DO204 does)")
-    return manifests, lockfile, unsafe
+def _node_plan(context, manager: str, command, run, text, dest, env, frozen: bool) -> _Plan:
+    found = node_inputs(context, manager, dest, env, ignore_scripts=_given(command, "--ignore-scripts"))
+    unsafe = ()
+    if not frozen and found.lockfile is not None:
+        flag = {"npm": "`ci`", "yarn": "--frozen-lockfile", "pnpm": "--frozen-lockfile"}[manager]
+        unsafe = (_REWRITES.format(manager=manager, flag=flag, lockfile=found.lockfile),)
+    return _Plan(manager, found.inputs, run, text, True, unsafe, _NODE_CACHED)
 
 
-def _npm_plan(context, command, run, text) -> _Plan | None:
+def _npm_plan(context, command, run, text, dest, env) -> _Plan | None:
     if command.program != "npm" or command.subcommand not in ("ci", "install", "i", "clean-install", "ic"):
         return None
-    if command.positional() or _changes_directory(command, "--prefix", "-C", "-g", "--global", "--location",
-                                                   "--workspace", "-w", "--workspaces"):
+    if command.positional() or _given(command, "--prefix", "-C", "-g", "--global", "--location",
+                                       "--workspace", "-w", "--workspaces"):
         return None
-    found = _node(context, "npm", ("npm-shrinkwrap.json", "package-lock.json"))
-    if found is None:
-        return None
-    manifests, lockfile, unsafe = found
-    if command.subcommand not in ("ci", "clean-install", "ic") and lockfile is not None \
-            and not _changes_directory(command, "--no-package-lock", "--package-lock=false"):
-        unsafe.append("`npm install` may rewrite package-lock.json; the later broad copy then puts the "
-                      "context's lockfile back")
-    return _Plan("npm", manifests, run, text, True, tuple(unsafe),
-                 "node_modules stays cached until package.json or the lockfile changes")
+    frozen = command.subcommand in ("ci", "clean-install", "ic") or _given(command, "--no-package-lock",
+                                                                           "--package-lock=false")
+    return _node_plan(context, "npm", command, run, text, dest, env, frozen)
 
 
-def _yarn_plan(context, command, run, text) -> _Plan | None:
+def _yarn_plan(context, command, run, text, dest, env) -> _Plan | None:
     if command.program != "yarn" or [w.value for w in command.operands()] not in ([], ["install"]):
         return None
-    if _changes_directory(command, "--cwd", "--modules-folder"):
+    if _given(command, "--cwd", "--modules-folder"):
         return None
-    found = _node(context, "yarn", ("yarn.lock",))
-    if found is None:
-        return None
-    manifests, lockfile, unsafe = found
-    if not _changes_directory(command, "--frozen-lockfile", "--immutable", "--pure-lockfile"):
-        unsafe.append("`yarn install` without --frozen-lockfile may rewrite yarn.lock; the later broad "
-                      "copy then puts the context's lockfile back")
-    return _Plan("yarn", manifests, run, text, True, tuple(unsafe),
-                 "node_modules stays cached until package.json or yarn.lock changes")
+    frozen = _given(command, "--frozen-lockfile", "--immutable", "--pure-lockfile")
+    return _node_plan(context, "yarn", command, run, text, dest, env, frozen)
 
 
-def _pnpm_plan(context, command, run, text) -> _Plan | None:
+def _pnpm_plan(context, command, run, text, dest, env) -> _Plan | None:
     if command.program != "pnpm" or [w.value for w in command.operands()] not in (["install"], ["i"]):
         return None
-    if _changes_directory(command, "--dir", "-C", "--filter", "-F", "-r", "--recursive", "-g", "--global"):
+    if _given(command, "--dir", "-C", "--filter", "-F", "-r", "--recursive", "-g", "--global"):
         return None
-    found = _node(context, "pnpm", ("pnpm-lock.yaml",))
-    if found is None:
-        return None
-    manifests, lockfile, unsafe = found
-    if not _changes_directory(command, "--frozen-lockfile"):
-        unsafe.append("`pnpm install` without --frozen-lockfile may rewrite pnpm-lock.yaml; the later "
-                      "broad copy then puts the context's lockfile back")
-    return _Plan("pnpm", manifests, run, text, True, tuple(unsafe),
-                 "node_modules stays cached until package.json or pnpm-lock.yaml changes")
+    return _node_plan(context, "pnpm", command, run, text, dest, env, _given(command, "--frozen-lockfile"))
 
 
-def _pip_plan(context, command, run, text) -> _Plan | None:
+def _pip_plan(context, command, run, text, dest, env) -> _Plan | None:
     if command.program != "pip" or command.subcommand != "install" or command.positional():
         return None
-    if command.has_option("-e", "--editable", "-t", "--src", "--prefix", "--root", "-f", "--find-links"):
+    if not command.option_values("-r"):
         return None
-    files = [v for v in (*command.option_values("-r"), *command.option_values("-c")) if v]
-    if not command.option_values("-r") or any(v is None for v in command.option_values("-r")):
-        return None
-    if any(not _plain_path(v) for v in files):
-        return None
-    references: list[str] = []
-    seen: set[str] = set()
-    for name in files:
-        if not _included(context, _clean(name)):
-            return None
-        _requirement_references(_clean(name), context.read_text, references, seen)
-    unsafe: list[str] = []
-    for ref in references:
-        if not (ref.endswith(".txt") and _included(context, ref)):
-            return None  # a local path or a missing file: the install needs more than manifests
-    for name in seen:
-        for line in (context.read_text(name) or "").splitlines():
-            stripped = line.strip()
-            if stripped.startswith(("-e", "--editable")):
-                unsafe.append(f"{name} has an editable requirement (`{stripped[:50]}`): pip checks it out "
-                              "into the working directory, where the broad copy lands")
-    manifests = tuple(dict.fromkeys([_clean(f) for f in files] + references))
-    return _Plan("pip", manifests, run, text, True, tuple(unsafe),
+    return _Plan("pip", pip_inputs(context, command, dest, env), run, text, True, (),
                  "the installed packages stay cached until a requirements file changes")
 
 
-def _plain_path(value: str) -> bool:
-    return bool(value) and not value.startswith("/") and "$" not in value and "://" not in value \
-        and ".." not in value.split("/") and not re.search(r"[*?\[\s]", value)
-
-
-def _clean(path: str) -> str:
-    return "/".join(p for p in path.split("/") if p not in ("", "."))
-
-
-def _go_module(context):
-    go = context.manifests.go
-    if go is None or not go.parsed or go.vendored or go.workspace or go.local_replaces:
-        return None
-    if not _included(context, "go.mod"):
-        return None
-    manifests = ("go.mod", "go.sum") if go.go_sum and _included(context, "go.sum") else ("go.mod",)
-    unsafe = [] if len(manifests) == 2 else ["no go.sum: `go mod download` may record new checksums"]
-    return manifests, unsafe
-
-
-def _go_download_plan(context, command, run, text) -> _Plan | None:
+def _go_download_plan(context, command, run, text, dest, env) -> _Plan | None:
     if not command.is_("go", "mod", "download") or command.positional()[1:]:
         return None
-    found = _go_module(context)
-    if found is None:
-        return None
-    manifests, unsafe = found
-    return _Plan("go", manifests, run, text, True, tuple(unsafe),
+    return _Plan("go", go_inputs(context, dest), run, text, True, (),
                  "the module cache stays until go.mod or go.sum changes")
 
 
-def _go_build_plan(context, command, run) -> _Plan | None:
-    if mounts(run) or any("-mod=vendor" in w or w in ("-C", "-modfile") or w.startswith("-modfile=")
-                          for w in _words(command)):
+def _go_build_plan(context, script, command, run, dest) -> _Plan | None:
+    if not command.top_level or command.step_index is None:
         return None
-    if any(a.name.startswith("GOFLAGS") for a in command.env):
+    if any("-mod=vendor" in w or w in ("-C", "-modfile") or w.startswith("-modfile=") for w in _words(command)):
         return None
-    found = _go_module(context)
-    if found is None:
+    if any("-mod=vendor" in (a.value or "-mod=vendor") for a in command.env if a.name == "GOFLAGS"):
         return None
-    manifests, unsafe = found
-    return _Plan("go", manifests, run, "go mod download", False, tuple(unsafe),
+    if any(m.get("type") == "cache" and "/pkg/mod" in m.get("target", "") + "/" for m in mounts(run)):
+        return None  # the modules go to a cache mount, never to the download's layer
+    setup, unsafe = [], []
+    for step in script.script.chain[:command.step_index]:
+        cmd = step.command
+        step_text = script.text_of(step.span).strip()
+        if cmd is not None and (_GO_SETUP.match(step_text)
+                                or any(name in step_text for name in _GO_SETUP_FILES) and cmd.redirects):
+            setup.append(step_text)
+        elif cmd is None or not any(step_text == q or step_text.startswith(q + " ") for q in _QUIET) \
+                or cmd.redirects:
+            unsafe.append(f"the build RUN runs `{step_text[:60]}` first, which the download does not repeat")
+    if any(">>" in step or "--add" in step.split() for step in setup):
+        unsafe.append("a setup step appends (`>>`, `git config --add`): it now runs twice, in the download "
+                      "and in the build, so the appended lines are written twice")
+    environment = " ".join(script.text_of(a.span) for a in command.env
+                           if _GO_VARIABLE.match(a.name) and a.name not in _BUILD_ONLY)
+    chained = all(step.op_before in (None, "&&") for step in script.script.chain[:command.step_index + 1])
+    download = (" && " if chained else "; ").join([*setup, " ".join(p for p in (environment, "go mod download") if p)])
+    return _Plan("go", go_inputs(context, dest), run, download, False, tuple(unsafe),
                  "the module cache stays until go.mod or go.sum changes; the build then only compiles")
 
 
 # --- the edits ------------------------------------------------------------------------------------
 
 
-def _finding(doc: Dockerfile, copy: Instruction, plan: _Plan) -> Finding:
+def _finding(doc: Dockerfile, context, copy: Instruction, plan: _Plan) -> Finding | None:
     text = doc.text
     start, end = copy.full_span
-    newline = "\r\n" if text[:copy.end].endswith("\r\n") else "\n"
     raw_dest = destination(copy) or "."
-    target = raw_dest if raw_dest.endswith("/") else raw_dest + "/"
-    flags = "".join(f.text + " " for f in copy.flags)
-    manifest_copy = f"COPY {flags}{' '.join(plan.manifests)} {target}{newline}"
-    safety = Safety.UNSAFE if plan.unsafe else Safety.SAFE
+    target = "./" if raw_dest in (".", "./") else raw_dest if raw_dest.endswith("/") else raw_dest + "/"
+    flags = " ".join(f.text for f in copy.flags)
+    paths = list(plan.inputs.paths)
+    copies = copy_groups(paths, target, lambda path: path not in context.included)
     if not plan.move:
-        edits = (Edit.insert(start, manifest_copy + f"RUN {plan.install}{newline}"),)
-        if len([i for i in doc.stage_of(copy).instructions
-                if copy.start < i.start < plan.run.start and i.keyword == "RUN"]):
-            safety = Safety.UNSAFE
-            plan = _with_risk(plan, "RUNs between the copy and the build may install what the download needs")
+        segment = _segment(doc, copy, plan.run)
+        moved = [] if workdir_in_force(doc, copy) == workdir_in_force(doc, plan.run) \
+            else workdirs_to_move(segment, copy)
+        if moved is None:
+            return None  # the download could not run where the build does
+        edits = insert_above(copy, moved, new_lines(copy, plan.run, flags, copies, plan.install))
     else:
         body = text[start:end]
         run_end = plan.run.full_span[1]
+        newline = "\r\n" if text[:copy.end].endswith("\r\n") else "\n"
         if run_end == len(text) and not text.endswith("\n"):
             body = newline + body[: -len(newline)] if body.endswith(newline) else newline + body
-        edits = (Edit.replace((start, end), manifest_copy), Edit.insert(run_end, body))
-    what = ", ".join(plan.manifests)
+        edits = (Edit.replace((start, end), copy_lines(copy, flags, copies)), Edit.insert(run_end, body))
+    safety = Safety.UNSAFE if plan.risks else Safety.SAFE
+    what = ", ".join(paths)
     how = (f"moves `{_short(copy)}` below `{plan.install}`" if plan.move
-           else f"adds `RUN go mod download` before `{_short(copy)}`")
+           else f"adds `RUN {plan.install}` before `{_short(copy)}`")
     step = "dependency install" if plan.move else "module download of the Go build"
     message = (f"`{_short(copy)}` (line {copy.start_line}) invalidates the {step} at line "
                f"{plan.run.start_line} on every source change; copy {what} first and install, then copy "
                f"the rest ({how}): {plan.cached}")
     return PASS.finding(copy.start_line, message, Fix(edits, safety),
-                        risk="; ".join(plan.unsafe) if safety is Safety.UNSAFE else "",
+                        risk="; ".join(plan.risks) if safety is Safety.UNSAFE else "",
                         end_line=plan.run.end_line)
 
 
-def _with_risk(plan: _Plan, risk: str) -> _Plan:
-    return _Plan(plan.ecosystem, plan.manifests, plan.run, plan.install, plan.move, (*plan.unsafe, risk), plan.cached)
+def _segment(doc: Dockerfile, copy: Instruction, run: Instruction) -> list[Instruction]:
+    """The instructions from the broad copy up to (not including) the build RUN."""
+    instructions = doc.stage_of(copy).instructions
+    return list(instructions[instructions.index(copy):instructions.index(run)])
 
 
 def _short(inst: Instruction) -> str:
@@ -404,24 +374,33 @@ PASS = Pass(
     name=NAME,
     title="Copy npm/yarn/pnpm, pip and Go dependency manifests and install before copying the sources",
     what=("For `COPY . <dir>` followed by a dependency install in <dir> (`npm ci`, `yarn install`, "
-          "`pnpm install`, `pip install -r requirements.txt`, `go mod download`), copies only the "
-          "manifests (package.json + lockfile + .npmrc, requirements files and the files they include, "
-          "go.mod + go.sum), installs, and copies the rest afterwards. For a `go build` after the copy it "
-          "inserts `COPY go.mod go.sum` + `RUN go mod download` above it."),
+          "`pnpm install`, `pip install -r requirements.txt`, `go mod download`), copies only what the "
+          "install reads (package.json + lockfile + .npmrc and the files they name, requirements files "
+          "with their includes and local wheels, go.mod + go.sum), keeping their relative paths, installs, "
+          "and copies the rest afterwards. For a `go build` after the copy it inserts `COPY go.mod go.sum` "
+          "+ `RUN go mod download` above it, run in the build's directory with its flags, environment "
+          "and credential setup."),
     why=("The install layer after `COPY . <dir>` is rebuilt after every source edit, downloading every "
          "dependency again. With the manifests copied first it stays cached until a manifest changes."),
     safety=Safety.SAFE,
-    safety_notes=("Safe when the install reads only the manifests: `npm ci` (or a frozen-lockfile yarn/pnpm "
-                  "install) with a lockfile and no root lifecycle scripts, `pip install -r` with plain "
-                  "requirement lines, `go mod download` with a go.sum. Unsafe when lifecycle scripts run, "
-                  "the install may rewrite the lockfile, a requirement is editable, go.sum is missing, or RUNs "
-                  "sit between the copy and a Go build. Not offered without a known build context, for "
-                  "workspaces, local dependencies, a context that ships node_modules, vendored Go modules or "
-                  "local `replace` directives."),
+    safety_notes=("Safe because the install then reads the same files it read before, provided everything "
+                  "it reads from the project directory is modelled and copied first (requirements files "
+                  "and their includes, local wheels and find-links directories; package.json, the lockfile, "
+                  ".npmrc/.yarnrc and the paths they name, local packages, patches, workspace manifests; "
+                  "go.mod, go.sum) and it writes nothing there that the later copy overwrites. Unsafe, with "
+                  "the unknown named, when install scripts may read the sources (root or workspace lifecycle "
+                  "scripts, dependencies with install scripts not known to read only their own package, a "
+                  "lockfile that does not record them), the install may rewrite the lockfile, pip builds a "
+                  "local project or an editable requirement, a configuration key, option or manifest text "
+                  "is not modelled, go.sum is missing, or the Go build RUN does steps or has RUNs before it "
+                  "that the download does not repeat. Not offered without a known build context, for paths "
+                  "outside the context, vendored Go modules or go.work, bind mounts, a cache mount on the Go "
+                  "module cache, or Go/git variables or USER changed between the copy and the build."),
     examples=(Example(
-        before=("FROM node:20-slim\nWORKDIR /app\nCOPY . .\nRUN npm ci --omit=dev\n"
-                "CMD [\"node\", \"src/index.js\"]\n"),
-        after=("FROM node:20-slim\nWORKDIR /app\nCOPY package.json package-lock.json ./\n"
-               "RUN npm ci --omit=dev\nCOPY . .\nCMD [\"node\", \"src/index.js\"]\n")),),
+        before=("FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\n"
+                "RUN pip install --no-cache-dir -r requirements/prod.txt\nCMD [\"gunicorn\", \"app:app\"]\n"),
+        after=("FROM python:3.12-slim\nWORKDIR /app\nCOPY requirements/prod.txt ./requirements/\n"
+               "RUN pip install --no-cache-dir -r requirements/prod.txt\nCOPY . .\n"
+               "CMD [\"gunicorn\", \"app:app\"]\n")),),
     check=check,
 )
