@@ -26,19 +26,40 @@ def _out(text: str) -> None:
     sys.stdout.buffer.flush()
 
 
-@click.command(context_settings={"help_option_names": ["-h", "--help"]})
-@click.argument("paths", nargs=-1, metavar="[PATH|-]...")
+EPILOG = """\b
+Commands:
+  dockeropt verify DOCKERFILE   prove a rewrite with real builds (dockeropt verify --help)
+  dockeropt bot --repo DIR      open or update a pull request with the fixes (dockeropt bot --help)
+  dockeropt rules               list every pass: id, name, safety, hadolint rules
+
+\b
+Exit status: 0 nothing to change (or all written), 1 changes available, 2 error."""
+FORMATS = ("text", "json", "sarif", "github", "gitlab")
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]}, epilog=EPILOG)
+@click.argument("paths", nargs=-1, metavar="[PATH|GLOB|-]...")
 @click.option("--write", "-w", is_flag=True, help="Write the fixes back to the files.")
 @click.option("--check", is_flag=True, help="Report only; exit 1 when fixes are available.")
 @click.option("--diff", "show_diff", is_flag=True, help="Print the diff (the default without --write/--check).")
 @click.option("--unsafe", is_flag=True, help="Also apply fixes that may change behaviour.")
-@click.option("--select", multiple=True, metavar="IDS", help="Only these passes (ids or names, comma-separated).")
-@click.option("--ignore", multiple=True, metavar="IDS", help="Skip these passes (ids or names, comma-separated).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default="text", show_default=True,
-              help="Output format.")
+@click.option("--select", multiple=True, metavar="IDS",
+              help="Only these passes: ids, names, id prefixes (DO1) or hadolint ids (DL3009), comma-separated.")
+@click.option("--ignore", multiple=True, metavar="IDS", help="Skip these passes (as for --select).")
+@click.option("--output-format", "--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+              help="text: diff on stdout, findings on stderr; json; sarif (code scanning); github (workflow "
+                   "annotations); gitlab (Code Quality report).")
+@click.option("--statistics", is_flag=True, help="Print how many findings each pass has instead of each finding.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when fixes are available (2 still means an error).")
+@click.option("--exit-non-zero-on-fix", is_flag=True, help="With --write: exit 1 when a file was written.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only the diff and errors.")
+@click.option("--verbose", "-v", is_flag=True, help="Also print the risk of fixes that are not applied.")
 @click.option("--context", "context_dir", type=click.Path(exists=True, file_okay=False), default=None,
               help="Build context directory (default: each Dockerfile's folder).")
-@click.option("--color/--no-color", default=None, help="Colour the diff (default: when stdout is a terminal).")
+@click.option("--stdin-filename", metavar="PATH", default=None,
+              help="The name of standard input (-): its label, config and build context (its folder).")
+@click.option("--color/--no-color", default=None,
+              help="Colour the diff and findings (default: on a terminal; NO_COLOR and FORCE_COLOR are honoured).")
 @click.option("--java-runtime", type=click.Choice(JAVA_RUNTIMES), default=None,
               help="Runtime image for java-multi-stage: eclipse-temurin -jre-alpine (default), -jre, or distroless.")
 @click.option("--spring-layers", is_flag=True, default=None,
@@ -47,194 +68,133 @@ def _out(text: str) -> None:
               help="Config file (default: .dockeropt.toml or pyproject.toml [tool.dockeropt], searched upwards).")
 @click.option("--timeout", type=click.FloatRange(min=0), default=60, show_default=True, metavar="SECONDS",
               help="Give up on a file after this long, leaving it unchanged (0: no limit).")
-@click.option("--explain", metavar="ID", help="Print the documentation of a pass and exit.")
+@click.option("--explain", metavar="ID", is_flag=False, flag_value="",
+              help="Print the documentation of a pass (without ID: list every pass) and exit.")
 @click.version_option(__version__, "--version", prog_name="dockeropt")
-def main(paths, write, check, show_diff, unsafe, select, ignore, fmt, context_dir, color, java_runtime,
-         spring_layers, config_path, explain, timeout):
+def main(paths, write, check, show_diff, unsafe, select, ignore, fmt, statistics, exit_zero, exit_non_zero_on_fix,
+         quiet, verbose, context_dir, stdin_filename, color, java_runtime, spring_layers, config_path, explain,
+         timeout):
     """Propose exact, explained fixes for Dockerfiles, as a unified diff.
 
-    Exit status: 0 nothing to change (or all written), 1 changes available, 2 error.
+    PATH is a Dockerfile, a folder (searched recursively for Dockerfile, *.Dockerfile, Dockerfile.*,
+    Containerfile, *.Containerfile; .gitignore, node_modules/, vendor/ and the config's exclude are
+    skipped), a quoted glob, or - for standard input. Without PATH: the current folder.
     """
-    from .pipeline import selected_passes
+    from .discover import NoMatch, expand
+    from .selection import unknown
 
-    if explain:
+    if explain is not None:
         sys.exit(_explain(explain))
-    if not paths:
-        raise click.UsageError("give at least one Dockerfile path, or - for standard input")
     if write and check:
         raise click.UsageError("--write and --check cannot be used together")
-    project = _project_config(config_path, paths)
-    config = project.config(select=_split(select), ignore=_split(ignore), unsafe=unsafe, java_runtime=java_runtime,
-                            spring_layers=bool(spring_layers), time_limit=timeout or None)
-    unknown = _unknown_passes(config)
-    if unknown:
-        raise click.UsageError(f"unknown pass: {', '.join(sorted(unknown))} (see --explain ID)")
-    if not selected_passes(config):
+    selected, ignored = _split(select), _split(ignore)
+    if unknown(selected | ignored):
+        raise click.UsageError(f"unknown pass: {', '.join(unknown(selected | ignored))} (see dockeropt rules)")
+    flags = dict(select=selected, ignore=ignored, unsafe=unsafe, java_runtime=java_runtime,
+                 spring_layers=bool(spring_layers), time_limit=timeout or None)
+    from .config_file import ProjectConfig
+    from .pipeline import selected_passes
+
+    if not selected_passes(ProjectConfig().config(**flags)):
         raise click.UsageError("no pass selected")
-    reports = [_run(path, config, write=write, context_dir=context_dir) for path in paths]
-    sys.exit(_emit(reports, write=write, check=check, show_diff=show_diff or not (write or check),
-                   fmt=fmt, color=sys.stdout.isatty() if color is None else color))
-
-
-def _project_config(config_path: str | None, paths: tuple[str, ...]):
-    """The project's settings: --config, else the file found above the first Dockerfile."""
-    from .config_file import load_config, project_config
-
-    first = next((p for p in paths if p != "-"), None)
     try:
-        if config_path:
-            return load_config(Path(config_path))
-        return project_config(Path(first).resolve().parent if first else Path.cwd())
-    except InputError as error:
+        files = expand(paths or (".",))
+    except NoMatch as error:
         click.echo(f"dockeropt: {error}", err=True)
         sys.exit(2)
+    if not files:
+        click.echo(f"dockeropt: no Dockerfile found under {', '.join(paths or ('.',))}", err=True)
+        sys.exit(0)
+    from .session import Request, run_file
+
+    request = Request(flags, config_path, context_dir, stdin_filename, write)
+    reports = [run_file(path, request) for path in files]
+    out_colour, err_colour = _colour(color, sys.stdout), _colour(color, sys.stderr)
+    _emit(reports, fmt=fmt, write=write, show_diff=show_diff or not (write or check), statistics=statistics,
+          quiet=quiet, verbose=verbose, colours=(out_colour, err_colour))
+    sys.exit(_status(reports, write=write, exit_zero=exit_zero, on_fix=exit_non_zero_on_fix))
 
 
-def _unknown_passes(config) -> set[str]:
-    from .passes import PASSES
-
-    known = {p.id.upper() for p in PASSES} | {p.name.lower() for p in PASSES}
-    asked = (config.select or frozenset()) | config.ignore
-    return {k for k in asked if k.upper() not in known and k.lower() not in known}
+def _colour(flag: bool | None, stream) -> bool:
+    """--color/--no-color, else NO_COLOR (off), else FORCE_COLOR (on), else whether ``stream`` is a terminal."""
+    if flag is not None:
+        return flag
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return stream.isatty()
 
 
 def _explain(key: str) -> int:
-    from .docs import explain
+    from .docs import explain, rules_list
     from .passes import PASSES
+    from .selection import pass_ids
 
-    for pass_ in PASSES:
-        if key.upper() == pass_.id or key.lower() == pass_.name:
-            _out(explain(pass_))
-            return 0
-    click.echo(f"dockeropt: unknown pass {key!r}; known: "
-               + ", ".join(f"{p.id} {p.name}" for p in PASSES), err=True)
-    return 2
-
-
-def _run(path: str, config, *, write: bool, context_dir: str | None):
-    """Optimize one path; every failure becomes the report's error line."""
-    from .diff import unified_diff
-    from .fileio import read_source, read_stdin, write_atomic
-    from .pipeline import TimeLimitExceeded, optimize
-    from .report.files import FileReport
-
-    try:
-        if path == "-":
-            source = read_stdin(sys.stdin.buffer)
-        else:
-            source = read_source(path)
-        context = _context(path, context_dir)
-        try:
-            result = optimize(source.text, context, config)
-        except TimeLimitExceeded:
-            raise InputError(path, f"gave up after {config.time_limit:g} s (--timeout); file left unchanged") from None
-        if result.problems:
-            problem = result.problems[0]
-            raise InputError(path, problem.message, problem.line)
-        diff = unified_diff(result.original, result.text, _diff_path(path))
-        written = False
-        if write and result.changed and path != "-":
-            write_atomic(source, result.text)
-            written = True
-    except InputError as error:
-        return FileReport(path, error=str(error))
-    from dataclasses import replace
-
-    if path != "-" and context_dir is not None and not _inside(Path(path), Path(context_dir)):
-        result = replace(result, warnings=(f"the Dockerfile is outside the build context {context_dir} (as with "
-                                           "docker build -f); only files under the context are read", *result.warnings))
-    if write and path == "-" and result.extra_files:
-        names = ", ".join(new.path for new in result.extra_files)
-        result = replace(result, warnings=(*result.warnings, f"{names} not written: standard input has no folder; "
-                                           "run dockeropt on the Dockerfile's path to write it"))
-    extra, error = _extra_files(path, context, result, write=write and path != "-")
-    return FileReport(path, result, diff, written=written, files=extra, error=error)
+    if not key:
+        _out(rules_list(PASSES))
+        return 0
+    chosen = [p for p in PASSES if p.id in pass_ids(key)]
+    if not chosen:
+        click.echo(f"dockeropt: unknown pass {key!r}; `dockeropt rules` lists them", err=True)
+        return 2
+    _out("\n".join(explain(p) for p in chosen))
+    return 0
 
 
-def _extra_files(path: str, context, result, *, write: bool):
-    """The files beside the Dockerfile that the fixes create or extend: their diffs, and (with
-    --write) the files written, after the Dockerfile. Returns (files, error line or "")."""
-    from dataclasses import replace
-
-    from .diff import new_file_diff, unified_diff
-    from .fileio import create_atomic, extend_atomic
-    from .report.files import ExtraFile
-
-    extra = []
-    for new in result.extra_files:
-        target = context.root / new.path
-        label = _extra_path(path, target)
-        if new.new:
-            diff = new_file_diff(new.text, label)
-        else:
-            diff = unified_diff(new.original, new.text, label)
-        extra.append(ExtraFile(label, diff, new.new))
-    if not write:
-        return tuple(extra), ""
-    for i, new in enumerate(result.extra_files):
-        target = str(context.root / new.path)
-        try:
-            if new.new:
-                create_atomic(target, new.text)
-            else:
-                extend_atomic(target, new.original, new.text)
-        except InputError as error:
-            return tuple(extra), str(error)
-        extra[i] = replace(extra[i], written=True)
-    return tuple(extra), ""
-
-
-def _context(path: str, context_dir: str | None):
-    """The build context: --context, else the Dockerfile's folder (none for standard input)."""
-    from .context import BuildContext
-
-    if path == "-":
-        return BuildContext.from_directory(Path(context_dir)) if context_dir is not None else BuildContext.unknown()
-    root = Path(context_dir) if context_dir is not None else Path(path).resolve().parent
-    return BuildContext.from_directory(root, dockerfile=Path(path))
-
-
-def _inside(path: Path, folder: Path) -> bool:
-    return Path(os.path.realpath(path)).is_relative_to(os.path.realpath(folder))
-
-
-def _diff_path(path: str) -> str:
-    if path == "-":
-        return "Dockerfile"
-    p = Path(path)
-    return p.as_posix() if not p.is_absolute() else p.name
-
-
-def _extra_path(path: str, target: Path) -> str:
-    """How a file beside the Dockerfile is named in diffs: like the Dockerfile's own name, relative
-    to the working directory (or to the Dockerfile's folder when the Dockerfile was given absolute)."""
-    base = Path(path).parent if path != "-" and Path(path).is_absolute() else Path.cwd()
-    return Path(os.path.relpath(os.path.realpath(target), os.path.realpath(base))).as_posix()
-
-
-def _emit(reports, *, write: bool, check: bool, show_diff: bool, fmt: str, color: bool) -> int:
-    """Print the reports and return the exit status."""
+def _emit(reports, *, fmt: str, write: bool, show_diff: bool, statistics: bool, quiet: bool, verbose: bool,
+          colours: tuple[bool, bool]) -> None:
+    """Print the reports in the chosen format."""
     from .diff import colorize
-    from .report.json_report import to_json
-    from .report.text import finding_lines, summary
+    from .report import text
 
+    if statistics and fmt in ("text", "json"):
+        import json
+
+        rows = text.statistics(reports)
+        _out(json.dumps(rows, indent=2) + "\n" if fmt == "json" else "".join(f"{line}\n" for line in text.statistics_lines(reports)))
+        for report in reports:
+            if report.error:
+                click.echo(text.paint(report.error, "error", colours[1]), err=True, color=colours[1])
+        return
+    if fmt != "text":
+        _out(_render(fmt, reports, write))
+        return
+    for report in reports:
+        if report.stdin and write and report.result:
+            _out(report.result.text)
+        elif show_diff and report.full_diff:
+            _out(colorize(report.full_diff) if colours[0] else report.full_diff)
+        lines = [report.error] if quiet and report.error else [] if quiet else \
+            text.finding_lines(report, written=write, verbose=verbose, colour=colours[1])
+        for line in lines:
+            click.echo(line, err=True, color=colours[1])
+    if not quiet:
+        click.echo(text.summary(reports, written=write), err=True)
+
+
+def _render(fmt: str, reports, write: bool) -> str:
+    """The machine-readable formats."""
     if fmt == "json":
-        _out(to_json(reports, written=write))
-    elif fmt == "sarif":
+        from .report.json_report import to_json
+
+        return to_json(reports, written=write)
+    if fmt == "sarif":
         from .report.sarif import to_sarif
 
-        _out(to_sarif(reports))
-    else:
-        for report in reports:
-            if report.path == "-" and write and report.result:
-                _out(report.result.text)
-            elif show_diff and report.full_diff:
-                _out(colorize(report.full_diff) if color else report.full_diff)
-            for line in finding_lines(report, written=write):
-                click.echo(line, err=True)
-        click.echo(summary(reports, written=write), err=True)
+        return to_sarif(reports)
+    from .report.ci import to_github, to_gitlab
+
+    return {"github": to_github, "gitlab": to_gitlab}[fmt](reports)
+
+
+def _status(reports, *, write: bool, exit_zero: bool, on_fix: bool) -> int:
+    """2 on any error; 1 when fixes are available (or, with --exit-non-zero-on-fix, were written); else 0."""
     if any(r.error for r in reports):
         return 2
+    if exit_zero:
+        return 0
     if not write and any(r.changed for r in reports):
         return 1
-    return 0
+    written = any(r.written or any(f.written for f in r.files) for r in reports)
+    return 1 if on_fix and written else 0

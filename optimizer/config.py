@@ -20,12 +20,10 @@ class Config:
     spring_layers: bool = False  # java-multi-stage: extract Spring Boot layers in the runtime stage
     time_limit: float | None = None  # seconds optimize() may spend on one file; None: no limit
 
-    def wants(self, pass_id: str, pass_name: str) -> bool:
-        keys = {pass_id.upper(), pass_name.lower()}
-        if self.select is not None and not keys & _normalise(self.select):
+    def wants(self, pass_id: str) -> bool:
+        """Whether the pass runs: ``select`` and ``ignore`` hold ids, names, id prefixes or hadolint ids."""
+        from .selection import selected
+
+        if self.select is not None and pass_id not in selected(self.select):
             return False
-        return not keys & _normalise(self.ignore)
-
-
-def _normalise(keys: frozenset[str]) -> set[str]:
-    return {k.upper() if k[:2].upper() == "DO" and k[2:].isdigit() else k.lower() for k in keys}
+        return pass_id not in selected(self.ignore)

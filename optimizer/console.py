@@ -1,11 +1,11 @@
 """The console-script entry point: answers ``--version`` before loading click, and sends the
-``verify`` and ``bot`` subcommands to their own modules (``dockeropt PATH...`` stays the main job)."""
+``verify``, ``bot`` and ``rules`` subcommands to their own modules (``dockeropt PATH...`` stays the main job)."""
 
 from __future__ import annotations
 
 import sys
 
-SUBCOMMANDS = {"verify": "optimizer.verify.cli", "bot": "optimizer.bot.cli"}
+SUBCOMMANDS = {"verify": "optimizer.verify.cli", "bot": "optimizer.bot.cli", "rules": "optimizer.rules"}
 
 
 def main() -> None:

@@ -35,3 +35,13 @@ def passes_table(passes) -> str:
     rows += [f"| {p.id} | {p.name} | {p.safety.value} | {p.title} | {', '.join(p.hadolint)} |"
              for p in passes]
     return "\n".join(rows) + "\n"
+
+
+def rules_list(passes) -> str:
+    """Every pass on one line: id, name, safety, hadolint rules and title (``dockeropt rules``)."""
+    width = max(len(p.name) for p in passes)
+    twins = {p.id: ", ".join(p.hadolint) or "-" for p in passes}
+    wide = max(map(len, twins.values()))
+    rows = [f"{p.id}  {p.name:<{width}}  {p.safety.value:<10}  {twins[p.id]:<{wide}}  {p.title}" for p in passes]
+    header = f"{'id':<5}  {'name':<{width}}  {'safety':<10}  {'hadolint':<{wide}}  what"
+    return "\n".join([header, *rows]) + "\n"

@@ -42,6 +42,7 @@ class Reported:
     line: int
     status: Status
     detail: str = ""
+    after: Reported | None = None  # the applied fix without which this finding would not exist
 
     @property
     def safety(self) -> Safety:
@@ -76,7 +77,7 @@ class Result:
 
 
 def selected_passes(config: Config) -> tuple[Pass, ...]:
-    return tuple(p for p in PASSES if config.wants(p.id, p.name))
+    return tuple(p for p in PASSES if config.wants(p.id))
 
 
 def optimize(text: str, context: BuildContext | None = None, config: Config | None = None,
@@ -92,7 +93,7 @@ def optimize(text: str, context: BuildContext | None = None, config: Config | No
     doc = parse(text)
     if doc.problems:
         return Result(text, text, problems=doc.problems)
-    history = _History(text)
+    history = _History(text, context, config)
     files = _Files(context)
     applied: list[Reported] = []
     remaining: list[Reported] = []
@@ -124,7 +125,7 @@ def optimize(text: str, context: BuildContext | None = None, config: Config | No
     else:
         warnings[f"fixes did not settle after {config.max_rounds} rounds; the last round's changes are kept"] = None
     extra, rejected = files.final(doc)
-    findings = tuple(rejected.get(id(r), r) for r in applied + remaining)
+    findings = tuple(sorted((rejected.get(id(r), r) for r in applied + remaining), key=lambda r: r.line))
     return Result(text, doc.text, findings, warnings=tuple(warnings), extra_files=extra)
 
 
@@ -143,6 +144,7 @@ def _run_pass(pass_: Pass, doc: Dockerfile, context: BuildContext, config: Confi
     """Check one pass and apply its allowed fixes, each kept only if the file stays valid."""
     reported: list[Reported] = []
     accepted: list[Edit] = []
+    owners: list[Reported] = []  # the finding behind each accepted edit
     accepted_doc = doc
     findings = list(pass_.check(doc, context, config))
     together = _all_at_once(pass_, doc, findings, config)
@@ -150,40 +152,41 @@ def _run_pass(pass_: Pass, doc: Dockerfile, context: BuildContext, config: Confi
         _check_time(deadline)
         if is_suppressed(doc, finding, pass_):
             continue
-        line = history.original_line(doc.text, finding.line)
+        line, after = history.origin(pass_, doc.text, finding.line)
         fix = finding.fix
         if fix is None or fix.safety is Safety.SUGGESTION:
-            reported.append(Reported(pass_, finding, line, Status.SUGGESTION))
+            reported.append(Reported(pass_, finding, line, Status.SUGGESTION, after=after))
             continue
         if not _allowed(fix.safety, config):
-            reported.append(Reported(pass_, finding, line, Status.NEEDS_UNSAFE))
+            reported.append(Reported(pass_, finding, line, Status.NEEDS_UNSAFE, after=after))
             continue
         status, reason = files.conflict(fix.files)
         if status is not None:
-            reported.append(Reported(pass_, finding, line, status, reason))
+            reported.append(Reported(pass_, finding, line, status, reason, after=after))
             continue
         candidate = accepted_doc
         if fix.edits and together is None:
             try:
                 candidate = parse(apply_edits(doc.text, [*accepted, *fix.edits]))
             except EditConflict:
-                reported.append(Reported(pass_, finding, line, Status.CONFLICT))
+                reported.append(Reported(pass_, finding, line, Status.CONFLICT, after=after))
                 continue
             reason = post_check(doc, candidate, fix.declares | pass_.declares, config)
             if reason:
-                reported.append(Reported(pass_, finding, line, Status.REJECTED, reason))
+                reported.append(Reported(pass_, finding, line, Status.REJECTED, reason, after=after))
                 continue
         reason = next(filter(None, (file_problem(candidate, context, f) for f in fix.files)), "")
         if reason:
-            reported.append(Reported(pass_, finding, line, Status.REJECTED, reason))
+            reported.append(Reported(pass_, finding, line, Status.REJECTED, reason, after=after))
             continue
+        report = Reported(pass_, finding, line, Status.APPLIED, after=after)
         accepted.extend(fix.edits)
+        owners.extend([report] * len(fix.edits))
         accepted_doc = candidate
-        report = Reported(pass_, finding, line, Status.APPLIED)
         files.add(fix, report)
         reported.append(report)
     if accepted:
-        history.record(accepted)
+        history.record(accepted, owners)
     return together if together is not None and accepted else accepted_doc, reported
 
 
@@ -269,19 +272,49 @@ def _on_disk(context: BuildContext, path: str):
 
 @dataclass
 class _History:
-    """The edit batches applied so far, to map a line of the current text back to the original."""
+    """The edit batches applied so far (each edit with the finding it fixed), to map a line of the
+    current text back to the original and to tell which earlier fix a finding depends on."""
 
     original: str
-    batches: list[list[Edit]] = field(default_factory=list)
+    context: BuildContext
+    config: Config
+    batches: list[list[tuple[Edit, Reported]]] = field(default_factory=list)
+    first_lines: dict[str, frozenset[int]] = field(default_factory=dict)
 
-    def record(self, edits: list[Edit]) -> None:
-        self.batches.append(sort_edits(edits))
+    def record(self, edits: list[Edit], owners: list[Reported]) -> None:
+        order = {id(edit): i for i, edit in enumerate(edits)}
+        self.batches.append([(edit, owners[order[id(edit)]]) for edit in sort_edits(edits)])
 
-    def original_line(self, current: str, line: int) -> int:
-        offset = _line_offset(current, line)
-        for edits in reversed(self.batches):
-            offset = _map_back(offset, edits)
-        return self.original.count("\n", 0, offset) + 1
+    def origin(self, pass_: Pass, current: str, line: int) -> tuple[int, Reported | None]:
+        """The line in the original text, and the earliest fix whose new text is on this line when the
+        pass finds nothing on that line of the original (the finding exists only because of that fix)."""
+        start, end = _line_offset(current, line), _line_offset(current, line + 1)
+        creators: list[Reported] = []
+        for batch in reversed(self.batches):
+            edits = [edit for edit, _ in batch]
+            creators += [owner for edit, owner in batch if edit.replacement and _touches(edit, edits, start, end)]
+            start, end = _map_back(start, edits), max(_map_back(end, edits), _map_back(start, edits))
+        original = self.original.count("\n", 0, start) + 1
+        if not creators or original in self._found_originally(pass_):
+            return original, None
+        return original, creators[-1]
+
+    def _found_originally(self, pass_: Pass) -> frozenset[int]:
+        """The lines the pass finds something on in the original text (checked once, when first needed)."""
+        if pass_.id not in self.first_lines:
+            try:
+                found = frozenset(f.line for f in pass_.check(parse(self.original), self.context, self.config))
+            except Exception:  # the pass fails on the original: nothing to compare with
+                found = frozenset()
+            self.first_lines[pass_.id] = found
+        return self.first_lines[pass_.id]
+
+
+def _touches(edit: Edit, edits: list[Edit], start: int, end: int) -> bool:
+    """Whether the text ``edit`` inserted (offsets after all of ``edits``) overlaps ``[start, end)``."""
+    shift = sum(len(e.replacement) - (e.end - e.start) for e in edits if e.start < edit.start)
+    new_start = edit.start + shift
+    return new_start < end and start < new_start + len(edit.replacement)
 
 
 def _line_offset(text: str, line: int) -> int:

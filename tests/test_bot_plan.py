@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from optimizer.bot.body import body, title
-from optimizer.bot.discover import find_dockerfiles
+from optimizer.discover import find_dockerfiles
 from optimizer.bot.plan import make_plan
 
 from .conftest import ROOT

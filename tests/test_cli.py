@@ -114,11 +114,12 @@ def test_bad_input_is_one_clear_line_exit_2_and_untouched(tmp_path, content, exp
     assert path.read_bytes() == content
 
 
-def test_missing_file_and_directory(tmp_path):
+def test_missing_file_and_a_folder_without_dockerfiles(tmp_path):
     result = run(str(tmp_path / "nope"), str(tmp_path))
     assert result.exit_code == 2
     assert f"{tmp_path / 'nope'}: no such file" in result.stderr
-    assert f"{tmp_path}: is a directory" in result.stderr
+    result = run(str(tmp_path))
+    assert result.exit_code == 0 and f"no Dockerfile found under {tmp_path}" in result.stderr
 
 
 def test_one_bad_file_does_not_stop_the_others(dockerfile, tmp_path):
@@ -184,6 +185,8 @@ def test_a_suggestion_says_why_it_is_not_applied(tmp_path):
     path = tmp_path / "Dockerfile"
     path.write_text("FROM eclipse-temurin:21-jdk\nWORKDIR /app\nCOPY target/app.jar app.jar\n"
                     "HEALTHCHECK CMD curl -f localhost:8080/ || exit 1\nCMD [\"java\",\"-jar\",\"app.jar\"]\n")
-    result = run("--select", "DO301", "--unsafe", str(path))
+    result = run("--select", "DO301", "--unsafe", "-v", str(path))
     assert "DO301 java-multi-stage [suggestion] `eclipse-temurin:21-jdk` is a JDK image" in result.stderr
     assert "    not applied: the HEALTHCHECK runs curl, which the runtime image lacks" in result.stderr
+    short = run("--select", "DO301", "--unsafe", "--check", str(path))
+    assert "DO301 java-multi-stage [suggestion]" in short.stderr and "not applied:" not in short.stderr

@@ -329,7 +329,7 @@ def test_cli_extends_an_existing_dockerignore_keeping_its_bytes(project):
 
 
 def test_cli_does_not_overwrite_a_dockerignore_that_appeared_meanwhile(project, monkeypatch):
-    from optimizer import cli as cli_module
+    from optimizer import session as cli_module
 
     real = cli_module._extra_files
 

@@ -78,7 +78,6 @@ def test_invalid_utf8_in_json_and_diff_output(tmp_path):
     pytest.param("fifo", "not a regular file (a FIFO, socket or device); not read", id="fifo"),
     pytest.param("symlink-to-fifo", "not a regular file (a FIFO, socket or device); not read", id="symlink-to-fifo"),
     pytest.param("device", "not a regular file (a FIFO, socket or device); not read", id="dev-null"),
-    pytest.param("directory", "is a directory, not a Dockerfile", id="directory"),
     pytest.param("missing", "no such file", id="missing"),
     pytest.param("broken-symlink", "broken symbolic link", id="broken-symlink"),
 ])
@@ -91,8 +90,6 @@ def test_a_path_that_is_not_a_regular_file_is_refused_without_blocking(tmp_path,
             path.symlink_to(tmp_path / "fifo")
     elif kind == "device":
         path = Path(os.devnull)
-    elif kind == "directory":
-        path = tmp_path
     elif kind == "broken-symlink":
         path.symlink_to(tmp_path / "gone")
     # A real process with a timeout: a FIFO opened for reading would block until a writer comes.

@@ -42,7 +42,13 @@ def test_the_hooks_pick_dockerfiles(name, picked):
 
 def test_there_is_a_check_hook_and_a_fix_hook():
     hooks = {hook["id"]: hook["entry"] for hook in manifest()}
-    assert hooks == {"dockeropt": "dockeropt --check", "dockeropt-fix": "dockeropt --write"}
+    assert hooks == {"dockeropt": "dockeropt --check", "dockeropt-fix": "dockeropt --write --exit-non-zero-on-fix"}
+
+
+def test_the_hooks_use_the_discovery_pattern():
+    from optimizer.discover import HOOK_EXCLUDE, HOOK_PATTERN
+
+    assert {(hook["files"], hook["exclude"]) for hook in manifest()} == {(HOOK_PATTERN, HOOK_EXCLUDE)}
 
 
 @pytest.fixture
@@ -88,3 +94,25 @@ def test_pre_commit_try_repo_runs_both_hooks_on_a_sample(tmp_path, sample):
     assert (sample / "Dockerfile").read_text() == (
         "FROM debian\nRUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\n")
     assert "clean.Dockerfile" not in out.split("dockeropt (fix)")[1]
+
+
+def test_the_fix_hook_fails_when_it_only_writes_a_new_dockerignore(tmp_path):
+    """pre-commit sees modified tracked files only; a new .dockerignore must fail the hook by its exit status."""
+    manifest()
+    require((ROOT / ".git").exists(), "not a git checkout")
+    repo = tmp_path / "sample"
+    repo.mkdir()
+    (repo / "Dockerfile").write_text("FROM debian\nCOPY . /srv\n")
+    git(repo, "init", "--quiet")
+    git(repo, "add", ".")
+    git(repo, "commit", "--quiet", "-m", "sample")
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache")}
+    done = subprocess.run([sys.executable, "-m", "pre_commit", "try-repo", str(snapshot(tmp_path)), "dockeropt-fix",
+                           "--all-files"], cwd=repo, env=env, capture_output=True, text=True, timeout=900)
+    out = done.stdout + done.stderr
+    require("Installing environment" in out and "An unexpected error" not in out, f"pre-commit could not install: {out[-800:]}")
+    assert done.returncode == 1, out
+    assert re.search(r"dockeropt \(fix\)\.+Failed", out) and "exit code: 1" in out
+    assert "files were modified by this hook" not in out, "pre-commit alone would not have noticed"
+    assert ".git" in (repo / ".dockerignore").read_text().splitlines()
+    assert (repo / "Dockerfile").read_text() == "FROM debian\nCOPY . /srv\n"

@@ -10,7 +10,7 @@ from ..config_file import project_config
 from ..diff import new_file_diff, unified_diff
 from ..fileio import InputError, create_atomic, extend_atomic, read_source, write_atomic
 from ..pipeline import Result, optimize
-from .discover import find_dockerfiles
+from ..discover import find_dockerfiles
 
 
 @dataclass(frozen=True)

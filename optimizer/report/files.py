@@ -27,6 +27,7 @@ class FileReport:
     error: str = ""  # "path:line: message" when the file (or a file beside it) could not be processed
     written: bool = False
     files: tuple[ExtraFile, ...] = ()
+    stdin: bool = False  # read from standard input (``path`` is ``-`` or the --stdin-filename)
 
     @property
     def changed(self) -> bool:

@@ -38,5 +38,6 @@ def _file(report: FileReport) -> dict:
             "detail": r.detail or None,
             "risk": r.finding.risk or None,
             "hadolint": list(r.hadolint),
+            "after": {"id": r.after.pass_.id, "line": r.after.line} if r.after else None,
         } for r in (result.findings if result else ())],
     }

@@ -1,0 +1,197 @@
+"""One Dockerfile's run for the CLI: read it, optimize it with its project's settings, explain what
+could not run, and write the results (the Dockerfile, then the files beside it)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from .config import Config
+from .context import BuildContext
+from .fileio import InputError
+from .report.files import ExtraFile, FileReport
+
+
+@dataclass(frozen=True)
+class Request:
+    """What the user asked for, the same for every file of a run."""
+
+    flags: dict = field(default_factory=dict)  # ProjectConfig.config() keyword arguments from the flags
+    config_path: str | None = None  # --config: one file for every Dockerfile
+    context_dir: str | None = None  # --context
+    stdin_filename: str | None = None  # --stdin-filename: the name and folder of ``-``
+    write: bool = False
+
+
+def label(path: str, request: Request) -> str:
+    """How a path is named in reports: ``-`` takes the ``--stdin-filename``, if any."""
+    return request.stdin_filename if path == "-" and request.stdin_filename else path
+
+
+def run_file(path: str, request: Request) -> FileReport:
+    """Optimize one path; every failure becomes the report's error line."""
+    from .diff import unified_diff
+    from .fileio import read_source, read_stdin, write_atomic
+    from .pipeline import TimeLimitExceeded, optimize
+
+    name = label(path, request)
+    try:
+        source = read_stdin(sys.stdin.buffer) if path == "-" else read_source(path)
+        config = file_config(name, request)
+        context = _context(path, request)
+        try:
+            result = optimize(source.text, context, config)
+        except TimeLimitExceeded:
+            raise InputError(name, f"gave up after {config.time_limit:g} s (--timeout); file left unchanged") from None
+        if result.problems:
+            problem = result.problems[0]
+            raise InputError(name, problem.message, problem.line)
+        diff = unified_diff(result.original, result.text, _diff_path(name))
+        written = False
+        if request.write and result.changed and path != "-":
+            write_atomic(source, result.text)
+            written = True
+    except InputError as error:
+        return FileReport(name, error=str(error), stdin=path == "-")
+    result = replace(result, warnings=(*_notes(path, source.text, context, config, result, request), *result.warnings))
+    writes_files = request.write and path != "-"
+    if request.write and path == "-" and result.extra_files:
+        names = ", ".join(new.path for new in result.extra_files)
+        result = replace(result, warnings=(*result.warnings, f"{names} not written: standard input has no folder; "
+                                           "run dockeropt on the Dockerfile's path to write it"))
+    extra, error = _extra_files(name, context, result, write=writes_files)
+    return FileReport(name, result, diff, written=written, files=extra, error=error, stdin=path == "-")
+
+
+def file_config(name: str, request: Request) -> Config:
+    """The settings for one Dockerfile: the flags over ``--config`` or the file found above it."""
+    from .config_file import load_config, project_config
+
+    if request.config_path:
+        project = load_config(Path(request.config_path))
+    else:
+        project = project_config(Path(name).resolve().parent if name != "-" else Path.cwd())
+    config = project.config(**request.flags)
+    from .selection import unknown
+
+    names = unknown(frozenset(project.select or ())) + unknown(frozenset(project.ignore))
+    if names and project.path is not None:
+        raise InputError(str(project.path), f"unknown pass: {', '.join(names)} (see dockeropt rules)")
+    return config
+
+
+def _notes(path: str, text: str, context: BuildContext, config: Config, result, request: Request) -> list[str]:
+    """What the user should know about passes that could not see what they needed."""
+    notes = []
+    if path == "-" and not context.known:
+        readers = _context_readers(text, config)
+        if readers:
+            notes.append(f"no build context for standard input (give --stdin-filename PATH or --context DIR): "
+                         f"{', '.join(readers)} could not look at the files")
+    if path != "-" and request.context_dir is not None and not _inside(Path(path), Path(request.context_dir)):
+        notes.append(f"the Dockerfile is outside the build context {request.context_dir} (as with docker build -f); "
+                     "only files under the context are read")
+    if config.select is not None and not result.findings:
+        notes += _blocked_by_selection(text, context, config)
+    return notes
+
+
+def _context_readers(text: str, config: Config) -> list[str]:
+    """The selected passes that ask the build context anything (``id name``)."""
+    from .model import parse
+    from .pipeline import selected_passes
+
+    doc = parse(text)
+    readers = []
+    for pass_ in selected_passes(config):
+        watched = _Watched()
+        try:
+            list(pass_.check(doc, watched, config))
+        except Exception:  # a pass's own failure is reported by the real run
+            pass
+        if watched.asked:
+            readers.append(f"{pass_.id} {pass_.name}")
+    return readers
+
+
+@dataclass(frozen=True, eq=False)
+class _Watched(BuildContext):
+    """No build context, noting whether a pass asked it anything."""
+
+    asked: list[str] = field(default_factory=list)
+
+    def __getattribute__(self, name: str):
+        if not name.startswith("_") and name != "asked":
+            object.__getattribute__(self, "asked").append(name)
+        return super().__getattribute__(name)
+
+
+def _blocked_by_selection(text: str, context: BuildContext, config: Config) -> list[str]:
+    """Selected passes that find something only after a fix of a pass that is not selected."""
+    from .pipeline import optimize
+
+    everything = optimize(text, context, replace(config, select=None, time_limit=None))
+    blocked: dict[str, set[str]] = {}
+    for r in everything.findings:
+        if r.after is not None and config.wants(r.pass_.id) and not config.wants(r.after.pass_.id):
+            blocked.setdefault(f"{r.pass_.id} {r.pass_.name}", set()).add(f"{r.after.pass_.id} {r.after.pass_.name}")
+    return [f"{selected} applies here only after a fix of {', '.join(sorted(needed))}, which is not selected "
+            f"(add {', '.join(sorted(n.split()[0] for n in needed))} to --select)"
+            for selected, needed in sorted(blocked.items())]
+
+
+def _extra_files(name: str, context: BuildContext, result, *, write: bool) -> tuple[tuple[ExtraFile, ...], str]:
+    """The files beside the Dockerfile that the fixes create or extend: their diffs, and (with
+    --write) the files written, after the Dockerfile. Returns (files, error line or "")."""
+    from .diff import new_file_diff, unified_diff
+    from .fileio import create_atomic, extend_atomic
+
+    extra = []
+    for new in result.extra_files:
+        shown = _extra_path(name, context.root / new.path)
+        diff = new_file_diff(new.text, shown) if new.new else unified_diff(new.original, new.text, shown)
+        extra.append(ExtraFile(shown, diff, new.new))
+    if not write:
+        return tuple(extra), ""
+    for i, new in enumerate(result.extra_files):
+        target = str(context.root / new.path)
+        try:
+            if new.new:
+                create_atomic(target, new.text)
+            else:
+                extend_atomic(target, new.original, new.text)
+        except InputError as error:
+            return tuple(extra), str(error)
+        extra[i] = replace(extra[i], written=True)
+    return tuple(extra), ""
+
+
+def _context(path: str, request: Request) -> BuildContext:
+    """The build context: --context, else the Dockerfile's folder (for standard input, the
+    ``--stdin-filename``'s folder; without one, none)."""
+    name = label(path, request)
+    if request.context_dir is not None:
+        return BuildContext.from_directory(Path(request.context_dir), dockerfile=Path(name) if name != "-" else None)
+    if name == "-":
+        return BuildContext.unknown()
+    return BuildContext.from_directory(Path(name).resolve().parent, dockerfile=Path(name))
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return Path(os.path.realpath(path)).is_relative_to(os.path.realpath(folder))
+
+
+def _diff_path(name: str) -> str:
+    if name == "-":
+        return "Dockerfile"
+    p = Path(name)
+    return p.as_posix() if not p.is_absolute() else p.name
+
+
+def _extra_path(name: str, target: Path) -> str:
+    """How a file beside the Dockerfile is named in diffs: like the Dockerfile's own name, relative
+    to the working directory (or to the Dockerfile's folder when the Dockerfile was given absolute)."""
+    base = Path(name).parent if name != "-" and Path(name).is_absolute() else Path.cwd()
+    return Path(os.path.relpath(os.path.realpath(target), os.path.realpath(base))).as_posix()
