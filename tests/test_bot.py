@@ -97,7 +97,7 @@ def test_a_run_pushes_the_branch_and_opens_a_pull_request_and_the_next_run_updat
     assert git(repo.remote, "rev-parse", f"{branch_tip}^") == main_tip
     assert repo.show(BRANCH, "Dockerfile") == FIXED
     message = git(repo.remote, "log", "-1", "--format=%B", BRANCH)
-    assert message.startswith("build(docker): optimize Dockerfile (dockeropt)\n\nDockerfile:\n- DO101")
+    assert message.startswith("build(docker): optimize Dockerfile (dockeropt)\n\nDockerfile:\n- DO204")  # line order
     assert "- creates .dockerignore" in message  # the scratch clone's .git is left out of the context
     assert [(c.method, c.status) for c in github.calls] == [("GET", 200), ("POST", 201)]
     create = github.calls[1].body

@@ -89,7 +89,7 @@ def test_json_report(dockerfile):
     assert finding | {"message": None} == {
         "id": "DO101", "name": "apt-update-with-install", "line": 2, "message": None,
         "title": "Run apt-get update in the same RUN as apt-get install", "safety": "safe",
-        "status": "applied", "detail": None, "risk": None, "hadolint": []}
+        "status": "applied", "detail": None, "risk": None, "hadolint": [], "after": None}
 
 
 def test_stdin_diff_and_write():

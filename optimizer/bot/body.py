@@ -43,7 +43,7 @@ def body(plan: Plan) -> str:
              "go wrong; only fixes allowed by this repository's dockeropt settings are applied.",
              "", "| file | changes | safety |", "|---|---|---|"]
     for outcome in changed:
-        ids = ", ".join(dict.fromkeys(r.pass_.id for r in outcome.result.applied))
+        ids = ", ".join(sorted({r.pass_.id for r in outcome.result.applied}))
         extra = "".join(f" (+ `{p}`)" for p in outcome.extra_files)
         parts.append(f"| `{outcome.path}`{extra} | {ids} | {_safety(outcome.result.applied)} |")
     for outcome in changed:
