@@ -32,7 +32,8 @@ def main(dockerfile, builder, buildx_builder, unsafe, select, ignore, java_runti
 
     Exit status: 0 verified (or nothing to change), 1 verification failed, 2 usage/input error or no builder.
     """
-    from ..cli import _split, _unknown_passes
+    from ..cli import _split
+    from ..selection import unknown as unknown_passes
     from ..config_file import project_config
     from ..fileio import InputError
     from .builders import NoBuilder
@@ -44,7 +45,7 @@ def main(dockerfile, builder, buildx_builder, unsafe, select, ignore, java_runti
     except InputError as error:
         _fail(str(error))
     config = project.config(select=_split(select), ignore=_split(ignore), unsafe=unsafe, java_runtime=java_runtime)
-    unknown = _unknown_passes(config)
+    unknown = unknown_passes((config.select or frozenset()) | config.ignore)
     if unknown:
         raise click.UsageError(f"unknown pass: {', '.join(sorted(unknown))} (see dockeropt --explain ID)")
     try:
