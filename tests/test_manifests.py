@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from optimizer.context import BuildContext
-from optimizer.context.manifests import MavenProject, parse_pom
+from optimizer.context.manifests import (MavenProject, lockfile_install_scripts, parse_ini, parse_pom, parse_requirements,
+                                         parse_simple_yaml, parse_yarnrc)
 
 POM_HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n<project xmlns="http://maven.apache.org/POM/4.0.0">\n'
 
@@ -272,3 +273,66 @@ def test_no_manifests() -> None:
     found = manifests(["Dockerfile", "index.html"])
     assert found.kinds == ()
     assert (found.maven, found.gradle, found.node, found.python, found.go) == (None, None, None, None, None)
+
+
+def test_requirements_file_facts() -> None:
+    facts = parse_requirements(
+        "-r base.txt\n--requirement=extra.txt\n-c constraints.txt\n-e ./libs/common\n"
+        "-e git+https://github.com/acme/sdk.git#egg=sdk\n--find-links wheels\n--no-index\n"
+        "./packages/core\nvendor/legacy-0.9.tar.gz\nmodels @ file:///app/dist/models-0.3-py3-none-any.whl\n"
+        "flask==3.0.3 \\\n    --hash=sha256:abc  # pinned\nrequests[socks]>=2 ; python_version > '3'\n--src ./deps\n")
+    assert facts.includes == ("base.txt", "extra.txt")
+    assert facts.constraints == ("constraints.txt",)
+    assert facts.editables == ("./libs/common", "git+https://github.com/acme/sdk.git#egg=sdk")
+    assert facts.find_links == ("wheels",)
+    assert facts.paths == ("./packages/core", "vendor/legacy-0.9.tar.gz", "/app/dist/models-0.3-py3-none-any.whl")
+    assert facts.unknown == ("the option line `--src ./deps`",)
+
+
+LOCK = ('{"lockfileVersion": 3, "packages": {"": {}, "node_modules/esbuild": {"hasInstallScript": true}, '
+        '"node_modules/a/node_modules/@prisma/client": {"hasInstallScript": true}, "node_modules/ms": {}}}')
+
+
+@pytest.mark.parametrize(("name", "text", "names"), [
+    pytest.param("package-lock.json", LOCK, ("esbuild", "@prisma/client"), id="npm-v3"),
+    pytest.param("package-lock.json", '{"lockfileVersion": 1, "dependencies": {}}', None, id="npm-v1-does-not-record"),
+    pytest.param("package-lock.json", "not json", None, id="npm-broken"),
+    pytest.param("pnpm-lock.yaml", "lockfileVersion: '6.0'\npackages:\n  /esbuild@0.20.2:\n    requiresBuild: true\n"
+                 "  /@prisma/engines@5.14.0:\n    requiresBuild: true\n  /ms@2.1.3:\n    dev: false\n",
+                 ("esbuild", "@prisma/engines"), id="pnpm-v6"),
+    pytest.param("pnpm-lock.yaml", "lockfileVersion: '9.0'\n", None, id="pnpm-v9-does-not-record"),
+    pytest.param("yarn.lock", "ms@^2:\n  version \"2.1.3\"\n", None, id="yarn-does-not-record"),
+])
+def test_lockfile_install_scripts(name: str, text: str, names) -> None:
+    assert lockfile_install_scripts(name, text) == names
+
+
+def test_node_config_readers() -> None:
+    assert parse_ini("; comment\nregistry=https://r/\ncafile = \"certs/ca.pem\"\n") == {
+        "registry": "https://r/", "cafile": "certs/ca.pem"}
+    assert parse_yarnrc('# yarn\nyarn-offline-mirror "./cache"\n--install.frozen-lockfile true\n') == {
+        "yarn-offline-mirror": "./cache", "--install.frozen-lockfile": "true"}
+    assert parse_simple_yaml("yarnPath: .yarn/releases/yarn-4.1.1.cjs\nplugins:\n  - path: .yarn/plugins/a.cjs\n"
+                             "  - .yarn/plugins/b.cjs\npackages: ['apps/*', \"libs/*\"]\n") == {
+        "yarnPath": [".yarn/releases/yarn-4.1.1.cjs"], "plugins": [".yarn/plugins/a.cjs", ".yarn/plugins/b.cjs"],
+        "packages": ["apps/*", "libs/*"]}
+    assert parse_simple_yaml("base: &anchor\n  x: 1\n") is None
+
+
+def test_node_local_specs_and_patches() -> None:
+    node = manifests(["package.json"], {"package.json": (
+        '{"dependencies": {"ui": "file:vendor/ui.tgz", "ms": "^2"}, "overrides": {"a": {"b": "./patched/b.tgz"}},'
+        ' "resolutions": {"left-pad": "patch:left-pad@npm%3A1.3.0#./patches/left-pad.patch"},'
+        ' "pnpm": {"patchedDependencies": {"express@4.19.2": "patches/express.patch"}, "onlyBuiltDependencies": ["esbuild"]}'
+        '}')}).node
+    assert node.local_specs == ("file:vendor/ui.tgz", "./patched/b.tgz")
+    assert node.patch_files == ("patches/express.patch", "./patches/left-pad.patch")
+    assert node.only_built == ("esbuild",)
+
+
+def test_pom_references() -> None:
+    project = parse_pom("<project><groupId>com.acme</groupId><artifactId>web</artifactId><version>1</version>"
+                        "<dependencies><dependency><groupId>${project.groupId}</groupId><artifactId>core</artifactId>"
+                        "</dependency></dependencies><build><plugins><plugin><artifactId>maven-jar-plugin</artifactId>"
+                        "</plugin></plugins></build></project>")
+    assert project.references == ("com.acme:core", "org.apache.maven.plugins:maven-jar-plugin")

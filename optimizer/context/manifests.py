@@ -460,7 +460,6 @@ class NodeProject:
     yarn_berry_files: tuple[str, ...] = ()  # .yarn/releases/*, .yarn/plugins/* (needed by `yarn install`)
     local_specs: tuple[str, ...] = ()  # file:/link:/portal:/path specs in dependencies, resolutions, overrides
     patch_files: tuple[str, ...] = ()  # pnpm/bun patchedDependencies paths, yarn ``patch:...#path`` files
-    has_bin: bool = False  # a "bin" field (an install links it)
     only_built: tuple[str, ...] | None = None  # pnpm.onlyBuiltDependencies (None: not set)
 
 
@@ -505,7 +504,6 @@ def parse_node(files: Mapping[str, int], read: Reader) -> NodeProject | None:
     return NodeProject(
         local_specs=specs,
         patch_files=patches,
-        has_bin=bool((data or {}).get("bin")),
         only_built=tuple(v for v in only_built if isinstance(v, str)) if isinstance(only_built, list) else None,
         parsed=data is not None,
         lockfile=lockfile,

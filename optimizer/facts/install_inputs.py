@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import posixpath
 import re
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -66,6 +67,8 @@ class _Collect:
     def result(self) -> Inputs:
         if self.blocked:
             return Inputs(blocked=self.blocked)
+        if self.context.truncated:
+            self.risk("the build context listing is truncated: a file the install reads may be missing from it")
         return Inputs(tuple(self.paths), tuple(self.unknown))
 
     def context_path(self, path: str, base: str = "") -> str | None:
@@ -160,12 +163,40 @@ def pip_inputs(context, command, project: str, env: Env) -> Inputs:
             _find_links(found, value, "") if name == "PIP_FIND_LINKS" else \
                 _copy_local(found, _value_path(found, value, name), name)
     _pip_config(found, env)
+    if any(w.startswith("python") for w in command.wrappers) and not _isolated(command):
+        _shadowing_modules(found)
     for value in requirements:
         path = found.context_path(value)
         if path is None or not found.is_file(path):
             return Inputs(blocked=f"{value} is not a file of the build context")
         _requirements_file(found, path, set())
     return found.result()
+
+
+def _isolated(command) -> bool:
+    """The interpreter runs with ``-I`` or ``-P``, which keep the working directory off sys.path."""
+    words = [w.value or "" for w in command.argv]
+    options = words[1:words.index("-m")] if "-m" in words else []
+    return any(o.startswith("-") and not o.startswith("--") and ("I" in o or "P" in o) for o in options)
+
+
+def _shadowing_modules(found: _Collect) -> None:
+    """``python -m pip`` puts the working directory first on sys.path: a project module named like a
+    standard library module (``email.py``, ``logging/``) or pip's own imports is imported instead,
+    before the move (with the sources there) but not after it."""
+    names = sys.stdlib_module_names | {"pip", "setuptools", "pkg_resources", "wheel", "_distutils_hack"}
+    for path in found.context.included:
+        parts = path.split("/")
+        if len(parts) == 1 and path.endswith(".py"):
+            name = path[:-3]
+        elif len(parts) == 2 and parts[1] == "__init__.py":
+            name = parts[0]
+        else:
+            continue
+        if name in names:
+            found.risk(f"`python -m pip` imports from the working directory, where the sources' {parts[0]} "
+                       f"shadows the module {name}")
+            return
 
 
 def _plain(value: str | None) -> bool:
@@ -460,10 +491,10 @@ def _pnpm_workspace(found: _Collect, workspaces: list[str],
             found.risk(f"pnpm-workspace.yaml sets `{key}`, which is not modelled")
         elif key == "patchedDependencies":
             for line in values:
-                patch = line.rpartition(":")[2].strip().strip("\"'")
+                patch = line.partition(": ")[2].strip().strip("\"'")
                 _copy_local(found, found.context_path(patch), f"the patch {patch}")
         elif key == "overrides":
-            _local_packages(found, tuple(line.rpartition(":")[2].strip().strip("\"'") for line in values), "")
+            _local_packages(found, tuple(line.partition(": ")[2].strip().strip("\"'") for line in values), "")
     if "onlyBuiltDependencies" in config:
         only_built = tuple(config["onlyBuiltDependencies"])
     return [*workspaces, *config.get("packages", [])], only_built

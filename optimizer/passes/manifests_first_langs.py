@@ -82,7 +82,8 @@ _BUILD_ONLY = frozenset({"CGO_ENABLED", "CGO_CFLAGS", "CGO_LDFLAGS", "GOOS", "GO
 #: Steps before a Go build that set up how modules are fetched: the download repeats them.
 _GO_SETUP = re.compile(r"^(export\b|git config\b|go env -w\b)")
 _GO_SETUP_FILES = (".netrc", ".gitconfig", ".git-credentials")
-_QUIET = frozenset({"set", "true", ":", "echo", "printf", "ls", "pwd", "go version", "go env"})
+_QUIET = frozenset({"set", "true", ":", "echo", "printf", "ls", "pwd", "go version", "go env", "go mod download",
+                    "go mod verify"})
 
 
 @dataclass(frozen=True)

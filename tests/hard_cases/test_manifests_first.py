@@ -85,10 +85,23 @@ PIP = [
              {"requirements.txt": "-r ${REQUIREMENTS_DIR}/base.txt\n"}, NOT_SAFE, names=("${REQUIREMENTS_DIR}",)),
     pip_case("pip-unknown-option-line", "-r requirements.txt",
              {"requirements.txt": "--src ./deps\n" + REQ}, NOT_SAFE, names=("--src ./deps",)),
+    Case("python-m-pip-project-module-shadows-the-standard-library", "DO205",
+         "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nRUN python -m pip install -r requirements.txt\n", NOT_SAFE,
+         {"requirements.txt": REQ, "logging/__init__.py": "", "app.py": ""}, ("logging",)),
+    Case("python-isolated-m-pip-ignores-the-working-directory", "DO205",
+         "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nRUN python -I -m pip install -r requirements.txt\n", SAFE,
+         {"requirements.txt": REQ, "email.py": ""},
+         after="FROM python:3.12-slim\nWORKDIR /app\nCOPY requirements.txt ./\n"
+               "RUN python -I -m pip install -r requirements.txt\nCOPY . .\n"),
     pip_case("pip-editable-project-itself", "-r requirements.txt", {"requirements.txt": "-e .\n" + REQ}, NONE),
     pip_case("pip-target-inside-the-project", "--target ./vendor -r requirements.txt", {"requirements.txt": REQ}, NONE),
     pip_case("pip-included-file-missing", "-r requirements/prod.txt",
              {"requirements/prod.txt": "-r base.txt\n"}, NONE),
+    Case("pip-absolute-destination-and-workdir-after-the-copy", "DO205",
+         "FROM python:3.12-slim\nCOPY . /srv/api\nWORKDIR /srv/api\nRUN pip install -r requirements/prod.txt\n", SAFE,
+         {"requirements/prod.txt": REQ},
+         after="FROM python:3.12-slim\nCOPY requirements/prod.txt /srv/api/requirements/\nWORKDIR /srv/api\n"
+               "RUN pip install -r requirements/prod.txt\nCOPY . /srv/api\n"),
     Case("pip-find-links-from-env", "DO205",
          "FROM python:3.12-slim\nENV PIP_NO_INDEX=1 PIP_FIND_LINKS=/srv/wheels\nWORKDIR /srv\nCOPY . .\n"
          "RUN pip install -r requirements.txt\n", SAFE,
@@ -325,6 +338,10 @@ GO = [
     go_case("go-setup-step-the-download-does-not-repeat",
             "FROM golang:1.22-alpine\nWORKDIR /src\nCOPY . .\nRUN apk add --no-cache git && go build -o /api .\n",
             NOT_SAFE, names=("apk add --no-cache git",)),
+    go_case("go-download-step-before-the-build-is-no-setup",
+            "FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go mod download && go build -o /api .\n",
+            after="FROM golang:1.22\nWORKDIR /src\nCOPY go.mod go.sum ./\nRUN go mod download\nCOPY . .\n"
+                  "RUN go mod download && go build -o /api .\n"),
     go_case("go-appending-setup-step-runs-twice",
             "FROM golang:1.22\nWORKDIR /src\nCOPY . .\n"
             "RUN echo 'machine git.corp login ci' >> /root/.netrc && go build -o /api .\n",
