@@ -21,8 +21,8 @@ FIXES = [
         f"FROM ubuntu as foo\nRUN hey!\nFROM scratch\nRUN apt-get update && apt-get install python && {RM}\n",
         id="hadolint-last-stage"),
     pytest.param(
-        "FROM ubuntu as foo\nRUN apt-get update && apt-get install python\nFROM foo\nRUN hey!\n",
-        f"FROM ubuntu as foo\nRUN apt-get update && apt-get install python && {RM}\nFROM foo\nRUN hey!\n",
+        "FROM ubuntu as foo\nRUN apt-get update && apt-get install python\nFROM foo\nRUN echo hey!\n",
+        f"FROM ubuntu as foo\nRUN apt-get update && apt-get install python && {RM}\nFROM foo\nRUN echo hey!\n",
         id="hadolint-intermediate-stage-used-later"),
     pytest.param(
         "FROM ubuntu as foo\nONBUILD RUN apt-get update && apt-get install python\nFROM scratch\nRUN echo hey!\n",

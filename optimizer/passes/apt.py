@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from ..facts.apt_lists import Access, access_of
+
 APT_PROGRAMS = ("apt-get", "apt")
-#: apt subcommands that read the package lists.
-READS_LISTS = ("install", "upgrade", "dist-upgrade", "full-upgrade", "build-dep", "source", "reinstall")
 LISTS_DIR = "/var/lib/apt/lists"
 
 
@@ -17,6 +17,10 @@ def is_install(cmd) -> bool:
 
 
 def reads_lists(cmd) -> bool:
-    """The command needs package lists (install, upgrade ...); ``apt-cache`` counts too."""
-    return cmd.program == "apt-cache" or any(
-        cmd.is_(program, sub) for program in APT_PROGRAMS for sub in READS_LISTS)
+    """The command reads the package lists (installs, upgrades, queries, tools that run apt-get)."""
+    return access_of(cmd) is Access.READS
+
+
+def with_privilege_of(cmd, text: str) -> str:
+    """``text`` run with the privilege ``cmd`` was given: ``sudo`` when ``cmd`` ran through it."""
+    return f"sudo {text}" if "sudo" in cmd.wrappers else text

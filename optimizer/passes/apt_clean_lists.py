@@ -23,27 +23,34 @@ No change (hadolint DL3009 semantics, and stricter where hadolint would break a 
   target=/var/lib/apt`` included, where hadolint still warns): the lists never reach the layer, and
   deleting them would only empty the cache;
 - a later RUN of the stage, a later ONBUILD trigger, or a RUN of a stage built FROM it reads the lists
-  (``apt-get install``, ``upgrade``, ``apt-cache``, ``apt list`` ...) before running its own
+  (``apt-get install|download|satisfy|source|build-dep``, ``upgrade``, ``apt-cache``, ``apt list``,
+  ``rosdep install``, through ``sudo``, ``xargs`` or ``sh -c '...'``) before running its own
   ``apt-get update``: DO101 adds that update first when it can; when it could not, the lists stay.
   A RUN we cannot read (exec form, another shell) that mentions apt counts as a reader.
 
-Safety: SAFE. Joining with ``&&`` at the very end only runs the removal when everything before it
-succeeded, and nothing in the RUN runs after it.
+Safety: SAFE because nothing in the image's behaviour reads the lists once the RUN is over, and
+joining with ``&&`` at the very end only runs the removal when everything before it succeeded;
+provided every command that runs later (until an ``apt-get update`` of its own) is known not to read
+them (``optimizer/shell/apt_tools.py``). A command that is not modelled (a copied ``install.sh``,
+``curl ... | bash``, a program the tables do not know, a RUN that is not a shell script) might run
+``apt-get install`` and would then fail: UNSAFE, and the risk names it with its line. The removal
+runs with the privilege of the update it cleans up after (``sudo rm ...`` after ``sudo apt-get
+update``), so a non-root USER does not make it fail.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Iterable, Iterator
 
 from ..model import Dockerfile, Instruction, Stage
+from ..facts.apt_lists import Access, list_uses, named
 from ..facts.runscript import RunScript, mentions_apt, mounted_over, run_scripts
-from .apt import APT_PROGRAMS, LISTS_DIR, is_update, reads_lists
+from .apt import APT_PROGRAMS, LISTS_DIR, is_update, reads_lists, with_privilege_of
 from .base import Example, Finding, Fix, Pass, Safety
 
 CLEANUP = f"rm -rf {LISTS_DIR}/*"
-#: apt subcommands that read the lists without installing anything.
-_QUERIES = ("download", "changelog", "list", "search", "show", "showsrc", "policy", "depends", "rdepends",
-            "check", "dselect-upgrade", "satisfy", "why", "why-not", "info")
+_NAMED = 3  # unknown commands named in a risk text
 _LIST_PATHS = frozenset({LISTS_DIR, "/var/lib/apt", "/var/lib/apt/*", f"{LISTS_DIR}/*", f"{LISTS_DIR}/*/"})
 
 
@@ -59,22 +66,35 @@ def check(doc: Dockerfile, context, config) -> Iterator[Finding]:
                 continue
             if mounted_over(inst.effective, LISTS_DIR, ("cache", "tmpfs", "bind")):
                 continue
-            if _read_later(doc, stage, run, runs[position + 1:], triggers):
+            later = _read_later(doc, stage, run, runs[position + 1:], triggers)
+            if later.reads:
                 continue
             if _ends_in_heredoc(run) or _ends_in_background(run):
                 continue
+            cleanup = with_privilege_of(_last_update(run), CLEANUP)
             yield PASS.finding(
                 inst.start_line,
-                "the package lists fetched by `apt-get update` stay in this layer (20-90 MB); "
-                f"remove them with `{CLEANUP}` in the same RUN",
-                Fix((run.append_step(CLEANUP),), Safety.SAFE), end_line=inst.end_line)
+                "the package lists fetched by `apt-get update` stay in this layer (tens of MB); "
+                f"remove them with `{cleanup}` in the same RUN",
+                Fix((run.append_step(cleanup),), Safety.UNSAFE if later.unknown else Safety.SAFE),
+                risk=_unknown_risk(later.unknown), end_line=inst.end_line)
 
 
-def uses_lists(command) -> bool:
-    """The command reads /var/lib/apt/lists (installs, upgrades, queries)."""
-    if reads_lists(command) or command.program == "aptitude":
-        return True
-    return command.program in APT_PROGRAMS and command.subcommand in _QUERIES
+@dataclass(frozen=True)
+class _Later:
+    """What the steps after a RUN do with its lists: a known reader, and the commands not modelled."""
+
+    reads: bool | None  # True: read; False: fresh lists fetched first; None: neither
+    unknown: tuple[tuple[str, int], ...] = ()  # (what, line)
+
+
+def _unknown_risk(found: tuple[tuple[str, int], ...]) -> str:
+    if not found:
+        return ""
+    unknown = named(list(found))
+    listed = ", ".join(unknown[:_NAMED]) + (f" and {len(unknown) - _NAMED} more" if len(unknown) > _NAMED else "")
+    return (f"not modelled, so they might read the package lists (and fail without them): {listed} "
+            "run after this RUN without an `apt-get update` of their own")
 
 
 def _installs_after_update(run: RunScript) -> bool:
@@ -87,13 +107,13 @@ def _installs_after_update(run: RunScript) -> bool:
     return False
 
 
-def _last_update_end(run: RunScript) -> int:
-    return max(c.span[1] for c in run.script.commands if is_update(c))
+def _last_update(run: RunScript):
+    return max((c for c in run.script.commands if is_update(c)), key=lambda c: c.span[1])
 
 
 def _removes_lists(run: RunScript) -> bool:
     """A command after the last update deletes the lists (``rm``, ``find ... -delete``)."""
-    after = _last_update_end(run)
+    after = _last_update(run).span[1]
     return any(_deletes_lists(c) for c in run.script.commands if c.span[0] >= after)
 
 
@@ -122,8 +142,8 @@ def _under_lists(path: str | None) -> bool:
     return bool(path) and path.rstrip("/") in (LISTS_DIR, "/var/lib/apt")
 
 
-def _read_later(doc: Dockerfile, stage: Stage, run: RunScript, after: list, triggers: list) -> bool:
-    """Something that runs after this RUN's layer reads the lists without fetching its own
+def _read_later(doc: Dockerfile, stage: Stage, run: RunScript, after: list, triggers: list) -> _Later:
+    """Whether something that runs after this RUN's layer reads the lists without fetching its own
     (``triggers``: the stage's ONBUILD RUNs, found once per stage rather than once per RUN)."""
     if run.onbuild:  # runs in an image built FROM this one: later triggers, then that image's steps
         sequence = [(i, r) for i, r in after if _onbuild(i)]
@@ -133,33 +153,40 @@ def _read_later(doc: Dockerfile, stage: Stage, run: RunScript, after: list, trig
     return _reads(doc, stage, sequence)
 
 
-def _reads(doc: Dockerfile, stage: Stage, sequence: list) -> bool:
+def _reads(doc: Dockerfile, stage: Stage, sequence: list) -> _Later:
     """``sequence`` (or, when it neither reads nor refreshes, a stage built FROM ``stage``) reads the lists."""
     verdict = _scan(sequence)
-    if verdict is not None:
+    if verdict.reads is not None:
         return verdict
+    unknown = list(verdict.unknown)
     for child in doc.descendants(stage):
         if doc.parent_of(child).index == stage.index:
             runs = run_scripts(doc, child)
-            if _reads(doc, child, [(i, r) for i, r in runs if not _onbuild(i)]
-                      + [(i, r) for i, r in runs if _onbuild(i)]):
-                return True
-    return False
+            below = _reads(doc, child, [(i, r) for i, r in runs if not _onbuild(i)]
+                           + [(i, r) for i, r in runs if _onbuild(i)])
+            unknown += below.unknown
+            if below.reads:
+                return _Later(True, tuple(unknown))
+    return _Later(None, tuple(unknown))
 
 
-def _scan(sequence: Iterable[tuple[Instruction, RunScript | None]]) -> bool | None:
-    """True: something reads old lists; False: a RUN fetches fresh ones first; None: neither."""
+def _scan(sequence: Iterable[tuple[Instruction, RunScript | None]]) -> _Later:
+    """Read: something reads old lists; fresh: a RUN fetches new ones first; the unknowns met on the way."""
+    unknown: list[str] = []
     for inst, run in sequence:
         if run is None:
             if mentions_apt(inst):
-                return True
+                return _Later(True, tuple(unknown))
+            unknown.append(("a RUN that is not a shell script we can read", inst.start_line))
             continue
-        for command in run.script.commands:
-            if is_update(command) and command.top_level:
-                return False
-            if uses_lists(command):
-                return True
-    return None
+        for use in list_uses(run.script):
+            if use.access is Access.FETCHES and use.top_level:
+                return _Later(False, tuple(unknown))
+            if use.access is Access.READS:
+                return _Later(True, tuple(unknown))
+            if use.access is Access.UNKNOWN:
+                unknown.append((use.what, run.line_of(use.command.span)))
+    return _Later(None, tuple(unknown))
 
 
 def _onbuild(inst: Instruction) -> bool:
@@ -194,8 +221,10 @@ PASS = Pass(
          "Debian image's settings, 87.3 MB without). The RUN's layer keeps them unless the same RUN deletes "
          "them; removing them in a later RUN does not shrink the image."),
     safety=Safety.SAFE,
-    safety_notes=("The removal runs last, joined with `&&`, so it changes nothing for the steps of the RUN. "
-                  "No fix when a later RUN (of the stage, a later ONBUILD trigger, or a stage built FROM it) "
+    safety_notes=("Safe because the removal runs last, joined with `&&` and with the update's privilege (`sudo`), "
+                  "so it changes nothing for the steps of the RUN; provided every later command is known not to "
+                  "read the lists. A later command that is not modelled (a script, an unknown program) makes the "
+                  "fix unsafe, and the risk names it. No fix when a later RUN (of the stage, a later ONBUILD trigger, or a stage built FROM it) "
                   "reads the lists without its own `apt-get update`, when the lists are a cache/tmpfs mount, "
                   "or when the stage is not part of the final image."),
     examples=(Example(

@@ -14,16 +14,26 @@ What the pass does, per stage (a stage built ``FROM`` another stage continues it
   the update is inserted into it; the earlier RUN is left alone.
 - ONBUILD RUN triggers are handled the same way; an ONBUILD update only serves ONBUILD installs.
 
-Safety (SAFE unless stated):
+Safety: SAFE because the same ``apt-get update`` runs, with the same flags and privilege, right
+before the first command that reads the lists, and a failed update still fails the build; provided
+everything that runs between the old and the new place of the update is modelled (tool knowledge in
+``optimizer/shell/apt_tools.py``: readers such as ``apt-get install|download|satisfy|source|build-dep``,
+``apt-cache``, ``rosdep install``, through ``sudo``, ``xargs``, ``sh -c '...'``). Otherwise:
 - The joining operator keeps failure behaviour: ``apt-get update && `` when the install starts an
   ``&&`` chain that runs to the end of the script (a failed update still fails the RUN);
   ``apt-get update; `` (or a new line in a heredoc) when ``set -e`` is in force and the install
   starts a statement; otherwise ``&&`` with UNSAFE (later ``;`` steps would hide a failed update).
 - An install nested in ``if``/subshell/pipeline is UNSAFE.
+- A command between the lone update and the first install that is not modelled (a script such as
+  ``./setup.sh``, ``bash -`` fed by curl, a program the tool tables do not know, a RUN that is not a
+  shell script) might read the lists: UNSAFE, and the risk names it with its line.
+- Privilege: the update is inserted as written when the same USER is in force; with ``sudo`` when
+  the install runs through sudo after a non-root USER; when a non-root USER installs without sudo we
+  cannot tell how it gets root: a suggestion, no fix.
 - A lone update that nothing after it reads is removed, UNSAFE: an image built FROM this one may
   rely on its lists (never for an ONBUILD update, which exists for exactly that).
-- Not offered: the lone update has flags (``--mount``...) the install RUN lacks; something reads the
-  lists between the update and the installs without its own update (``apt-cache``, an exec-form or
+- Not offered: the lone update has flags (``--mount``...) the install RUN lacks; something queries
+  the lists between the update and the installs (``apt-cache``, ``apt list``, an exec-form or
   non-POSIX RUN mentioning apt); an install preceded by ``||``.
 """
 
@@ -34,8 +44,10 @@ from typing import Iterator
 
 from ..edits import Edit
 from ..model import Dockerfile, Instruction, Stage
+from ..facts.apt_lists import Access, ListUse, list_uses, named
 from ..facts.runscript import RunScript, later_runs, mentions_apt, run_scripts
-from .apt import is_update, reads_lists
+from ..facts.users import is_root, user_in_force
+from .apt import is_update, with_privilege_of
 from .base import Example, Finding, Fix, Pass, Safety
 
 def _is_set(cmd) -> bool:
@@ -50,14 +62,25 @@ class _Use:
     command: object  # the first list-reading command
 
 
-def _first_reader(run: RunScript):
-    """The first command reading the lists before any update in the same script, else None."""
-    for command in run.script.commands:
-        if is_update(command):
+def _first_reader(run: RunScript) -> ListUse | None:
+    """The first read of the lists before any update in the same script, else None."""
+    for use in list_uses(run.script):
+        if use.access is Access.FETCHES:
             return None
-        if reads_lists(command):
-            return command
+        if use.access is Access.READS:
+            return use
     return None
+
+
+def _unknown_before(run: RunScript, reader=None) -> list[tuple[str, int]]:
+    """Commands of ``run`` (before ``reader``, when given) that might read the lists: not modelled."""
+    found = []
+    for use in list_uses(run.script):
+        if use.command is reader:
+            break
+        if use.access is Access.UNKNOWN:
+            found.append((use.what, run.line_of(use.command.span)))
+    return found
 
 
 def _is_lone_update(run: RunScript | None) -> bool:
@@ -89,43 +112,74 @@ def _merge_lone_update(doc: Dockerfile, stage: Stage, lone: RunScript, after: li
     """Delete a lone update RUN and insert it into every RUN that reads the lists after it."""
     update = next(c for c in lone.script.commands if is_update(c))
     uses: list[_Use] = []
+    unknown: list[tuple[str, int]] = []  # what runs between the update and its first install, not modelled
     for inst, run in later_runs(doc, stage, after):
         if lone.onbuild and inst.trigger is None:
             continue  # an ONBUILD update runs in a later build; it serves only ONBUILD steps
         if run is None:
             if mentions_apt(inst):
                 return None  # something we cannot read may use the lists
+            if not uses:
+                unknown.append(("a RUN that is not a shell script we can read", inst.start_line))
             continue
         if _is_lone_update(run) and run.onbuild == lone.onbuild:
             break  # the next lone update takes over from here
-        reader = _first_reader(run)
-        if reader is None:
+        read = _first_reader(run)
+        if read is None:
+            if not uses:
+                unknown += _unknown_before(run)
             if any(is_update(c) for c in run.script.commands):
                 break  # this RUN fetches fresh lists; later RUNs rely on it, not on ours
             continue
-        if reader.program == "apt-cache" or not _flags_carried(lone.inst, inst):
+        if read.query or not _flags_carried(lone.inst, inst):
             return None
-        uses.append(_Use(run, reader))
+        if not uses:
+            unknown += _unknown_before(run, read.command)
+        uses.append(_Use(run, read.command))
     text = lone.text_of(update.span)
     if not uses:
         return _useless_update(doc, stage, lone, text)
     edits = [Edit.delete(*lone.inst.span)]
-    safety = Safety.SAFE
-    risks = []
+    safety = Safety.UNSAFE if unknown else Safety.SAFE
+    risks = [_unknown_risk(unknown)] if unknown else []
+    lines = ", ".join(str(u.run.inst.start_line) for u in uses)
+    message = f"`{text}` runs in a layer of its own; merge it into the RUN that installs (line {lines})"
     for use in uses:
-        edit, use_safety, risk = _insertion(use, text)
+        update_text = _privileged(doc, lone, update, use, text)
+        if update_text is None:
+            user = user_in_force(doc, use.run.inst)
+            return PASS.finding(
+                lone.inst.start_line, message, risk=(
+                    f"the install at line {use.run.line_of(use.command.span)} runs as USER {user} without sudo, "
+                    "so an `apt-get update` added there would not have root's rights; merge by hand"),
+                end_line=lone.inst.end_line)
+        edit, use_safety, risk = _insertion(use, update_text)
         if edit is None:
             return None
         edits.append(edit)
         safety = safety.at_least(use_safety)
         if risk:
             risks.append(risk)
-    lines = ", ".join(str(u.run.inst.start_line) for u in uses)
     return PASS.finding(
-        lone.inst.start_line,
-        f"`{text}` runs in a layer of its own; merge it into the RUN that installs (line {lines})",
-        Fix(tuple(edits), safety), risk="; ".join(dict.fromkeys(risks)),
+        lone.inst.start_line, message, Fix(tuple(edits), safety), risk="; ".join(dict.fromkeys(risks)),
         end_line=lone.inst.end_line)
+
+
+def _unknown_risk(unknown: list[tuple[str, int]]) -> str:
+    return (f"not modelled, so they might read the package lists: {', '.join(named(unknown))} "
+            "run between the update and the install, and would find no lists after the merge")
+
+
+def _privileged(doc: Dockerfile, lone: RunScript, update, use: _Use, text: str) -> str | None:
+    """The update as it must be written in ``use``'s RUN to run with the privilege of its install:
+    as written when the same USER is in force; with ``sudo`` when the install runs through sudo;
+    None when a non-root USER installs without sudo (we cannot tell how it gets root)."""
+    user = user_in_force(doc, use.run.inst)
+    if user == user_in_force(doc, lone.inst):
+        return text
+    if "sudo" in use.command.wrappers:
+        return text if "sudo" in update.wrappers else with_privilege_of(use.command, text)
+    return text if is_root(user) else None
 
 
 def _useless_update(doc: Dockerfile, stage: Stage, lone: RunScript, text: str) -> Finding | None:
@@ -153,14 +207,14 @@ def _relying_installs(doc: Dockerfile, stage: Stage, runs: list) -> Iterator[Fin
             continue
         if _is_lone_update(run):
             return  # the lone-update rule handles what follows
-        reader = _first_reader(run)
-        if reader is not None and reader.program != "apt-cache" and fetched[run.onbuild]:
-            update = _update_like(reader)
-            edit, safety, risk = _insertion(_Use(run, reader), update)
+        read = _first_reader(run)
+        if read is not None and not read.query and fetched[run.onbuild]:
+            update = _update_like(read.command)
+            edit, safety, risk = _insertion(_Use(run, read.command), update)
             if edit is not None:
                 yield PASS.finding(
                     inst.start_line,
-                    f"`{reader.program} {reader.subcommand}` relies on package lists from an earlier "
+                    f"{read.what} relies on package lists from an earlier "
                     f"layer; run `{update}` in the same RUN",
                     Fix((edit,), safety), risk=risk, end_line=inst.end_line)
         if any(is_update(c) for c in run.script.commands):
@@ -172,7 +226,7 @@ def _relying_installs(doc: Dockerfile, stage: Stage, runs: list) -> Iterator[Fin
 def _update_like(reader) -> str:
     """``apt-get update`` invoked like ``reader`` (same program, same sudo)."""
     program = "apt" if reader.program == "apt" else "apt-get"
-    return ("sudo " if "sudo" in reader.wrappers else "") + f"{program} update"
+    return with_privilege_of(reader, f"{program} update")
 
 
 def _insertion(use: _Use, update: str) -> tuple[Edit | None, Safety, str]:
@@ -203,15 +257,22 @@ PASS = Pass(
     name="apt-update-with-install",
     title="Run apt-get update in the same RUN as apt-get install",
     what=("Moves a lone `RUN apt-get update` into the RUN instructions that install packages after it, "
-          "and adds `apt-get update` to install steps that rely on lists fetched by an earlier layer."),
+          "and adds `apt-get update` to install steps that rely on lists fetched by an earlier layer. A lone "
+          "update that nothing after it reads is removed (unsafe)."),
     why=("The update's layer is cached on its own. When the install line changes later, the build "
          "reuses stale package lists, and `apt-get install` fails with 404 errors or installs outdated "
          "versions. Keeping update and install in one RUN refreshes the lists whenever the install changes."),
     safety=Safety.SAFE,
-    safety_notes=("The update is joined so that its failure still fails the build (`&&` for an `&&` chain, "
-                  "`;` under `set -e`). It is unsafe when later steps are joined with `;` without `set -e`, "
-                  "or when the install is nested in `if`, a subshell or a pipeline. No fix when the lone update "
-                  "has RUN flags the install lacks, or something else reads the lists in between."),
+    safety_notes=("Safe because the same update runs, with the same flags and privilege, right before the first "
+                  "command that reads the lists, joined so that its failure still fails the build (`&&` for an "
+                  "`&&` chain, `;` under `set -e`); provided every command between the old and the new place of "
+                  "the update is known not to read the lists. Unsafe, naming it, when such a command is not "
+                  "modelled (a script, an unknown program), when later steps are joined with `;` without "
+                  "`set -e`, or when the install is nested in `if`, a subshell or a pipeline. After a non-root "
+                  "USER the update gets the install's `sudo`; without one there is no fix. Removing a lone "
+                  "update that nothing after it reads is unsafe: an image built FROM this one may rely on its "
+                  "lists. No fix when the lone update has RUN flags the install lacks, or something queries the "
+                  "lists in between."),
     examples=(Example(
         before="FROM debian:bookworm\nRUN apt-get update\nRUN apt-get install -y curl\n",
         after="FROM debian:bookworm\nRUN apt-get update && apt-get install -y curl\n"),),

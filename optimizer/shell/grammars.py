@@ -606,6 +606,36 @@ WRAPPERS: Mapping[str, Wrapper] = MappingProxyType({
     "stdbuf": Wrapper(Options(takes_value="-i --input\n-o --output\n-e --error")),
     "eatmydata": Wrapper(Options()),
     "gosu": Wrapper(Options(), positionals=1),
+    "xargs": Wrapper(
+        Options(
+            takes_value="""
+                -a --arg-file
+                -d --delimiter
+                -E
+                -I
+                -L
+                -n --max-args
+                -P --max-procs
+                -s --max-chars
+                --process-slot-var
+            """,
+            boolean="""
+                -0 --null
+                -o --open-tty
+                -p --interactive
+                -r --no-run-if-empty
+                -t --verbose
+                -x --exit
+                -e --eof
+                -i --replace
+                -l --max-lines
+                --show-limits
+                --help
+                --version
+            """,
+        ),
+        no_exec=frozenset({"--show-limits", "--help", "--version"}),
+    ),
     "su-exec": Wrapper(Options(), positionals=1),
 })
 
