@@ -309,8 +309,8 @@ SELF_CONTAINED_SCRIPTS = frozenset({
     "pprof", "@parcel/watcher", "bufferutil", "utf-8-validate", "node-sass", "canvas", "sqlite3",
     "better-sqlite3", "argon2", "msgpackr-extract", "cpu-features", "ssh2", "@nestjs/core", "unrs-resolver",
     "@tailwindcss/oxide", "lmdb", "re2", "deasync", "dtrace-provider", "leveldown", "electron", "grpc",
-    "@grpc/grpc-js", "websocket", "iltorb", "farmhash", "kerberos", "zeromq", "nodemon", "styled-components",
-    "ejs", "spawn-sync", "@google-cloud/profiler"})
+    "websocket", "iltorb", "farmhash", "kerberos", "zeromq", "nodemon", "styled-components",
+    "ejs"})
 #: .npmrc keys that name no file of the project (registry, auth, behaviour switches).
 _NPMRC_PLAIN = frozenset({
     "registry", "always-auth", "strict-ssl", "ca", "cert", "key", "email", "save-exact", "save-prefix",
