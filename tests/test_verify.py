@@ -24,9 +24,11 @@ SPLIT = "FROM debian:bookworm\nRUN apt-get update\nRUN apt-get install -y curl\n
 
 # A fake docker/podman/buildah: logs its argv to $FAKE_LOG; `info`/`buildx inspect` fail when the
 # builder's name is in $FAKE_DOWN; `image inspect TAG` answers a config whose Cmd is $FAKE_CMD_<variant>
-# (default ["app"]); `run --rm TAG ...` prints $FAKE_OUT_<variant> (default "ok").
+# (default ["app"]); `run --rm TAG ...` prints $FAKE_OUT_<variant> (default "ok"); `create TAG` + `export`
+# stream a tar of $FAKE_FILES_<variant> (a JSON path -> content mapping); a build prints $FAKE_BUILD_LOG and
+# fails when it is set.
 FAKE = '''#!{python}
-import json, os, sys
+import io, json, os, sys, tarfile
 name, args = os.path.basename(sys.argv[0]), sys.argv[1:]
 with open(os.environ["FAKE_LOG"], "a") as log:
     log.write(json.dumps([name, *args]) + "\\n")
@@ -40,7 +42,18 @@ elif "build" in args or "bud" in args:
     if "CONTAINERS_STORAGE_CONF" in os.environ:
         with open(os.environ["FAKE_LOG"] + ".storage", "a") as out:
             out.write(os.environ["CONTAINERS_STORAGE_CONF"] + "\\n" + open(os.environ["CONTAINERS_STORAGE_CONF"]).read())
+    if os.environ.get("FAKE_BUILD_LOG"):
+        print(os.environ["FAKE_BUILD_LOG"], file=sys.stderr); sys.exit(1)
     print("#1 [internal] load build definition\\n#5 [2/3] RUN apt-get update\\n#5 CACHED\\n#6 [3/3] COPY app.sh /app/")
+elif args[:1] == ["create"]:
+    print("container-" + variant(args[1]))
+elif args[:1] == ["export"]:
+    files = json.loads(os.environ.get("FAKE_FILES_" + variant(args[1]), '{{"etc/os-release": "debian"}}'))
+    with tarfile.open(fileobj=sys.stdout.buffer, mode="w|") as out:
+        for name, text in files.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(text.encode())
+            out.addfile(info, io.BytesIO(text.encode()))
 elif args[:2] == ["image", "inspect"]:
     cmd = json.loads(os.environ.get("FAKE_CMD_" + variant(args[2]), '["app"]'))
     print(json.dumps([{{"Size": 120000000, "RootFS": {{"Layers": ["a", "b"]}}, "Config": {{"Cmd": cmd}}}}]))
@@ -303,3 +316,63 @@ def test_markdown_lists_which_rebuild_steps_came_from_the_cache():
     md = report.markdown()
     assert "<details><summary>rewritten: rebuild steps (1/2 from cache)</summary>" in md
     assert "- cached `RUN apt-get update`" in md and "- **ran** `COPY . /app`" in md
+
+
+# The filesystem comparison, exit statuses and --runs (fake builders) ----------------------------------
+
+def test_an_undeclared_file_difference_fails_and_is_listed(fake_path, project, monkeypatch):
+    fake_path("docker")
+    monkeypatch.setenv("FAKE_FILES_rewritten", '{"etc/os-release": "debian", "etc/ld.so.cache": "new"}')
+    result = CliRunner().invoke(main, ["--builder", "docker", "--select", "DO101", "--format", "json",
+                                       str(project / "Dockerfile")])
+    assert result.exit_code == 1, result.output
+    data = json.loads(result.stdout)
+    assert data["filesystem"] == {"same": False, "added": 1, "removed": 0, "changed": 0,
+                                  "undeclared": ["/etc/ld.so.cache"], "declared_by": {}, "volatile": 0}
+    assert data["failures"] == ["1 undeclared file difference(s), first: added /etc/ld.so.cache "
+                                "(passes that changed it: DO101 apt-update-with-install)"]
+
+
+def test_the_same_files_verify(fake_path, project):
+    fake_path("docker")
+    report = verify(project, builder="docker")
+    assert report.ok and report.files is not None and report.files.same
+    assert ["docker", "export", "container-rewritten"] in fake_path.calls()
+
+
+def test_a_base_image_that_cannot_be_pulled_is_an_environment_problem_exit_2(fake_path, project, monkeypatch):
+    fake_path("podman")
+    monkeypatch.setenv("FAKE_BUILD_LOG", "Error: creating build container: initializing source "
+                                         "docker://debian:bookworm: pinging container registry registry-1.docker.io")
+    result = CliRunner().invoke(main, ["--builder", "podman", "--select", "DO101", str(project / "Dockerfile")])
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and "the base image debian:bookworm cannot be pulled or found" in result.stderr
+    assert "FAILED" not in result.output
+
+
+def test_an_original_that_does_not_build_is_its_own_verdict_exit_3(fake_path, project, monkeypatch):
+    fake_path("docker")
+    monkeypatch.setenv("FAKE_BUILD_LOG", 'Error: building at STEP "RUN apt-get update": exit status 100')
+    result = CliRunner().invoke(main, ["--builder", "docker", "--select", "DO101", "--format", "json",
+                                       str(project / "Dockerfile")])
+    assert result.exit_code == 3, result.output
+    data = json.loads(result.stdout)
+    assert data["verdict"] == "the original does not build" and data["failures"] == []
+    assert "exit status 100" in data["original"]["error"]
+
+
+def test_no_builder_is_one_line(fake_path, project):
+    result = CliRunner().invoke(main, ["--select", "DO101", str(project / "Dockerfile")])
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1
+
+
+def test_runs_repeats_the_clean_build_and_the_rebuild(fake_path, project):
+    fake_path("docker")
+    result = CliRunner().invoke(main, ["--builder", "docker", "--select", "DO101", "--runs", "3", "--format", "json",
+                                       str(project / "Dockerfile")])
+    assert result.exit_code == 0, result.output
+    builds = [c for c in fake_path.calls() if c[1] == "build"]
+    assert sum("--no-cache" in argv for argv in builds) == 6 and len(builds) == 12
+    data = json.loads(result.stdout)
+    assert len(data["original"]["clean_build_runs_s"]) == 3 and len(data["rewritten"]["rebuild_after_edit_runs_s"]) == 3
+    assert CliRunner().invoke(main, ["--runs", "0", str(project / "Dockerfile")]).exit_code == 2

@@ -77,6 +77,9 @@ def test_apt_golden_case_builds_smaller_with_the_same_runtime_config(lab, capsys
     assert b["layers"] == a["layers"] - 1  # one RUN instead of two
     assert a["rebuild_after_edit_s"] is not None and b["rebuild_after_edit_s"] is not None
     assert b["rebuild_steps"][0]["cached"]  # the apt RUN comes from the cache after an edit
+    files = report["filesystem"]
+    assert files["undeclared"] == [] and (files["added"], files["changed"]) == (0, 1)  # changed: /app/Dockerfile
+    assert files["declared_by"] == {"Dockerfile": 1, "DO103": files["removed"]} and files["removed"] >= 5  # the lists
 
 
 def test_java_golden_case_multi_stage_runs_the_same_and_declares_its_changes(lab, capsys, tmp_path):
@@ -90,6 +93,7 @@ def test_java_golden_case_multi_stage_runs_the_same_and_declares_its_changes(lab
     assert report.edited_file == "src/main/java/greeter/Main.java"
     assert b.rebuild_s is not None and any(s.cached for s in b.steps)  # go-offline's layer survives the edit
     assert report.config_diffs and all(d.declared for d in report.config_diffs)
+    assert report.files is not None and not report.files.undeclared
     assert a.smoke == b.smoke and a.smoke[0] == 0
 
 

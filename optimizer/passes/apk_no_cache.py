@@ -139,6 +139,7 @@ def _copes(cmd) -> bool:
 
 
 PASS = Pass(
+    image_changes=("/var/cache/apk/**",),
     id="DO106",
     name="apk-no-cache",
     title="Use apk add --no-cache instead of caching the package index",

@@ -211,6 +211,7 @@ def _ends_in_heredoc(run: RunScript) -> bool:
 
 
 PASS = Pass(
+    image_changes=("/var/lib/apt/lists/**",),
     id="DO103",
     name="apt-clean-lists",
     title="Remove the apt package lists in the RUN that installs",

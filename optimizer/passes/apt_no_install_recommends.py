@@ -308,6 +308,7 @@ def _risk(dropped: Dropped, unknown: list[str], ubuntu: bool = False) -> str:
 
 
 PASS = Pass(
+    image_changes=("packages-not-installed",),
     id="DO102",
     name="apt-no-install-recommends",
     title="Install apt packages with --no-install-recommends",

@@ -56,6 +56,7 @@ class Fix:
     safety: Safety
     declares: frozenset[str] = frozenset()  # invariants this fix may change on purpose, e.g. {"stages"}
     files: tuple[NewFile, ...] = ()  # files created or extended in the build context
+    image_changes: tuple[str, ...] = ()  # image paths this fix may change (see Pass.image_changes)
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,9 @@ class Pass:
     check: Callable[[Dockerfile, BuildContext, Config], Iterable[Finding]] = field(repr=False)
     hadolint: tuple[str, ...] = ()  # hadolint rules a fix resolves
     declares: frozenset[str] = frozenset()
+    #: what a fix may change in the built image's files, for verify's filesystem comparison: absolute
+    #: globs ("/var/lib/apt/lists/**") and scopes ("copied-context"); see optimizer/verify/declared.py
+    image_changes: tuple[str, ...] = ()
 
     def finding(self, line: int, message: str, fix: Fix | None = None, **kwargs) -> Finding:
         return Finding(self.id, line, message, fix, **kwargs)

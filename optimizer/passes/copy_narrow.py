@@ -400,6 +400,7 @@ def _render(inst: Instruction, new: list[str], dest_written: str, context) -> st
 
 
 PASS = Pass(
+    image_changes=("copied-context",),
     id=ID,
     name=NAME,
     title="Copy only what the image uses instead of the whole build context",

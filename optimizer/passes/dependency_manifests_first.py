@@ -371,6 +371,7 @@ def _check_gradle_run(doc: Dockerfile, context, run_inst: Instruction) -> Findin
 
 
 PASS = Pass(
+    image_changes=("/**/.m2/**", "/**/.gradle/**"),
     id=ID,
     name=NAME,
     title="Copy the build manifests (Maven, Gradle) and resolve dependencies before the sources",

@@ -221,6 +221,7 @@ def _may_clean(run: RunScript, after: list, doc: Dockerfile, stage: Stage) -> bo
 
 
 PASS = Pass(
+    image_changes=("/var/cache/dnf/**", "/var/cache/yum/**"),
     id="DO108",
     name="dnf-yum-clean",
     title="Run yum/dnf/microdnf clean all in the RUN that installs, with -y",

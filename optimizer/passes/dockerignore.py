@@ -579,6 +579,7 @@ def _anchor_line(doc: Dockerfile) -> int:
 
 
 PASS = Pass(
+    image_changes=("copied-context",),
     id="DO204",
     name="dockerignore",
     title="Create or extend .dockerignore with what the build never needs",

@@ -626,6 +626,7 @@ def _image_span(stage: Stage) -> tuple[int, int]:
 
 
 PASS = Pass(
+    image_changes=("new-root",),
     id=ID,
     name=NAME,
     title="Run Java images on a JRE runtime image, with the build in a builder stage",

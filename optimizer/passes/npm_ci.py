@@ -142,6 +142,7 @@ def _node_modules_in_place(doc: Dockerfile, inst: Instruction, cwd: str) -> bool
 
 
 PASS = Pass(
+    image_changes=("/**/node_modules/**", "/**/.npm/**"),
     id="DO109",
     name="npm-ci",
     title="Use npm ci instead of npm install when the lockfile is in the image",

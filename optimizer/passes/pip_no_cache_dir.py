@@ -105,6 +105,7 @@ def _stages_whose_cache_is_copied_out(doc: Dockerfile) -> set[int]:
 
 
 PASS = Pass(
+    image_changes=("/**/.cache", "/**/.cache/pip/**"),
     id="DO107",
     name="pip-no-cache-dir",
     title="Use pip install --no-cache-dir",

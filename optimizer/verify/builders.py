@@ -16,9 +16,13 @@ import os
 import re
 import shutil
 import subprocess
+import tarfile
+import tempfile
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+from .filesystem import Snapshot, read_tar
 
 BUILDERS = ("docker", "buildx", "podman", "buildah")
 AUTO_ORDER = ("docker", "podman", "buildah")  # buildx is chosen automatically only with --buildx-builder
@@ -36,8 +40,31 @@ _SIZE = re.compile(r"([\d.]+)\s*([kKMGT]?B)")
 _UNITS = {"B": 1, "kB": 1e3, "KB": 1e3, "MB": 1e6, "GB": 1e9, "TB": 1e12}
 
 
+#: How each builder says that a FROM image is neither local nor pullable (the image is group 1).
+_MISSING_IMAGE = (
+    re.compile(r"creating build container: .*?initializing source docker://(\S+?): "),  # podman, buildah
+    re.compile(r"(\S+): image not known"),  # podman, buildah with --pull=never
+    re.compile(r"failed to resolve source metadata for (\S+?): "),  # BuildKit
+    re.compile(r"pull access denied for ([^,\s]+)"),  # docker
+    re.compile(r"manifest for (\S+) not found"),  # docker
+)
+
+
 class NoBuilder(Exception):
-    """No usable builder; ``str()`` says what was looked for and why each one was not used."""
+    """No usable builder; ``str()`` says (on one line) what was looked for and why each one was not used."""
+
+
+class BaseImageMissing(Exception):
+    """A base image the build needs cannot be pulled or found; ``str()`` is the one-line explanation."""
+
+
+def missing_base_image(log: str) -> str | None:
+    """The base image a failed build could not pull or find, from the builder's log (None: another failure)."""
+    for pattern in _MISSING_IMAGE:
+        match = pattern.search(log)
+        if match:
+            return match.group(1)
+    return None
 
 
 @dataclass(frozen=True)
@@ -154,6 +181,39 @@ class Builder:
             return -1, f"timed out after {RUN_TIMEOUT} s"
         return proc.returncode, proc.stdout + proc.stderr
 
+    def snapshot(self, tag: str) -> Snapshot:
+        """The image's files, from a tar of a (never started) container's root filesystem; raises
+        RuntimeError when the builder cannot export it."""
+        if self.name == "buildah":
+            container = self._run(["from", "--pull-never", tag], PROBE_TIMEOUT).stdout.strip()
+            # buildah mounts an image only in its own user namespace when rootless
+            script = 'set -e; m=$("$0" mount "$1"); tar -C "$m" --numeric-owner -cf - .; "$0" umount "$1" >/dev/null'
+            argv = [*([self.program, "unshare", "--"] if os.geteuid() else []), "sh", "-c", script,
+                    self.program, container]
+        else:
+            container = self._run(["create", tag, "true"], PROBE_TIMEOUT).stdout.strip()
+            argv = [self.program, "export", container]
+        try:
+            if not container:
+                raise RuntimeError(f"{self.program} could not create a container of {tag}")
+            with tempfile.TemporaryFile() as errors, subprocess.Popen(
+                    argv, stdout=subprocess.PIPE, stderr=errors, env={**os.environ, **dict(self.env)}) as proc:
+                try:
+                    files = read_tar(proc.stdout)
+                    proc.stdout.read()  # the archive's end padding
+                except tarfile.TarError as error:
+                    proc.kill()
+                    raise RuntimeError(f"{self.program} could not export {tag}: {error}") from None
+                proc.wait()
+                errors.seek(0)
+                if proc.returncode:
+                    message = errors.read().decode(errors="replace").strip()[-500:]
+                    raise RuntimeError(f"{self.program} could not export {tag}: {message}")
+            return files
+        finally:
+            if container:
+                self._run(["rm", container], PROBE_TIMEOUT)
+
     def remove(self, tag: str) -> None:
         self._run(["rmi", "-f", tag], PROBE_TIMEOUT)
 
@@ -240,9 +300,9 @@ def detect(requested: str = "auto", buildx_builder: str | None = None) -> Builde
         builder, reason = _probe(name, buildx_builder)
         if builder:
             return builder
-        why.append(f"  {name}: {reason}")
-    raise NoBuilder("no usable image builder; looked for:\n" + "\n".join(why)
-                    + "\ninstall docker (with a running daemon), podman or buildah, or choose one with --builder")
+        why.append(f"{name}: {reason}")
+    raise NoBuilder(f"no usable image builder ({'; '.join(why)}); "
+                    "install docker (with a running daemon), podman or buildah, or choose one with --builder")
 
 
 def _probe(name: str, buildx_builder: str | None) -> tuple[Builder | None, str]:

@@ -7,6 +7,10 @@ from dataclasses import dataclass, field
 
 from .builders import Step
 from .compare import ConfigDiff
+from .filesystem import Snapshot
+from .fscompare import FilesystemDiff
+
+FILE_DIFFS_SHOWN = 20  # text and markdown list this many undeclared file differences
 
 
 @dataclass(frozen=True)
@@ -18,12 +22,16 @@ class ImageReport:
     error: str = ""  # the builder's error tail when a build failed
     size: int | None = None  # bytes
     layers: int | None = None
-    clean_s: float | None = None
-    rebuild_s: float | None = None
+    clean_s: float | None = None  # the median over the runs
+    rebuild_s: float | None = None  # the median over the runs
     rebuild_error: str = ""
     steps: tuple[Step, ...] = ()  # the rebuild's steps, with cache hits
     smoke: tuple[int, str] | None = None  # exit status, output
     config: dict = field(default_factory=dict, repr=False)  # the image config, as the builder shows it
+    clean_runs: tuple[float, ...] = ()  # every clean build's seconds (verify --runs N)
+    rebuild_runs: tuple[float, ...] = ()  # every rebuild's seconds
+    files: Snapshot | None = field(default=None, repr=False, compare=False)  # the clean build's files
+    files_error: str = ""  # why the files could not be read
 
     @property
     def cached(self) -> str:
@@ -32,6 +40,8 @@ class ImageReport:
     def to_dict(self) -> dict:
         return {"builds": self.builds, "error": self.error or None, "size_bytes": self.size, "layers": self.layers,
                 "clean_build_s": _round(self.clean_s), "rebuild_after_edit_s": _round(self.rebuild_s),
+                "clean_build_runs_s": [_round(t) for t in self.clean_runs],
+                "rebuild_after_edit_runs_s": [_round(t) for t in self.rebuild_runs],
                 "rebuild_error": self.rebuild_error or None,
                 "rebuild_steps": [{"step": s.text, "cached": s.cached} for s in self.steps],
                 "smoke": None if self.smoke is None else {"status": self.smoke[0], "output": self.smoke[1]}}
@@ -49,18 +59,22 @@ class VerifyReport:
     original: ImageReport | None = None
     rewritten: ImageReport | None = None
     config_diffs: tuple[ConfigDiff, ...] = ()
+    files: FilesystemDiff | None = None  # the file comparison (None: not made)
     smoke_command: str | None = None
     failures: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    original_broken: bool = False  # the original Dockerfile does not build: nothing to compare
 
     @property
     def ok(self) -> bool:
-        return not self.failures
+        return not self.failures and not self.original_broken
 
     @property
     def verdict(self) -> str:
         if self.nothing_to_change:
             return "nothing to change"
+        if self.original_broken:
+            return "the original does not build"
         return "verified" if self.ok else "verification FAILED"
 
     def rows(self) -> list[tuple[str, str, str, str]]:
@@ -73,8 +87,10 @@ class VerifyReport:
         rows = [("builds", _yes(a.builds), _yes(b.builds), ""),
                 ("image size", _mb(a.size), _mb(b.size), _delta_mb(a.size, b.size)),
                 ("layers", _n(a.layers), _n(b.layers), _delta(a.layers, b.layers)),
-                ("clean build", _s(a.clean_s), _s(b.clean_s), _ratio(a.clean_s, b.clean_s) if both else ""),
-                (f"rebuild after editing {edited}", _s(a.rebuild_s), _s(b.rebuild_s), _ratio(a.rebuild_s, b.rebuild_s)),
+                ("clean build", _s(a.clean_s, a.clean_runs), _s(b.clean_s, b.clean_runs),
+                 _ratio(a.clean_s, b.clean_s) if both else ""),
+                (f"rebuild after editing {edited}", _s(a.rebuild_s, a.rebuild_runs), _s(b.rebuild_s, b.rebuild_runs),
+                 _ratio(a.rebuild_s, b.rebuild_s)),
                 ("rebuild steps from cache", a.cached, b.cached, "")]
         if both:
             undeclared = [d for d in self.config_diffs if not d.declared]
@@ -83,6 +99,8 @@ class VerifyReport:
                        f"{len(undeclared)} undeclared difference(s)" if undeclared else
                        f"differs as declared by {', '.join(declared)}")
             rows.append(("runtime config", "", "", summary))
+            if self.files is not None:
+                rows.append(("files", "", "", self.files.summary()))
         if a.smoke is not None and b.smoke is not None:
             rows.append((f"smoke `{self.smoke_command}`", f"exit {a.smoke[0]}", f"exit {b.smoke[0]}",
                          "same output" if a.smoke == b.smoke else "DIFFERS"))
@@ -100,6 +118,11 @@ class VerifyReport:
             lines += ["", "Runtime config differences:", ""]
             lines += [f"- {'declared by ' + ', '.join(d.declared_by) if d.declared else '**undeclared**'}: "
                       f"`{d.describe()}`" for d in self.config_diffs]
+        undeclared = self.files.undeclared if self.files else ()
+        if undeclared:
+            lines += ["", "Undeclared file differences:", ""]
+            lines += [f"- `{d.describe()}`" for d in undeclared[:FILE_DIFFS_SHOWN]]
+            lines += [f"- ... and {len(undeclared) - FILE_DIFFS_SHOWN} more"] if len(undeclared) > FILE_DIFFS_SHOWN else []
         if self.failures or self.notes:
             lines.append("")
             lines += [f"- **{f}**" for f in self.failures] + [f"- {n}" for n in self.notes]
@@ -125,6 +148,9 @@ class VerifyReport:
                 lines.append("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
         lines += [f"  {'declared' if d.declared else 'UNDECLARED'} config difference: {d.describe()}"
                   + (f" (by {', '.join(d.declared_by)})" if d.declared else "") for d in self.config_diffs]
+        undeclared = self.files.undeclared if self.files else ()
+        lines += [f"  UNDECLARED file difference: {d.describe()}" for d in undeclared[:FILE_DIFFS_SHOWN]]
+        lines += [f"  ... and {len(undeclared) - FILE_DIFFS_SHOWN} more"] if len(undeclared) > FILE_DIFFS_SHOWN else []
         lines += [f"FAILED: {f}" for f in self.failures] + [f"note: {n}" for n in self.notes]
         for image in filter(None, (self.original, self.rewritten)):
             if image.steps:
@@ -144,6 +170,7 @@ class VerifyReport:
             "rewritten": self.rewritten.to_dict() if self.rewritten else None,
             "config_diffs": [{"key": d.key, "before": d.before, "after": d.after, "declared_by": list(d.declared_by)}
                              for d in self.config_diffs],
+            "filesystem": self.files.to_dict() if self.files else None,
             "smoke_command": self.smoke_command, "failures": list(self.failures), "notes": list(self.notes),
         }, indent=2, default=str) + "\n"
 
@@ -164,8 +191,12 @@ def _mb(size: int | None) -> str:
     return "-" if size is None else f"{size / 1e6:.1f} MB"
 
 
-def _s(seconds: float | None) -> str:
-    return "-" if seconds is None else f"{seconds:.1f} s"
+def _s(seconds: float | None, runs: tuple[float, ...] = ()) -> str:
+    """``12.3 s``, or with several runs the median and the range: ``12.3 s (11.9-13.0)``."""
+    if seconds is None:
+        return "-"
+    spread = f" ({min(runs):.1f}-{max(runs):.1f})" if len(runs) > 1 else ""
+    return f"{seconds:.1f} s{spread}"
 
 
 def _delta(a: int | None, b: int | None) -> str:

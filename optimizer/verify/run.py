@@ -12,6 +12,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Sequence
+from statistics import median
 from pathlib import Path
 
 from ..config import Config
@@ -21,8 +22,11 @@ from ..fileio import InputError, encode, read_source
 from ..model import parse
 from ..passes.base import Pass
 from ..pipeline import Result, optimize
-from .builders import Builder, detect
+from .builders import BaseImageMissing, Builder, detect, missing_base_image
 from .compare import compare
+from .declared import DOCKERFILE, Evidence, declared_paths, rewritten_dockerfile
+from .fscompare import compare_files
+from .globs import Matcher
 from .report import ImageReport, VerifyReport
 
 #: Files whose edit would not show the everyday "I changed my code" rebuild (they invalidate dependency
@@ -38,14 +42,17 @@ class VerifyInputError(Exception):
 
 def verify_dockerfile(dockerfile: Path, context: Path | None = None, config: Config | None = None,
                       builder: str = "auto", smoke: str | None = None, *, buildx_builder: str | None = None,
-                      passes: Sequence[Pass] | None = None) -> VerifyReport:
+                      passes: Sequence[Pass] | None = None, runs: int = 1) -> VerifyReport:
     """Rewrite ``dockerfile`` (in a copy of its context) and prove the rewrite with real builds.
 
     ``builder``: auto, docker, buildx, podman or buildah; ``buildx_builder`` is passed to
     ``docker buildx --builder``; ``smoke`` a command run in both images; ``passes`` overrides the
-    passes ``config`` selects. Raises VerifyInputError for bad input and builders.NoBuilder when no
-    builder is usable (only when there is something to build).
+    passes ``config`` selects; ``runs`` repeats the clean build and the rebuild after an edit (times
+    are medians). Raises VerifyInputError for bad input, builders.NoBuilder when no builder is usable
+    and BaseImageMissing when a base image cannot be pulled or found (only when there is something to build).
     """
+    if runs < 1:
+        raise VerifyInputError(f"--runs must be at least 1, not {runs}")
     shown = str(dockerfile)
     try:
         source = read_source(shown)
@@ -66,11 +73,11 @@ def verify_dockerfile(dockerfile: Path, context: Path | None = None, config: Con
                             notes=("dockeropt has nothing to change here: no build needed",))
     chosen = detect(builder, buildx_builder)
     with tempfile.TemporaryDirectory(prefix="dockeropt-verify-", ignore_cleanup_errors=True) as tmp:
-        return _verify(Path(tmp), dockerfile, root, result, chosen, smoke, names, shown)
+        return _verify(Path(tmp), dockerfile, root, result, chosen, smoke, names, shown, runs)
 
 
 def _verify(work: Path, dockerfile: Path, root: Path, result: Result, builder: Builder, smoke: str | None,
-            names: tuple[str, ...], shown: str) -> VerifyReport:
+            names: tuple[str, ...], shown: str, runs: int) -> VerifyReport:
     variants = {}
     for label, text, extra in (("original", result.original, ()), ("rewritten", result.text, result.extra_files)):
         ctx = work / label / "context"
@@ -81,39 +88,73 @@ def _verify(work: Path, dockerfile: Path, root: Path, result: Result, builder: B
         for new in extra:
             (ctx / new.path).write_bytes(encode(new.text))
         variants[label] = (df, ctx)
-    edited = edited_file(*(parse(t) for t in (result.original, result.text)),
-                         *(BuildContext.from_directory(ctx, dockerfile=df) for df, ctx in variants.values()))
-    line = bin(time.time_ns())[2:].translate(str.maketrans("01", " \t")) + "\n"  # unique, whitespace only
+    docs = tuple(parse(t) for t in (result.original, result.text))
+    contexts = tuple(BuildContext.from_directory(ctx, dockerfile=df) for df, ctx in variants.values())
+    edited = edited_file(*docs, *contexts)
+    copied = copied_files(docs[0], contexts[0]) ^ copied_files(docs[1], contexts[1])
     token = uuid.uuid4().hex[:10]
     command = shlex.split(smoke) if smoke else None
     images = {label: _measure(builder, work / label / "storage", df, ctx, f"dockeropt-verify-{token}-{label}",
-                              edited, line, command, label)
+                              edited, command, label, runs)
               for label, (df, ctx) in variants.items()}
-    return _judge(shown, result, builder, names, edited, images["original"], images["rewritten"], smoke)
+    evidence = None
+    if images["original"].files and images["rewritten"].files:
+        inside = dockerfile.is_relative_to(root) and result.changed
+        evidence = Evidence(images["original"].files, images["rewritten"].files,
+                            frozenset(copied | {new.path for new in result.extra_files}),
+                            dockerfile.relative_to(root).as_posix() if inside else None)
+    return _judge(shown, result, builder, names, edited, images["original"], images["rewritten"], smoke, evidence)
+
+
+def _edit_line() -> str:
+    """A line of spaces and tabs that no earlier edit appended (the binary digits of the clock)."""
+    return bin(time.time_ns())[2:].translate(str.maketrans("01", " \t")) + "\n"
 
 
 def _measure(builder: Builder, storage: Path, dockerfile: Path, context: Path, tag: str, edited: str | None,
-             line: str, smoke: list[str] | None, label: str) -> ImageReport:
-    """Clean build, inspect, edit, rebuild with the cache, smoke run: one image's evidence."""
+             smoke: list[str] | None, label: str, runs: int) -> ImageReport:
+    """``runs`` times: a clean build, then (when a file can be edited) an edit and a rebuild with the cache;
+    the first clean build is inspected, its files read and the smoke command run in it."""
     own = builder.isolated(storage)
     try:
         clean = own.build(dockerfile, context, tag, no_cache=True)
         if not clean.ok:
+            missing = missing_base_image(clean.log)
+            if missing:
+                raise BaseImageMissing(f"{label} Dockerfile: the base image {missing} cannot be pulled or found "
+                                       f"by {builder.label}; make it available (pull or build it), then verify again")
             return ImageReport(label, False, clean.error_tail, clean_s=clean.seconds)
         try:
             image = own.inspect(tag)
         except RuntimeError as error:
             return ImageReport(label, False, str(error), clean_s=clean.seconds)
-        rebuild_s, rebuild_error, steps = None, "", ()
-        if edited is not None:
+        try:
+            files, files_error = own.snapshot(tag), ""
+        except RuntimeError as error:
+            files, files_error = None, str(error)
+        smoked = own.run(tag, smoke) if smoke else None
+        cleans, rebuilds, rebuild_error, steps = [clean.seconds], [], "", ()
+        for run in range(runs):
+            if run:
+                again = own.build(dockerfile, context, tag, no_cache=True)
+                if not again.ok:
+                    break
+                cleans.append(again.seconds)
+            if edited is None or rebuild_error:
+                continue
             with open(context / edited, "ab") as handle:
-                handle.write(line.encode())
+                handle.write(_edit_line().encode())
             rebuild = own.build(dockerfile, context, tag, no_cache=False)
-            rebuild_s, steps = (rebuild.seconds, rebuild.steps) if rebuild.ok else (None, rebuild.steps)
-            rebuild_error = "" if rebuild.ok else rebuild.error_tail
-        return ImageReport(label, True, size=image.size, layers=image.layers, clean_s=clean.seconds,
-                           rebuild_s=rebuild_s, rebuild_error=rebuild_error, steps=steps,
-                           smoke=own.run(tag, smoke) if smoke else None, config=image.config)
+            steps = rebuild.steps
+            if rebuild.ok:
+                rebuilds.append(rebuild.seconds)
+            else:
+                rebuild_error = rebuild.error_tail
+        return ImageReport(label, True, size=image.size, layers=image.layers, clean_s=median(cleans),
+                           rebuild_s=median(rebuilds) if rebuilds and not rebuild_error else None,
+                           rebuild_error=rebuild_error, steps=steps, smoke=smoked, config=image.config,
+                           clean_runs=tuple(cleans), rebuild_runs=tuple(rebuilds), files=files,
+                           files_error=files_error)
     finally:
         if own is builder:
             own.remove(tag)
@@ -122,13 +163,17 @@ def _measure(builder: Builder, storage: Path, dockerfile: Path, context: Path, t
 
 
 def _judge(path: str, result: Result, builder: Builder, names: tuple[str, ...], edited: str | None,
-           original: ImageReport, rewritten: ImageReport, smoke: str | None) -> VerifyReport:
-    """The verdict: what failed, and the runtime-config differences with the passes that declare them."""
-    failures, notes, diffs = [], [], ()
+           original: ImageReport, rewritten: ImageReport, smoke: str | None,
+           evidence: Evidence | None) -> VerifyReport:
+    """The verdict: what failed, and the runtime-config and file differences with the passes that declare them."""
+    failures, notes, diffs, files = [], [], (), None
     blame = f" (passes that changed it: {', '.join(names)})" if names else ""
     if not original.builds:
-        failures.append(f"the original Dockerfile does not build with {builder.label}; nothing to compare")
-    elif not rewritten.builds:
+        return VerifyReport(path, names, builder.label, edited_file=edited, original=original, rewritten=rewritten,
+                            smoke_command=smoke, original_broken=True,
+                            notes=(f"the original Dockerfile does not build with {builder.label}: nothing to compare; "
+                                   "make it build first",))
+    if not rewritten.builds:
         failures.append(f"the rewritten Dockerfile does not build{blame}")
     else:
         declarations: dict[str, list[str]] = {}
@@ -138,6 +183,13 @@ def _judge(path: str, result: Result, builder: Builder, names: tuple[str, ...], 
                 declarations.setdefault(name, []).append(reported.pass_.id)
         diffs = compare(original.config, rewritten.config, {k: tuple(dict.fromkeys(v)) for k, v in declarations.items()})
         failures += [f"undeclared runtime config change {d.describe()}{blame}" for d in diffs if not d.declared]
+        if evidence is None:
+            notes.append("image files not compared: " + (original.files_error or rewritten.files_error))
+        else:
+            files = compare_files(evidence.original, evidence.rewritten, image_declarations(result, evidence))
+            if files.undeclared:
+                failures.append(f"{len(files.undeclared)} undeclared file difference(s), first: "
+                                f"{files.undeclared[0].describe()}{blame}")
         if original.rebuild_error == "" and rewritten.rebuild_error:
             failures.append(f"the rewritten Dockerfile does not rebuild after an edit{blame}")
         if smoke and original.smoke != rewritten.smoke:
@@ -145,7 +197,18 @@ def _judge(path: str, result: Result, builder: Builder, names: tuple[str, ...], 
     if edited is None:
         notes.append("no file copied by both Dockerfiles to edit: rebuild times not measured")
     return VerifyReport(path, names, builder.label, edited_file=edited, original=original, rewritten=rewritten,
-                        config_diffs=diffs, smoke_command=smoke, failures=tuple(failures), notes=tuple(notes))
+                        config_diffs=diffs, files=files, smoke_command=smoke, failures=tuple(failures),
+                        notes=tuple(notes))
+
+
+def image_declarations(result: Result, evidence: Evidence) -> dict[str, Matcher]:
+    """Per applied pass (by id), the image paths its pass and fixes declare they may change."""
+    items: dict[str, list[str]] = {}
+    for reported in result.applied:
+        fix = reported.finding.fix
+        items.setdefault(reported.pass_.id, []).extend((*reported.pass_.image_changes, *(fix.image_changes if fix else ())))
+    return {**{pass_id: declared_paths(found, evidence) for pass_id, found in items.items()},
+            DOCKERFILE: rewritten_dockerfile(evidence)}
 
 
 def edited_file(original, rewritten, original_context: BuildContext, rewritten_context: BuildContext) -> str | None:

@@ -1,0 +1,95 @@
+"""What each applied pass declares it may change in the image's files, as a predicate over image paths.
+
+A pass (``Pass.image_changes``) or one fix (``Fix.image_changes``) lists absolute glob patterns
+(``/var/lib/apt/lists/**``, see ``globs``) and named scopes that verify computes from the evidence:
+
+- ``copied-context``: the build-context files whose copy into the image the rewrite adds, drops or
+  changes (what a new ``.dockerignore`` excludes, what a narrowed COPY leaves out, the ``.dockerignore``
+  itself), at any image path that ends with their context path;
+- ``packages-not-installed``: the files of the Debian packages the original image has and the rewritten
+  one lacks (their ``/var/lib/dpkg/info/<package>.list``), with dpkg's and debconf's own databases, the
+  alternatives links and ``/etc/ld.so.cache``; files that maintainer scripts generate are not listed by
+  dpkg, so they stay undeclared;
+- ``new-root``: every path (the final image starts from another base image).
+
+The rewritten Dockerfile itself is a declared difference wherever a COPY put it (``DOCKERFILE``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .filesystem import Snapshot
+from .globs import Matcher, matcher
+
+DOCKERFILE = "Dockerfile"  # the declarer of the Dockerfile's own copies in the image
+SCOPES = ("copied-context", "packages-not-installed", "new-root")
+DPKG_STATE = ("/var/lib/dpkg/**", "/var/cache/debconf/**", "/etc/alternatives/**", "/etc/ld.so.cache")
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What the scopes are computed from: both images' files and the context files copied differently."""
+
+    original: Snapshot
+    rewritten: Snapshot
+    copied_context: frozenset[str]  # context paths ("src/app.py") copied by one build and not the other, or changed
+    dockerfile: str | None = None  # the Dockerfile's context path when it is in the context and was rewritten
+
+
+def check_declaration(item: str) -> None:
+    """Raise ValueError unless ``item`` is a known scope or a valid absolute glob (``!`` allowed)."""
+    if item not in SCOPES:
+        matcher((item,))
+
+
+def declared_paths(items: Iterable[str], evidence: Evidence) -> Matcher:
+    """The image paths that ``items`` (globs and scopes of one pass) cover, given the evidence."""
+    items = tuple(items)
+    tests = [matcher(i for i in items if i not in SCOPES)]
+    if "new-root" in items:
+        return lambda path: True
+    if "copied-context" in items:
+        tests.append(_suffix_of(evidence.copied_context))
+    if "packages-not-installed" in items:
+        tests += [matcher(DPKG_STATE), _listed(evidence)]
+    return lambda path: any(test(path) for test in tests)
+
+
+def rewritten_dockerfile(evidence: Evidence) -> Matcher:
+    """The image paths where a COPY of the Dockerfile's folder put the (rewritten) Dockerfile."""
+    return _suffix_of(frozenset({evidence.dockerfile} if evidence.dockerfile else ()))
+
+
+def _suffix_of(context_paths: frozenset[str]) -> Matcher:
+    """Image paths ending with one of the context paths, or with a folder holding one."""
+    tails = {"/".join(parts[:n]) for parts in (p.split("/") for p in context_paths) for n in range(1, len(parts) + 1)}
+
+    def matches(path: str) -> bool:
+        parts = path.strip("/").split("/")
+        return any("/".join(parts[i:]) in tails for i in range(len(parts)))
+
+    return matches
+
+
+def _listed(evidence: Evidence) -> Matcher:
+    """The files dpkg lists for the packages installed in the original image only."""
+    gone = installed(evidence.original) - installed(evidence.rewritten)
+    files: set[str] = set()
+    for path, text in evidence.original.texts.items():
+        name = path.rsplit("/", 1)[-1].removesuffix(".list").split(":")[0]
+        if path.endswith(".list") and name in gone:
+            files.update(line for line in text.splitlines() if line.startswith("/"))
+    return files.__contains__
+
+
+def installed(snapshot: Snapshot) -> set[str]:
+    """The packages dpkg's status file marks installed (``Status: install ok installed``)."""
+    names, package = set(), ""
+    for line in snapshot.texts.get("/var/lib/dpkg/status", "").splitlines():
+        if line.startswith("Package:"):
+            package = line.split(":", 1)[1].strip()
+        elif line.startswith("Status:") and line.split()[-1] == "installed":
+            names.add(package)
+    return names

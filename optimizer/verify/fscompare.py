@@ -1,0 +1,104 @@
+"""The filesystem oracle: the paths whose files differ between the two images, and who declared each.
+
+A difference is a path only one image has, or one whose type, mode, owner, size, content or link
+target differs. It is declared when an applied pass's ``image_changes`` cover it (``declared``);
+any other difference fails the verification. The paths in ``VOLATILE`` change in every build, whatever
+the Dockerfile: they are compared without their size and content (presence, type, mode and owner still
+count) and reported as ``volatile``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from .filesystem import Snapshot
+from .globs import Matcher, matcher
+
+#: (pattern, why its content differs between any two builds)
+VOLATILE = (
+    ("/var/log/**", "logs record when the build ran (dpkg.log, apt/history.log, apt/term.log)"),
+    ("/var/cache/ldconfig/aux-cache", "ldconfig's record of the libraries' inode numbers and change times"),
+    ("/**/.m2/repository/**/_remote.repositories", "Maven's resolver writes the time it resolved an artifact"),
+    ("/**/.m2/repository/**/resolver-status.properties", "Maven's resolver writes when it last checked"),
+)
+UNDECLARED_SHOWN = 50  # the JSON report lists this many undeclared paths
+_volatile = matcher(pattern for pattern, _ in VOLATILE)
+
+
+@dataclass(frozen=True)
+class PathDiff:
+    """One path that differs: ``added``, ``removed`` or ``changed`` (with what), and who declared it."""
+
+    path: str
+    change: str  # added | removed | changed
+    what: tuple[str, ...] = ()  # for changed: type, mode, owner, size, content, target
+    declared_by: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        return f"{self.change} {self.path}" + (f" ({', '.join(self.what)})" if self.what else "")
+
+
+@dataclass(frozen=True)
+class FilesystemDiff:
+    """The comparison of two images' files."""
+
+    diffs: tuple[PathDiff, ...]
+    volatile: tuple[str, ...] = ()  # paths whose content differs the way it does between any two builds
+
+    @property
+    def same(self) -> bool:
+        return not self.diffs
+
+    @property
+    def undeclared(self) -> tuple[PathDiff, ...]:
+        return tuple(d for d in self.diffs if not d.declared_by)
+
+    def count(self, change: str) -> int:
+        return sum(d.change == change for d in self.diffs)
+
+    def declared_by(self) -> dict[str, int]:
+        """How many differences each pass declares (a path two passes declare counts for both)."""
+        counts: dict[str, int] = {}
+        for diff in self.diffs:
+            for pass_id in diff.declared_by:
+                counts[pass_id] = counts.get(pass_id, 0) + 1
+        return counts
+
+    def summary(self) -> str:
+        """``same``, or ``+added -removed ~changed`` with the undeclared count or who declared them."""
+        volatile = f" ({len(self.volatile)} volatile compared without content)" if self.volatile else ""
+        if self.same:
+            return "same" + volatile
+        undeclared = len(self.undeclared)
+        counts = f"+{self.count('added')} -{self.count('removed')} ~{self.count('changed')}"
+        if undeclared:
+            return f"{counts}: {undeclared} undeclared" + volatile
+        return f"{counts}, declared by " + ", ".join(f"{p} ({n})" for p, n in self.declared_by().items()) + volatile
+
+    def to_dict(self) -> dict:
+        return {"same": self.same, "added": self.count("added"), "removed": self.count("removed"),
+                "changed": self.count("changed"),
+                "undeclared": [d.path for d in self.undeclared[:UNDECLARED_SHOWN]],
+                "declared_by": self.declared_by(), "volatile": len(self.volatile)}
+
+
+def compare_files(original: Snapshot, rewritten: Snapshot, declarations: Mapping[str, Matcher]) -> FilesystemDiff:
+    """Every path that differs between the images, with the passes (by id) whose declarations cover it."""
+    before, after = original.files, rewritten.files
+    diffs, volatile = [], []
+    for path in sorted(before.keys() | after.keys()):
+        old, new = before.get(path), after.get(path)
+        if old is None or new is None:
+            change, what = ("added", ()) if old is None else ("removed", ())
+        else:
+            what = old.differences(new)
+            if what and _volatile(path) and set(what) <= {"size", "content"}:
+                volatile.append(path)
+                continue
+            if not what:
+                continue
+            change = "changed"
+        declared_by = tuple(pass_id for pass_id, covers in declarations.items() if covers(path))
+        diffs.append(PathDiff(path, change, what, declared_by))
+    return FilesystemDiff(tuple(diffs), tuple(volatile))
