@@ -56,7 +56,7 @@ def sample(tmp_path) -> Path:
     repo = tmp_path / "sample"
     repo.mkdir()
     (repo / "Dockerfile").write_text(SPLIT)
-    (repo / "clean.Dockerfile").write_text("FROM scratch\nCOPY app /app\n")
+    (repo / "clean.Dockerfile").write_text("FROM scratch\nCOPY app /app\nUSER 65534:65534\n")
     (repo / "app").write_text("x\n")
     (repo / ".dockerignore").write_text("*.md\n")
     git(repo, "init", "--quiet")
