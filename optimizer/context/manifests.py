@@ -61,6 +61,7 @@ class MavenProject:
     final_name: str | None = None  # <build><finalName>, interpolated
     final_name_unresolved: bool = False  # <finalName> is written but names a property we cannot resolve
     modules: tuple[str, ...] = ()  # <modules>, cleaned paths relative to the root
+    profile_modules: tuple[str, ...] = ()  # <profiles><profile><modules>: in the reactor when the profile is active
     java_version: str | None = None  # compiler release/target/source, as written ("1.8", "17")
     spring_boot: bool = False  # spring-boot-maven-plugin in <build><plugins>
     spring_boot_version: str | None = None  # spring-boot-starter-parent's version, else the plugin's
@@ -159,6 +160,7 @@ def parse_pom(text: str | None, *, has_wrapper: bool = False) -> MavenProject:
         final_name=resolve(final_name),
         final_name_unresolved=final_name is not None and resolve(final_name) is None,
         modules=modules,
+        profile_modules=_profile_modules(project),
         java_version=_maven_java_version(plugins, properties, resolve),
         spring_boot=any(_text(p, "artifactId") == "spring-boot-maven-plugin" for p in plugins),
         spring_boot_version=_spring_boot_version(parent, plugins, resolve),
@@ -182,6 +184,15 @@ def _maven_references(project: ET.Element, resolve: Callable[[str | None], str |
         if artifact:
             found.append(f"{group}:{artifact}")
     return tuple(dict.fromkeys(found))
+
+
+def _profile_modules(project: ET.Element) -> tuple[str, ...]:
+    profiles = _child(project, "profiles")
+    if profiles is None:
+        return ()
+    return tuple(dict.fromkeys(go_clean(m.text.strip()) for profile in _children(profiles, "profile")
+                               for block in _children(profile, "modules") for m in _children(block, "module")
+                               if m.text and m.text.strip()))
 
 
 def _spring_boot_version(parent: MavenParent | None, plugins: list[ET.Element],

@@ -189,6 +189,8 @@ def maven_reactor(context) -> tuple[dict[str, MavenProject | None] | None, str]:
     todo = [("", maven)]
     while todo:
         base, project = todo.pop(0)
+        if project.profile_modules:
+            return None, f"{posixpath.join(base, 'pom.xml')} declares modules in profiles"
         parent = project.parent
         if parent is not None and parent.relative_path:
             rel = normalise("/" + posixpath.join(base, parent.relative_path)).lstrip("/")

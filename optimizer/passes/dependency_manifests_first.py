@@ -35,7 +35,8 @@ Not offered when: a module uses another module of the reactor (a dependency, an 
 plugin or a plugin's dependency naming a sibling's artifactId), or a module pom cannot be read to
 tell: go-offline resolves each module from the repositories, and maven-dependency-plugin before
 3.9 does not take an unbuilt sibling from the reactor, so the sibling SNAPSHOT is "not found"
-(apache/maven-dependency-plugin MDEP-204); a RUN above already runs mvn (``dependency:go-offline``/``resolve`` is there, or
+(apache/maven-dependency-plugin MDEP-204); a pom declares modules in a profile (the reactor
+then depends on which profiles are active); a RUN above already runs mvn (``dependency:go-offline``/``resolve`` is there, or
 this pass's own line: idempotence); the build is offline (``-o``/``--offline``); the RUN caches
 ~/.m2 with ``--mount=type=cache`` (the repository is not in any layer: the split would add a
 resolution step whose result lives in the same cache the build already reuses, so it gains little
@@ -390,7 +391,7 @@ PASS = Pass(
                   "files at resolution time, file-activated profiles or generated sources may break "
                   "it). Not offered for reactors whose modules use sibling modules (go-offline before "
                   "maven-dependency-plugin 3.9 looks for the unbuilt sibling in the repositories) or "
-                  "whose module poms cannot be read, for offline builds, RUNs caching ~/.m2 with `--mount=type=cache` (the split gains "
+                  "whose module poms cannot be read or declare modules in profiles, for offline builds, RUNs caching ~/.m2 with `--mount=type=cache` (the split gains "
                   "little there), builds already resolving dependencies first, unknown mvn options, "
                   "unresolvable directories, or files missing from the build context. Gradle: only "
                   "single-project builds (no `include`, no `includeBuild`, no Android or Kotlin "

@@ -406,6 +406,11 @@ MAVEN = [
                             "<artifactId>jaxb2-maven-plugin</artifactId><version>3.1.0</version><dependencies>"
                             + dep("com.acme", "core") + "</dependencies></plugin></plugins></build>")),
     reactor_case("reactor-module-pom-unreadable", pom("core", SLF4J), "<project><artifactId>web"),
+    Case("reactor-modules-in-a-default-profile", "DO202", MVN_DF, NONE,
+         {"pom.xml": pom("shop", "<packaging>pom</packaging><modules><module>core</module></modules><profiles><profile>"
+                                 "<id>full</id><activation><activeByDefault>true</activeByDefault></activation>"
+                                 "<modules><module>web</module></modules></profile></profiles>", parent=False),
+          "core/pom.xml": pom("core", SLF4J), "web/pom.xml": pom("web", SLF4J)}),
     reactor_case("reactor-independent-modules", pom("core", SLF4J), pom("web", SLF4J), NOT_SAFE,
                  names=("go-offline runs before the sources",)),
     Case("single-module-project", "DO202", MVN_DF, NOT_SAFE,
