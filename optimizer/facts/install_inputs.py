@@ -261,6 +261,9 @@ def _find_links(found: _Collect, target: str, base: str) -> None:
     when it exists there, else to the working directory, as pip's req_file does)."""
     if "://" in target and not target.startswith("file:"):
         return
+    if "$" in target:
+        found.risk(f"--find-links {target} is not a literal path")
+        return
     target = re.sub(r"^file:(//)?", "", target)
     relative_to_file = found.context_path(target, base) if base else None
     path = relative_to_file if relative_to_file and found.exists(relative_to_file) else found.context_path(target)
@@ -593,10 +596,14 @@ def _dependency_scripts(found: _Collect, manager: str, lockfile: str | None, nod
 # Go ------------------------------------------------------------------------------------------------
 
 
-def go_inputs(context, project: str) -> Inputs:
+def go_inputs(context, project: str, env: Env) -> Inputs:
     """What ``go mod download`` reads from the module directory: go.mod, go.sum, and the go.mod of each
-    ``replace`` target inside the context."""
+    ``replace`` target inside the context. GOFLAGS with ``-mod=vendor``/``-modfile`` or a variable,
+    and GOWORK, make it read other files: not offered."""
     found = _Collect(context, project)
+    flags = env("GOFLAGS") or ""
+    if "$" in flags or "-mod=vendor" in flags or "-modfile" in flags or env("GOWORK") not in (None, "off"):
+        return Inputs(blocked="GOFLAGS or GOWORK make the download read other files")
     go = context.manifests.go
     if go is None or not go.parsed or not found.is_file("go.mod"):
         return Inputs(blocked="no readable go.mod in the build context")

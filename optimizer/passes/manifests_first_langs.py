@@ -214,14 +214,14 @@ def _install_plan(doc, context, run: Instruction, dest: str) -> _Plan | None:
     for command in commands:
         if command.program == "go" and command.subcommand in ("build", "install") \
                 and not any("@" in (w.value or "") for w in command.positional()):  # `go install x@v1` is a tool
-            return _go_build_plan(context, script, command, run, dest)
+            return _go_build_plan(context, script, command, run, dest, env(command))
     return None
 
 
 def _environment(doc, run: Instruction):
     """The environment a command of ``run`` sees: its inline assignments, then ENV in force."""
     def of(command):
-        inline = {a.name: a.value for a in command.env}
+        inline = {a.name: "$?" if a.value is None else a.value for a in command.env}  # "$": not a literal
         return lambda name: inline[name] if name in inline else env_in_force(doc, run, name)
     return of
 
@@ -288,16 +288,14 @@ def _pip_plan(context, command, run, text, dest, env) -> _Plan | None:
 def _go_download_plan(context, command, run, text, dest, env) -> _Plan | None:
     if not command.is_("go", "mod", "download") or command.positional()[1:]:
         return None
-    return _Plan("go", go_inputs(context, dest), run, text, True, (),
+    return _Plan("go", go_inputs(context, dest, env), run, text, True, (),
                  "the module cache stays until go.mod or go.sum changes")
 
 
-def _go_build_plan(context, script, command, run, dest) -> _Plan | None:
+def _go_build_plan(context, script, command, run, dest, env) -> _Plan | None:
     if not command.top_level or command.step_index is None:
         return None
     if any("-mod=vendor" in w or w in ("-C", "-modfile") or w.startswith("-modfile=") for w in _words(command)):
-        return None
-    if any("-mod=vendor" in (a.value or "-mod=vendor") for a in command.env if a.name == "GOFLAGS"):
         return None
     if any(m.get("type") == "cache" and "/pkg/mod" in m.get("target", "") + "/" for m in mounts(run)):
         return None  # the modules go to a cache mount, never to the download's layer
@@ -318,7 +316,7 @@ def _go_build_plan(context, script, command, run, dest) -> _Plan | None:
                            if _GO_VARIABLE.match(a.name) and a.name not in _BUILD_ONLY)
     chained = all(step.op_before in (None, "&&") for step in script.script.chain[:command.step_index + 1])
     download = (" && " if chained else "; ").join([*setup, " ".join(p for p in (environment, "go mod download") if p)])
-    return _Plan("go", go_inputs(context, dest), run, download, False, tuple(unsafe),
+    return _Plan("go", go_inputs(context, dest, env), run, download, False, tuple(unsafe),
                  "the module cache stays until go.mod or go.sum changes; the build then only compiles")
 
 
