@@ -1,4 +1,4 @@
-"""The safety net: a rewrite must parse and keep its stages and runtime; a file a fix writes must be safe."""
+"""The safety net: a rewrite must parse (BuildKit's line limit too) and keep its stages; a written file must be safe."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from .facts.context_use import newly_excluded_sources
+from .model.buildkit import MAX_LINE_BYTES, too_long_lines
 
 if TYPE_CHECKING:
     from .config import Config
@@ -24,6 +25,11 @@ def post_check(before: Dockerfile, after: Dockerfile, declares: frozenset[str], 
     if after.problems:
         problem = after.problems[0]
         return f"the rewrite would not parse: line {problem.line}: {problem.message}"
+    already = too_long_lines(before.text)
+    longer = [number for line, number in too_long_lines(after.text).items() if line not in already]
+    if longer:
+        return (f"the rewrite makes line {longer[0]} longer than BuildKit's limit of {MAX_LINE_BYTES} bytes "
+                "(dockerfile line greater than max allowed size)")
     if config.post_check_oracle and _oracle_accepts(before.text) and not _oracle_accepts(after.text):
         return "BuildKit's parser rejects the rewrite"
     if "stages" not in declares and _stages(before) != _stages(after):

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ..model import Dockerfile, Instruction
 from ..shell import GRAMMARS, tools
@@ -28,19 +29,27 @@ from .paths import ImagePath, absolute, literal_directory, looks_like_path, reso
 from .programs import RULES
 from .runscript import POSIX_SHELLS, env_in_force, mounts, run_script
 
+if TYPE_CHECKING:
+    from .history import History, Read
+
 _ALLOWED_STEPS = frozenset({"command", "pipeline", "declaration_command", "variable_assignment",
                             "unset_command"})
 
 
 @dataclass
 class Footprint:
-    """What a RUN reads and writes: the paths it names, the kinds of tool it runs (their own
-    configuration: ``CONFIG_READS``), and why it cannot be read (``blocked``) or only unsurely."""
+    """What a RUN reads and writes, answered three ways: known (the paths it names, the kinds of
+    tool it runs with their own configuration, ``CONFIG_READS``, what it reads through earlier
+    configuration, symlinks and steps: ``indirect``, ``links``), known-none (``does_work`` is false),
+    or unknown: ``blocked`` (it cannot be read at all) or ``unknown`` (reasons, each naming what we
+    cannot tell). A pass may call a step SAFE only when ``known``."""
 
     inst: Instruction
-    blocked: str = ""  # why it can never move ("" when it may)
-    unsafe: list[str] = field(default_factory=list)
+    blocked: str = ""  # why it cannot be read at all ("" when it can)
+    unknown: list[str] = field(default_factory=list)  # what it reads or writes that we cannot tell, and why
     paths: list[tuple[ImagePath | None, str]] = field(default_factory=list)  # (path, word it came from)
+    indirect: list[Read] = field(default_factory=list)  # through configuration or steps before it
+    links: list[tuple[ImagePath | None, ImagePath | None]] = field(default_factory=list)  # (link, target)
     kinds: dict[str, str] = field(default_factory=dict)  # kind -> a program of that kind
     texts: list[str] = field(default_factory=list)  # every word, for mentions of a destination
     programs: set[str] = field(default_factory=set)
@@ -49,6 +58,11 @@ class Footprint:
     cd_targets: list[tuple[ImagePath | None, str]] = field(default_factory=list)  # directories it enters
     installs_packages: bool = False
     cwd: ImagePath | None = None
+
+    @property
+    def known(self) -> bool:
+        """Everything it reads and writes is modelled."""
+        return not self.blocked and not self.unknown
 
     @property
     def does_work(self) -> bool:
@@ -77,8 +91,10 @@ class Footprint:
 # --- reading a RUN ---------------------------------------------------------------------------------
 
 
-def footprint(doc: Dockerfile, inst: Instruction, cwd: ImagePath | None) -> Footprint:
-    """What the RUN ``inst`` reads and writes, running in ``cwd`` (None: unknown)."""
+def footprint(doc: Dockerfile, inst: Instruction, cwd: ImagePath | None, *, history: History | None) -> Footprint:
+    """What the RUN ``inst`` reads and writes, running in ``cwd`` (None: unknown), also through what
+    the instructions before it did (``history``: ``optimizer.facts.history.history(doc, context)``;
+    None reads the RUN alone)."""
     facts = Footprint(inst, cwd=cwd)
     for mount in mounts(inst):
         if mount["type"] == "bind" and "from" not in mount:
@@ -101,7 +117,9 @@ def footprint(doc: Dockerfile, inst: Instruction, cwd: ImagePath | None) -> Foot
     for command in script.commands:
         reader.command(command)
         if facts.blocked:
-            break
+            return facts
+    if history is not None:
+        history.add_indirect(doc, facts)
     return facts
 
 
@@ -234,7 +252,7 @@ class _Reader:
             self.facts.block(f"`{clip(self.text[cmd.span[0]:cmd.span[1]])}` runs a script")
             return
         self.facts.kinds.setdefault("script", cmd.program)
-        self.facts.unsafe.append(f"`{cmd.program}` runs a downloaded script, which we cannot read")
+        self.facts.unknown.append(f"`{cmd.program}` runs a downloaded script, which we cannot read")
 
     def _tool(self, cmd, program: str, tool: tools.Tool) -> None:
         facts = self.facts
@@ -292,7 +310,7 @@ class _Reader:
                 # `openjdk-${JAVA_VERSION}-jdk` stays a package name whatever the variable holds;
                 # `$PACKAGES` may be several words, options or a local file.
                 if not re.match(r'"?[A-Za-z0-9]', word.text_raw) or "/" in word.text_raw:
-                    self.facts.unsafe.append(f"cannot tell what `{clip(word.text_raw)}` names")
+                    self.facts.unknown.append(f"cannot tell what `{clip(word.text_raw)}` names")
             elif looks_like_path(value):
                 self.path(word)
 

@@ -7,8 +7,8 @@ compare two paths and say "cannot tell" (None) instead of guessing. The tool tab
 ``system_owned``.
 
 Public API: ``ImagePath``, ``absolute``, ``resolve``, ``overlap``, ``within``, ``under``,
-``new_common_parent``, ``system_owned``, ``looks_like_path``, ``literal_directory``, ``CONFIG_READS``,
-``LANGUAGE_INSTALLS``.
+``related`` and ``through_links`` (the same across symlinks made earlier), ``new_common_parent``,
+``system_owned``, ``looks_like_path``, ``literal_directory``, ``CONFIG_READS``, ``LANGUAGE_INSTALLS``.
 """
 
 from __future__ import annotations
@@ -89,6 +89,41 @@ def within(inner: ImagePath, outer: ImagePath) -> bool | None:
     if inner.root != outer.root:
         return overlap(inner, outer)
     return inner.parts[:len(outer.parts)] == outer.parts
+
+
+def through_links(path: ImagePath, links) -> list[ImagePath]:
+    """``path`` and where it leads through symlinks ``(link, target)`` made earlier."""
+    found = [path]
+    for link, target in links:
+        if link is None or target is None:
+            continue
+        for known in list(found):
+            if within(known, link) is True:
+                moved = ImagePath(target.root, target.parts + known.parts[len(link.parts):])
+                if moved not in found:
+                    found.append(moved)
+    return found
+
+
+def related(a: ImagePath, b: ImagePath, homes: tuple[ImagePath, ...] = (), links=(), test=None) -> bool | None:
+    """``test`` (``overlap``, the default, or ``within``) of ``a`` and ``b``, also through symlinks
+    made earlier: True when some way they are related, None when we cannot tell, else False."""
+    def check(x: ImagePath, y: ImagePath) -> bool | None:
+        return overlap(x, y, homes) if test is None else test(x, y)
+
+    result: bool | None = False
+    for x in through_links(a, links):
+        for y in through_links(b, links):
+            relation = check(x, y)
+            if relation:
+                return True
+            if relation is None:
+                result = None
+    for link, target in links:
+        known = link if target is None else target if link is None else None
+        if known is not None and any(overlap(side, known, homes) is not False for side in (a, b)):
+            result = None  # a symlink with an end we cannot resolve leads to or from here
+    return result
 
 
 def under(path: ImagePath, prefixes: tuple[str, ...]) -> bool:

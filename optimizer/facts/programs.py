@@ -120,6 +120,7 @@ def _ln(reader, cmd, options, operands) -> bool:
     if not any(o.canonical in ("-s", "--symbolic") for o in options) or not operands:
         return True
     into = next((o for o in options if o.canonical == "-t"), None)
+    link = None
     if into is not None:
         targets, link_dir = operands, reader.value(into.words[-1]) if len(into.words) > 1 else into.value
     elif len(operands) >= 2:
@@ -135,7 +136,24 @@ def _ln(reader, cmd, options, operands) -> bool:
             value = literal_directory(word.text_raw)
         path = None if value is None or where is None and not value.startswith("/") else resolve(value, where)
         reader.facts.paths.append((path, word.text_raw))
+        _link(reader, link, where, value, path)
     return False
+
+
+def _link(reader, link: str | None, where, value: str | None, target) -> None:
+    """Record the symlink ``ln -s`` makes: at ``link``, or inside it (or ``where``) when it is a
+    directory (both when we cannot tell); an unknown end is recorded as None."""
+    name = posixpath.basename(value.rstrip("/")) if value else None
+    places = []
+    if link is not None:
+        places.append(resolve(link, reader.cwd))
+        if not link.endswith("/") and name:
+            places.append(resolve(posixpath.join(link, name), reader.cwd))
+    elif where is not None and name:
+        places.append(resolve(name, where))
+    else:
+        places.append(None)
+    reader.facts.links += [(place, target) for place in places]
 
 
 def _archive(reader, cmd, options, operands) -> bool:
@@ -174,7 +192,7 @@ def _download(reader, cmd, options, operands) -> bool:
     for word in operands:
         value = reader.value(word)
         if value is None:
-            reader.facts.unsafe.append(f"cannot tell what `{word.text_raw}` fetches")
+            reader.facts.unknown.append(f"cannot tell what `{word.text_raw}` fetches")
         elif value.lower().startswith("file:") or looks_like_path(value) and "://" not in value:
             reader.path(word)
     return False

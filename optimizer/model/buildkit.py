@@ -33,6 +33,12 @@ KNOWN_KEYWORDS = frozenset({
 })
 
 
+#: bufio.MaxScanTokenSize - 1: the longest line, in bytes (a CR counted, the LF not), that the
+#: bufio.Scanner of Parse reads; a longer one fails the whole parse (handleScannerError).
+MAX_LINE_BYTES = 64 * 1024 - 1
+_MAX_LINE_CHARS = MAX_LINE_BYTES // 4  # a line of fewer characters is shorter in any encoding
+
+
 _SPACE_RUN = re.compile(f"[{re.escape(GO_SPACE_CHARS)}]+")
 _PLAIN_WORD = re.compile(f"[^{re.escape(GO_SPACE_CHARS)}'\"\\\\]+(?=[{re.escape(GO_SPACE_CHARS)}]|\\Z)")
 
@@ -315,3 +321,14 @@ def heredocs_in(line: str) -> list[HeredocSpec]:
         expand = not any(q in rest for q in "'\"")
         specs.append(HeredocSpec(name, match.group(2) == "-", expand, int(match.group(1) or 0)))
     return specs
+
+
+def too_long_lines(text: str) -> dict[str, int]:
+    """handleScannerError's bufio.ErrTooLong: the lines (text -> first 1-based line number) longer than
+    MAX_LINE_BYTES in UTF-8 (surrogate-escaped bytes count one each), which Parse refuses with
+    "dockerfile line greater than max allowed size of 65535"."""
+    found: dict[str, int] = {}
+    for number, line in enumerate(text.split("\n"), start=1):
+        if len(line) > _MAX_LINE_CHARS and len(line.encode("utf-8", "surrogateescape")) > MAX_LINE_BYTES:
+            found.setdefault(line, number)
+    return found

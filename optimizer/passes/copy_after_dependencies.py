@@ -42,6 +42,21 @@ scripts, git, ``cd`` into the copy, chmod/chown of it, ``--mount=type=bind`` (re
 a copy of tool configuration (``COPY sources.list /etc/apt/``), ``COPY --chown=user`` passed by a
 RUN that edits users, a copy adding a command the RUN runs, and ENV/ARG variables in force that
 point tools into the copy (``PYTHONPATH``, ``LD_LIBRARY_PATH``, ``PIP_*``, ``NPM_CONFIG_*`` ...).
+What a RUN reads without naming it (``optimizer.facts.history``) blocks too when it lies in the
+copy: paths named by configuration written earlier in the file (an apt ``file:``/``copy:`` source, a
+local apk or yum repository, pip's ``find-links``, an ld.so.conf.d directory, which ldconfig and
+every apt install read, an npmrc ``cafile``, git's ``insteadOf`` for pip/npm/go/gem), home-directory
+files (``~/.ssh``, ``~/.gitconfig``, ``~/.npmrc``, ``~/.pip``: HOME from ENV, else /root, a directory
+of /home or a home ``useradd -d`` sets), and paths reached through symlinks made earlier (a link
+into the copy, a copy writing through a link).
+
+Proof obligation: the move is SAFE because the RUN's layer is then built from the same inputs
+minus the copied files, and it reads and writes none of them: every command is on the allow-list,
+every path it names, every file its tools read by themselves, and every path configuration or
+symlinks made earlier lead it to, is known and outside the copy's destination (both sides taken
+through symlinks); provided the base image itself does not point a tool into the destination (its
+own configuration, HOME, symlinks other than the ones this file makes) and a step this file runs
+but we cannot read (a script) touches only the paths it names.
 
 Safety: SAFE when all of the above is proven from the Dockerfile. UNSAFE (heuristics, named in
 the risk text) when:
@@ -57,6 +72,10 @@ the risk text) when:
   directory under /home or a home this file sets up), or the destination depends on the base
   image's WORKDIR (``COPY . .`` with no WORKDIR);
 - the RUN pipes a downloaded script into a shell (``curl ... | bash``);
+- configuration its tools read was written earlier in a way we cannot read (a copied file without a
+  build context or from another stage, a download, an unset variable), or a step we cannot read
+  names a path in the copy (it may configure a tool or link a path there); a symlink made earlier
+  has an end we cannot resolve;
 - a ``--chown``/``--chmod`` copy and the RUN create directories under a common new parent
   (whichever runs first decides the parent's owner);
 - the copy brings a directory or glob into a PATH directory, or lands above one (a copied file
@@ -73,9 +92,10 @@ from ..edits import Edit
 from ..facts.copies import (chown_by_name, destination, destination_variables, expand, from_stage, is_broad_copy,
                             is_context_copy, is_copy, source_file_names, workdir_in_force)
 from ..facts.footprint import Footprint, clip, footprint
-from ..facts.paths import (CONFIG_READS, LANGUAGE_INSTALLS, ImagePath, absolute, new_common_parent, overlap, resolve,
-                           system_owned, within)
-from ..facts.scope import Scope, home_directories
+from ..facts.history import History, history
+from ..facts.paths import (CONFIG_READS, LANGUAGE_INSTALLS, ImagePath, absolute, new_common_parent, overlap, related,
+                           resolve, system_owned, within)
+from ..facts.scope import Scope
 from ..shell.tools import SYSTEM_PACKAGE_KINDS
 from ..model import Dockerfile, Instruction, Trivia
 from ..suppress import ignored_keys
@@ -116,11 +136,11 @@ def _suppressed(inst: Instruction) -> bool:
     return bool({ID, NAME.upper()} & ignored_keys(inst))
 
 
-def _footprint(doc: Dockerfile, inst: Instruction, cwd: ImagePath) -> Footprint:
+def _footprint(doc: Dockerfile, inst: Instruction, cwd: ImagePath, past: History) -> Footprint:
     """The RUN's footprint; a suppressed RUN never moves."""
     if _suppressed(inst):
         return Footprint(inst, blocked="suppressed by a `dockeropt: ignore` comment", cwd=cwd)
-    return footprint(doc, inst, cwd)
+    return footprint(doc, inst, cwd, history=past)
 
 
 def _copy(doc: Dockerfile, inst: Instruction, cwd: ImagePath, context) -> _Copy:
@@ -158,11 +178,15 @@ def _cross(run: Footprint, copy: _Copy, scope: Scope) -> _Verdict:
     if dest is None:
         if any(re.search(rf"\${{?{re.escape(v)}\b", t) for t in run.texts for v in copy.dest_vars):
             return _Verdict(None, (f"the RUN uses the variable of the destination of `{copy.label}`",))
-        reasons = (f"cannot resolve the destination of `{copy.label}`", *run.unsafe)
+        reasons = (f"cannot resolve the destination of `{copy.label}`", *run.unknown)
         return _Verdict(Safety.UNSAFE, tuple(dict.fromkeys(reasons)))
     unsafe: list[str] = []
+
+    def touches(path: ImagePath, test=None) -> bool | None:
+        return related(scope.concrete(path), dest, scope.homes, run.links, test)
+
     if dest.root == "/":
-        pattern = re.compile(r"(?<![\w.\-/])" + re.escape(str(dest)) + r"(?![\w.\-])")
+        pattern = re.compile(r"(?:(?<![\w.\-/])|(?<=:/)|(?<=://))" + re.escape(str(dest)) + r"(?![\w.\-])")
         for text in run.texts:
             if pattern.search(text) and str(dest) != "/":
                 return _Verdict(None, (f"`{clip(text)}` names {dest}, where `{copy.label}` writes",))
@@ -171,7 +195,7 @@ def _cross(run: Footprint, copy: _Copy, scope: Scope) -> _Verdict:
             unsafe.append(f"cannot tell where `{clip(word)}` points")
             continue
         path = scope.concrete(path)
-        relation = overlap(path, dest, scope.homes)
+        relation = touches(path)
         if relation:
             return _Verdict(None, (f"it uses {_describe(path, word)}, which `{copy.label}` writes",))
         if relation is None:
@@ -180,14 +204,14 @@ def _cross(run: Footprint, copy: _Copy, scope: Scope) -> _Verdict:
         if path is None:
             unsafe.append(f"cannot tell where `{clip(word)}` points")
             continue
-        relation = within(scope.concrete(path), dest)
+        relation = touches(path, within)
         if relation:
             return _Verdict(None, (f"it enters `{clip(word)}`, which `{copy.label}` fills",))
         if relation is None:
             unsafe.append(_unknown(path, dest, word, copy))
     for kind, program in run.kinds.items():
         for config in CONFIG_READS[kind]:
-            relation = overlap(scope.concrete(config), dest, scope.homes)
+            relation = touches(config)
             if relation:
                 return _Verdict(None, (f"`{program}` reads {config}, where `{copy.label}` writes",))
             if relation is None:
@@ -200,8 +224,14 @@ def _cross(run: Footprint, copy: _Copy, scope: Scope) -> _Verdict:
         if any(overlap(scope.concrete(area), dest, scope.homes) is not False for area in installs):
             unsafe.append(f"`{program}` installs into {dest}'s area; after the move the copied files "
                           "replace what it installs there instead of the other way round")
+    for read in run.indirect:
+        relation = touches(read.path)
+        if relation and read.sure:
+            return _Verdict(None, (f"{read.why}, where `{copy.label}` writes",))
+        if relation is not False:
+            unsafe.append(read.why if relation else f"{read.why}; cannot tell whether it is under {dest}")
     for name, path in scope.reading_variables:
-        if overlap(path, dest):
+        if touches(path):
             return _Verdict(None, (f"`{name}` points into what `{copy.label}` writes, and tools read it",))
     shadow = _shadowing(run, copy, scope.path_dirs)
     if shadow is False:
@@ -222,7 +252,7 @@ def _cross(run: Footprint, copy: _Copy, scope: Scope) -> _Verdict:
                 unsafe.append(f"`{copy.label}` and the RUN both create directories under "
                               f"{parent}; the first to run decides its owner")
                 break
-    unsafe.extend(run.unsafe)
+    unsafe.extend(run.unknown)
     if unsafe:
         return _Verdict(Safety.UNSAFE, tuple(dict.fromkeys(unsafe)))
     return _Verdict(Safety.SAFE)
@@ -275,11 +305,11 @@ class _Move:
 
 
 def check(doc: Dockerfile, context, config) -> Iterator[Finding]:
-    homes: tuple[ImagePath, ...] | None = None
+    past: History | None = None
     for stage in doc.stages:
         for segment in _segments(stage.instructions):
-            homes = home_directories(doc) if homes is None else homes
-            yield from _segment_findings(doc, segment, homes, context, config)
+            past = history(doc, context) if past is None else past
+            yield from _segment_findings(doc, segment, past, context, config)
 
 
 def _segments(instructions) -> Iterator[list[Instruction]]:
@@ -294,12 +324,12 @@ def _segments(instructions) -> Iterator[list[Instruction]]:
         current = []
 
 
-def _segment_findings(doc, segment, homes, context, config) -> Iterator[Finding]:
+def _segment_findings(doc, segment, past: History, context, config) -> Iterator[Finding]:
     workdir = workdir_in_force(doc, segment[0])
     cwd = absolute(workdir) if workdir is not None else ImagePath(".", ())
     copies = {id(i): _copy(doc, i, cwd, context) for i in segment if is_copy(i)}
-    runs = {id(i): _footprint(doc, i, cwd) for i in segment if i.keyword == "RUN"}
-    scope = Scope.at(doc, segment[0], homes)
+    runs = {id(i): _footprint(doc, i, cwd, past) for i in segment if i.keyword == "RUN"}
+    scope = Scope.at(doc, segment[0], past.homes)
     # Without --unsafe, SAFE moves come first; once none is left, the UNSAFE ones are reported.
     moves = [] if config.unsafe else _simulate(segment, copies, runs, scope, allow_unsafe=False)
     if not moves:
@@ -460,13 +490,19 @@ PASS = Pass(
          "`COPY . /app` followed by `RUN apt-get install ...` reinstalls the packages on every build. "
          "Run steps that do not depend on the sources first, and their layers stay cached."),
     safety=Safety.SAFE,
-    safety_notes=("Safe when every command of the RUN is on an allow-list of tools that only touch the "
-                  "system (package managers installing named packages, user tools, mkdir/ln/rm/curl on "
-                  "paths outside the copy ...) and no path it uses, or configuration it reads, lies in "
-                  "the copy's destination. Unsafe when a system package manager runs and the copy lands "
-                  "in a system directory, a language package manager installs where the copy lands, "
+    safety_notes=("Safe because the moved RUN reads and writes nothing the copy brings in: every command is on "
+                  "an allow-list of tools that only touch the system (package managers installing named "
+                  "packages, user tools, mkdir/ln/rm/curl on paths outside the copy ...), and no path it names, "
+                  "no configuration its tools read, and nothing that configuration written earlier in the file "
+                  "(apt `file:` sources, apk repositories, pip.conf `find-links`, ld.so.conf.d, npmrc, git "
+                  "`insteadOf`), the home directory or symlinks made earlier lead it to lies in the copy's "
+                  "destination; provided the base image does not itself point a tool into the destination "
+                  "and steps we cannot read touch only the paths they name. Unsafe when a system package "
+                  "manager runs and the copy lands in a system directory, a language package manager installs "
+                  "where the copy lands, "
                   "npm/yarn/gem run inside the copied directory, a variable or the base image's WORKDIR "
-                  "leaves a path unknown, or a downloaded script is piped into a shell. Never across "
+                  "leaves a path unknown, a downloaded script is piped into a shell, configuration written earlier "
+                  "cannot be read, or a step we cannot read names a path in the copy. Never across "
                   "ENV/ARG/WORKDIR/USER/SHELL/ONBUILD, never for make/mvn/gradle/npm ci/"
                   "pip install -r/scripts/git, `--mount=type=bind`, or copies of tool configuration "
                   "(`/etc/apt`, `/etc/pip.conf` ...)."),

@@ -23,11 +23,17 @@ path that would be left out, or a RUN we cannot read, or a RUN working inside th
 runs anything but trivial commands (chmod, chown, mkdir...); the program started is itself a
 copied file (a script may read anything).
 
+A RUN after the copy is read with its indirect reads (``optimizer.facts.history``): a path that
+configuration written earlier (an apt ``file:`` source, pip's ``find-links`` ...) or a symlink leads
+it to counts as a path it names, so a left-out file it reads that way blocks the fix.
+
 Safety: UNSAFE: a file the application (or the build) reads at run time without naming it in the
 Dockerfile (Spring Boot's ``./config/``, ``lombok.config``, a resource the pom points at) may be
 left out. The message lists what is left out and its size. SUGGESTION when the jar is not in the
 context listing (built outside the image, or the listing only holds tracked files), when the
-listing is truncated, or when a pom names a path that would be left out.
+listing is truncated, when a pom names a path that would be left out, or when what a RUN after the
+copy reads is not fully known (a downloaded script, a variable, configuration we cannot read, a
+step we cannot read naming a path in the copy): the risk names it.
 """
 
 from __future__ import annotations
@@ -38,7 +44,8 @@ import shlex
 from ..facts.build_tools import copied_paths, maven_files, read_mvn
 from ..facts.copies import destination, from_context, is_broad, landing, normalise, sources, workdir_in_force
 from ..facts.footprint import footprint
-from ..facts.paths import ImagePath, absolute, resolve, within
+from ..facts.history import history
+from ..facts.paths import ImagePath, absolute, overlap, related, resolve, within
 from ..edits import Edit
 from ..model import Dockerfile, Instruction
 from ..facts.runscript import run_script
@@ -91,8 +98,10 @@ def _check_copy(doc, context, stage, inst: Instruction):
         kept, downgrade = jar
         produced, build_run, kind = [], None, "jar"
     allowed = [absolute(posixpath.join(dest_abs, k)) for k in kept + produced]
-    if not _nothing_else_reads(doc, context, stage, inst, after, dest, allowed, build_run):
+    unknown = _nothing_else_reads(doc, context, stage, inst, after, dest, allowed, build_run)
+    if unknown is None:
         return None
+    downgrade = downgrade or unknown
     if context.truncated:
         downgrade = downgrade or "the context listing is truncated: more files may be left out"
     # Files an earlier copy of the stage already brought to the same place (DO202's COPY pom.xml).
@@ -262,8 +271,8 @@ def _pom_mentions(context, needed: list[str], kept: list[str]) -> str:
 # --- who else reads the copied files ---------------------------------------------------------------
 
 
-def _inside(path: ImagePath, allowed: list[ImagePath]) -> bool:
-    return any(within(path, a) is True for a in allowed)
+def _inside(path: ImagePath, allowed: list[ImagePath], links=()) -> bool:
+    return any(related(path, a, links=links, test=within) is True for a in allowed)
 
 
 def _build_run_ok(doc, context, inst, cwd_text, dest: ImagePath, allowed) -> bool:
@@ -291,36 +300,50 @@ def _build_run_ok(doc, context, inst, cwd_text, dest: ImagePath, allowed) -> boo
     return True
 
 
-def _nothing_else_reads(doc, context, stage, copy, after, dest: ImagePath, allowed, build_run) -> bool:
+def _nothing_else_reads(doc, context, stage, copy, after, dest: ImagePath, allowed, build_run) -> str | None:
     """No instruction after the copy (nor a COPY --from of the stage) reads a copied path that is
-    left out."""
+    left out: "" when proven, None when one does, else what we cannot tell (a RUN whose reads are
+    not fully known, a step we cannot read naming the destination)."""
+    past = history(doc, context)
+    unknown = ""
     for inst in after:
         if inst.keyword == "RUN":
             cwd_text = workdir_in_force(doc, inst)
             cwd = absolute(cwd_text) if cwd_text else None
             if inst is build_run:
                 if not _build_run_ok(doc, context, inst, cwd_text, dest, allowed):
-                    return False
+                    return None
                 continue
-            facts = footprint(doc, inst, cwd)
+            facts = footprint(doc, inst, cwd, history=past)
             if facts.blocked:
-                return False
+                return None
+
+            def inside(path: ImagePath, test=within) -> bool | None:
+                return related(path, dest, links=facts.links, test=test)
+
+            for read in facts.indirect:
+                if inside(read.path, overlap) is not False and not _inside(read.path, allowed, facts.links):
+                    if read.sure:
+                        return None
+                    unknown = unknown or f"{read.why}, and it may be left out"
+            if facts.unknown:
+                unknown = unknown or f"cannot tell all that line {inst.start_line} reads: {facts.unknown[0]}"
             # An unknown WORKDIR (the base image's) matters only to tools reading their cwd.
-            in_dest = bool(facts.cwd_readers) if cwd is None else within(cwd, dest) is not False
+            in_dest = bool(facts.cwd_readers) if cwd is None else inside(cwd) is not False
             entered = [p for p, _ in facts.cd_targets]
-            if any(p is None or within(p, dest) is not False for p in entered):
+            if any(p is None or inside(p) is not False for p in entered):
                 in_dest = True
             if inst is not build_run and in_dest and not facts.programs <= _QUIET:
-                return False
+                return None
             for path, _ in facts.paths:
                 if path is None:
                     if in_dest:
-                        return False
+                        return None
                     continue
-                if within(path, dest) is not False and not _inside(path, allowed):
+                if inside(path) is not False and not _inside(path, allowed, facts.links):
                     if within(dest, path) is True and facts.programs <= _QUIET:
                         continue  # chown -R app /app: fine with fewer files
-                    return False
+                    return None
         elif inst.keyword not in _SKIP or inst.keyword in ("CMD", "ENTRYPOINT"):
             words = [w for text in (inst.effective.arguments.text, *(h.content for h in inst.effective.heredocs))
                      for w in text.replace("=", " ").replace(":", " ").replace(",", " ").split()]
@@ -336,13 +359,13 @@ def _nothing_else_reads(doc, context, stage, copy, after, dest: ImagePath, allow
                         if all(_inside(absolute(posixpath.join("/" + "/".join(dest.parts), m)), allowed)
                                for m in matches):
                             continue
-                        return False
+                        return None
                 path = resolve(word, absolute(cwd_text) if cwd_text else None)
                 if path is None or path.root != "/" or within(path, dest) is not True or _inside(path, allowed):
                     continue
                 rel = "/".join(path.parts[len(dest.parts):])
                 if rel and context.exists(rel):
-                    return False  # names a copied file that would be left out
+                    return None  # names a copied file that would be left out
     names = {stage.name.lower()} if stage.name else set()
     names.add(str(stage.index))
     for other in doc.instructions:
@@ -351,8 +374,8 @@ def _nothing_else_reads(doc, context, stage, copy, after, dest: ImagePath, allow
             for source in sources(other):
                 path = resolve(source, None) if source.startswith("/") else None
                 if path is None or (within(path, dest) is not False and not _inside(path, allowed)):
-                    return False
-    return True
+                    return None
+    return unknown
 
 
 def _left_out(context, kept: list[str]) -> list[tuple[str, int]]:
@@ -409,10 +432,13 @@ PASS = Pass(
     why=("`COPY . /app` ships docs, tests and build leftovers into the image, and any change to any "
          "file of the context invalidates the layer and every layer after it."),
     safety=Safety.UNSAFE,
-    safety_notes=("UNSAFE: a file the application or the build reads without the Dockerfile naming it "
-                  "may be left out (the message lists what is left out and its size). SUGGESTION when "
-                  "the jar is not in the context listing, the listing is truncated, or a pom names a path "
-                  "that would be left out. Not offered when another instruction reads copied files, a RUN "
+    safety_notes=("Never SAFE: the application or the build may read a file without the Dockerfile naming it, "
+                  "so UNSAFE at best, offered because every instruction after the copy is read (paths named, "
+                  "configuration written earlier and symlinks included) and none reads a left-out file, "
+                  "provided the application reads only the files it names (the message lists what is left "
+                  "out and its size). SUGGESTION when the jar is not in the context listing, the listing is "
+                  "truncated, a pom names a path that would be left out, or what a RUN after the copy reads "
+                  "is not fully known. Not offered when another instruction reads copied files, a RUN "
                   "cannot be read, or the destination is unresolvable."),
     examples=(Example(
         before='FROM eclipse-temurin:17-jre\nCOPY . /app\nCMD ["java","-jar","/app/target/app.jar"]\n',

@@ -20,6 +20,9 @@ _CA = ("/etc/ssl", "/etc/ca-certificates", "/etc/ca-certificates.conf", "/etc/pk
        "/usr/local/share/ca-certificates", "/usr/share/ca-certificates")
 USER_FILES = ("/etc/passwd", "/etc/group", "/etc/shadow", "/etc/gshadow")
 _LD = ("/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/ld.so.cache", "/usr/local/lib", "/usr/local/lib64")
+#: What git (run by pip, npm, go, gem for VCS dependencies) and ssh read from the home directory.
+_VCS = ("~/.gitconfig", "~/.config/git", "/etc/gitconfig", "~/.ssh", "/etc/ssh/ssh_config",
+        "/etc/ssh/ssh_config.d", "~/.git-credentials", "~/.netrc")
 
 
 #: Configuration and state each kind of tool reads: a copy landing there feeds the step.
@@ -31,14 +34,14 @@ CONFIG_READS: dict[str, tuple[str, ...]] = {
     "rpm": ("/etc/yum.conf", "/etc/yum", "/etc/yum.repos.d", "/etc/dnf", "/etc/rpm", "/etc/zypp",
             "/var/lib/rpm", "/var/lib/dnf", "/var/lib/yum", "/var/cache/yum", "/var/cache/dnf",
             "/usr/lib/sysimage/rpm", "/etc/alternatives", *_CA, *USER_FILES, *_LD),
-    "pip": ("/etc/pip.conf", "/etc/xdg/pip", "~/.config/pip", "~/.pip", "~/.netrc", *_CA),
+    "pip": ("/etc/pip.conf", "/etc/xdg/pip", "~/.config/pip", "~/.pip", "/usr/local/pip.conf", *_VCS, *_CA),
     "node": ("/usr/local/etc/npmrc", "/etc/npmrc", "~/.npmrc", "~/.yarnrc", "~/.yarnrc.yml",
-             "~/.config/yarn", "~/.pnpmrc", "~/.config/pnpm", *_CA),
-    "gem": ("/etc/gemrc", "/usr/local/etc/gemrc", "~/.gemrc", *_CA),
-    "go": ("~/.config/go", "/usr/local/go/go.env", *_CA),
+             "~/.config/yarn", "~/.pnpmrc", "~/.config/pnpm", *_VCS, *_CA),
+    "gem": ("/etc/gemrc", "/usr/local/etc/gemrc", "~/.gemrc", "~/.gem/credentials", *_VCS, *_CA),
+    "go": ("~/.config/go", "/usr/local/go/go.env", *_VCS, *_CA),
     "conda": ("/opt/conda/.condarc", "/opt/conda/condarc.d", "/etc/conda", "~/.condarc", "~/.conda", *_CA),
     "net": ("~/.curlrc", "~/.netrc", "~/.wgetrc", "/etc/wgetrc", *_CA),
-    "gpg": ("~/.gnupg",),
+    "gpg": ("~/.gnupg", "/etc/gnupg"),
     "user": (*USER_FILES, "/etc/subuid", "/etc/subgid", "/etc/login.defs", "/etc/default", "/etc/skel",
              "/etc/adduser.conf", "/etc/deluser.conf", "/etc/pam.d"),
     "owner": USER_FILES,
@@ -48,6 +51,43 @@ CONFIG_READS: dict[str, tuple[str, ...]] = {
     "ld": ("/lib", "/lib64", "/usr/lib", "/usr/lib64", *_LD),
     "file": (), "info": (), "probe": (), "script": (),
 }
+#: Configuration files (and directories of them) that name other paths, per kind of tool: a
+#: ``file:``/``copy:`` apt source, a local apk repository, pip's ``find-links``, an ld.so.conf.d
+#: directory, npm's ``cafile``, git's ``insteadOf``. What an earlier instruction writes there, the
+#: tool reads later (``optimizer.facts.history``).
+_LD_LISTS = ("/etc/ld.so.conf", "/etc/ld.so.conf.d")
+_PIP_LISTS = ("/etc/pip.conf", "/etc/xdg/pip", "~/.config/pip", "~/.pip", "/usr/local/pip.conf")
+_NODE_LISTS = ("/usr/local/etc/npmrc", "/etc/npmrc", "~/.npmrc", "~/.yarnrc", "~/.yarnrc.yml", "~/.config/yarn",
+               "~/.config/pnpm")
+_VCS_LISTS = ("~/.gitconfig", "~/.config/git", "/etc/gitconfig", "~/.ssh/config", "/etc/ssh/ssh_config",
+              "/etc/ssh/ssh_config.d")
+PATH_LISTS: dict[str, tuple[str, ...]] = {
+    "apt": ("/etc/apt/sources.list", "/etc/apt/sources.list.d", "/etc/apt/apt.conf", "/etc/apt/apt.conf.d",
+            *_LD_LISTS),
+    "apk": ("/etc/apk/repositories", "/etc/apk/repositories.d"),
+    "rpm": ("/etc/yum.repos.d", "/etc/yum.conf", "/etc/dnf/dnf.conf", "/etc/zypp/repos.d", "/etc/zypp/zypp.conf",
+            *_LD_LISTS),
+    "pip": _PIP_LISTS,
+    "node": _NODE_LISTS,
+    "gem": ("/etc/gemrc", "/usr/local/etc/gemrc", "~/.gemrc"),
+    "go": ("~/.config/go", "/usr/local/go/go.env"),
+    "conda": ("/opt/conda/.condarc", "/opt/conda/condarc.d", "/etc/conda", "~/.condarc"),
+    "net": ("~/.curlrc", "~/.wgetrc", "/etc/wgetrc"),
+    "gpg": ("~/.gnupg/gpg.conf", "~/.gnupg/dirmngr.conf"),
+    "ca": ("/etc/ca-certificates.conf",),
+    "ld": _LD_LISTS,
+    "git": _VCS_LISTS,  # read by the kinds in GIT_USERS
+}
+#: Commands that write a kind of tool's configuration without naming the file: (program, first operand).
+CONFIG_COMMANDS: dict[tuple[str, str], str] = {
+    ("npm", "config"): "node", ("npm", "set"): "node", ("yarn", "config"): "node", ("pnpm", "config"): "node",
+    ("pip", "config"): "pip", ("conda", "config"): "conda", ("mamba", "config"): "conda",
+    ("gem", "sources"): "gem", ("go", "env"): "go", ("git", "config"): "git",
+}
+#: Programs that download: what they write is not in the Dockerfile.
+DOWNLOADERS = frozenset({"curl", "wget"})
+#: Kinds whose tools run git for VCS dependencies (and so read what ``git config`` writes).
+GIT_USERS = frozenset({"pip", "node", "gem", "go"})
 #: Kinds that are system package managers (they install files all over the system directories).
 SYSTEM_PACKAGE_KINDS = ("apt", "apk", "rpm")
 #: Kinds of tool that install or download something (worth caching above any copy).

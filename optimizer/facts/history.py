@@ -1,0 +1,289 @@
+"""What the instructions before a RUN leave behind that changes what it reads: configuration that
+names paths, symlinks, and steps we cannot read (which may have done either).
+
+A tool reads files it is never told about on its command line: apt a ``file:`` source written to
+sources.list.d, apk a local repository in /etc/apk/repositories, pip pip.conf's ``find-links``,
+ldconfig (and every apt install, through libc's trigger) the directories of ld.so.conf.d, npm the
+``cafile`` of an npmrc, git (run by pip, npm, go, gem) ``~/.gitconfig``. Paths also lead elsewhere
+through symlinks an earlier ``ln -s`` made. ``history(doc, context)`` reads the whole file once;
+``History.add_indirect(doc, facts)`` adds to a RUN's footprint what the instructions before it (its
+stage up to it, and the stages it is built FROM) make it read, or why we cannot tell.
+
+What an earlier step writes is read from its text: the absolute paths (and ``file:``/``copy:``
+URLs) it names, variables resolved from ENV/ARG in force; an unresolvable variable, a copied file
+we cannot read (no context, another stage, an image) or a downloaded file is unknown. A step we
+cannot read at all (a script, an unknown program) is taken to touch only the paths it names.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass
+
+from ..model import Dockerfile, Instruction
+from ..shell import tools
+from .copies import destination, expand, from_context, instructions_before, is_copy, sources, workdir_in_force
+from .footprint import clip, footprint
+from .paths import ImagePath, absolute, resolve, within
+from .runscript import env_in_force, run_script
+from .scope import home_directories
+
+
+
+@dataclass(frozen=True)
+class Read:
+    """A path a RUN may read without naming it, and why; ``sure`` when known configuration names
+    it, not when only a step we cannot read does."""
+
+    path: ImagePath
+    why: str
+    sure: bool
+
+
+@dataclass(frozen=True)
+class ConfigWrite:
+    """An instruction (or a step of one) writing configuration of some kinds of tool."""
+
+    line: int
+    label: str
+    kinds: frozenset[str]
+    config: str  # what it writes, for messages: a path or a command (`npm config`)
+    names: tuple[ImagePath, ...] | None  # paths its content names; None when we cannot tell
+
+
+@dataclass(frozen=True)
+class Link:
+    """A symlink an earlier RUN made (an end is None when we cannot tell it)."""
+
+    line: int
+    link: ImagePath | None
+    target: ImagePath | None
+
+
+@dataclass(frozen=True)
+class Opaque:
+    """A RUN we cannot read, and the paths it names."""
+
+    line: int
+    label: str
+    names: tuple[ImagePath, ...]
+
+
+Event = ConfigWrite | Link | Opaque
+_PATH_LISTS = {kind: tuple(resolve(p, None) for p in paths) for kind, paths in tools.PATH_LISTS.items()}
+_HOME_CONFIGS = [(c.parts, kind) for kind, configs in _PATH_LISTS.items() for c in configs if c.root == "~"]
+_ABSOLUTE_CONFIGS: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+for _kind, _configs in _PATH_LISTS.items():
+    for _config in _configs:
+        if _config.root == "/":
+            _ABSOLUTE_CONFIGS.setdefault(_config.parts[0], []).append((_config.parts, _kind))
+_NAMED = re.compile(r"(?:file|copy):(?://)?(/[^\s'\"|;,)\]]*)|(?<![\w.:/~\-$}@])(/[\w.@+\-/]*)|(?<![\w.\-$])(~/[\w.@+\-/]*)")
+_VARIABLE = re.compile(r"\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))")
+#: Command substitutions that print a fact of the system (architecture, release), never a path.
+_FACT_SUBSTITUTION = re.compile(
+    r"\$\((?:dpkg --print-architecture|uname -[mrs]|arch|lsb_release -[a-z]*c[a-z]*|"
+    r"\. /etc/os-release && echo \"?\$\{?(?:VERSION_CODENAME|UBUNTU_CODENAME|VERSION_ID|ID)\}?\"?)\)")
+_NOT_NAMES = frozenset({"/", "/dev/null", "/dev/stdout", "/dev/stderr"})
+
+
+@dataclass(frozen=True)
+class History:
+    """Events of every instruction of a Dockerfile, by instruction."""
+
+    events: dict[int, tuple[Event, ...]]
+    homes: tuple[ImagePath, ...]  # home directories the file sets up (``scope.home_directories``)
+
+    def before(self, doc: Dockerfile, inst: Instruction) -> list[Event]:
+        """Events of the instructions that run before ``inst``, first first."""
+        return [event for other in instructions_before(doc, inst) for event in self.events.get(id(other), ())]
+
+    def add_indirect(self, doc: Dockerfile, facts) -> None:
+        """Add to a RUN's footprint what it reads through the instructions before it."""
+        kinds = dict(facts.kinds)
+        if set(kinds) & tools.GIT_USERS:
+            kinds.setdefault("git", next(kinds[k] for k in kinds if k in tools.GIT_USERS))
+        own = [e for e in self.events.get(id(facts.inst), ()) if isinstance(e, ConfigWrite)]
+        for event in [*self.before(doc, facts.inst), *own]:
+            if isinstance(event, Link):
+                facts.links.append((event.link, event.target))
+            elif isinstance(event, Opaque):
+                facts.indirect += [Read(p, f"line {event.line} (`{event.label}`) cannot be read and names {p}: it "
+                                           "may configure a tool or link a path there", False) for p in event.names]
+            else:
+                program = next((kinds[k] for k in sorted(event.kinds) if k in kinds), None)
+                if program is None:
+                    continue
+                if event.names is None:
+                    facts.unknown.append(f"`{program}` reads {event.config}, which line {event.line} writes "
+                                         f"(`{event.label}`); cannot tell what it names")
+                    continue
+                facts.indirect += [Read(p, f"`{program}` reads {event.config} (line {event.line}), which names {p}",
+                                        True) for p in event.names]
+
+
+def history(doc: Dockerfile, context=None) -> History:
+    """What each instruction of ``doc`` leaves behind for the RUNs after it (``context``: the build
+    context, to read configuration files copied from it)."""
+    events: dict[int, tuple[Event, ...]] = {}
+    homes = home_directories(doc)
+    for inst in doc.instructions:
+        if inst.trigger is not None:
+            continue
+        if inst.keyword == "RUN":
+            events[id(inst)] = tuple(_run_events(doc, inst, homes))
+        elif is_copy(inst):
+            events[id(inst)] = tuple(_copy_events(doc, inst, context, homes))
+    return History(events, homes)
+
+
+def named_paths(doc: Dockerfile, inst: Instruction, text: str) -> tuple[ImagePath, ...] | None:
+    """The absolute (and ``~/``) paths ``text`` names, ``file:``/``copy:`` URLs included, with
+    variables in force expanded; None when a variable or a command substitution cannot be resolved."""
+    text = _FACT_SUBSTITUTION.sub("x", text)
+    if "`" in text or "$(" in text:
+        return None
+    unresolved = False
+
+    def variable(match: re.Match) -> str:
+        nonlocal unresolved
+        name = match.group(1) or match.group(2)
+        value = "~" if name == "HOME" and env_in_force(doc, inst, name) is None else env_in_force(doc, inst, name)
+        if value is None or "$" in value:
+            unresolved = True
+            return ""
+        return value
+
+    text = _VARIABLE.sub(variable, text)
+    if unresolved or "${" in text:
+        return None
+    found = []
+    for match in _NAMED.finditer(text):
+        raw = (match.group(1) or match.group(2) or match.group(3) or "").rstrip(".,:")
+        path = resolve(raw, None) if raw not in _NOT_NAMES else None
+        if path is not None and path not in found:
+            found.append(path)
+    return tuple(found)
+
+
+def _config_kinds(path: ImagePath | None, homes: tuple[ImagePath, ...]) -> frozenset[str]:
+    """Kinds of tool whose path-naming configuration ``path`` is (or lies in); a home configuration
+    (``~/.npmrc``) counts under /root, a directory of /home or a home the file sets up."""
+    if path is None or path.root != "/" or not path.parts:
+        return frozenset()
+    parts = path.parts
+    kinds = {kind for config, kind in _ABSOLUTE_CONFIGS.get(parts[0], ()) if parts[:len(config)] == config}
+    candidates = [h.parts for h in homes] + [("root",)] + ([parts[:2]] if parts[0] == "home" else [])
+    for home in candidates:
+        if parts[:len(home)] == home:
+            rest = parts[len(home):]
+            kinds |= {kind for config, kind in _HOME_CONFIGS if rest[:len(config)] == config}
+    return frozenset(kinds)
+
+
+def _run_events(doc: Dockerfile, inst: Instruction, homes: tuple[ImagePath, ...]):
+    workdir = workdir_in_force(doc, inst)
+    cwd = absolute(workdir) if workdir is not None else ImagePath(".", ())
+    facts = footprint(doc, inst, cwd, history=None)
+    line = inst.start_line
+    yield from (Link(line, link, target) for link, target in facts.links)
+    run = run_script(doc, inst)
+    target = inst.effective
+    whole = "".join([target.arguments.text, *(h.content for h in target.heredocs)])
+    written = [p for p, _ in facts.paths if p is not None] + list(named_paths(doc, inst, whole) or ())
+    kinds = frozenset().union(*(_config_kinds(p, homes) for p in written))
+    for kind in sorted(kinds):
+        configs = [str(p) for p in written if kind in _config_kinds(p, homes)]
+        steps = [(text, fetched) for text, fetched in _steps(run, whole) if any(c in text for c in configs)]
+        for text, fetched in steps or [(whole, True)]:
+            names = None if fetched else named_paths(doc, inst, text)
+            yield ConfigWrite(line, clip(text), frozenset({kind}), configs[0], names)
+    for command in run.script.commands if run is not None else ():
+        sub = next((w.value for w in command.words if w.value and not w.value.startswith("-")), None)
+        kind = tools.CONFIG_COMMANDS.get((command.program or "", sub or ""))
+        if kind is not None:
+            text = run.script.text[command.span[0]:command.span[1]]
+            yield ConfigWrite(line, clip(text), frozenset({kind}), f"the configuration `{command.program} {sub}` "
+                              "writes", named_paths(doc, inst, text))
+    if facts.blocked:
+        yield Opaque(line, clip(whole), named_paths(doc, inst, whole) or ())
+
+
+def _steps(run, whole: str) -> list[tuple[str, bool]]:
+    """Each step of a RUN script (the whole text when we cannot read it), and whether it downloads
+    something (what it writes is then unknown)."""
+    if run is None:
+        return [(whole, True)]
+    fetching = {c.step_index for c in run.script.commands if c.program in tools.DOWNLOADERS}
+    return [(run.script.text[s.span[0]:s.span[1]], i in fetching) for i, s in enumerate(run.script.chain)]
+
+
+def _copy_events(doc: Dockerfile, inst: Instruction, context, homes: tuple[ImagePath, ...]):
+    """A copy writing configuration: what its files name, when we can read them."""
+    raw = destination(inst)
+    expanded = expand(doc, inst, raw) if raw is not None else None
+    workdir = workdir_in_force(doc, inst)
+    landing = resolve(expanded, absolute(workdir) if workdir else None) if expanded is not None else None
+    if landing is None or landing.root != "/":
+        return
+    holds = _held(landing, homes)
+    if not holds:
+        return
+    target = inst.effective
+    label = clip(f"{target.keyword} {target.arguments.text}")
+    if target.heredocs:
+        text = "".join(h.content for h in target.heredocs)
+        yield ConfigWrite(inst.start_line, label, holds, str(landing), named_paths(doc, inst, text))
+        return
+    files = _copied_files(inst, context, raw or "", landing)
+    if files is None:
+        yield ConfigWrite(inst.start_line, label, holds, str(landing), None)
+        return
+    for name, landed in files:
+        kinds = _config_kinds(landed, homes)
+        if kinds:
+            text = context.read_text(name)
+            names = named_paths(doc, inst, text) if text is not None else None
+            yield ConfigWrite(inst.start_line, label, kinds, str(landed), names)
+
+
+def _archive(source: str) -> bool:
+    return source.lower().endswith((".tar", ".gz", ".tgz", ".bz2", ".xz", ".zst", ".lz4", ".txz", ".tbz2"))
+
+
+def _held(landing: ImagePath, homes: tuple[ImagePath, ...]) -> frozenset[str]:
+    """Kinds of tool whose configuration a copy to ``landing`` may write: it lands in it, or above it
+    (for a home configuration: above /root, a directory of /home or a home the file sets up)."""
+    kinds = set(_config_kinds(landing, homes))
+    kinds |= {kind for kind, configs in _PATH_LISTS.items()
+              for config in configs if config.root == "/" and within(config, landing) is True}
+    parts = landing.parts
+    if (parts in ((), ("root",), ("home",)) or parts[:1] == ("home",) and len(parts) == 2
+            or any(within(home, landing) is True for home in homes)):
+        kinds |= {kind for _, kind in _HOME_CONFIGS}
+    return frozenset(kinds)
+
+
+def _copied_files(inst: Instruction, context, raw_dest: str, landing: ImagePath):
+    """(context file, where it lands) for each file a copy brings in, or None when we cannot list
+    them (no context, another stage or an image, a URL, too many to read)."""
+    target = inst.effective
+    if context is None or not getattr(context, "known", False):
+        return None
+    found = []
+    srcs = sources(inst)
+    into_directory = raw_dest.endswith("/") or len(srcs) > 1
+    for source in srcs:
+        if not from_context(inst, source) or "$" in source or target.keyword == "ADD" and _archive(source):
+            return None  # another stage, an image, a URL, or an archive ADD unpacks
+        key = source.strip("/").removeprefix("./").rstrip("/")
+        key = "" if key == "." else key
+        matches = context.glob(key) if any(c in key for c in "*?[") else [key] if key in context.included else []
+        for match in matches:
+            place = posixpath.basename(match) if into_directory or len(matches) > 1 else ""
+            found.append((match, ImagePath("/", landing.parts + tuple(p for p in place.split("/") if p))))
+        if not matches:
+            prefix = key + "/" if key else ""
+            found += [(name, ImagePath("/", landing.parts + tuple(name[len(prefix):].split("/"))))
+                      for name in context.included if name.startswith(prefix)]
+    return found
