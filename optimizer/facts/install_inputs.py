@@ -126,28 +126,37 @@ _PIP_PLAIN = frozenset({
     "--no-use-pep517", "--ignore-requires-python", "--use-feature", "--use-deprecated", "--exists-action",
     "--no-python-version-warning", "--require-virtualenv", "--platform", "--python-version", "--implementation",
     "--abi", "--no-clean", "--check-build-dependencies", "--keyring-provider", "--resume-retries", "--dry-run",
-    "-C", "--config-settings", "--global-option", "--build-option", "--install-option", "--group"})
+    "-C", "--config-settings", "--global-option", "--build-option", "--install-option"})
 #: Options whose value is a file pip reads.
 _PIP_READS = frozenset({"--cert", "--client-cert"})
 #: Options whose value is where pip writes.
 _PIP_WRITES = frozenset({"-t", "--target", "--root", "--prefix", "--src", "--report", "--log", "--log-file",
                          "--local-log", "--cache-dir"})
-_PIP_ENV_FILES = ("PIP_CERT", "PIP_CLIENT_CERT", "PIP_CONSTRAINT")
 
 
 def pip_inputs(context, command, project: str, env: Env) -> Inputs:
     """What ``pip install -r ...`` (``command``) reads from the project directory."""
     found = _Collect(context, project)
     requirements = [*command.option_values("-r"), *command.option_values("-c"),
-                    *command.option_values("--build-constraint")]
+                    *command.option_values("--build-constraint"), *(env("PIP_CONSTRAINT") or "").split()]
     if not command.option_values("-r") or any(not _plain(v) for v in requirements):
         return Inputs(blocked="the requirements files are not literal paths")
+    for value in requirements:
+        path = found.context_path(value)
+        if path is None:
+            continue  # outside the project directory: the project copy does not bring it
+        if not found.is_file(path):
+            return Inputs(blocked=f"{value} is not a file of the build context")
+        _requirements_file(found, path, set())
     for option in command.options():
         name = option.canonical
         if name in ("-r", "-c", "--build-constraint", "-e", "-f") or name in _PIP_PLAIN:
             continue
         if name in _PIP_READS:
             _copy_local(found, _value_path(found, option.value, name), f"`{name}`")
+        elif name == "--group":  # a dependency group: ``[path:]name``, the path defaulting to pyproject.toml
+            path, _, group = (option.value or "").rpartition(":")
+            _copy_local(found, _value_path(found, (path or "pyproject.toml") if group else None, name), "`--group`")
         elif name in _PIP_WRITES:
             target = option.value and found.context_path(option.value)
             if option.value is None or target is not None:
@@ -158,18 +167,14 @@ def pip_inputs(context, command, project: str, env: Env) -> Inputs:
         _editable(found, value or "", "")
     for value in command.option_values("-f"):
         _find_links(found, value or "", "")
-    for name in ("PIP_FIND_LINKS", *_PIP_ENV_FILES):
-        for value in (env(name) or "").split():
-            _find_links(found, value, "") if name == "PIP_FIND_LINKS" else \
-                _copy_local(found, _value_path(found, value, name), name)
+    for value in (env("PIP_FIND_LINKS") or "").split():
+        _find_links(found, value, "")
+    for name in ("PIP_CERT", "PIP_CLIENT_CERT"):
+        if env(name):
+            _copy_local(found, _value_path(found, env(name), name), name)
     _pip_config(found, env)
     if any(w.startswith("python") for w in command.wrappers) and not _isolated(command):
         _shadowing_modules(found)
-    for value in requirements:
-        path = found.context_path(value)
-        if path is None or not found.is_file(path):
-            return Inputs(blocked=f"{value} is not a file of the build context")
-        _requirements_file(found, path, set())
     return found.result()
 
 

@@ -93,6 +93,9 @@ PIP = [
          {"requirements.txt": REQ, "email.py": ""},
          after="FROM python:3.12-slim\nWORKDIR /app\nCOPY requirements.txt ./\n"
                "RUN python -I -m pip install -r requirements.txt\nCOPY . .\n"),
+    pip_case("pip-dependency-group-reads-pyproject", "--group dev -r requirements.txt",
+             {"requirements.txt": REQ, "pyproject.toml": "[dependency-groups]\ndev = [\"pytest==8.2.2\"]\n"},
+             copies="COPY requirements.txt pyproject.toml ./\n"),
     pip_case("pip-editable-project-itself", "-r requirements.txt", {"requirements.txt": "-e .\n" + REQ}, NONE),
     pip_case("pip-target-inside-the-project", "--target ./vendor -r requirements.txt", {"requirements.txt": REQ}, NONE),
     pip_case("pip-included-file-missing", "-r requirements/prod.txt",
@@ -108,13 +111,20 @@ PIP = [
          {"requirements.txt": REQ, "wheels/flask-3.0.3-py3-none-any.whl": "PK"},
          after="FROM python:3.12-slim\nENV PIP_NO_INDEX=1 PIP_FIND_LINKS=/srv/wheels\nWORKDIR /srv\n"
                "COPY requirements.txt ./\nCOPY wheels ./wheels/\nRUN pip install -r requirements.txt\nCOPY . .\n"),
+    Case("pip-constraint-from-env-is-followed", "DO205",
+         "FROM python:3.12-slim\nWORKDIR /app\nENV PIP_CONSTRAINT=constraints/prod.txt\nCOPY . .\n"
+         "RUN pip install -r requirements.txt\n", SAFE,
+         {"requirements.txt": REQ, "constraints/prod.txt": "-c ../pins.txt\n", "pins.txt": "click==8.1.7\n"},
+         after="FROM python:3.12-slim\nWORKDIR /app\nENV PIP_CONSTRAINT=constraints/prod.txt\n"
+               "COPY requirements.txt pins.txt ./\nCOPY constraints/prod.txt ./constraints/\n"
+               "RUN pip install -r requirements.txt\nCOPY . .\n"),
     Case("pip-config-file-from-env-names-find-links", "DO205",
          "FROM python:3.11\nENV PIP_CONFIG_FILE=/app/pip.conf\nWORKDIR /app\nCOPY . .\n"
          "RUN python -m pip install -r requirements.txt\n", SAFE,
          {"requirements.txt": REQ, "pip.conf": "[global]\nfind-links = /app/vendor/wheels\n",
           "vendor/wheels/gunicorn-22.0.0-py3-none-any.whl": "PK"},
          after="FROM python:3.11\nENV PIP_CONFIG_FILE=/app/pip.conf\nWORKDIR /app\n"
-               "COPY pip.conf requirements.txt ./\nCOPY vendor/wheels ./vendor/wheels/\n"
+               "COPY requirements.txt pip.conf ./\nCOPY vendor/wheels ./vendor/wheels/\n"
                "RUN python -m pip install -r requirements.txt\nCOPY . .\n"),
     Case("pip-conf-in-the-home-that-is-the-project", "DO205",
          "FROM python:3.12\nWORKDIR /root\nCOPY . .\nRUN pip install -r requirements.txt\n", SAFE,
