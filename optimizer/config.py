@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 JAVA_RUNTIMES = ("alpine", "jre", "distroless")
+GO_RUNTIMES = ("distroless", "debian", "scratch", "alpine")
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,7 @@ class Config:
     post_check_oracle: bool = True  # also re-parse rewrites with BuildKit's parser when installed
     java_runtime: str = "alpine"  # java-multi-stage runtime image: one of JAVA_RUNTIMES
     spring_layers: bool = False  # java-multi-stage: extract Spring Boot layers in the runtime stage
+    go_runtime: str = "distroless"  # go-multi-stage runtime image: one of GO_RUNTIMES
     time_limit: float | None = None  # seconds optimize() may spend on one file; None: no limit
 
     def wants(self, pass_id: str) -> bool:

@@ -9,6 +9,7 @@ root (a folder with ``.git``). Keys use the command-line spelling::
     ignore = ["DO204"]
     unsafe = false
     java-runtime = "alpine"     # alpine | jre | distroless
+    go-runtime = "distroless"   # distroless | debian | scratch | alpine
     spring-layers = false
     exclude = ["examples/**"]   # Dockerfiles the bot skips (glob, relative to the file's folder)
 """
@@ -19,11 +20,11 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .config import JAVA_RUNTIMES, Config
+from .config import GO_RUNTIMES, JAVA_RUNTIMES, Config
 from .fileio import InputError
 
 _KEYS = {"select": list, "ignore": list, "unsafe": bool, "java-runtime": str, "spring-layers": bool,
-         "exclude": list}
+         "go-runtime": str, "exclude": list}
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ class ProjectConfig:
     unsafe: bool | None = None
     java_runtime: str | None = None
     spring_layers: bool | None = None
+    go_runtime: str | None = None
     exclude: tuple[str, ...] = field(default=())
 
     def config(self, *, select: frozenset[str] = frozenset(), ignore: frozenset[str] = frozenset(),
@@ -49,7 +51,7 @@ class ProjectConfig:
             unsafe=unsafe or bool(self.unsafe),
             java_runtime=java_runtime or self.java_runtime or Config.java_runtime,
             spring_layers=spring_layers or bool(self.spring_layers),
-            **options,
+            **{"go_runtime": self.go_runtime or Config.go_runtime, **options},
         )
 
 
@@ -89,6 +91,9 @@ def load_config(path: Path) -> ProjectConfig:
     runtime = values.get("java_runtime")
     if runtime is not None and runtime not in JAVA_RUNTIMES:
         raise InputError(str(path), f"java-runtime must be one of {', '.join(JAVA_RUNTIMES)}, not {runtime!r}")
+    go = values.get("go_runtime")
+    if go is not None and go not in GO_RUNTIMES:
+        raise InputError(str(path), f"go-runtime must be one of {', '.join(GO_RUNTIMES)}, not {go!r}")
     return ProjectConfig(path=path, **values)
 
 

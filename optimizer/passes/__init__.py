@@ -12,6 +12,7 @@ from . import manifests_first_langs
 from . import dependency_manifests_first
 from . import copy_narrow
 from . import java_multi_stage
+from . import go_multi_stage
 from . import non_root_user
 from .base import Example, Finding, Fix, Pass, Safety
 
@@ -36,6 +37,7 @@ PASSES: tuple[Pass, ...] = (
     copy_narrow.PASS,
     dockerignore.PASS,
     java_multi_stage.PASS,
+    go_multi_stage.PASS,
     non_root_user.PASS,
 )
 

@@ -1,0 +1,3 @@
+module example.com/gohttp
+
+go 1.19

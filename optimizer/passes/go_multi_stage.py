@@ -1,0 +1,443 @@
+"""DO302 go-multi-stage: a ``golang`` image that builds and runs its binary -> builder + small runtime stage.
+
+Rationale: the ``golang`` images hold the Go toolchain, the module cache, the build cache and the
+sources: 600-900 MB, where the program is one binary of 5-30 MB. A runtime stage with only the
+binary (and the CA certificates and time zone data Go reads) is what runs.
+
+Shape: the final stage is ``FROM golang:...`` (not built from another stage), a RUN builds with
+``go build -o <path>``, and its CMD/ENTRYPOINT starts that path (absolute, or relative to the
+WORKDIR). The stage becomes the builder (``AS build``, or its name; its lines stay), and a runtime
+stage is appended: ``FROM <runtime>``, the WORKDIR, ``COPY --from=build <path> <path>``, the
+run-time settings (ENV but Go's own variables, EXPOSE, LABEL, VOLUME, USER, STOPSIGNAL,
+HEALTHCHECK, ENTRYPOINT/CMD; those after the build move with their comments, those before are
+copied). On an image without a shell a simple shell-form command becomes exec form.
+
+Runtime (``go-runtime`` key): ``distroless`` (default) ``gcr.io/distroless/static-debian12`` for
+a static binary, ``gcr.io/distroless/base-debian12``/``-debian11`` (glibc) when cgo may be on and
+the builder's tag names bookworm/bullseye; ``debian`` ``debian:<release>-slim`` plus
+ca-certificates and tzdata; ``scratch`` (static only) plus the builder's CA bundle and (Debian builders) time zone database; ``alpine``
+(static only) ``alpine:3.21`` plus ca-certificates and tzdata. Distroless has CA certificates,
+tzdata and /etc/passwd. The binary is static when ``CGO_ENABLED=0`` is set for the build (prefix
+or ENV), or on ``golang:*-alpine`` when the stage installs no C compiler (Go turns cgo off
+without one).
+
+Safety: UNSAFE at best: the runtime stage only has the binary, and no shell, package manager or
+tools (distroless, scratch); another libc when cgo is on. SUGGESTION (no fix, the message says
+what to fill in) when: the build context holds files the program may read at run time
+(templates, static files, configuration, migrations ...), the stage installs packages or runs
+other steps the program may need, a step runs after the build, a named USER would not exist, the
+HEALTHCHECK needs a shell or curl/wget, the command uses shell syntax on a shell-less image, cgo
+may be on and the builder's Debian release is not in its tag (the glibc must match), or the
+chosen runtime needs a static binary. A final ``go run`` is reported: build once in a builder stage.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+from dataclasses import dataclass
+
+from ..edits import Edit, apply_edits
+from ..facts.copies import from_context, normalise, sources, workdir_in_force
+from ..facts.images import image_ref
+from ..facts.runscript import RunScript, env_in_force, run_script
+from ..model import Dockerfile, Instruction, Stage, parse
+from ..postcheck import RUNTIME_KEYWORDS
+from ..shell import parse_script
+from .base import Example, Finding, Fix, Pass, Safety
+
+ID, NAME = "DO302", "go-multi-stage"
+
+_CARRIED = ("ENV", "EXPOSE", "LABEL", "VOLUME", "USER", "STOPSIGNAL", "HEALTHCHECK", "ENTRYPOINT", "CMD")
+_ADDITIVE = ("ENV", "EXPOSE", "LABEL", "VOLUME")
+_METADATA = (*_CARRIED, "WORKDIR", "ARG", "MAINTAINER")
+#: ENV keys that configure the Go toolchain, not the program.
+_GO_ENV = ("GO", "CGO_", "PATH")
+#: Packages a Go build installs for itself (compilers, VCS), or that every runtime image has.
+_BUILD_PACKAGES = frozenset({"git", "gcc", "g++", "make", "musl-dev", "build-base", "libc-dev", "libc6-dev",
+                             "binutils", "upx", "mercurial", "bzr", "openssh-client", "ca-certificates", "tzdata"})
+_C_COMPILERS = frozenset({"gcc", "g++", "clang", "build-base", "musl-dev"})
+_PACKAGE_COMMANDS = (("apt-get", "install"), ("apt", "install"), ("apk", "add"))
+_SETUP_PROGRAMS = frozenset({"go", "mkdir", "ls", "echo", "true", "set", "pwd", "printf", ":", "apt-get", "apt",
+                             "apk", "rm", "cd", "chmod"})
+#: Files of a Go project that a build reads and a running program does not.
+_BUILD_ONLY_SUFFIXES = (".go", ".mod", ".sum", ".md", ".txt", ".sh", ".bat", ".ps1", ".s", ".c", ".h",
+                        ".proto", ".Dockerfile", ".dockerignore", ".gitignore", ".gitattributes", ".lock")
+_BUILD_ONLY_NAMES = ("LICENSE", "Makefile", "Dockerfile", "Taskfile", "docker-compose", "compose", "CODEOWNERS",
+                     "NOTICE", "AUTHORS", "README", ".")
+_BUILD_ONLY_DIRS = ("vendor/", "testdata/", "docs/", "doc/", "scripts/", "hack/", "test/", "tests/", ".github/")
+_NAMES = ("build", "builder", "build-stage")
+#: ``go build`` flags that take a value (``go help build``).
+_GO_VALUE_FLAGS = frozenset({"o", "p", "C", "tags", "ldflags", "gcflags", "asmflags", "gccgoflags", "mod", "modfile",
+                             "overlay", "pgo", "pkgdir", "buildmode", "compiler", "installsuffix", "toolexec",
+                             "covermode", "coverpkg", "exec"})
+_ALPINE = "alpine:3.21"
+_DEBIAN = {"bookworm": "12", "bullseye": "11"}
+_CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt"
+_ZONEINFO = "/usr/share/zoneinfo"
+
+
+@dataclass(frozen=True)
+class _Runtime:
+    """The runtime image chosen, the lines it needs after FROM, and whether it has /bin/sh."""
+
+    image: str
+    setup: tuple[str, ...]
+    shell: bool
+
+
+def check(doc: Dockerfile, context, config) -> list[Finding]:
+    if not doc.stages:
+        return []
+    stage = doc.stages[-1]
+    ref = image_ref(stage.base)
+    if ref is None or not ref.official or ref.name != "golang" or doc.parent_of(stage) is not None:
+        return []
+    if any(i.keyword in ("ONBUILD", "SHELL") for i in stage.instructions):
+        return []
+    command = _command(stage)
+    if command is None:
+        return []
+    if command[1][:2] == ["go", "run"]:
+        return [PASS.finding(command[0][0].start_line, "the image compiles the program at every start (`go run`): "
+                             "build it with `go build -o` in a builder stage and run the binary on a small image",
+                             risk="the build moves into the image build; the runtime stage has only the binary")]
+    builds = [(i, r, c) for i in stage.instructions for r in [run_script(doc, i)] if r is not None
+              for c in r.script.commands if c.is_("go", "build")]
+    if not builds:
+        return []
+    build_inst, run, build = builds[-1]
+    output = _output(doc, run, build)
+    binary = _resolve(command[1][0], workdir_in_force(doc, command[0][0]) or "/go", command=True)
+    if output is None or binary != output:
+        return []
+    return [_finding(doc, context, config, stage, ref, command, build_inst, run, build, output)]
+
+
+def _command(stage: Stage) -> tuple[tuple[Instruction, ...], list[str | None]] | None:
+    """The ENTRYPOINT/CMD instructions that make up the command and its words (None: a word a shell
+    expands); None when the command cannot be read."""
+    entry = cmd = None
+    for inst in stage.instructions:
+        if inst.keyword == "ENTRYPOINT":
+            entry, cmd = inst, None
+        elif inst.keyword == "CMD":
+            cmd = inst
+    used = tuple(i for i in (entry, cmd) if i is not None)
+    if not used or (entry is not None and cmd is not None and not (entry.exec_form and cmd.exec_form)):
+        return None
+    words: list[str | None] = []
+    for inst in used:
+        found = _words(inst)
+        if found is None:
+            return None
+        words += found
+    return (used, words) if words and words[0] else None
+
+
+def _words(inst: Instruction) -> list[str | None] | None:
+    if inst.exec_form:
+        return list(inst.value)
+    script = parse_script(inst.arguments.text)
+    if script.has_errors or len(script.commands) != 1 or len(script.chain) != 1:
+        return None
+    command = script.commands[0]
+    if command.env or command.redirects or command.name is None or any(w != "exec" for w in command.wrappers):
+        return None
+    return [command.name, *(w.value if w.is_static else None for w in command.words)]
+
+
+def _output(doc: Dockerfile, run: RunScript, build) -> str | None:
+    """The absolute path ``go build -o`` writes (None: no -o, a directory, or not known)."""
+    values = _go_flag(build.words[1:], "o")
+    if len(values) != 1 or not values[0] or values[0].endswith("/") or "$" in values[0]:
+        return None
+    cwd = workdir_in_force(doc, run.inst) or "/go"  # the golang images' WORKDIR
+    for command in run.script.commands:
+        if command is build:
+            break
+        if command.name == "cd" and command.top_level:
+            target = command.words[0].value if command.words and command.words[0].is_static else None
+            if target is None:
+                return None
+            cwd = posixpath.join(cwd, target)
+    return _resolve(values[0], cwd)
+
+
+def _go_flag(words, name: str) -> list[str | None]:
+    """Values of a ``go build`` flag (Go's flag syntax: ``-o x``, ``--o=x``; flags end at the first
+    package argument)."""
+    found: list[str | None] = []
+    i = 0
+    while i < len(words) and (words[i].value or "").startswith("-"):
+        flag, eq, inline = words[i].value.lstrip("-").partition("=")
+        takes = flag in _GO_VALUE_FLAGS and not eq
+        if flag == name:
+            found.append(inline if eq else words[i + 1].value if takes and i + 1 < len(words) else None)
+        i += 2 if takes else 1
+    return found
+
+
+def _resolve(word: str | None, cwd: str | None, command: bool = False) -> str | None:
+    """The absolute path a word names; a bare command name is looked up in PATH (None)."""
+    if word is None or "$" in word:
+        return None
+    if word.startswith("/"):
+        return normalise(word)
+    if (command and "/" not in word) or cwd is None:
+        return None
+    return normalise(posixpath.join(cwd, word))
+
+
+def _finding(doc, context, config, stage: Stage, ref, command, build_inst: Instruction, run: RunScript, build,
+             binary: str) -> Finding:
+    static = _static(doc, stage, ref, build_inst, build)
+    runtime, runtime_problem = _runtime(config.go_runtime, static, ref)
+    index = stage.instructions.index(build_inst)
+    tail_at = max(i for i, inst in enumerate(stage.instructions) if inst.keyword not in _METADATA) + 1
+    head, tail = stage.instructions[:tail_at], stage.instructions[tail_at:]
+    problems = [runtime_problem] if runtime_problem else []
+    later = stage.instructions[index + 1:tail_at]
+    if later:
+        problems.append(f"line {later[-1].start_line} runs after the build and may prepare what the program "
+                        "needs; the runtime stage only gets the binary")
+    problems += _setup_problems(doc, head[:index])
+    problems += _data_problems(context, stage)
+    problems += _carry_problems(stage, command, runtime)
+    name = stage.name or _free_name(doc)
+    target = runtime.image if runtime else f"<runtime image for {config.go_runtime}>"
+    message = (f"`{stage.base}` ships the Go toolchain and sources with the binary: build in a stage `{name}` and "
+               f"run `{binary}` on `{target}` (`COPY --from={name} {binary} {binary}`)")
+    if problems or runtime is None:
+        return PASS.finding(stage.from_.start_line, message, risk="; ".join(problems))
+    edits = _edits(doc, stage, head, tail, name, runtime, binary, command)
+    risk = ("the runtime stage has only the binary: files the program reads from the builder are gone"
+            + ("" if any(i.keyword == "WORKDIR" for i in head) else "; the working directory is / instead of /go")
+            + ("" if runtime.shell else ", and it has no shell or tools (`docker exec sh` fails)")
+            + ("" if static else "; cgo is on, so the binary links the builder's glibc"))
+    return PASS.finding(stage.from_.start_line, message, Fix(tuple(edits), Safety.UNSAFE, _declares(doc, edits)),
+                        risk=risk)
+
+
+def _static(doc: Dockerfile, stage: Stage, ref, build_inst: Instruction, build) -> bool:
+    """The binary links no libc: CGO_ENABLED=0 for the build, or Alpine's golang without a C compiler."""
+    for assignment in build.env:
+        if assignment.name == "CGO_ENABLED":
+            return assignment.value == "0"
+    env = env_in_force(doc, build_inst, "CGO_ENABLED")
+    if env is not None:
+        return env == "0"
+    if not _alpine(ref):
+        return False
+    return not (_installed(doc, stage.instructions) & _C_COMPILERS)
+
+
+def _alpine(ref) -> bool:
+    return any(w.startswith("alpine") for w in ref.tag_words)
+
+
+def _installed(doc: Dockerfile, instructions) -> set[str]:
+    """Packages the RUNs install with apt-get/apk (operands as written)."""
+    names = set()
+    for inst in instructions:
+        run = run_script(doc, inst) if inst.keyword == "RUN" else None
+        for command in run.script.commands if run else ():
+            if any(command.is_(*p) for p in _PACKAGE_COMMANDS):
+                names |= {w.value or "?" for w in command.positional()}
+    return names
+
+
+def _runtime(kind: str, static: bool, ref) -> tuple[_Runtime | None, str]:
+    """The runtime image for ``go-runtime`` and the binary's linking, or why there is none."""
+    release = next((r for r in _DEBIAN if r in ref.tag_words), None)
+    certs = "RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates tzdata && " \
+            "rm -rf /var/lib/apt/lists/*"
+    if kind == "debian":
+        if not static and release is None:
+            return None, "cgo may be on and the builder's Debian release is not in its tag: the glibc must match"
+        return _Runtime(f"debian:{release or 'bookworm'}-slim", (certs,), True), ""
+    if kind in ("scratch", "alpine") and not static:
+        return None, f"{kind} needs a static binary: build with CGO_ENABLED=0"
+    if kind == "scratch":  # the builder's CA bundle, and its time zone database when it is Debian's
+        zoneinfo = () if _alpine(ref) else (f"COPY --from={{stage}} {_ZONEINFO} {_ZONEINFO}",)
+        return _Runtime("scratch", (f"COPY --from={{stage}} {_CA_BUNDLE} {_CA_BUNDLE}", *zoneinfo), False), ""
+    if kind == "alpine":
+        return _Runtime(_ALPINE, ("RUN apk add --no-cache ca-certificates tzdata",), True), ""
+    if static:
+        return _Runtime("gcr.io/distroless/static-debian12", (), False), ""
+    if release is None:
+        return None, ("cgo may be on (no CGO_ENABLED=0) and the builder's Debian release is not in its tag "
+                      "(e.g. golang:1.22-bookworm): the runtime's glibc must match")
+    return _Runtime(f"gcr.io/distroless/base-debian{_DEBIAN[release]}", (), False), ""
+
+
+def _setup_problems(doc: Dockerfile, instructions) -> list[str]:
+    """Why what the stage set up before the build may be needed at run time."""
+    problems = []
+    extra = sorted(_installed(doc, instructions) - _BUILD_PACKAGES)
+    if extra:
+        problems.append(f"the stage installs {', '.join(extra[:3])}: the runtime image does not have them")
+    for inst in instructions:
+        if inst.keyword == "RUN":
+            run = run_script(doc, inst)
+            programs = {posixpath.basename(c.name or "?") for c in run.script.commands} if run else {"?"}
+            if not programs <= _SETUP_PROGRAMS:
+                other = sorted(programs - _SETUP_PROGRAMS)[0]
+                problems.append(f"line {inst.start_line} runs {other}: what it sets up may be needed at run time")
+        elif inst.keyword in ("COPY", "ADD") and not all(from_context(inst, s) for s in sources(inst)):
+            problems.append(f"line {inst.start_line} copies from another image or URL")
+    return problems
+
+
+def _data_problems(context, stage: Stage) -> list[str]:
+    """Files of the build context, copied into the builder, that the program may read at run time."""
+    if not getattr(context, "known", False):
+        return []
+    copied = [s for i in stage.instructions if i.keyword in ("COPY", "ADD") for s in sources(i)
+              if from_context(i, s)]
+    data = [path for path in sorted(context.included) if not _build_only(path)
+            and any(_under(path, s) for s in copied)]
+    if not data:
+        return []
+    return [f"the context has files the program may read at run time ({', '.join(data[:3])}"
+            f"{' ...' if len(data) > 3 else ''}): copy them into the runtime stage too"]
+
+
+def _build_only(path: str) -> bool:
+    name = posixpath.basename(path)
+    return (path.endswith(_BUILD_ONLY_SUFFIXES) or name.startswith(_BUILD_ONLY_NAMES)
+            or any(path.startswith(d) or f"/{d}" in path for d in _BUILD_ONLY_DIRS))
+
+
+def _under(path: str, source: str) -> bool:
+    """``path`` (relative to the context root) is copied by the COPY source ``source``."""
+    source = normalise(source).lstrip("/") or "."
+    return source == "." or path == source or path.startswith(source + "/")
+
+
+def _carry_problems(stage: Stage, command, runtime: _Runtime | None) -> list[str]:
+    """Why the run-time settings would not work as they are on the runtime image."""
+    problems = []
+    shell = runtime is not None and runtime.shell
+    for inst in stage.instructions:
+        if inst.keyword == "USER" and inst.value:
+            user = inst.value[0].split(":")[0]
+            if not user.isdigit() and user not in ("root", "0") and not (runtime and "distroless" in runtime.image
+                                                                      and user == "nonroot"):
+                problems.append(f"USER {user} must exist in the runtime image (create it there)")
+        elif inst.keyword == "HEALTHCHECK" and inst.value and inst.value[0].upper() == "CMD":
+            words = " ".join(inst.value[1:])
+            if not shell and not inst.exec_form and "[" not in words[:1]:
+                problems.append("the HEALTHCHECK needs a shell, which the runtime image does not have")
+            elif "curl" in words or "wget" in words:
+                problems.append("the HEALTHCHECK uses curl/wget, which the runtime image does not have")
+        elif inst.keyword in _CARRIED and inst.keyword not in ("CMD", "ENTRYPOINT") and "$" in inst.arguments.text \
+                and not _go_env(inst):
+            problems.append(f"line {inst.start_line} uses a variable the runtime stage may not set")
+    if not shell and None in command[1]:
+        problems.append("the command uses shell syntax and the runtime image has no shell")
+    return problems
+
+
+def _go_env(inst: Instruction) -> bool:
+    return inst.keyword == "ENV" and all(k.startswith(_GO_ENV) for k in inst.value[::2])
+
+
+def _edits(doc: Dockerfile, stage: Stage, head, tail, name: str, runtime: _Runtime, binary: str,
+           command) -> list[Edit]:
+    nl = doc.newline
+    edits: list[Edit] = []
+    if stage.name is None:
+        args = stage.from_.arguments
+        at = args.text.find(stage.base) + len(stage.base)
+        edits.append(Edit.insert(args.doc_span(0, at)[1], f" AS {name}"))
+    rewrites = {} if runtime.shell else _exec_rewrites(command)
+    lines = [f"FROM {runtime.image}", *(line.format(stage=name) for line in runtime.setup)]
+    workdir = workdir_in_force(doc, tail[0] if tail else head[-1])
+    if workdir and any(i.keyword == "WORKDIR" for i in head):
+        lines.append(f"WORKDIR {workdir}")
+    lines += [rewrites.get(id(i), _line_text(i)) for i in _carried(head, tail)]
+    lines.append(f"COPY --from={name} {binary} {binary}")
+    block, before = "", doc.text
+    if tail:
+        start, end = tail[0].full_span[0], tail[-1].end
+        inner = [Edit(i.start - start, i.end - start, rewrites[id(i)] + i.lines[-1].ending) for i in tail
+                 if id(i) in rewrites]
+        block = apply_edits(doc.text[start:end], inner)
+        if not block.endswith(("\n", "\r")):
+            block += nl
+        edits.append(Edit.delete(start, end))
+        before = doc.text[:start] + doc.text[end:]
+    ending = "" if before.endswith("\n") else nl
+    separator = "" if before.endswith(nl + nl) else nl
+    edits.append(Edit.insert(len(doc.text), ending + separator + nl.join(line for line in lines if line) + nl + block))
+    return edits
+
+
+def _carried(head, tail) -> list[Instruction]:
+    """The run-time settings before the last build step that the image keeps: every additive one, the
+    last of the others (unless a moved one of that kind replaces it); Go's own ENV stays behind."""
+    moved = {i.keyword for i in tail}
+    keep = []
+    for i, inst in enumerate(head):
+        if inst.keyword not in _CARRIED or _go_env(inst):
+            continue
+        if inst.keyword not in _ADDITIVE and (inst.keyword in moved
+                                              or any(o.keyword == inst.keyword for o in head[i + 1:])):
+            continue
+        keep.append(inst)
+    return keep
+
+
+def _exec_rewrites(command) -> dict[int, str]:
+    """A shell-less image: a shell-form command becomes exec form (id -> new text); CMD after an
+    exec-form ENTRYPOINT stays as it is when it is already exec form."""
+    return {id(i): f"{i.keyword_text} {json.dumps(_words(i), ensure_ascii=False)}" for i in command[0]
+            if not i.exec_form}
+
+
+def _line_text(inst: Instruction) -> str:
+    return "".join(line.text for line in inst.lines).rstrip("\r\n")
+
+
+def _free_name(doc: Dockerfile) -> str:
+    used = {s.name for s in doc.stages if s.name}
+    return next(n for n in _NAMES if n not in used)
+
+
+def _declares(doc: Dockerfile, edits: list[Edit]) -> frozenset[str]:
+    """``stages``, and ``runtime`` only when the final image's CMD/ENTRYPOINT/USER/WORKDIR/EXPOSE change."""
+    after = parse(apply_edits(doc.text, edits))
+    return frozenset({"stages"} | ({"runtime"} if _settings(doc) != _settings(after) else set()))
+
+
+def _settings(doc: Dockerfile) -> list[tuple[str, tuple[str, ...], bool]]:
+    return [(i.keyword, i.value, i.exec_form) for i in doc.stages[-1].instructions if i.keyword in RUNTIME_KEYWORDS]
+
+
+PASS = Pass(
+    id=ID,
+    name=NAME,
+    title="Run Go programs on a small runtime image, with the build in a builder stage",
+    what=("Turns a `golang` image that builds (`go build -o`) and runs a binary into a builder stage plus a "
+          "runtime stage: `gcr.io/distroless/static-debian12` for a static binary (CGO_ENABLED=0, or Alpine's "
+          "golang without a C compiler), `distroless/base` when cgo may be on; `go-runtime` debian|scratch|alpine "
+          "picks another (with CA certificates and tzdata). The binary, WORKDIR, ENV, EXPOSE, USER and the "
+          "command are carried over."),
+    why=("The golang image, module and build caches and the sources are 600+ MB the program never uses; "
+         "the binary alone is a few MB: smaller pulls, faster starts, far fewer CVEs."),
+    safety=Safety.UNSAFE,
+    safety_notes=("UNSAFE: the runtime stage has only the binary (no shell or tools on distroless/scratch) and, "
+                  "with cgo, a glibc that must match the builder's. SUGGESTION without a fix when the context "
+                  "holds files the program may read (templates, configuration, static files), the stage installs "
+                  "packages or runs other setup steps, a step follows the build, a named USER would be missing, "
+                  "the HEALTHCHECK needs a shell or curl, or cgo may be on and the builder's Debian release is "
+                  "not in its tag. `go run` as the command is reported."),
+    examples=(Example(
+        before=('FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /out/app ./cmd/app\n'
+                'EXPOSE 8080\nCMD ["/out/app"]\n'),
+        after=('FROM golang:1.22 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /out/app ./cmd/app\n'
+               '\nFROM gcr.io/distroless/static-debian12\nWORKDIR /src\nCOPY --from=build /out/app /out/app\n'
+               'EXPOSE 8080\nCMD ["/out/app"]\n')),),
+    check=check,
+)
