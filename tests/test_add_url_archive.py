@@ -6,7 +6,7 @@ import pytest
 
 from optimizer.pipeline import Status
 
-from .helpers import assert_unchanged, assert_unsafe_fix
+from .helpers import assert_unchanged, assert_unsafe_fix, rewrite
 
 ID = "add-url-archive"
 URL = "https://example.org/app-1.0.tar.gz"
@@ -93,3 +93,9 @@ NOTHING = [
 @pytest.mark.parametrize("before", NOTHING)
 def test_nothing_reported(before):
     assert not assert_unchanged(before, select=ID).findings
+
+
+def test_the_fix_declares_the_archive_gone_from_the_image():
+    before = f"FROM alpine\nADD {URL} /tmp/\nRUN tar -xzf /tmp/app-1.0.tar.gz\n"
+    (reported,) = rewrite(before, select=ID, unsafe=True).findings
+    assert reported.finding.fix.image_changes == ("/tmp/app-1.0.tar.gz",)

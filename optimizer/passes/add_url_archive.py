@@ -153,7 +153,8 @@ def _finding(doc: Dockerfile, stage: Stage, download: _Download, run: RunScript,
         edits.append(Edit.insert(end, f" && rm -f {word.text_raw}"))
     risk = ("the RUN's cache key is its text, not the remote file: a changed file at the same URL is fetched "
             f"again only when the RUN changes; the download uses the image's {tool} and CA certificates")
-    return PASS.finding(inst.start_line, message, Fix(tuple(edits), Safety.UNSAFE), risk=risk)
+    changes = (path if path.startswith("/") else "/**/" + name,)  # the archive is gone from the image
+    return PASS.finding(inst.start_line, message, Fix(tuple(edits), Safety.UNSAFE, image_changes=changes), risk=risk)
 
 
 def _delete(doc: Dockerfile, inst: Instruction) -> Edit:

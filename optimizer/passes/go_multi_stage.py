@@ -440,4 +440,5 @@ PASS = Pass(
                '\nFROM gcr.io/distroless/static-debian12\nWORKDIR /src\nCOPY --from=build /out/app /out/app\n'
                'EXPOSE 8080\nCMD ["/out/app"]\n')),),
     check=check,
+    image_changes=("new-root",),
 )
