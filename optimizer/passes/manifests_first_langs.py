@@ -65,7 +65,7 @@ from ..edits import Edit
 from ..facts.copies import destination, is_broad_copy, landing, workdir_in_force
 from ..facts.install_inputs import Inputs, go_inputs, node_inputs, pip_inputs
 from ..facts.placement import copy_groups, copy_lines, insert_above, new_lines, workdirs_to_move
-from ..facts.runscript import env_in_force, mounts, run_script
+from ..facts.runscript import env_in_force, mounted_any, mounts, run_script
 from ..model import Dockerfile, Instruction
 from ..suppress import ignored_keys
 from .base import Example, Finding, Fix, Pass, Safety
@@ -297,8 +297,10 @@ def _go_build_plan(context, script, command, run, dest, env) -> _Plan | None:
         return None
     if any("-mod=vendor" in w or w in ("-C", "-modfile") or w.startswith("-modfile=") for w in _words(command)):
         return None
-    if any(m.get("type") == "cache" and "/pkg/mod" in m.get("target", "") + "/" for m in mounts(run)):
-        return None  # the modules go to a cache mount, never to the download's layer
+    gopaths = (env("GOPATH") or "/go:/root/go").split(":")
+    module_cache = [env("GOMODCACHE") or "", *(f"{path}/pkg/mod" for path in gopaths if path)]
+    if mounted_any(run, module_cache):
+        return None  # the modules go to a cache (or tmpfs) mount, never to the download's layer
     setup, unsafe = [], []
     for step in script.script.chain[:command.step_index]:
         cmd = step.command

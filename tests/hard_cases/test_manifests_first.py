@@ -345,6 +345,11 @@ GO = [
     go_case("go-module-cache-mount-keeps-downloads-out-of-layers",
             "FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN --mount=type=cache,target=/go/pkg/mod go build -o /api .\n",
             NONE),
+    go_case("go-gopath-cache-mount-holds-the-module-cache",
+            "FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN --mount=type=cache,target=/go go build -o /api .\n", NONE),
+    go_case("go-custom-gomodcache-on-a-cache-mount",
+            "FROM golang:1.22\nENV GOMODCACHE=/cache/mod\nWORKDIR /src\nCOPY . .\n"
+            "RUN --mount=type=cache,target=/cache go build -o /api .\n", NONE),
     go_case("go-setup-step-the-download-does-not-repeat",
             "FROM golang:1.22-alpine\nWORKDIR /src\nCOPY . .\nRUN apk add --no-cache git && go build -o /api .\n",
             NOT_SAFE, names=("apk add --no-cache git",)),
