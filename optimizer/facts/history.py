@@ -30,7 +30,6 @@ from .runscript import env_in_force, run_script
 from .scope import home_directories
 
 
-
 @dataclass(frozen=True)
 class Read:
     """A path a RUN may read without naming it, and why; ``sure`` when known configuration names
@@ -169,9 +168,11 @@ def named_paths(doc: Dockerfile, inst: Instruction, text: str) -> tuple[ImagePat
 def _config_kinds(path: ImagePath | None, homes: tuple[ImagePath, ...]) -> frozenset[str]:
     """Kinds of tool whose path-naming configuration ``path`` is (or lies in); a home configuration
     (``~/.npmrc``) counts under /root, a directory of /home or a home the file sets up."""
-    if path is None or path.root != "/" or not path.parts:
+    if path is None or not path.parts or path.root == ".":
         return frozenset()
     parts = path.parts
+    if path.root == "~":
+        return frozenset(kind for config, kind in _HOME_CONFIGS if parts[:len(config)] == config)
     kinds = {kind for config, kind in _ABSOLUTE_CONFIGS.get(parts[0], ()) if parts[:len(config)] == config}
     candidates = [h.parts for h in homes] + [("root",)] + ([parts[:2]] if parts[0] == "home" else [])
     for home in candidates:
@@ -195,7 +196,7 @@ def _run_events(doc: Dockerfile, inst: Instruction, homes: tuple[ImagePath, ...]
     for kind in sorted(kinds):
         configs = [str(p) for p in written if kind in _config_kinds(p, homes)]
         steps = [(text, fetched) for text, fetched in _steps(run, whole) if any(c in text for c in configs)]
-        for text, fetched in steps or [(whole, True)]:
+        for text, fetched in steps or [(whole, True)]:  # no step names it as written: cannot tell
             names = None if fetched else named_paths(doc, inst, text)
             yield ConfigWrite(line, clip(text), frozenset({kind}), configs[0], names)
     for command in run.script.commands if run is not None else ():

@@ -39,6 +39,19 @@ def test_the_scanner_limit(text, too_long):
     assert bool(too_long_lines(text)) is too_long
 
 
+@pytest.mark.parametrize("body, ending", [(MAX_LINE_BYTES, "\n"), (MAX_LINE_BYTES + 1, "\n"), (MAX_LINE_BYTES + 1, ""),
+                                          (MAX_LINE_BYTES - 1, "\r\n"), (MAX_LINE_BYTES, "\r\n")])
+def test_the_limit_agrees_with_buildkits_parser(oracle, body, ending):
+    text = "FROM debian\n" + "RUN echo " + "a" * (body - 9) + ending
+    try:
+        oracle.parse_string(text)
+        accepted = True
+    except oracle.GoParseError as error:
+        assert "greater than max allowed size of 65535" in str(error)
+        accepted = False
+    assert accepted is not bool(too_long_lines(text))
+
+
 def test_a_fix_crossing_the_limit_is_rejected_and_reported():
     line = _install_line(MAX_LINE_BYTES - len(CLEAN) + 1)
     text = HEAD + line

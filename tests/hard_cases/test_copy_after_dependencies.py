@@ -80,6 +80,9 @@ LD_CONF_APT = DEB + "RUN echo /opt/app/lib > /etc/ld.so.conf.d/app.conf\nCOPY . 
 LD_CONF_ELSEWHERE = DEB + "RUN echo /usr/local/lib/vendor > /etc/ld.so.conf.d/vendor.conf\nCOPY . /app\n" + APT
 NPM_CAFILE = NODE + "RUN npm config set cafile /app/certs/ca.pem\nCOPY . /app\n" + NPM_G
 NPMRC_GLOBAL = NODE + "RUN echo 'cafile=/app/certs/ca.pem' > /usr/local/etc/npmrc\nCOPY . /app\n" + NPM_G
+HOME_NPMRC_CAFILE = NODE + 'RUN echo "cafile=/app/certs/ca.pem" >> ~/.npmrc\nCOPY . /app\n' + NPM_G
+HOME_NPMRC_REGISTRY = NODE + "WORKDIR /srv\n" + 'RUN echo "registry=https://npm.example.com/" >> ~/.npmrc\n' \
+    "COPY . /app\n" + NPM_G
 GIT_INSTEAD_OF = PY + "RUN git config --global url.file:///app/vendor/.insteadOf https://github.com/\n" \
     "COPY . /app\nRUN pip install --no-cache-dir git+https://github.com/example/lib.git\n"
 
@@ -142,6 +145,8 @@ CASES = [
     _safe_move("ld-conf-elsewhere", LD_CONF_ELSEWHERE, APT, "COPY . /app\n"),
     _do201("npm-config-set-cafile", NPM_CAFILE, NONE),
     _do201("global-npmrc-cafile", NPMRC_GLOBAL, NONE),
+    _do201("home-npmrc-cafile", HOME_NPMRC_CAFILE, NONE),
+    _safe_move("home-npmrc-registry-only", HOME_NPMRC_REGISTRY, NPM_G, "COPY . /app\n"),
     _do201("git-insteadof-file-url", GIT_INSTEAD_OF, NONE),
     # the home directory
     _do201("env-home-is-destination", HOME_IS_DEST, NONE),
