@@ -113,6 +113,37 @@ def _copy_local(found: _Collect, path: str | None, what: str, *, builds: bool = 
                    "files that are not copied yet")
 
 
+# Steps beside an install -------------------------------------------------------------------------
+
+_NAME = re.compile(r"^@?[A-Za-z0-9][\w.\-]*(/[A-Za-z0-9][\w.\-]*)?(@[\w.\-^~<>=*]+)?$")  # npm: name[@range]
+_PIP_NAME = re.compile(r"^[A-Za-z0-9][\w.\-]*(\[[\w,\-]+\])?([<>=!~]=?[\w.*+!\-]+(,[<>=!~]=?[\w.*+!\-]+)*)?$")
+
+
+def reads_nothing(context, command, ecosystem: str) -> bool:
+    """A command beside the install in its RUN that reads nothing from the project directory but
+    the manifests the install reads too: a tool setup (``corepack enable``, ``npm install -g pnpm``,
+    ``pip install --upgrade pip``) or a cache cleanup."""
+    if any(w.value is None for w in command.words) or command.redirects or not command.top_level:
+        return False
+    if command.name in ("set", "true", ":", "echo", "printf"):
+        return True
+    operands = [w.value for w in command.operands()]
+    if ecosystem in ("npm", "yarn", "pnpm"):
+        if command.program == "corepack":
+            return operands[:1] in (["enable"], ["prepare"], ["install"]) and all(_NAME.match(o) for o in operands[1:])
+        if command.program == "npm" and operands[:1] in (["install"], ["i"]) and command.has_option("-g"):
+            return len(operands) > 1 and all(_NAME.match(o) for o in operands[1:])
+        return operands in (["cache", "clean"], ["store", "prune"]) and command.program in ("npm", "yarn", "pnpm")
+    if ecosystem == "pip":
+        if _imports_from_cwd(command) and _shadowing_module(context):
+            return False
+        if command.is_("pip", "cache", "purge"):
+            return True
+        return command.is_("pip", "install") and len(operands) > 1 and all(_PIP_NAME.match(o) for o in operands[1:]) \
+            and all(o.canonical in _PIP_PLAIN for o in command.options())
+    return False
+
+
 # pip -------------------------------------------------------------------------------------------------
 
 #: pip install options that read nothing from the working directory (the rest: handled or unknown).
@@ -173,8 +204,10 @@ def pip_inputs(context, command, project: str, env: Env) -> Inputs:
         if env(name):
             _copy_local(found, _value_path(found, env(name), name), name)
     _pip_config(found, env)
-    if any(w.startswith("python") for w in command.wrappers) and not _isolated(command):
-        _shadowing_modules(found)
+    shadow = _shadowing_module(context) if _imports_from_cwd(command) else None
+    if shadow:
+        found.risk(f"`python -m pip` imports from the working directory, where the sources' {shadow} shadows "
+                   "a module of the same name")
     return found.result()
 
 
@@ -185,23 +218,22 @@ def _isolated(command) -> bool:
     return any(o.startswith("-") and not o.startswith("--") and ("I" in o or "P" in o) for o in options)
 
 
-def _shadowing_modules(found: _Collect) -> None:
-    """``python -m pip`` puts the working directory first on sys.path: a project module named like a
-    standard library module (``email.py``, ``logging/``) or pip's own imports is imported instead,
-    before the move (with the sources there) but not after it."""
+def _shadowing_module(context) -> str | None:
+    """A project module (``email.py``, ``logging/``) named like a standard library module or one of
+    pip's own imports: ``python -m pip`` puts the working directory first on sys.path and imports it
+    instead, before the move (with the sources there) but not after it."""
     names = sys.stdlib_module_names | {"pip", "setuptools", "pkg_resources", "wheel", "_distutils_hack"}
-    for path in found.context.included:
+    for path in context.included:
         parts = path.split("/")
-        if len(parts) == 1 and path.endswith(".py"):
-            name = path[:-3]
-        elif len(parts) == 2 and parts[1] == "__init__.py":
-            name = parts[0]
-        else:
-            continue
-        if name in names:
-            found.risk(f"`python -m pip` imports from the working directory, where the sources' {parts[0]} "
-                       f"shadows the module {name}")
-            return
+        if len(parts) == 1 and path.endswith(".py") and path[:-3] in names:
+            return path
+        if len(parts) == 2 and parts[1] == "__init__.py" and parts[0] in names:
+            return parts[0]
+    return None
+
+
+def _imports_from_cwd(command) -> bool:
+    return any(w.startswith("python") for w in command.wrappers) and not _isolated(command)
 
 
 def _plain(value: str | None) -> bool:

@@ -7,9 +7,11 @@ and copying the rest afterwards keeps the install layer cached until one of thos
 
 What the pass does, per stage, for a broad context copy (``COPY . <dir>``) and the first RUN after
 it that installs the project's dependencies in ``<dir>`` (its WORKDIR is ``<dir>``):
-- npm/yarn/pnpm and pip, and a RUN that is only ``go mod download``: the install RUN must be a
-  single command (``npm ci``, ``npm install`` without packages, ``yarn``/``yarn install``,
-  ``pnpm install``, ``pip install -r <files>``). The broad COPY is replaced by COPYs of what the
+- npm/yarn/pnpm and pip, and a RUN that is only ``go mod download``: the install RUN runs one
+  install command (``npm ci``, ``npm install`` without packages, ``yarn``/``yarn install``,
+  ``pnpm install``, ``pip install -r <files>``), alone or beside steps that read nothing from the
+  project (``corepack enable``, ``npm install -g pnpm``, ``pip install --upgrade pip``, cache
+  cleanups; ``facts/install_inputs.reads_nothing``). The broad COPY is replaced by COPYs of what the
   install reads (same ``--chown``/``--chmod``/``--link``), keeping each file's path relative to
   ``<dir>`` (``requirements/prod.txt`` lands in ``<dir>/requirements/``), and moves, with its
   comments, right below the install RUN. Only ENV/ARG/LABEL/EXPOSE/USER/SHELL/STOPSIGNAL/ONBUILD may
@@ -63,7 +65,7 @@ from typing import Iterator
 
 from ..edits import Edit
 from ..facts.copies import destination, is_broad_copy, landing, workdir_in_force
-from ..facts.install_inputs import Inputs, go_inputs, node_inputs, pip_inputs
+from ..facts.install_inputs import Inputs, go_inputs, node_inputs, pip_inputs, reads_nothing
 from ..facts.placement import copy_groups, copy_lines, insert_above, new_lines, workdirs_to_move
 from ..facts.runscript import env_in_force, mounted_any, mounts, run_script
 from ..model import Dockerfile, Instruction
@@ -200,21 +202,29 @@ def _install_plan(doc, context, run: Instruction, dest: str) -> _Plan | None:
     commands = script.script.commands
     if any(c.program == "cd" for c in commands):
         return None
-    chain = script.script.chain
     if any(m.get("type", "bind") == "bind" for m in mounts(run)):
         return None  # a bind mount reads the context (the sources)
     env = _environment(doc, run)
-    if len(chain) == 1 and chain[0].command is not None and len(commands) == 1:
-        command = commands[0]
-        text = script.text_of(command.span)
-        for reader in (_npm_plan, _yarn_plan, _pnpm_plan, _pip_plan, _go_download_plan):
-            plan = reader(context, command, run, text, dest, env(command))
-            if plan is not None:
-                return plan
+    installs = [(command, plan) for command in commands
+                if (plan := _reader_plan(context, script, command, run, dest, env(command))) is not None]
+    if len(installs) == 1 and all(step.command is not None for step in script.script.chain):
+        install, plan = installs[0]
+        if all(c is install or reads_nothing(context, c, plan.ecosystem) for c in commands):
+            return plan
     for command in commands:
         if command.program == "go" and command.subcommand in ("build", "install") \
                 and not any("@" in (w.value or "") for w in command.positional()):  # `go install x@v1` is a tool
             return _go_build_plan(context, script, command, run, dest, env(command))
+    return None
+
+
+def _reader_plan(context, script, command, run, dest, env) -> _Plan | None:
+    """The plan of a single install command (npm/yarn/pnpm, ``pip install -r``, ``go mod download``)."""
+    text = script.text_of(command.span)
+    for reader in (_npm_plan, _yarn_plan, _pnpm_plan, _pip_plan, _go_download_plan):
+        plan = reader(context, command, run, text, dest, env)
+        if plan is not None:
+            return plan
     return None
 
 

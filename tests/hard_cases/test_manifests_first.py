@@ -88,6 +88,10 @@ PIP = [
     Case("python-m-pip-project-module-shadows-the-standard-library", "DO205",
          "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nRUN python -m pip install -r requirements.txt\n", NOT_SAFE,
          {"requirements.txt": REQ, "logging/__init__.py": "", "app.py": ""}, ("logging",)),
+    Case("python-m-pip-upgrade-beside-the-install-with-a-shadowing-module", "DO205",
+         "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\n"
+         "RUN python -m pip install -U pip && pip install -r requirements.txt\n", NONE,
+         {"requirements.txt": REQ, "email.py": ""}),
     Case("python-isolated-m-pip-ignores-the-working-directory", "DO205",
          "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nRUN python -I -m pip install -r requirements.txt\n", SAFE,
          {"requirements.txt": REQ, "email.py": ""},
@@ -96,6 +100,15 @@ PIP = [
     pip_case("pip-dependency-group-reads-pyproject", "--group dev -r requirements.txt",
              {"requirements.txt": REQ, "pyproject.toml": "[dependency-groups]\ndev = [\"pytest==8.2.2\"]\n"},
              copies="COPY requirements.txt pyproject.toml ./\n"),
+    Case("pip-upgrade-pip-first-in-the-same-run", "DO205",
+         "FROM python:3.11-slim\nWORKDIR /code\nCOPY . /code\n"
+         "RUN pip install --upgrade pip setuptools wheel && pip install --no-cache-dir -r /code/requirements.txt\n",
+         SAFE, {"requirements.txt": REQ},
+         after="FROM python:3.11-slim\nWORKDIR /code\nCOPY requirements.txt /code/\n"
+               "RUN pip install --upgrade pip setuptools wheel && pip install --no-cache-dir -r /code/requirements.txt\n"
+               "COPY . /code\n"),
+    pip_case("pip-install-of-the-project-beside-the-requirements", "-r requirements.txt && pip install .",
+             {"requirements.txt": REQ}, NONE),
     pip_case("pip-editable-project-itself", "-r requirements.txt", {"requirements.txt": "-e .\n" + REQ}, NONE),
     pip_case("pip-target-inside-the-project", "--target ./vendor -r requirements.txt", {"requirements.txt": REQ}, NONE),
     pip_case("pip-included-file-missing", "-r requirements/prod.txt",
@@ -168,6 +181,11 @@ PNPM_LOCK9 = "lockfileVersion: '9.0'\n\nimporters:\n\n  .:\n    dependencies:\n 
 NODE = [
     node_case("npm-ci-lockfile-v3-without-install-scripts", "npm ci --omit=dev", NPM,
               copies="COPY package.json package-lock.json ./\n"),
+    node_case("corepack-pnpm-and-cache-cleanup-beside-the-install",
+              "corepack enable pnpm && pnpm install --frozen-lockfile && pnpm store prune",
+              {"package.json": pkg(packageManager="pnpm@10.2.0"), "pnpm-lock.yaml": PNPM_LOCK9},
+              copies="COPY package.json pnpm-lock.yaml ./\n"),
+    node_case("npm-ci-then-a-build-reads-the-sources", "npm ci && npm run build", NPM, NONE),
     node_case("npm-ci-dependencies-with-self-contained-install-scripts", "npm ci",
               {"package.json": pkg(), "package-lock.json": lock("esbuild", "sharp", "bcrypt")},
               copies="COPY package.json package-lock.json ./\n"),
