@@ -77,7 +77,11 @@ for _kind, _configs in _PATH_LISTS.items():
     for _config in _configs:
         if _config.root == "/":
             _ABSOLUTE_CONFIGS.setdefault(_config.parts[0], []).append((_config.parts, _kind))
-_NAMED = re.compile(r"(?:file|copy):(?://)?(/[^\s'\"|;,)\]]*)|(?<![\w.:/~\-$}@])(/[\w.@+\-/]*)|(?<![\w.\-$])(~/[\w.@+\-/]*)")
+#: A path in text: a ``file:``/``copy:`` URL's, an absolute one (not inside a URL or a word), a ``~/`` one.
+_NAMED = re.compile(r"(?:file|copy):(?://)?(/[^\s'\"|;,)\]]*)"
+                    r"|(?<![\w.:/~\-$}@])(/[\w.@+\-/]*)"
+                    r"|(?<![\w.\-$])(~/[\w.@+\-/]*)")
+_SINGLE_QUOTED = re.compile(r"('[^']*')")
 _VARIABLE = re.compile(r"\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))")
 #: Command substitutions that print a fact of the system (architecture, release), never a path.
 _FACT_SUBSTITUTION = re.compile(
@@ -132,7 +136,7 @@ def history(doc: Dockerfile, context=None) -> History:
         if inst.keyword == "RUN":
             events[id(inst)] = tuple(_run_events(doc, inst, homes))
         elif is_copy(inst):
-            events[id(inst)] = tuple(_copy_events(doc, inst, context, homes))
+            events[id(inst)] = tuple(_copy_events(doc, inst, context, homes, events))
     return History(events, homes)
 
 
@@ -153,8 +157,11 @@ def named_paths(doc: Dockerfile, inst: Instruction, text: str) -> tuple[ImagePat
             return ""
         return value
 
-    text = _VARIABLE.sub(variable, text)
-    if unresolved or "${" in text:
+    # No expansion inside single quotes (``'baseurl=.../$basearch/'`` is yum's variable, not the shell's).
+    pieces = [piece if piece.startswith("'") else _VARIABLE.sub(variable, piece)
+              for piece in _SINGLE_QUOTED.split(text)]
+    text = "".join(pieces)
+    if unresolved or any("${" in piece for piece in pieces if not piece.startswith("'")):
         return None
     found = []
     for match in _NAMED.finditer(text):
@@ -219,8 +226,10 @@ def _steps(run, whole: str) -> list[tuple[str, bool]]:
     return [(run.script.text[s.span[0]:s.span[1]], i in fetching) for i, s in enumerate(run.script.chain)]
 
 
-def _copy_events(doc: Dockerfile, inst: Instruction, context, homes: tuple[ImagePath, ...]):
-    """A copy writing configuration: what its files name, when we can read them."""
+def _copy_events(doc: Dockerfile, inst: Instruction, context, homes: tuple[ImagePath, ...], earlier):
+    """A copy writing configuration: what its files name, when we can read them. A copy from a stage
+    brings what that stage wrote (``earlier``: the events so far); one from an image is taken, like
+    the base image, not to point tools at this file's paths."""
     raw = destination(inst)
     expanded = expand(doc, inst, raw) if raw is not None else None
     workdir = workdir_in_force(doc, inst)
@@ -232,6 +241,12 @@ def _copy_events(doc: Dockerfile, inst: Instruction, context, homes: tuple[Image
         return
     target = inst.effective
     label = clip(f"{target.keyword} {target.arguments.text}")
+    source_stage = target.flag("from")
+    if source_stage is not None:
+        stage = doc.stage_named(source_stage.value or "")
+        if stage is not None:
+            yield from _stage_configs(doc, stage, earlier, inst.start_line, label, holds)
+        return
     if target.heredocs:
         text = "".join(h.content for h in target.heredocs)
         yield ConfigWrite(inst.start_line, label, holds, str(landing), named_paths(doc, inst, text))
@@ -246,6 +261,17 @@ def _copy_events(doc: Dockerfile, inst: Instruction, context, homes: tuple[Image
             text = context.read_text(name)
             names = named_paths(doc, inst, text) if text is not None else None
             yield ConfigWrite(inst.start_line, label, kinds, str(landed), names)
+
+
+def _stage_configs(doc: Dockerfile, stage, earlier, line: int, label: str, holds: frozenset[str]):
+    """The configuration of kinds ``holds`` a stage (and the stages it is built FROM) wrote, as brought
+    by a copy from it at ``line``."""
+    written = [event for current in [*doc.ancestors(stage), stage] for other in current.instructions
+               for event in earlier.get(id(other), ()) if isinstance(event, ConfigWrite) and event.kinds & holds]
+    if written:
+        names = [event.names for event in written]
+        yield ConfigWrite(line, label, frozenset().union(*(e.kinds for e in written)) & holds,
+                          written[0].config, None if None in names else tuple(p for n in names for p in n))
 
 
 def _archive(source: str) -> bool:

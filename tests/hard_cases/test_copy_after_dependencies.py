@@ -71,6 +71,12 @@ APK_MIRROR = "FROM alpine:3.20\nRUN sed -i 's/dl-cdn.alpinelinux.org/mirror.exam
     "COPY . /app\nRUN apk add --no-cache curl\n"
 DNF_REPO = "FROM fedora:40\nRUN printf '[local]\\nbaseurl=file:///app/rpms\\ngpgcheck=0\\n' > " \
     "/etc/yum.repos.d/local.repo\nCOPY . /app\nRUN dnf install -y mypkg\n"
+DNF_REMOTE_REPO = "FROM fedora:40\nRUN printf '[vendor]\\nbaseurl=https://rpm.example.com/$basearch/\\n' > " \
+    "/etc/yum.repos.d/vendor.repo\nCOPY . /app\nRUN dnf install -y mypkg\n"
+BUILDER = "FROM python:3.12 AS builder\nRUN pip install --prefix=/install --no-cache-dir flask\n"
+STAGE_PIP_CONF = BUILDER.replace("RUN pip", "RUN printf '[global]\\nfind-links = /app/wheels\\n' > /etc/pip.conf\nRUN pip") \
+    + PY + "COPY --from=builder /etc/pip.conf /etc/pip.conf\nCOPY . /app\n" + PIP
+STAGE_NO_CONFIG = BUILDER + PY + "COPY --from=builder /install /usr/local\nCOPY . /app\n" + PIP
 PIP_CONF = PY + "RUN printf '[global]\\nfind-links = /app/wheels\\n' > /etc/pip.conf\nCOPY . /app\n" + PIP
 PIP_CONF_COPIED = PY + "COPY pip.conf /etc/pip.conf\nCOPY . /app\n" + PIP
 PIP_CONFIG_SET = PY + "RUN pip config --global set global.find-links /app/wheels\nCOPY . /app\n" + PIP
@@ -133,7 +139,10 @@ CASES = [
     _do201("apk-local-repository", APK_REPO, NOT_SAFE, "/app/packages"),
     _safe_move("apk-mirror-switch", APK_MIRROR, "RUN apk add --no-cache curl\n", "COPY . /app\n"),
     _do201("dnf-file-baseurl", DNF_REPO, NOT_SAFE, "/app/rpms"),
+    _safe_move("dnf-remote-repo-with-yum-variable", DNF_REMOTE_REPO, "RUN dnf install -y mypkg\n", "COPY . /app\n"),
     _do201("pip-conf-find-links", PIP_CONF, NONE),
+    _do201("pip-conf-from-a-stage", STAGE_PIP_CONF, NONE),
+    _safe_move("stage-copy-without-configuration", STAGE_NO_CONFIG, PIP, "COPY . /app\n"),
     _do201("pip-conf-copied-find-links", PIP_CONF_COPIED, NONE,
            context={"pip.conf": "[global]\nfind-links = /app/wheels\n", "wheels/flask.whl": "x"}),
     _safe_move("pip-conf-copied-index-only", PIP_CONF_COPIED, PIP, "COPY . /app\n",
