@@ -13,6 +13,7 @@ from . import dependency_manifests_first
 from . import copy_narrow
 from . import java_multi_stage
 from . import go_multi_stage
+from . import base_image
 from . import non_root_user
 from .base import Example, Finding, Fix, Pass, Safety
 
@@ -38,6 +39,7 @@ PASSES: tuple[Pass, ...] = (
     dockerignore.PASS,
     java_multi_stage.PASS,
     go_multi_stage.PASS,
+    base_image.PASS,
     non_root_user.PASS,
 )
 
