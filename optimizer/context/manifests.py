@@ -472,6 +472,7 @@ class NodeProject:
     local_specs: tuple[str, ...] = ()  # file:/link:/portal:/path specs in dependencies, resolutions, overrides
     patch_files: tuple[str, ...] = ()  # pnpm/bun patchedDependencies paths, yarn ``patch:...#path`` files
     only_built: tuple[str, ...] | None = None  # pnpm.onlyBuiltDependencies (None: not set)
+    builds_all: bool = False  # pnpm.dangerouslyAllowAllBuilds or pnpm.neverBuiltDependencies (a deny list)
 
 
 def parse_node(files: Mapping[str, int], read: Reader) -> NodeProject | None:
@@ -516,6 +517,8 @@ def parse_node(files: Mapping[str, int], read: Reader) -> NodeProject | None:
         local_specs=specs,
         patch_files=patches,
         only_built=tuple(v for v in only_built if isinstance(v, str)) if isinstance(only_built, list) else None,
+        builds_all=isinstance(pnpm, dict) and (bool(pnpm.get("dangerouslyAllowAllBuilds"))
+                                               or "neverBuiltDependencies" in pnpm),
         parsed=data is not None,
         lockfile=lockfile,
         lockfiles=lockfiles,

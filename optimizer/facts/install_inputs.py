@@ -392,6 +392,7 @@ _YARNRC_YML_PLAIN = frozenset({
 _YARNRC_YML_FILES = frozenset({"yarnPath", "plugins", "cacheFolder", "httpsCaFilePath", "patchFolder",
                                "injectEnvironmentFiles"})
 _PNPM_WORKSPACE_PLAIN = frozenset({"packages", "onlyBuiltDependencies", "ignoredBuiltDependencies",
+                                   "dangerouslyAllowAllBuilds",
                                    "neverBuiltDependencies", "catalog", "catalogs", "overrides",
                                    "patchedDependencies", "packageExtensions", "strictDepBuilds"})
 _BERRY_STATE = (".pnp.cjs", ".pnp.loader.mjs", ".yarn/install-state.gz", ".yarn/unplugged")
@@ -425,7 +426,7 @@ def node_inputs(context, manager: str, project: str, env: Env, *, ignore_scripts
     if manager == "yarn":
         (_yarnrc_yml if berry else _yarnrc)(found, settings)
     workspaces = list(node.workspaces)
-    only_built = node.only_built
+    only_built = None if node.builds_all else node.only_built or ()
     if manager == "pnpm":
         workspaces, only_built = _pnpm_workspace(found, workspaces, only_built)
         if found.is_file(".pnpmfile.cjs"):
@@ -535,8 +536,10 @@ def _pnpm_workspace(found: _Collect, workspaces: list[str],
                 _copy_local(found, found.context_path(patch), f"the patch {patch}")
         elif key == "overrides":
             _local_packages(found, tuple(line.partition(": ")[2].strip().strip("\"'") for line in values), "")
-    if "onlyBuiltDependencies" in config:
+    if "onlyBuiltDependencies" in config and only_built is not None:
         only_built = tuple(config["onlyBuiltDependencies"])
+    if "neverBuiltDependencies" in config or config.get("dangerouslyAllowAllBuilds") == ["true"]:
+        only_built = None
     return [*workspaces, *config.get("packages", [])], only_built
 
 
@@ -615,7 +618,7 @@ def _dependency_scripts(found: _Collect, manager: str, lockfile: str | None, nod
     why = f"{lockfile} does not record which dependencies run install scripts"
     pnpm = re.match(r"pnpm@(\d+)", node.package_manager_field or "")
     if manager == "pnpm" and pnpm and int(pnpm.group(1)) >= 10:
-        names = only_built or ()  # pnpm 10 runs only the scripts of onlyBuiltDependencies
+        names = only_built  # pnpm 10 runs only the scripts of onlyBuiltDependencies (None: it runs others too)
     elif manager != "yarn":
         text = found.context.read_text(lockfile)
         names = lockfile_install_scripts(lockfile, text) if text is not None else None
