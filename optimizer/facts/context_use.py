@@ -57,6 +57,7 @@ class _Run:
     position: int
     commands: tuple[tuple[str, tuple[str, ...]], ...]  # (program, arguments)
     opaque: bool  # not readable as shell: judged by its words only
+    line: int = 0  # where the RUN starts in the Dockerfile
 
 
 class ContextUse:
@@ -109,12 +110,13 @@ class ContextUse:
                 if script is not None:
                     commands = tuple((_program(cmd.program or ""), tuple(w.value or w.text_raw for w in cmd.words))
                                      for cmd in script.script.commands)
-                    found.append(_Run(stage.index, position, commands, False))
+                    found.append(_Run(stage.index, position, commands, False, inst.start_line))
                 elif inst.exec_form and inst.value:
                     program = _program(posixpath.basename(inst.value[0]))
-                    found.append(_Run(stage.index, position, ((program, tuple(inst.value[1:])),), False))
+                    found.append(_Run(stage.index, position, ((program, tuple(inst.value[1:])),), False,
+                                      inst.start_line))
                 else:
-                    found.append(_Run(stage.index, position, (), True))
+                    found.append(_Run(stage.index, position, (), True, inst.start_line))
         return found
 
     @cached_property
@@ -147,9 +149,12 @@ class ContextUse:
     def runs_after(self, carrier: Source, test) -> bool:
         """A RUN of the carrier's stage, after it (or the RUN mounting it), runs a command ``test``
         (``test(program, args)``) accepts."""
-        return any(run.stage == carrier.stage and (run.position > carrier.position
-                                                   or (carrier.mount and run.position == carrier.position))
-                   and self._matches(run, test) for run in self.runs)
+        return any(self._matches(run, test) for run in self.runs_seeing(carrier))
+
+    def runs_seeing(self, carrier: Source) -> list[_Run]:
+        """The RUNs of the carrier's stage after it (or the RUN mounting it): those that see what it copies."""
+        return [run for run in self.runs if run.stage == carrier.stage
+                and (run.position > carrier.position or (carrier.mount and run.position == carrier.position))]
 
     def runs_in_stage(self, carrier: Source, test) -> bool:
         """A RUN of the carrier's stage runs a command ``test`` accepts."""

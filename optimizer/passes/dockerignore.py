@@ -39,16 +39,29 @@ What is never excluded (each is a test):
   we cannot expand protects everything but VCS and editor files. The finished file is checked
   against every source with Docker's own matching (``IgnoreMatcher``) and an entry that would
   exclude one is dropped; the pipeline's post-check repeats the test on the final Dockerfile;
-- what a broad (or directory) COPY carries and the build then reads: ``.git`` when a RUN runs git or
-  a manifest uses git at build time (git-commit-id/buildnumber Maven plugins, Gradle git-version
-  plugins, husky, setuptools-scm, versioneer, pbr, hatch-vcs, vergen ...); build output unless a
-  RUN after the COPY, in the same stage, makes it again (``mvn package``/``install``..., not
-  ``dependency:go-offline``; a Gradle task other than clean/dependencies; ``npm run build``,
-  ``python -m build``, ``tsc`` ...); ``node_modules``/virtualenvs unless the stage installs
-  dependencies itself (``npm ci``/``install``, a bare ``yarn``, ``pnpm install``, ``pip install``,
-  ``poetry install``, ``python -m venv`` ...; a global ``npm install -g`` does not count); anything a
-  RUN, CMD, ENTRYPOINT, ENV, WORKDIR ... names by a path component (``venv/bin/python``,
-  ``-Dmaven.repo.local=.m2``, ``cat .env``); a RUN we cannot read as shell is judged by its words;
+- what a broad (or directory) COPY carries and the build then reads: ``.git`` when anything in the
+  build may ask git (``optimizer.facts.vcs_use``): a RUN, CMD or ENTRYPOINT that runs git, a
+  manifest with a git plugin or versions from tags (git-commit-id/buildnumber Maven plugins, Gradle
+  git-version plugins, jgitver, husky, setuptools-scm, versioneer, pbr, hatch-vcs, vergen ...), or a
+  step after the COPY whose definition uses git: package.json scripts (lifecycle scripts of an
+  install, ``npm run x``), a Makefile and its recipes, setup.py, a shell script of the context; a
+  step dockeropt does not model (an unknown program, a script it cannot read) makes leaving
+  ``.git`` out UNSAFE, naming the step; build output unless a RUN after the COPY, in the same
+  stage, provably makes it again (``mvn package``/``install``..., not ``dependency:go-offline``; a
+  Gradle task other than clean/dependencies; ``python -m build``; a package.json script that names
+  the directory or runs a tool whose default output it is, ``vite build`` -> ``dist``, with no config
+  file moving it; ``tsc`` with tsconfig's ``outDir``), so committed assets a build does not remake
+  stay; ``node_modules``/virtualenvs unless the stage installs dependencies itself (``npm ci``/
+  ``install``, a bare ``yarn``, ``pnpm install``, ``pip install``, ``poetry install``, ``python -m
+  venv`` ...; a global ``npm install -g`` does not count), and a virtualenv an ENV or RUN names
+  (``ENV PATH=/app/.venv/bin:$PATH``) only when the build makes it afresh; ``.m2``/``.gradle`` when
+  ``.mvn/maven.config``, ``.mvn/jvm.config``, a ``settings.xml`` or ``gradle.properties`` points the
+  tool at them (UNSAFE when such a file cannot be read); anything a RUN, CMD, ENTRYPOINT, ENV,
+  WORKDIR ... names by a path component (``venv/bin/python``, ``-Dmaven.repo.local=.m2``,
+  ``cat .env``); a RUN we cannot read as shell is judged by its words;
+- a ``.env`` file whose values are settings, not secrets (no key like ``*PASSWORD``, ``*SECRET``,
+  ``*TOKEN``, ``*KEY`` with a value): the application or its build reads it (a UI port, a setting
+  Vite inlines) and it is not a secret to keep out;
 - what the user's ``!`` exceptions re-include (appended lines come last and would win).
 
 Other Dockerfiles in the context share the file: the readable ones are checked the same way (an
@@ -60,24 +73,34 @@ ignore file outside the context, or a listing with a ``*.dockerignore`` of unkno
 ``**/name`` line is used when every path of that name in the context goes (never for a truncated
 listing), else one line per path; paths that would need escaping are left alone.
 
-Safety: SAFE when nothing excluded is copied by the build, or what is copied is rebuilt or
-reinstalled by it. UNSAFE (a separate finding extending the SAFE file): secrets a broad COPY puts in
-the image (the application may read ``.env``/certificates at build or run time: dotenv, Next.js,
-TLS settings; give them at run time or with ``RUN --mount=type=secret`` instead), ``.git`` when a
-``go build`` follows (Go stamps ``vcs.revision`` into binaries from it), and everything when other
-Dockerfiles of the context cannot be read.
+Safety: SAFE because the build never sees the difference, provided each entry is proven for every
+Dockerfile sharing the file: no COPY/ADD names it, and what a broad COPY carries is either rebuilt
+or reinstalled by a step that provably does so, or read by no step at all (every step after the
+COPY is modelled and known not to read it); and provided the application does not read its own
+``.git`` or caches at run time. UNSAFE (a separate finding extending the SAFE file): secrets a broad
+COPY puts in the image (the application may read ``.env``/certificates at build or run time; give
+them at run time or with ``RUN --mount=type=secret`` instead), ``.git`` when a step is not modelled
+(named in the risk) or a ``go build`` follows (Go stamps ``vcs.revision`` into binaries from it), a
+tool-home directory whose settings cannot be read, and everything when other Dockerfiles of the
+context cannot be read. SUGGESTION (no fix): a ``.env`` with secrets that a dependency of the
+project reads (dotenv, Vite, Next.js, python-dotenv ...): leaving it out would change the
+application, so a human moves the values first.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import posixpath
+import re
 from dataclasses import dataclass, field
 from typing import Iterator
 
 from ..context.dockerignore import DockerignoreError, IgnoreMatcher, parse_patterns
 from ..facts.context_use import ContextUse, ignores, newly_excluded_sources
+from ..facts import js_output
 from ..facts.copies import copy_sources
+from ..facts.vcs_use import READS, UNKNOWN, VCS_MARKERS, git_use
 from ..model import Dockerfile, parse
 from .base import Example, Finding, Fix, NewFile, Pass, Safety
 
@@ -119,7 +142,7 @@ def _positional(args: tuple[str, ...]) -> list[str]:
     return [a for a in args if not a.startswith("-")]
 
 
-def _makes_target(program: str, args: tuple[str, ...]) -> bool:
+def _makes_target(program: str, args: tuple[str, ...], context, project: str) -> bool:
     if program in ("mvn", "mvnw"):
         return any(a in _MVN_PHASES or a.endswith((":repackage", ":build", ":jar", ":war")) for a in args)
     if program == "cargo":
@@ -127,23 +150,22 @@ def _makes_target(program: str, args: tuple[str, ...]) -> bool:
     return program == "sbt" and bool(_positional(args))
 
 
-def _makes_build(program: str, args: tuple[str, ...]) -> bool:
+def _makes_build(program: str, args: tuple[str, ...], context, project: str) -> bool:
     return program in ("gradle", "gradlew") and any(a not in _GRADLE_NON_BUILDING for a in _positional(args))
 
 
-def _makes_dist(program: str, args: tuple[str, ...]) -> bool:
-    if program in _NODE:
-        return any(a in ("build", "dist", "pack", "prepare", "prepack") for a in args)
+def _makes_dist(program: str, args: tuple[str, ...], context, project: str) -> bool:
+    """Python builds write dist/; a JavaScript build only when its script or tool provably does."""
     if program == "python":
         return "build" in args[:2] or "setup.py" in args
     if program in ("poetry", "hatch", "uv", "pdm"):
         return "build" in args[:1]
-    return program in ("tsc", "vite", "webpack", "rollup", "parcel", "ng") and (program != "ng" or "build" in args)
+    return js_output.writes("dist", program, args, context, project)
 
 
-def _makes_out(program: str, args: tuple[str, ...]) -> bool:
-    return (program in _NODE and any(a in ("build", "export") for a in args)) or (
-        program == "next" and any(a in ("build", "export") for a in args))
+def _makes_out(program: str, args: tuple[str, ...], context, project: str) -> bool:
+    return js_output.writes("out", program, args, context, project) or (
+        program == "next" and "export" in args)
 
 
 def _installs_node(program: str, args: tuple[str, ...]) -> bool:
@@ -165,10 +187,37 @@ def _installs_python(program: str, args: tuple[str, ...]) -> bool:
     return program == "virtualenv"
 
 
-def _stamps_vcs(program: str, args: tuple[str, ...]) -> bool:
-    """``go build`` and friends stamp the commit from .git into the binary (unless -buildvcs=...)."""
-    return (program == "go" and bool(args) and args[0] in ("build", "install", "run", "test", "generate")
-            and not any(a.startswith("-buildvcs") for a in args))
+def _creates_venv(name: str):
+    """A command that makes the virtualenv ``name`` afresh (``python -m venv .venv``, ``uv sync``)."""
+    def test(program: str, args: tuple[str, ...]) -> bool:
+        named = any(posixpath.basename(a.rstrip("/")) == name for a in args)
+        if program == "python":
+            return args[:2] in (("-m", "venv"), ("-m", "virtualenv")) and named
+        if program == "uv":
+            return args[:1] == ("sync",) and name == ".venv" or args[:1] == ("venv",) and (named or name == ".venv")
+        return program == "virtualenv" and named
+    return test
+
+
+#: Where Maven and Gradle can be told to use a directory of the project as their home or repository.
+_TOOL_HOME_FILES = {".m2": (".mvn/maven.config", ".mvn/jvm.config", ".mvn/settings.xml", "settings.xml"),
+                    ".gradle": ("gradle.properties",)}
+_TOOL_HOME_WORDS = {".m2": (".m2", "maven.repo.local", "localrepository"), ".gradle": ("gradle.user.home",)}
+
+
+def _tool_home(occ: _Occurrence, context) -> tuple[Safety, str] | None:
+    """``.m2``/``.gradle`` are caches unless the project's Maven/Gradle settings point the tool at them."""
+    parent = posixpath.dirname(occ.path)
+    for name in _TOOL_HOME_FILES.get(occ.name, ()):
+        path = posixpath.join(parent, name)
+        if path not in context.files:
+            continue
+        text = context.read_text(path)
+        if text is None:
+            return Safety.UNSAFE, f"{path} may point the build at {occ.path}, and dockeropt cannot read it"
+        if any(word in text.lower() for word in _TOOL_HOME_WORDS[occ.name]):
+            return None
+    return Safety.SAFE, ""
 
 
 _PRODUCERS = {"target": _makes_target, "build": _makes_build, "dist": _makes_dist, "out": _makes_out}
@@ -176,11 +225,6 @@ _INSTALLERS = {"node_modules": _installs_node, ".venv": _installs_python, "venv"
 # Manifest text that shows the build reads version control (a git plugin or versioning from tags).
 _VCS_FILES = ("pom.xml", "build.gradle", "build.gradle.kts", "settings.gradle", "settings.gradle.kts",
               "package.json", "pyproject.toml", "setup.py", "setup.cfg", "Cargo.toml")
-_VCS_MARKERS = ("git-commit-id", "buildnumber-maven-plugin", "jgit", "git-properties", "gitproperties",
-                "git-version", "gitversion", "grgit", "axion-release", "nebula.release", "jgitver",
-                "husky", "simple-git", "git-rev", "setuptools_scm", "setuptools-scm", "versioneer",
-                "hatch-vcs", "dunamai", "pbr", "dynamic-versioning", "vergen", "git describe",
-                "git rev-parse")
 _PATTERN_SPECIALS = frozenset("*?[]\\")
 _MAX_SIBLINGS = 20
 
@@ -201,14 +245,17 @@ def check(doc: Dockerfile, context, config) -> Iterator[Finding]:
     plan = _plan(readers, unread, context, path, original or "")
     if not plan:
         return
+    line = _anchor_line(doc)
+    for entry in (e for e in plan if e.safety is Safety.SUGGESTION):
+        yield PASS.finding(line, f"{entry.pattern} is copied into the image by a broad COPY", risk=entry.risk)
+    plan = [e for e in plan if e.safety is not Safety.SUGGESTION]
     safe = [e for e in plan if e.safety is Safety.SAFE]
-    unsafe = [e for e in plan if e.safety is not Safety.SAFE]
+    unsafe = [e for e in plan if e.safety is Safety.UNSAFE]
     if not any(e.kind != "build-file" for e in safe):
         unsafe, safe = safe + unsafe, []
         if not any(e.kind != "build-file" for e in unsafe):
             return
     newline = _newline(original)
-    line = _anchor_line(doc)
     base = original
     if safe:
         text = _append(original, _block(safe, newline, header=True), newline)
@@ -218,7 +265,7 @@ def check(doc: Dockerfile, context, config) -> Iterator[Finding]:
     if unsafe:
         block = _block(unsafe, newline, header=not safe)
         text = base + block if safe else _append(original, block, newline)
-        risks = list(dict.fromkeys(e.risk for e in unsafe if e.risk))
+        risks = list(dict.fromkeys(part for e in unsafe for part in e.risk.split("; ") if part))
         yield PASS.finding(line, _message(path, base, unsafe, also=bool(safe)),
                            Fix((), Safety.UNSAFE, files=(NewFile(path, text, base),)), risk="; ".join(risks))
 
@@ -231,7 +278,8 @@ def _readers(doc: Dockerfile, context) -> tuple[list[ContextUse], list[str]]:
     other Dockerfiles that could not be read."""
     readers = [ContextUse(doc)]
     ours = _our_path(context)
-    others = [p for p in context.files if _dockerfile_like(posixpath.basename(p)) and p != ours and _project_file(p)]
+    others = [p for p in context.files if _dockerfile_like(posixpath.basename(p)) and p != ours and _project_file(p)
+              and f"{p}.dockerignore" not in context.files]  # one with its own ignore file does not read ours
     unread, found_ours = [], False
     for path in others[:_MAX_SIBLINGS]:
         text = context.read_text(path)
@@ -367,8 +415,8 @@ def _plan(readers: list[ContextUse], unread: list[str], context, path: str, orig
         verdict = _judge(occ, readers, context, vcs_read)
         if verdict is not None and not _expressible(occ.path):
             verdict = None
-        if verdict is not None and unread:
-            verdict = (Safety.UNSAFE, unread_risk)
+        if verdict is not None and unread and verdict[0] is not Safety.SUGGESTION:
+            verdict = (Safety.UNSAFE, "; ".join(r for r in (verdict[1], unread_risk) if r))
         if verdict is not None:
             remaining = [f for f in occ.files if not existing.matches(f)] if existing.patterns else occ.files
             if not remaining or (has_exceptions and any(exceptions.matches(f) for f in remaining)):
@@ -402,16 +450,70 @@ def _judge(occ: _Occurrence, readers: list[ContextUse], context, vcs_read: bool)
         kind = "npmrc"
     else:
         kind = occ.kind
+    env = _is_env_file(occ.name)
+    text = context.read_text(occ.path) if env else None
+    secrets = _secret_keys(text) if text is not None else []
+    if text is not None and not secrets:
+        return None  # settings (a port, a feature flag), not secrets: the app may read them
     for reader in readers:
-        verdict = _judge_for(occ, kind, reader, vcs_read)
+        verdict = _judge_for(occ, kind, reader, context, vcs_read)
         if verdict is None:
             return None
         if verdict[0].rank > worst[0].rank:
             worst = verdict
+    if env and worst[0] is Safety.UNSAFE:
+        worst = _env_verdict(occ.path, secrets, _env_readers(context))
     return worst
 
 
-def _judge_for(occ: _Occurrence, kind: str, reader: ContextUse, vcs_read: bool) -> tuple[Safety, str] | None:
+_SECRET_KEY = re.compile(r"PASS|SECRET|TOKEN|KEY|CREDENTIAL|PRIVATE|AUTH|PWD|DSN|CERT", re.IGNORECASE)
+_ENV_LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.]*)\s*=\s*(\S.*)?$")
+#: Dependencies that read ``.env`` at build or run time (Vite and Next.js inline it into the bundle).
+_ENV_READERS = ("dotenv", "vite", "next", "react-scripts", "nuxt", "@vue/cli-service", "env-cmd", "python-dotenv",
+                "pydantic-settings", "django-environ", "environs", "python-decouple")
+
+
+def _secret_keys(text: str) -> list[str]:
+    """The keys of an env file that look like credentials and have a value."""
+    keys = []
+    for line in text.splitlines():
+        match = _ENV_LINE.match(line)
+        if match and match.group(2) and _SECRET_KEY.search(match.group(1)):
+            keys.append(match.group(1))
+    return keys
+
+
+def _env_readers(context) -> list[str]:
+    """Dependencies of the project (package.json, requirements, pyproject) known to read ``.env``."""
+    found = []
+    text = context.read_text("package.json")
+    if text is not None:
+        try:
+            data = json.loads(text)
+            names = {n for key in ("dependencies", "devDependencies") for n in (data.get(key) or {})}
+        except (ValueError, AttributeError, TypeError):
+            names = set()
+        found += [n for n in _ENV_READERS if n in names]
+    for path in ("requirements.txt", "pyproject.toml", "Pipfile"):
+        lower = (context.read_text(path) or "").lower()
+        found += [n for n in _ENV_READERS if "-" in n and re.search(rf"(?m)^\W*{re.escape(n)}\b", lower)]
+    return list(dict.fromkeys(found))
+
+
+def _env_verdict(path: str, secrets: list[str], readers: list[str]) -> tuple[Safety, str]:
+    """A carried env file: a suggestion when the project reads it, else UNSAFE naming what it holds."""
+    holds = f"holds {', '.join(secrets[:3])}" if secrets else "may hold secrets (dockeropt cannot read it)"
+    if readers:
+        return Safety.SUGGESTION, (f"{path} {holds}, and {readers[0]} reads .env files at build or run time: "
+                                   "leaving it out changes the application; give these values at run time or "
+                                   "with RUN --mount=type=secret, then leave the file out")
+    return Safety.UNSAFE, (f"{path} {holds} and a broad COPY puts it in the image; nothing in the project is known "
+                           "to read it, but the application may (dotenv, TLS settings): provide it at run time "
+                           "or with RUN --mount=type=secret instead")
+
+
+def _judge_for(occ: _Occurrence, kind: str, reader: ContextUse, context,
+               vcs_read: bool) -> tuple[Safety, str] | None:
     named, carriers = reader.relation(occ.path, wild_names=occ.kind not in ("vcs", "ide"))
     if named:
         return None
@@ -419,22 +521,33 @@ def _judge_for(occ: _Occurrence, kind: str, reader: ContextUse, vcs_read: bool) 
         return (Safety.SAFE, "") if kind != "build-file" else None
     mentioned = occ.name in reader.words
     if kind == "vcs":
-        if mentioned or vcs_read or reader.runs_program(_VCS[occ.name]):
+        if mentioned or vcs_read or reader.runs_program(_VCS[occ.name]) or _VCS[occ.name] in reader.words:
             return None
-        if occ.name == ".git" and any(reader.runs_after(c, _stamps_vcs) for c in carriers):
-            return Safety.UNSAFE, ("`go build` stamps the commit from .git into the binary (vcs.revision "
-                                   "in debug.ReadBuildInfo); without .git it is not stamped")
+        if occ.name != ".git":
+            return Safety.SAFE, ""
+        steps = {(run.line, run.position, run.stage): run for c in carriers for run in reader.runs_seeing(c)}
+        use, why = git_use(((r.line, None if r.opaque else r.commands) for r in steps.values()), context)
+        if use == READS:
+            return None
+        if use == UNKNOWN:
+            return Safety.UNSAFE, f"{occ.path} is sent with the build and {why}"
         return Safety.SAFE, ""
     if kind == "output":
-        test = _PRODUCERS[occ.name]
+        project = posixpath.dirname(occ.path)
+        makes = _PRODUCERS[occ.name]
+        test = lambda program, args: makes(program, args, context, project)  # noqa: E731
         return (Safety.SAFE, "") if all(reader.runs_after(c, test) for c in carriers) else None
     if kind == "deps":
         if occ.name in _INSTALLERS:
             ok = all(reader.runs_in_stage(c, _INSTALLERS[occ.name]) for c in carriers)
+            if ok and mentioned and occ.name in (".venv", "venv"):  # ENV PATH=/app/.venv/bin: that one runs
+                ok = all(reader.runs_after(c, _creates_venv(occ.name)) for c in carriers)
         elif occ.name == "__pycache__":
             ok = True
+        elif mentioned:
+            ok = False
         else:
-            ok = not mentioned
+            return _tool_home(occ, context)
         return (Safety.SAFE, "") if ok else None
     if kind == "npmrc":
         return None  # npm reads it once a COPY carries it
@@ -458,7 +571,7 @@ def _manifests_read_vcs(context) -> bool:
                    key=lambda p: p.count("/"))[:50]
     for path in paths:
         text = (context.read_text(path) or "").lower()
-        if any(marker in text for marker in _VCS_MARKERS):
+        if any(marker in text for marker in VCS_MARKERS):
             return True
     return False
 
@@ -591,13 +704,18 @@ PASS = Pass(
          "the host's `node_modules` copied over the freshly installed one, stale build output, and local "
          "secrets baked into a layer. Every commit also invalidates the `COPY .` layer through `.git`."),
     safety=Safety.SAFE,
-    safety_notes=("SAFE when nothing left out is copied, or what is copied is rebuilt/reinstalled by the build. "
-                  "Secrets a broad COPY carries into the image (the app may read `.env` or certificates), `.git` "
-                  "before `go build` (VCS stamping), and contexts whose other Dockerfiles cannot be read are "
-                  "UNSAFE, as a separate extension of the file. Never: a COPY/ADD source (checked with Docker's "
-                  "matching, as BuildKit's CopyIgnoredFile), `.git` when a RUN runs git or a manifest uses a git "
-                  "plugin, output without a RUN that rebuilds it, a path a RUN/CMD/ENV names, a path the user's "
-                  "`!` lines re-include. An existing file is only appended to."),
+    safety_notes=("SAFE because the build never sees the difference, provided every entry is proven for each "
+                  "Dockerfile sharing the file: nothing left out is copied, or what a broad COPY carries is "
+                  "provably rebuilt/reinstalled, or no step after the COPY reads it (every step modelled; for "
+                  "`.git`: no git, no git plugin, no package.json script, Makefile recipe, setup.py or script "
+                  "that asks git); and provided the app does not read its own `.git` at run time. UNSAFE, as a "
+                  "separate extension of the file: `.git` past a step dockeropt does not model (named) or `go "
+                  "build` (VCS stamping), secrets a broad COPY carries into the image, unreadable tool settings, "
+                  "contexts whose other Dockerfiles cannot be read. SUGGESTION: a `.env` with secrets a "
+                  "dependency reads (dotenv, Vite ...). Never: a COPY/ADD source (Docker's matching, as "
+                  "BuildKit's CopyIgnoredFile), `.git` when anything asks git, output the build does not provably "
+                  "remake (committed assets), a path a RUN/CMD/ENV or a Maven/Gradle setting names, a `.env` of "
+                  "settings, a path the user's `!` lines re-include. An existing file is only appended to."),
     examples=(Example(
         before=("# context: .git/ node_modules/ .env package.json package-lock.json src/\n"
                 "FROM node:20\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci\nCOPY . .\nCMD [\"node\", \"src/index.js\"]\n"),
