@@ -149,11 +149,15 @@ class ContextUse:
     def runs_after(self, carrier: Source, test) -> bool:
         """A RUN of the carrier's stage, after it (or the RUN mounting it), runs a command ``test``
         (``test(program, args)``) accepts."""
-        return any(self._matches(run, test) for run in self.runs_seeing(carrier))
+        return any(run.stage == carrier.stage and self._matches(run, test) for run in self.runs_seeing(carrier))
 
     def runs_seeing(self, carrier: Source) -> list[_Run]:
-        """The RUNs of the carrier's stage after it (or the RUN mounting it): those that see what it copies."""
-        return [run for run in self.runs if run.stage == carrier.stage
+        """The RUNs that see what the carrier copies: its stage's after it (or the RUN mounting it), and
+        every RUN of a stage built FROM that stage (unless the carrier is a mount)."""
+        later = set() if carrier.mount else {
+            stage.index for stage in self.doc.stages
+            if any(a.index == carrier.stage for a in self.doc.ancestors(stage))}
+        return [run for run in self.runs if run.stage in later or run.stage == carrier.stage
                 and (run.position > carrier.position or (carrier.mount and run.position == carrier.position))]
 
     def runs_in_stage(self, carrier: Source, test) -> bool:

@@ -206,9 +206,10 @@ def _python(name: str, args: tuple[str, ...], context) -> tuple[str, str]:
             return UNKNOWN, f"runs `{name} {' '.join(words[:1])}`, which dockeropt does not model: it may ask git"
     if name == "uv" and words[:1] == ["pip"]:
         words = words[1:]
-    if words[:1] != ["install"]:
-        return (_project("python", f"{name} {' '.join(words[:1])}", context) if name == "uv"
-                else (UNKNOWN, f"runs `{name} {' '.join(words[:1])}`, which dockeropt does not model"))
+    sub = next((w for w in words if not w.startswith("-")), "")
+    if sub != "install":
+        return (_project("python", f"{name} {sub}", context) if name == "uv"
+                else (UNKNOWN, f"runs `{name} {sub}`, which dockeropt does not model: it may ask git"))
     local = False
     for i, word in enumerate(words[1:], 1):
         if word in ("-r", "--requirement", "-c", "--constraint") and i + 1 < len(words):

@@ -129,7 +129,7 @@ def check(doc: Dockerfile, context, config) -> list[Finding]:
         return []
     if not image.jdk:
         command = _command(stage)
-        return [_prebuilt_finding(stage)] if command and command.java and _prebuilt(stage) else []
+        return [_prebuilt_finding(stage, context)] if command and command.java and _prebuilt(stage) else []
     if any(i.keyword == "ONBUILD" for i in stage.instructions):
         return []
     command = _command(stage)
@@ -595,7 +595,7 @@ def _swap_findings(doc, context, config, stage: Stage, image, command: _Command)
         findings.append(PASS.finding(line, message, Fix(tuple(edits), Safety.UNSAFE, _declares(doc, edits)),
                                      risk=risk))
     if _prebuilt(stage):
-        findings.append(_prebuilt_finding(stage))
+        findings.append(_prebuilt_finding(stage, context))
     return findings
 
 
@@ -605,10 +605,17 @@ def _prebuilt(stage: Stage) -> bool:
                for i in stage.instructions if i.keyword in ("COPY", "ADD") for s in sources(i))
 
 
-def _prebuilt_finding(stage: Stage) -> Finding:
+def _prebuilt_finding(stage: Stage, context) -> Finding:
+    manifests = context.manifests if getattr(context, "known", False) else None
+    if manifests is not None and manifests.maven is not None:
+        builder = "maven:<version>"
+    elif manifests is not None and manifests.gradle is not None:
+        builder = "gradle:<version>"
+    else:
+        builder = "<the image of your build tool>"
     return PASS.finding(
         stage.from_.start_line,
-        "the jar is built outside the image: build it in a builder stage (`FROM maven:<version> AS build` ... "
+        f"the jar is built outside the image: build it in a builder stage (`FROM {builder} AS build` ... "
         "`COPY --from=build <jar> ...`) so every builder gets the same jar",
         risk="the build moves into the image: its JDK, settings and repositories must be available there")
 

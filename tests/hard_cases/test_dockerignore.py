@@ -144,6 +144,13 @@ CASES = [
     # A root .dockerignore shared by other Dockerfiles must be right for each.
     _git("sibling-dockerfile-asks-git", "pip install -r requirements.txt", NONE,
          {"release.Dockerfile": "FROM python:3.12\nCOPY . /src\nRUN cd /src && git describe --tags > VERSION\n"}),
+    IgnoreCase("sibling-dockerfile-unreadable", "DO204", PY.format(run="pip install -r requirements.txt"), NOT_SAFE,
+               {**GIT, **APP, "Dockerfile.windows": "FROM mcr.microsoft.com/windows\0\n"},
+               names=("could not be read", "Dockerfile.windows")),
+    IgnoreCase("stage-built-from-the-copy-asks-git", "DO204",
+               "FROM python:3.12 AS base\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\n"
+               "FROM base AS release\nRUN make version\n", NONE,
+               {**GIT, **APP, "Makefile": "version:\n\tgit describe --tags > VERSION\n"}),
     IgnoreCase("sibling-dockerfile-copies-dist", "DO204", NODE, SAFE,
          {**GIT, "package.json": _package({"build": "vite build"}, ("vite",)), "dist/index.js": "\n",
           "Dockerfile.nginx": "FROM nginx:1.27\nCOPY dist /usr/share/nginx/html\n"},

@@ -132,7 +132,12 @@ CASES = [
          "COPY --from=build /home/app/build/libs/demo-1.0.jar /home/app/build/libs/demo-1.0.jar\n"
          "CMD java -jar build/libs/*.jar\n",
          context={"build.gradle": BOOT_GRADLE, "settings.gradle": "rootProject.name = 'demo'\n"}),
-    # Messages true of the file: a stage that starts a script is not said to "only run Java".
+    # Messages true of the file: a stage that starts a script is not said to "only run Java", a Gradle
+    # project is not told to build with Maven.
+    _suggestion("prebuilt-jar-of-a-gradle-project",
+                'FROM eclipse-temurin:17-jre\nCOPY build/libs/app.jar /app.jar\nCMD ["java","-jar","/app.jar"]\n',
+                "FROM gradle:<version> AS build",
+                context={"build.gradle": "plugins { id 'java' }\n", "settings.gradle": "rootProject.name = 'app'\n"}),
     _suggestion("script-entrypoint-message-is-true",
                 'FROM eclipse-temurin:17-jdk\nCOPY app /opt/app\nCMD ["catalina.sh","run"]\n',
                 "starts catalina.sh", "not java"),
