@@ -22,7 +22,7 @@ sys.path.insert(0, str(REPO))
 from benchmarks.java_corpus import CORPUS, valid  # noqa: E402
 from optimizer.config import Config  # noqa: E402
 from optimizer.context import BuildContext  # noqa: E402
-from optimizer.pipeline import Status, optimize  # noqa: E402
+from optimizer.pipeline import optimize  # noqa: E402
 from optimizer.passes import PASSES  # noqa: E402
 
 

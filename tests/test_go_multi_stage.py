@@ -19,6 +19,10 @@ TAIL = 'COPY --from=build /out/app /out/app\nEXPOSE 8080\nCMD ["/out/app"]\n'
 FIXES = [
     pytest.param(STATIC, BUILDER + "FROM gcr.io/distroless/static-debian12\nWORKDIR /src\n" + TAIL,
                  id="static-distroless"),
+    pytest.param(STATIC.replace("EXPOSE", 'HEALTHCHECK CMD ["/out/app", "-health"]\nEXPOSE'),
+                 BUILDER + "FROM gcr.io/distroless/static-debian12\nWORKDIR /src\n"
+                 + TAIL.replace("EXPOSE", 'HEALTHCHECK CMD ["/out/app", "-health"]\nEXPOSE'),
+                 id="healthcheck-runs-the-binary"),
     pytest.param(
         "FROM golang:1.22-bookworm\nWORKDIR /app\nCOPY . .\nRUN go build -o server .\nCMD [\"./server\"]\n",
         "FROM golang:1.22-bookworm AS build\nWORKDIR /app\nCOPY . .\nRUN go build -o server .\n\n"
@@ -83,6 +87,10 @@ REPORTED = [
     pytest.param(STATIC.replace("EXPOSE", "USER app\nEXPOSE"), "USER app", id="named-user"),
     pytest.param(STATIC.replace("EXPOSE", "HEALTHCHECK CMD curl -f http://localhost:8080/\nEXPOSE"), "HEALTHCHECK",
                  id="healthcheck-curl"),
+    pytest.param(STATIC.replace("EXPOSE", 'HEALTHCHECK CMD ["/bin/grpc_health_probe", "-addr=:8080"]\nEXPOSE'),
+                 "grpc_health_probe", id="healthcheck-other-program"),
+    pytest.param(STATIC.replace("EXPOSE", "HEALTHCHECK CMD /out/app -health || exit 1\nEXPOSE"), "needs a shell",
+                 id="healthcheck-shell-form-on-distroless"),
     pytest.param(STATIC.replace('CMD ["/out/app"]', "CMD /out/app --port $PORT"), "shell", id="shell-variable"),
     pytest.param("FROM golang:1.22\nWORKDIR /app\nCOPY . .\nCMD go run main.go\n", "go run", id="go-run"),
 ]
@@ -96,12 +104,31 @@ def test_reported_without_fix(before, why):
     assert why in reported.finding.risk + reported.finding.message
 
 
-def test_files_the_program_may_read_make_it_a_suggestion():
+def test_folders_of_files_the_program_may_read_are_copied_too():
     context = BuildContext.from_listing(["go.mod", "go.sum", "main.go", "README.md", "templates/index.html",
-                                         "internal/x/x.go"])
+                                         "templates/base.html", "config.yaml", "internal/x/x.go"])
     result = optimize(STATIC, context, Config(select=frozenset({ID}), unsafe=True))
+    assert result.text == BUILDER + "FROM gcr.io/distroless/static-debian12\nWORKDIR /src\n" + TAIL.replace(
+        "EXPOSE", "COPY --from=build /src/config.yaml /src/config.yaml\n"
+                  "COPY --from=build /src/templates /src/templates\nEXPOSE")
+    assert "/src/templates" in result.findings[0].finding.risk
+
+
+LOOSE = [
+    pytest.param(STATIC.replace("COPY . .", "COPY . .\nCOPY config.yaml /etc/app/"), ["config.yaml"],
+                 id="a-data-file-copied-on-its-own"),
+    pytest.param(STATIC.replace("WORKDIR /src\n", ""), ["templates/index.html"], id="landing-not-known"),
+    pytest.param(STATIC, ["a/x.html", "b/x.html", "c/x.html", "d/x.html", "e/x.html"], id="too-many-folders"),
+]
+
+
+@pytest.mark.parametrize(("before", "data"), LOOSE)
+def test_files_the_program_may_read_that_cannot_be_placed_make_it_a_suggestion(before, data):
+    context = BuildContext.from_listing(["go.mod", "main.go", *data])
+    result = optimize(before, context, Config(select=frozenset({ID}), unsafe=True))
     (reported,) = result.findings
-    assert result.text == STATIC and "templates/index.html" in reported.finding.risk
+    assert result.text == before and reported.status is Status.SUGGESTION
+    assert "may read at run time" in reported.finding.risk
 
 
 def test_a_go_only_context_keeps_the_fix():

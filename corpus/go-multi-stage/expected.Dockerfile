@@ -11,6 +11,7 @@ RUN go build -trimpath -ldflags="-s -w" -o /usr/local/bin/api ./cmd/api
 FROM gcr.io/distroless/static-debian12
 WORKDIR /src
 COPY --from=build /usr/local/bin/api /usr/local/bin/api
+COPY --from=build /src/web /src/web
 # The API listens here
 EXPOSE 8080
 ENV LOG_LEVEL=info

@@ -37,6 +37,7 @@ from urllib.parse import urlsplit
 from ..edits import Edit
 from ..facts.copies import destination, expand, sources, workdir_in_force
 from ..facts.images import distribution, image_ref
+from ..facts.packages import installs, packages
 from ..facts.runscript import RunScript, run_script
 from ..model import Dockerfile, Instruction, Stage
 from .base import Example, Finding, Fix, Pass, Safety
@@ -45,8 +46,6 @@ ID, NAME = "DO112", "add-url-archive"
 
 _ARCHIVE = re.compile(r"\.(tar|tgz|tbz2?|txz|tar\.(gz|bz2|xz|zst|lz4)|zip)$", re.IGNORECASE)
 _EXTRACTORS = frozenset({"tar", "bsdtar", "unzip", "gtar"})
-_INSTALLERS = (("apt-get", "install"), ("apt", "install"), ("apk", "add"), ("dnf", "install"),
-               ("yum", "install"), ("microdnf", "install"))
 #: Official images built on buildpack-deps (curl and wget included) unless the tag says slim/alpine.
 _WITH_CURL = frozenset({"buildpack-deps", "python", "node", "golang", "ruby", "rust", "gcc", "perl"})
 
@@ -186,7 +185,7 @@ def _tool(doc: Dockerfile, stage: Stage, run: RunScript, later) -> str | None:
             found = _named_tool(command)
             if found:
                 return found
-    if not any(c.is_(*p) for p in _INSTALLERS for c in run.script.commands):
+    if not any(installs(c) for c in run.script.commands):
         found = next((t for t in map(_runs_tool, run.script.commands) if t), None)
         if found:
             return found
@@ -198,10 +197,7 @@ def _named_tool(command) -> str | None:
     ran = _runs_tool(command)
     if ran:
         return ran
-    if any(command.is_(*p) for p in _INSTALLERS):
-        names = {w.value for w in command.positional()}
-        return next((t for t in ("curl", "wget") if t in names), None)
-    return None
+    return next((t for t in ("curl", "wget") if t in packages(command)), None)
 
 
 def _runs_tool(command) -> str | None:

@@ -28,6 +28,7 @@ from typing import Iterator
 
 from ..facts.images import ImageRef, distribution, image_ref
 from ..facts.java import LTS, java_image
+from ..facts.packages import packages
 from ..facts.runscript import run_script
 from ..model import Dockerfile, Stage
 from .base import Example, Finding, Pass, Safety
@@ -108,8 +109,7 @@ def _full_only_uses(doc: Dockerfile, stage: Stage) -> set[str] | None:
             name = (command.name or "").rsplit("/", 1)[-1]
             if name in _FULL_ONLY:
                 used.add(name)
-            if command.is_("apt-get", "install") or command.is_("apt", "install"):
-                used.update(w.value or "?" for w in command.positional() if (w.value or "?").endswith("-dev"))
+            used.update(name for name in packages(command) if name.endswith("-dev"))
     return used
 
 
@@ -131,16 +131,14 @@ def _apt_jdk(doc: Dockerfile, stage: Stage) -> Iterator[Finding]:
     for inst in stage.instructions:
         run = run_script(doc, inst) if inst.keyword == "RUN" else None
         for command in run.script.commands if run else ():
-            if not (command.is_("apt-get", "install") or command.is_("apt", "install")):
-                continue
-            for word in command.positional():
-                match = _JDK_PACKAGE.match(word.value or "")
+            for name in sorted(packages(command)):
+                match = _JDK_PACKAGE.match(name)
                 if match:
                     version, flavour = int(match.group(1)), match.group(2)
                     image = f"eclipse-temurin:{version}-{flavour}" if version in LTS else "eclipse-temurin:<LTS>-jdk"
                     yield PASS.finding(
                         run.line_of(command.span),
-                        f"`{stage.base}` plus `apt-get install {word.value}`: start `FROM {image}` instead (Ubuntu "
+                        f"`{stage.base}` plus `apt-get install {name}`: start `FROM {image}` instead (Ubuntu "
                         "with the JDK installed and maintained by Adoptium) and drop the package",
                         risk="Temurin's Java lives in /opt/java/openjdk, not /usr/lib/jvm; the distribution may "
                              "differ from the one in FROM", hadolint=())

@@ -28,9 +28,9 @@ import json
 from typing import Iterator
 
 from ..edits import Edit
+from ..facts.commands import shell_form_words
 from ..facts.runscript import runs_posix_shell
 from ..model import Dockerfile, Instruction, Stage
-from ..shell import parse_script
 from .base import Example, Finding, Fix, Pass, Safety
 
 ID, NAME = "DO111", "exec-form"
@@ -55,18 +55,10 @@ def check(doc: Dockerfile, context, config) -> Iterator[Finding]:
 
 def _words(inst: Instruction) -> list[str] | None:
     """The literal words of a one-command shell form (``exec`` dropped), or None."""
-    text = inst.arguments.text
-    if not text.strip() or any("\udc80" <= ch <= "\udcff" for ch in text):
+    words = shell_form_words(inst.arguments.text)
+    if words is None or not all(words) or words[0] in _BUILTINS:
         return None
-    script = parse_script(text)
-    if script.has_errors or len(script.commands) != 1 or len(script.chain) != 1:
-        return None
-    command = script.commands[0]
-    if command.env or command.redirects or command.name is None or any(w != "exec" for w in command.wrappers):
-        return None
-    if not all(w.is_static and w.value for w in command.argv) or command.name in _BUILTINS:
-        return None
-    return [command.name, *(w.value for w in command.words)]
+    return words
 
 
 def _finding(doc: Dockerfile, stage: Stage, inst: Instruction, words: list[str], final: bool) -> Finding:

@@ -8,7 +8,9 @@ Shape: the final stage is ``FROM golang:...`` (not built from another stage), a 
 ``go build -o <path>``, and its CMD/ENTRYPOINT starts that path (absolute, or relative to the
 WORKDIR). The stage becomes the builder (``AS build``, or its name; its lines stay), and a runtime
 stage is appended: ``FROM <runtime>``, the WORKDIR, ``COPY --from=build <path> <path>``, the
-run-time settings (ENV but Go's own variables, EXPOSE, LABEL, VOLUME, USER, STOPSIGNAL,
+folders (or files) of the build context the program may read at run time (anything but Go
+sources, build files, docs, tests, vendor/ and dotfiles, where a COPY of a context folder put
+them; at most four), the run-time settings (ENV but Go's own variables, EXPOSE, LABEL, VOLUME, USER, STOPSIGNAL,
 HEALTHCHECK, ENTRYPOINT/CMD; those after the build move with their comments, those before are
 copied). On an image without a shell a simple shell-form command becomes exec form.
 
@@ -24,10 +26,11 @@ without one).
 Safety: UNSAFE at best: the runtime stage only has the binary, and no shell, package manager or
 tools (distroless, scratch); another libc when cgo is on. SUGGESTION (no fix, the message says
 what to fill in) when: the build context holds files the program may read at run time
-(templates, static files, configuration, migrations ...), the stage installs packages or runs
+(templates, static files, configuration, migrations ...) that a COPY of a single file or a pattern
+put in place, or in more than four folders, or where the landing folder is not known, the stage installs packages or runs
 other steps the program may need, a step runs after the build, a named USER would not exist, the
-HEALTHCHECK needs a shell or curl/wget, the command uses shell syntax on a shell-less image, cgo
-may be on and the builder's Debian release is not in its tag (the glibc must match), or the
+HEALTHCHECK runs another program than the binary or needs a shell, the command uses shell syntax
+on a shell-less image, cgo may be on and the builder's Debian release is not in its tag (the glibc must match), or the
 chosen runtime needs a static binary. A final ``go run`` is reported: build once in a builder stage.
 """
 
@@ -38,12 +41,13 @@ import posixpath
 from dataclasses import dataclass
 
 from ..edits import Edit, apply_edits
-from ..facts.copies import from_context, normalise, sources, workdir_in_force
+from ..facts.commands import shell_form_words
+from ..facts.copies import from_context, landing, normalise, sources, workdir_in_force
 from ..facts.images import image_ref
+from ..facts.packages import installed_packages
 from ..facts.runscript import RunScript, env_in_force, run_script
 from ..model import Dockerfile, Instruction, Stage, parse
 from ..postcheck import RUNTIME_KEYWORDS
-from ..shell import parse_script
 from .base import Example, Finding, Fix, Pass, Safety
 
 ID, NAME = "DO302", "go-multi-stage"
@@ -57,7 +61,6 @@ _GO_ENV = ("GO", "CGO_", "PATH")
 _BUILD_PACKAGES = frozenset({"git", "gcc", "g++", "make", "musl-dev", "build-base", "libc-dev", "libc6-dev",
                              "binutils", "upx", "mercurial", "bzr", "openssh-client", "ca-certificates", "tzdata"})
 _C_COMPILERS = frozenset({"gcc", "g++", "clang", "build-base", "musl-dev"})
-_PACKAGE_COMMANDS = (("apt-get", "install"), ("apt", "install"), ("apk", "add"))
 _SETUP_PROGRAMS = frozenset({"go", "mkdir", "ls", "echo", "true", "set", "pwd", "printf", ":", "apt-get", "apt",
                              "apk", "rm", "cd", "chmod"})
 #: Files of a Go project that a build reads and a running program does not.
@@ -67,6 +70,7 @@ _BUILD_ONLY_NAMES = ("LICENSE", "Makefile", "Dockerfile", "Taskfile", "docker-co
                      "NOTICE", "AUTHORS", "README", ".")
 _BUILD_ONLY_DIRS = ("vendor/", "testdata/", "docs/", "doc/", "scripts/", "hack/", "test/", "tests/", ".github/")
 _NAMES = ("build", "builder", "build-stage")
+_MAX_CARRIED = 4  # more folders of run-time files than this: a human picks what the program reads
 #: ``go build`` flags that take a value (``go help build``).
 _GO_VALUE_FLAGS = frozenset({"o", "p", "C", "tags", "ldflags", "gcflags", "asmflags", "gccgoflags", "mod", "modfile",
                              "overlay", "pgo", "pkgdir", "buildmode", "compiler", "installsuffix", "toolexec",
@@ -136,15 +140,7 @@ def _command(stage: Stage) -> tuple[tuple[Instruction, ...], list[str | None]] |
 
 
 def _words(inst: Instruction) -> list[str | None] | None:
-    if inst.exec_form:
-        return list(inst.value)
-    script = parse_script(inst.arguments.text)
-    if script.has_errors or len(script.commands) != 1 or len(script.chain) != 1:
-        return None
-    command = script.commands[0]
-    if command.env or command.redirects or command.name is None or any(w != "exec" for w in command.wrappers):
-        return None
-    return [command.name, *(w.value if w.is_static else None for w in command.words)]
+    return list(inst.value) if inst.exec_form else shell_form_words(inst.arguments.text)
 
 
 def _output(doc: Dockerfile, run: RunScript, build) -> str | None:
@@ -202,16 +198,18 @@ def _finding(doc, context, config, stage: Stage, ref, command, build_inst: Instr
         problems.append(f"line {later[-1].start_line} runs after the build and may prepare what the program "
                         "needs; the runtime stage only gets the binary")
     problems += _setup_problems(doc, head[:index])
-    problems += _data_problems(context, stage)
-    problems += _carry_problems(stage, command, runtime)
+    data, data_problems = _data_copies(doc, context, stage)
+    problems += data_problems
+    problems += _carry_problems(stage, command, runtime, binary)
     name = stage.name or _free_name(doc)
     target = runtime.image if runtime else f"<runtime image for {config.go_runtime}>"
     message = (f"`{stage.base}` ships the Go toolchain and sources with the binary: build in a stage `{name}` and "
                f"run `{binary}` on `{target}` (`COPY --from={name} {binary} {binary}`)")
     if problems or runtime is None:
         return PASS.finding(stage.from_.start_line, message, risk="; ".join(problems))
-    edits = _edits(doc, stage, head, tail, name, runtime, binary, command)
-    risk = ("the runtime stage has only the binary: files the program reads from the builder are gone"
+    edits = _edits(doc, stage, head, tail, name, runtime, [binary, *data], command)
+    risk = (f"the runtime stage has only the binary{' and ' + ', '.join(data) if data else ''}: other files the "
+            "program reads from the builder are gone"
             + ("" if any(i.keyword == "WORKDIR" for i in head) else "; the working directory is / instead of /go")
             + ("" if runtime.shell else ", and it has no shell or tools (`docker exec sh` fails)")
             + ("" if static else "; cgo is on, so the binary links the builder's glibc"))
@@ -229,22 +227,11 @@ def _static(doc: Dockerfile, stage: Stage, ref, build_inst: Instruction, build) 
         return env == "0"
     if not _alpine(ref):
         return False
-    return not (_installed(doc, stage.instructions) & _C_COMPILERS)
+    return not (installed_packages(doc, stage.instructions) & _C_COMPILERS)
 
 
 def _alpine(ref) -> bool:
     return any(w.startswith("alpine") for w in ref.tag_words)
-
-
-def _installed(doc: Dockerfile, instructions) -> set[str]:
-    """Packages the RUNs install with apt-get/apk (operands as written)."""
-    names = set()
-    for inst in instructions:
-        run = run_script(doc, inst) if inst.keyword == "RUN" else None
-        for command in run.script.commands if run else ():
-            if any(command.is_(*p) for p in _PACKAGE_COMMANDS):
-                names |= {w.value or "?" for w in command.positional()}
-    return names
 
 
 def _runtime(kind: str, static: bool, ref) -> tuple[_Runtime | None, str]:
@@ -274,7 +261,7 @@ def _runtime(kind: str, static: bool, ref) -> tuple[_Runtime | None, str]:
 def _setup_problems(doc: Dockerfile, instructions) -> list[str]:
     """Why what the stage set up before the build may be needed at run time."""
     problems = []
-    extra = sorted(_installed(doc, instructions) - _BUILD_PACKAGES)
+    extra = sorted(installed_packages(doc, instructions) - _BUILD_PACKAGES)
     if extra:
         problems.append(f"the stage installs {', '.join(extra[:3])}: the runtime image does not have them")
     for inst in instructions:
@@ -289,18 +276,45 @@ def _setup_problems(doc: Dockerfile, instructions) -> list[str]:
     return problems
 
 
-def _data_problems(context, stage: Stage) -> list[str]:
-    """Files of the build context, copied into the builder, that the program may read at run time."""
+def _data_copies(doc: Dockerfile, context, stage: Stage) -> tuple[list[str], list[str]]:
+    """Files of the build context, copied into the builder, that the program may read at run time: the
+    image folders (or files) that hold them, to copy into the runtime stage, and why they cannot be."""
     if not getattr(context, "known", False):
-        return []
-    copied = [s for i in stage.instructions if i.keyword in ("COPY", "ADD") for s in sources(i)
-              if from_context(i, s)]
-    data = [path for path in sorted(context.included) if not _build_only(path)
-            and any(_under(path, s) for s in copied)]
-    if not data:
-        return []
-    return [f"the context has files the program may read at run time ({', '.join(data[:3])}"
-            f"{' ...' if len(data) > 3 else ''}): copy them into the runtime stage too"]
+        return [], []
+    carried: set[str] = set()
+    loose: list[str] = []
+    for inst in (i for i in stage.instructions if i.keyword in ("COPY", "ADD")):
+        for source in (s for s in sources(inst) if from_context(inst, s)):
+            data = [p for p in sorted(context.included) if not _build_only(p) and _under(p, source)]
+            folder = _folder(source, context)
+            into = landing(doc, inst)
+            if not data:
+                continue
+            if folder is None or into is None:
+                loose += data
+                continue
+            carried |= {normalise(posixpath.join(into, _relative(p, folder).split("/")[0])) for p in data}
+    if loose:
+        return [], [f"the context has files the program may read at run time ({', '.join(loose[:3])}"
+                    f"{' ...' if len(loose) > 3 else ''}): copy them into the runtime stage too"]
+    if len(carried) > _MAX_CARRIED:
+        return [], [f"{len(carried)} folders of files the program may read at run time: copy what it reads "
+                    "into the runtime stage"]
+    return sorted(carried), []
+
+
+def _folder(source: str, context) -> str | None:
+    """The context folder a COPY source names ("" for the root), None when it is a file or a pattern."""
+    path = normalise(source).lstrip("/")
+    if path in ("", "."):
+        return ""
+    if any(c in path for c in "*?[") or not any(p.startswith(path + "/") for p in context.included):
+        return None
+    return path
+
+
+def _relative(path: str, folder: str) -> str:
+    return path[len(folder) + 1:] if folder else path
 
 
 def _build_only(path: str) -> bool:
@@ -315,7 +329,7 @@ def _under(path: str, source: str) -> bool:
     return source == "." or path == source or path.startswith(source + "/")
 
 
-def _carry_problems(stage: Stage, command, runtime: _Runtime | None) -> list[str]:
+def _carry_problems(stage: Stage, command, runtime: _Runtime | None, binary: str) -> list[str]:
     """Why the run-time settings would not work as they are on the runtime image."""
     problems = []
     shell = runtime is not None and runtime.shell
@@ -326,11 +340,13 @@ def _carry_problems(stage: Stage, command, runtime: _Runtime | None) -> list[str
                                                                       and user == "nonroot"):
                 problems.append(f"USER {user} must exist in the runtime image (create it there)")
         elif inst.keyword == "HEALTHCHECK" and inst.value and inst.value[0].upper() == "CMD":
-            words = " ".join(inst.value[1:])
-            if not shell and not inst.exec_form and "[" not in words[:1]:
+            words = list(inst.value[1:]) if inst.exec_form else shell_form_words(" ".join(inst.value[1:]))
+            program = posixpath.basename(words[0] or "") if words else ""
+            if not inst.exec_form and not shell:
                 problems.append("the HEALTHCHECK needs a shell, which the runtime image does not have")
-            elif "curl" in words or "wget" in words:
-                problems.append("the HEALTHCHECK uses curl/wget, which the runtime image does not have")
+            elif program != posixpath.basename(binary):
+                problems.append(f"the HEALTHCHECK runs {program or 'a shell command'}, which the runtime image "
+                                "may not have")
         elif inst.keyword in _CARRIED and inst.keyword not in ("CMD", "ENTRYPOINT") and "$" in inst.arguments.text \
                 and not _go_env(inst):
             problems.append(f"line {inst.start_line} uses a variable the runtime stage may not set")
@@ -343,7 +359,7 @@ def _go_env(inst: Instruction) -> bool:
     return inst.keyword == "ENV" and all(k.startswith(_GO_ENV) for k in inst.value[::2])
 
 
-def _edits(doc: Dockerfile, stage: Stage, head, tail, name: str, runtime: _Runtime, binary: str,
+def _edits(doc: Dockerfile, stage: Stage, head, tail, name: str, runtime: _Runtime, copied: list[str],
            command) -> list[Edit]:
     nl = doc.newline
     edits: list[Edit] = []
@@ -357,7 +373,7 @@ def _edits(doc: Dockerfile, stage: Stage, head, tail, name: str, runtime: _Runti
     if workdir and any(i.keyword == "WORKDIR" for i in head):
         lines.append(f"WORKDIR {workdir}")
     lines += [rewrites.get(id(i), _line_text(i)) for i in _carried(head, tail)]
-    lines.append(f"COPY --from={name} {binary} {binary}")
+    lines += [f"COPY --from={name} {path} {path}" for path in copied]
     block, before = "", doc.text
     if tail:
         start, end = tail[0].full_span[0], tail[-1].end
@@ -422,17 +438,18 @@ PASS = Pass(
     what=("Turns a `golang` image that builds (`go build -o`) and runs a binary into a builder stage plus a "
           "runtime stage: `gcr.io/distroless/static-debian12` for a static binary (CGO_ENABLED=0, or Alpine's "
           "golang without a C compiler), `distroless/base` when cgo may be on; `go-runtime` debian|scratch|alpine "
-          "picks another (with CA certificates and tzdata). The binary, WORKDIR, ENV, EXPOSE, USER and the "
-          "command are carried over."),
+          "picks another (with CA certificates and tzdata). The binary, the context folders it may read "
+          "(templates, configuration), WORKDIR, ENV, EXPOSE, USER and the command are carried over."),
     why=("The golang image, module and build caches and the sources are 600+ MB the program never uses; "
          "the binary alone is a few MB: smaller pulls, faster starts, far fewer CVEs."),
     safety=Safety.UNSAFE,
     safety_notes=("UNSAFE: the runtime stage has only the binary (no shell or tools on distroless/scratch) and, "
                   "with cgo, a glibc that must match the builder's. SUGGESTION without a fix when the context "
-                  "holds files the program may read (templates, configuration, static files), the stage installs "
+                  "holds files the program may read (templates, configuration) that are not in at most four folders "
+                  "copied from the context (those are copied too), the stage installs "
                   "packages or runs other setup steps, a step follows the build, a named USER would be missing, "
-                  "the HEALTHCHECK needs a shell or curl, or cgo may be on and the builder's Debian release is "
-                  "not in its tag. `go run` as the command is reported."),
+                  "the HEALTHCHECK runs another program or needs a shell, or cgo may be on and the builder's "
+                  "Debian release is not in its tag. `go run` as the command is reported."),
     examples=(Example(
         before=('FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /out/app ./cmd/app\n'
                 'EXPOSE 8080\nCMD ["/out/app"]\n'),
