@@ -291,6 +291,10 @@ def _yes(value: bool | None) -> str:
 
 def render(rows: list[dict], standin_sizes: dict[str, int | None], host: str) -> str:
     """REAL_PROJECTS.md: the summary numbers, one row per Dockerfile, the projects that cannot build here."""
+    provision = next((r for r in rows if r["kind"] == "provision"), None)
+    rows = [r for r in rows if r["kind"] != "provision"]
+    ci_names = {p.name for p in catalogue() if p.ci}
+    ci = [r for r in rows if r["project"] in ci_names]
     projects = sorted({r["project"] for r in rows})
     built = [r for r in rows if not r["blockers"] and not r.get("nothing_to_change")]
     buildable = sorted({r["project"] for r in rows if not r["blockers"]})
@@ -352,6 +356,14 @@ def render(rows: list[dict], standin_sizes: dict[str, int | None], host: str) ->
         "|---|---|---|",
         *[f"| {r['project']} | {r['kind']} | {'; '.join(r['blockers'])} |" for r in rows if r["blockers"]],
         "",
+        "## Provisioning and CI",
+        "",
+        ("- Lab provisioned from scratch (`--fresh-provision`: a throw-away lab; debootstrap, the Java, Python,"
+         f" Node.js, Go and Alpine stand-ins; podman already installed): **{provision['seconds']} s**"
+         + ("" if provision["ok"] else " (FAILED)") + "." if provision else "- Provisioning not timed in this run."),
+        f"- CI subset ({', '.join(sorted({r['project'] for r in ci}))}; `tests/test_real_projects.py` runs the same"
+        f" verifications): **{sum(r.get('seconds') or 0 for r in ci):.0f} s** of builds in this run.",
+        "",
         "## Stand-in base images",
         "",
         "Built from Debian bookworm packages (and npm/yarn from the npm registry) by `tools/buildlab/provision.sh`,",
@@ -379,26 +391,47 @@ def standin_sizes() -> dict[str, int | None]:
     return sizes
 
 
-def run(projects: Iterable[Project], json_path: Path | None, resume: bool) -> list[dict]:
-    """Verify every plan of ``projects`` (one at a time), appending each result to ``json_path``."""
-    done: dict[tuple[str, str], dict] = {}
-    if resume and json_path and json_path.is_file():
-        for line in json_path.read_text(encoding="utf-8").splitlines():
-            row = json.loads(line)
-            done[(row["project"], row["kind"])] = row
+def load(json_path: Path | None) -> dict[tuple[str, str], dict]:
+    """The results already in a JSON-lines file, by (project, kind)."""
+    if json_path is None or not json_path.is_file():
+        return {}
+    rows = (json.loads(line) for line in json_path.read_text(encoding="utf-8").splitlines() if line.strip())
+    return {(row["project"], row["kind"]): row for row in rows}
+
+
+def record(row: dict, json_path: Path | None) -> dict:
+    """Append a result to the JSON-lines file (when there is one) and return it."""
+    if json_path:
+        with json_path.open("a", encoding="utf-8") as handle:
+            handle.write(json.dumps(row) + "\n")
+    return row
+
+
+def run(projects: Iterable[Project], json_path: Path | None, done: dict[tuple[str, str], dict]) -> list[dict]:
+    """Verify every plan of ``projects`` (one at a time) that ``done`` does not hold yet, recording each."""
     rows = []
     for project in projects:
         for plan in plans(project, lab_image_exists):
             row = done.get((project.name, plan.kind))
             if row is None:
                 print(f"{project.name} ({plan.kind}) ...", file=sys.stderr, flush=True)
-                row = summary(plan) if plan.blockers else verify(plan)
+                row = record(summary(plan) if plan.blockers else verify(plan), json_path)
                 print(f"  {verdict(row)} {' '.join(row.get('failures', []))}", file=sys.stderr, flush=True)
-                if json_path:
-                    with json_path.open("a", encoding="utf-8") as handle:
-                        handle.write(json.dumps(row) + "\n")
             rows.append(row)
     return rows
+
+
+def fresh_provision() -> dict:
+    """Provision the lab from scratch in a throw-away DOCKEROPT_LAB (debootstrap and every stand-in) and time it."""
+    with tempfile.TemporaryDirectory(prefix="fresh-lab-", ignore_cleanup_errors=True) as tmp:
+        env = {k: v for k, v in os.environ.items() if k not in ("CONTAINERS_STORAGE_CONF", "CONTAINERS_CONF")}
+        env["DOCKEROPT_LAB"] = str(Path(tmp) / "lab")
+        started = time.monotonic()
+        proc = subprocess.run([str(REPO / "tools" / "buildlab" / "provision.sh")], env=env, capture_output=True,
+                              text=True)
+        seconds = round(time.monotonic() - started)
+    return {"project": "-", "kind": "provision", "seconds": seconds, "ok": proc.returncode == 0,
+            "failures": [] if proc.returncode == 0 else [proc.stderr[-500:]], "blockers": []}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -408,12 +441,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, default=None, help="append each result to this JSON-lines file")
     parser.add_argument("--resume", action="store_true", help="reuse the results already in --json")
     parser.add_argument("--out", type=Path, default=None, help="write the markdown report here")
+    parser.add_argument("--fresh-provision", action="store_true",
+                        help="also time tools/buildlab/provision.sh from scratch (a throw-away lab)")
     args = parser.parse_args(argv)
     if not PROJECTS.is_dir():
         print(f"no projects at {PROJECTS}", file=sys.stderr)
         return 2
     chosen = [p for p in catalogue() if (args.only is None or p.name in args.only) and (p.ci or not args.ci)]
-    rows = run(chosen, args.json, args.resume)
+    done = load(args.json) if args.resume else {}
+    rows = run(chosen, args.json, done)
+    provision = done.get(("-", "provision"))
+    if args.fresh_provision and provision is None:
+        provision = record(fresh_provision(), args.json)
+    if provision:
+        rows.append(provision)
     host = f"{os.cpu_count()} cores, podman {shlex.quote(_podman_version())}"
     text = render(rows, standin_sizes(), host)
     if args.out:

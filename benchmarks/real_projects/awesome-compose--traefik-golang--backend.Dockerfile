@@ -5,6 +5,6 @@ FROM golang:1.18
 WORKDIR /compose/hello-docker
 COPY . /compose/hello-docker
 RUN apt-get update
-RUN apt-get install -y git
+RUN apt-get install -y curl
 RUN CGO_ENABLED=0 go build -o backend main.go
 CMD ["./backend"]
