@@ -108,7 +108,12 @@ class Plan:
 def catalogue() -> list[Project]:
     """The projects of the catalogue, in its order."""
     data = tomllib.loads(CATALOGUE.read_text(encoding="utf-8"))
-    return [Project(name, **fields) for name, fields in data.items()]
+    return [Project(name, **fields) for name, fields in data.items() if isinstance(fields, dict)]
+
+
+def notes() -> list[str]:
+    """The catalogue's notes on the latest results (what they show, what is weak), for the report."""
+    return tomllib.loads(CATALOGUE.read_text(encoding="utf-8")).get("notes", [])
 
 
 def adapt(text: str) -> tuple[str, tuple[str, ...]]:
@@ -349,6 +354,10 @@ def render(rows: list[dict], standin_sizes: dict[str, int | None], host: str) ->
         "",
         *([f"- {r['project']} ({r['kind']}): {'; '.join(r.get('failures', []))}" for r in built if not r.get("ok")]
           or ["- none"]),
+        "",
+        "## Notes",
+        "",
+        *[f"- {note}" for note in notes()],
         "",
         "## Cannot build here",
         "",
