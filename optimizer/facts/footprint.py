@@ -42,7 +42,7 @@ class Footprint:
     tool it runs with their own configuration, ``CONFIG_READS``, what it reads through earlier
     configuration, symlinks and steps: ``indirect``, ``links``), known-none (``does_work`` is false),
     or unknown: ``blocked`` (it cannot be read at all) or ``unknown`` (reasons, each naming what we
-    cannot tell). A pass may call a step SAFE only when ``known``."""
+    cannot tell). A pass may call a step SAFE only when neither is set."""
 
     inst: Instruction
     blocked: str = ""  # why it cannot be read at all ("" when it can)
@@ -58,11 +58,6 @@ class Footprint:
     cd_targets: list[tuple[ImagePath | None, str]] = field(default_factory=list)  # directories it enters
     installs_packages: bool = False
     cwd: ImagePath | None = None
-
-    @property
-    def known(self) -> bool:
-        """Everything it reads and writes is modelled."""
-        return not self.blocked and not self.unknown
 
     @property
     def does_work(self) -> bool:

@@ -38,6 +38,7 @@ class Read:
     path: ImagePath
     why: str
     sure: bool
+    kind: str = ""  # the kind of tool that reads it ("" when a step we cannot read names it)
 
 
 @dataclass(frozen=True)
@@ -114,15 +115,16 @@ class History:
                 facts.indirect += [Read(p, f"line {event.line} (`{event.label}`) cannot be read and names {p}: it "
                                            "may configure a tool or link a path there", False) for p in event.names]
             else:
-                program = next((kinds[k] for k in sorted(event.kinds) if k in kinds), None)
-                if program is None:
+                kind = next((k for k in sorted(event.kinds) if k in kinds), None)
+                if kind is None:
                     continue
+                program = kinds[kind]
                 if event.names is None:
                     facts.unknown.append(f"`{program}` reads {event.config}, which line {event.line} writes "
                                          f"(`{event.label}`); cannot tell what it names")
                     continue
                 facts.indirect += [Read(p, f"`{program}` reads {event.config} (line {event.line}), which names {p}",
-                                        True) for p in event.names]
+                                        True, kind) for p in event.names]
 
 
 def history(doc: Dockerfile, context=None) -> History:

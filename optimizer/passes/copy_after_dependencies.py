@@ -25,7 +25,8 @@ the variables, directory or user it ran with; ONBUILD instructions are left alon
   copy from the RUN now separate the RUN from the copy. A file without a final newline keeps it so.
 - Without ``--unsafe`` the SAFE moves are offered first; once none is left, the UNSAFE ones are
   reported (applied with ``--unsafe``). For a broad copy whose next RUN installs system packages
-  but cannot move, a SUGGESTION names what blocks it (split the install into its own RUN).
+  but cannot move, a SUGGESTION names what blocks it (split the install into its own RUN; when the
+  package manager itself reads the copy through its configuration, copy only what it needs first).
 
 When a RUN may pass a copy (its footprint, read by ``optimizer.facts.footprint``): every command is known
 (an allow-list, ``optimizer.shell.tools``: apt-get/apt/apk/dnf/yum/microdnf/zypper package operations, apt-key/apt-mark/dpkg,
@@ -130,6 +131,7 @@ class _Copy:
 class _Verdict:
     safety: Safety | None  # None: may not pass
     reasons: tuple[str, ...] = ()
+    by_packages: bool = False  # the system package manager itself reads what the copy writes
 
 
 def _suppressed(inst: Instruction) -> bool:
@@ -213,7 +215,8 @@ def _cross(run: Footprint, copy: _Copy, scope: Scope) -> _Verdict:
         for config in CONFIG_READS[kind]:
             relation = touches(config)
             if relation:
-                return _Verdict(None, (f"`{program}` reads {config}, where `{copy.label}` writes",))
+                return _Verdict(None, (f"`{program}` reads {config}, where `{copy.label}` writes",),
+                                kind in SYSTEM_PACKAGE_KINDS)
             if relation is None:
                 unsafe.append(_unknown(config, dest, str(config), copy))
                 break
@@ -227,7 +230,7 @@ def _cross(run: Footprint, copy: _Copy, scope: Scope) -> _Verdict:
     for read in run.indirect:
         relation = touches(read.path)
         if relation and read.sure:
-            return _Verdict(None, (f"{read.why}, where `{copy.label}` writes",))
+            return _Verdict(None, (f"{read.why}, where `{copy.label}` writes",), read.kind in SYSTEM_PACKAGE_KINDS)
         if relation is not False:
             unsafe.append(read.why if relation else f"{read.why}; cannot tell whether it is under {dest}")
     for name, path in scope.reading_variables:
@@ -459,15 +462,16 @@ def _blocked_suggestions(doc, segment, copies, runs, scope: Scope) -> Iterator[F
         broad = next((c for c in above if c.broad), None)
         if broad is None or any(c.suppressed for c in above):
             continue
-        reason = next((v.reasons[0] for v in (_cross(run, c, scope) for c in above)
-                       if v.safety is None and v.reasons), "")
-        if not reason:
+        verdict = next((v for v in (_cross(run, c, scope) for c in above) if v.safety is None and v.reasons), None)
+        if verdict is None:
             continue
+        advice = ("Copy only what it needs there before the install, and the rest after it" if verdict.by_packages
+                  else "Split the package install into its own RUN before the copy")
         yield PASS.finding(
             inst.start_line,
             f"this RUN installs system packages after `{broad.label}` (line {broad.inst.start_line}), so "
-            f"every source change reinstalls them; it cannot move above the copy because {reason}. "
-            "Split the package install into its own RUN before the copy",
+            f"every source change reinstalls them; it cannot move above the copy because {verdict.reasons[0]}. "
+            f"{advice}",
             None, end_line=inst.end_line)
 
 

@@ -74,10 +74,11 @@ DNF_REPO = "FROM fedora:40\nRUN printf '[local]\\nbaseurl=file:///app/rpms\\ngpg
 DNF_REMOTE_REPO = "FROM fedora:40\nRUN printf '[vendor]\\nbaseurl=https://rpm.example.com/$basearch/\\n' > " \
     "/etc/yum.repos.d/vendor.repo\nCOPY . /app\nRUN dnf install -y mypkg\n"
 BUILDER = "FROM python:3.12 AS builder\nRUN pip install --prefix=/install --no-cache-dir flask\n"
-STAGE_PIP_CONF = BUILDER.replace("RUN pip", "RUN printf '[global]\\nfind-links = /app/wheels\\n' > /etc/pip.conf\nRUN pip") \
-    + PY + "COPY --from=builder /etc/pip.conf /etc/pip.conf\nCOPY . /app\n" + PIP
+FIND_LINKS = "RUN printf '[global]\\nfind-links = /app/wheels\\n' > /etc/pip.conf\n"
+STAGE_PIP_CONF = BUILDER.replace("RUN pip", FIND_LINKS + "RUN pip") + PY \
+    + "COPY --from=builder /etc/pip.conf /etc/pip.conf\nCOPY . /app\n" + PIP
 STAGE_NO_CONFIG = BUILDER + PY + "COPY --from=builder /install /usr/local\nCOPY . /app\n" + PIP
-PIP_CONF = PY + "RUN printf '[global]\\nfind-links = /app/wheels\\n' > /etc/pip.conf\nCOPY . /app\n" + PIP
+PIP_CONF = PY + FIND_LINKS + "COPY . /app\n" + PIP
 PIP_CONF_COPIED = PY + "COPY pip.conf /etc/pip.conf\nCOPY . /app\n" + PIP
 PIP_CONFIG_SET = PY + "RUN pip config --global set global.find-links /app/wheels\nCOPY . /app\n" + PIP
 PIP_FIND_LINKS_ENV = PY + "ENV PIP_FIND_LINKS=/app/wheels\nCOPY . /app\n" + PIP
@@ -118,7 +119,7 @@ OPAQUE_ELSEWHERE = DEB + "COPY build-tool.sh /usr/local/bin/\nRUN build-tool.sh 
 
 CASES = [
     # configuration written earlier
-    _do201("apt-file-repo", APT_FILE_REPO, NOT_SAFE, "/app/debs", "Split the package install"),
+    _do201("apt-file-repo", APT_FILE_REPO, NOT_SAFE, "/app/debs", "Copy only what it needs there before the install"),
     _do201("apt-copy-repo", APT_COPY_REPO, NOT_SAFE, "/srv/repo"),
     _do201("apt-file-url-through-tee", APT_TEE, NONE),
     _do201("apt-repo-in-heredoc-copy", APT_HEREDOC, NOT_SAFE, "/app/debs"),
@@ -150,7 +151,9 @@ CASES = [
     _do201("pip-config-set-find-links", PIP_CONFIG_SET, NONE),
     _do201("pip-find-links-env", PIP_FIND_LINKS_ENV, NONE),
     _do201("ld-conf-then-ldconfig", LD_CONF, NONE),
-    _do201("ld-conf-then-apt-trigger", LD_CONF_APT, NOT_SAFE, "/opt/app/lib"),
+    _do201("ld-conf-then-apt-trigger", LD_CONF_APT, NOT_SAFE, "/opt/app/lib", "Copy only what it needs there"),
+    _do201("install-beside-a-step-reading-the-copy", DEB + "COPY . /app\nRUN apt-get update && apt-get install -y "
+           "curl && chmod +x /app/run.sh\n", NOT_SAFE, "Split the package install into its own RUN"),
     _safe_move("ld-conf-elsewhere", LD_CONF_ELSEWHERE, APT, "COPY . /app\n"),
     _do201("npm-config-set-cafile", NPM_CAFILE, NONE),
     _do201("global-npmrc-cafile", NPMRC_GLOBAL, NONE),
