@@ -48,7 +48,8 @@ What is never excluded (each is a test):
   step dockeropt does not model (an unknown program, a script it cannot read) makes leaving
   ``.git`` out UNSAFE, naming the step; build output unless a RUN after the COPY, in the same
   stage, provably makes it again (``mvn package``/``install``..., not ``dependency:go-offline``; a
-  Gradle task other than clean/dependencies; ``python -m build``; a package.json script that names
+  Gradle task other than clean/dependencies; either only when the build file can be read and does
+  not move the output, ``<directory>``, ``buildDir``; ``python -m build``; a package.json script that names
   the directory or runs a tool whose default output it is, ``vite build`` -> ``dist``, with no config
   file moving it; ``tsc`` with tsconfig's ``outDir``), so committed assets a build does not remake
   stay; ``node_modules``/virtualenvs unless the stage installs dependencies itself (``npm ci``/
@@ -144,14 +145,29 @@ def _positional(args: tuple[str, ...]) -> list[str]:
 
 def _makes_target(program: str, args: tuple[str, ...], context, project: str) -> bool:
     if program in ("mvn", "mvnw"):
-        return any(a in _MVN_PHASES or a.endswith((":repackage", ":build", ":jar", ":war")) for a in args)
+        return (any(a in _MVN_PHASES or a.endswith((":repackage", ":build", ":jar", ":war")) for a in args)
+                and not _output_moved(context, project, ("pom.xml",), ("<directory>",)))
     if program == "cargo":
         return any(a in ("build", "install", "test") for a in args[:2])
     return program == "sbt" and bool(_positional(args))
 
 
 def _makes_build(program: str, args: tuple[str, ...], context, project: str) -> bool:
-    return program in ("gradle", "gradlew") and any(a not in _GRADLE_NON_BUILDING for a in _positional(args))
+    return (program in ("gradle", "gradlew") and any(a not in _GRADLE_NON_BUILDING for a in _positional(args))
+            and not _output_moved(context, project, ("build.gradle", "build.gradle.kts"),
+                                  ("builddir", "builddirectory")))
+
+
+def _output_moved(context, project: str, files: tuple[str, ...], words: tuple[str, ...]) -> bool:
+    """The build file moves the tool's output directory elsewhere (``<directory>``, ``buildDir``), or
+    cannot be read to tell."""
+    for name in files:
+        path = posixpath.join(project, name)
+        if path in context.files:
+            text = context.read_text(path)
+            if text is None or any(word in text.lower() for word in words):
+                return True
+    return False
 
 
 def _makes_dist(program: str, args: tuple[str, ...], context, project: str) -> bool:

@@ -114,6 +114,16 @@ CASES = [
          {**GIT, "package.json": _package({"build": "tsc"}, ("typescript",)), "dist/index.js": "\n",
           "tsconfig.json": '{"compilerOptions": {"outDir": "./dist"}}\n'},
          written=_ignore(VCS, "# build output (the build makes its own)\ndist\n")),
+    IgnoreCase("target-rebuilt-by-maven", "DO204", MAVEN, SAFE,
+               {"pom.xml": POM, "src/main/java/A.java": "class A {}\n", "target/classes/A.class": "x"},
+               written=_ignore("# build output (the build makes its own)\ntarget\n")),
+    IgnoreCase("target-not-rebuilt-pom-moves-the-output", "DO204", MAVEN, NONE,
+               {"pom.xml": POM.replace("</project>", "<build><directory>out</directory></build></project>"),
+                "src/main/java/A.java": "class A {}\n", "target/static/app.js": "x"}),
+    IgnoreCase("build-dir-moved-by-gradle", "DO204",
+               "FROM gradle:8-jdk21\nWORKDIR /src\nCOPY . .\nRUN gradle assemble\n", NONE,
+               {"build.gradle": "plugins { id 'java' }\nlayout.buildDirectory = file('out')\n",
+                "settings.gradle": "rootProject.name = 'a'\n", "build/resources/banner.txt": "hi"}),
     # Dependency directories and tool homes: left out only when nothing points at them.
     IgnoreCase("venv-named-by-env-path-kept", "DO204",
          "FROM python:3.12\nWORKDIR /app\nENV PATH=/app/.venv/bin:$PATH\nCOPY . .\n"
