@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .passes.base import Pass
+from .verify.declared import SCOPES
 
 
 def explain(pass_: Pass) -> str:
@@ -22,11 +23,18 @@ def explain(pass_: Pass) -> str:
         parts += ["", "## Example", "```dockerfile", example.before.rstrip("\n"), "```",
                   "", "Use instead:", "```dockerfile", example.after.rstrip("\n"), "```"]
     parts += ["", "## Fix safety", f"Usually **{pass_.safety.value}**. {pass_.safety_notes}"]
+    if pass_.image_changes:
+        parts += ["", "## Declared image changes", "`dockeropt verify` accepts these differences between the "
+                  "images' files: " + "; ".join(_image_change(item) for item in pass_.image_changes) + "."]
     if pass_.hadolint:
         parts += ["", "## Resolves", ", ".join(f"hadolint {code}" for code in pass_.hadolint)]
     parts += ["", "## Suppress", f"`# dockeropt: ignore={pass_.id}` (or `ignore={pass_.name}`) "
               "on the line above the instruction."]
     return "\n".join(parts) + "\n"
+
+
+def _image_change(item: str) -> str:
+    return f"`{item}` ({SCOPES[item]})" if item in SCOPES else f"`{item}`"
 
 
 def passes_table(passes) -> str:

@@ -1,14 +1,19 @@
 """dockeropt verify with real builds (podman and buildah) in the lab that tools/buildlab/provision.sh
-provisions without any registry: golden apt and Java cases, and a broken rewrite caught.
+provisions without any registry: golden apt and Java cases, every golden case's SAFE fixes with the
+filesystem comparison, and broken rewrites caught (a dropped COPY, an ldconfig moved above its COPY).
 
-Skipped where podman or the lab is missing; a failure under DOCKEROPT_STRICT_TESTS=1 (CI).
+Skipped where podman or the lab is missing; a failure under DOCKEROPT_STRICT_TESTS=1 (CI). A golden case
+whose base image the lab lacks is skipped when tools/buildlab does not name that image, and fails
+under DOCKEROPT_STRICT_TESTS=1 when it does (provisioning promised it).
 The reports are printed to the terminal (the evidence in CI's log).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -17,12 +22,16 @@ import pytest
 from click.testing import CliRunner
 
 from optimizer.config import Config
+from optimizer.context import BuildContext
 from optimizer.edits import Edit
+from optimizer.model import parse
 from optimizer.passes.base import Example, Fix, Pass, Safety
+from optimizer.pipeline import optimize
 from optimizer.verify import verify_dockerfile
 from optimizer.verify.cli import main
 
 from .conftest import ROOT, read_text, require
+from .test_golden import CASES, _config, _workspace
 
 LAB = Path(os.environ.get("DOCKEROPT_LAB") or
            Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "dockeropt-lab")
@@ -51,18 +60,6 @@ def show(capsys, report) -> None:
         print("\n" + report.text())
 
 
-def golden_workspace(case: Path, tmp_path: Path) -> Path:
-    """A copy of a golden case's context with its ``context.extra`` files (what git cannot hold)."""
-    context = tmp_path / "context"
-    shutil.copytree(case / "context", context, symlinks=True)
-    for line in read_text(case / "context.extra").splitlines():
-        if line.strip() and not line.startswith("#"):
-            name, _, size = line.strip().partition(" ")
-            (context / name).parent.mkdir(parents=True, exist_ok=True)
-            (context / name).write_bytes(b"x" * int(size or 0))
-    return context
-
-
 def test_apt_golden_case_builds_smaller_with_the_same_runtime_config(lab, capsys):
     result = CliRunner().invoke(main, ["--builder", "podman", "--format", "json",
                                        str(ROOT / "corpus" / "apt-update-split" / "Dockerfile")])
@@ -84,7 +81,7 @@ def test_apt_golden_case_builds_smaller_with_the_same_runtime_config(lab, capsys
 
 def test_java_golden_case_multi_stage_runs_the_same_and_declares_its_changes(lab, capsys, tmp_path):
     case = ROOT / "corpus" / "java-progression-4-multi-stage"
-    report = verify_dockerfile(case / "Dockerfile", golden_workspace(case, tmp_path), Config(unsafe=True),
+    report = verify_dockerfile(case / "Dockerfile", _workspace(case, tmp_path) / "context", Config(unsafe=True),
                                builder="podman", smoke="java -jar target/greeter.jar")
     show(capsys, report)
     assert report.ok, report.text()
@@ -118,7 +115,101 @@ def test_a_rewrite_that_drops_a_needed_copy_fails_with_the_builders_error_and_na
     show(capsys, report)
     assert not report.ok
     assert report.original.builds and report.original.size and report.original.layers
+    assert report.original.files.files["/built"].size == len("built\n")  # buildah's files read too
     assert not report.rewritten.builds
     assert "/app/app.sh" in report.rewritten.error  # sh: cannot open /app/app.sh
     assert report.failures == ("the rewritten Dockerfile does not build (passes that changed it: DO999 drop-copy)",)
     assert "DO999 drop-copy" in report.markdown() and "/app/app.sh" in report.markdown()
+
+
+def base_images(*texts: str) -> set[str]:
+    """The images the Dockerfiles build FROM (not their own stages, not scratch)."""
+    images = set()
+    for text in texts:
+        doc = parse(text)
+        images |= {stage.base for stage in doc.stages
+                   if doc.stage_named(stage.base) is None and stage.base.lower() != "scratch"}
+    return images
+
+
+def promised(image: str) -> bool:
+    """tools/buildlab names the image (provision.sh or a stand-in provides it)."""
+    pattern = re.compile(r"(?<![\w./-])" + re.escape(image) + r"(?![\w.-])")
+    return any(pattern.search(read_text(f)) for f in (ROOT / "tools" / "buildlab").rglob("*") if f.is_file())
+
+
+VERIFIED: dict[tuple, object] = {}  # one verification per distinct SAFE rewrite (the Java progression shares one)
+#: Golden cases not verified here, and why (each is a fact about the lab or another test, checked by hand)
+NOT_HERE = {
+    "apt-update-split": "verified with the same SAFE fixes, rebuilds included, by test_apt_golden_case_...",
+    "maven-go-offline": "the original does not build in the lab: Spring Boot's parent POM is not in Debian's "
+                        "Maven repository and Maven Central is unreachable",
+}
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_golden_case_safe_fixes_leave_no_undeclared_file_difference(lab_env, lab, case, tmp_path, capsys):
+    if case.name in NOT_HERE:
+        pytest.skip(NOT_HERE[case.name])
+    config = dataclasses.replace(_config(case), unsafe=False)
+    work = _workspace(case, tmp_path)
+    context = work / "context" if work else case
+    text = read_text(case / "Dockerfile")
+    result = optimize(text, BuildContext.from_directory(context), config)
+    if not result.applied:
+        pytest.skip("no SAFE fix applies: nothing to build")
+    missing = sorted(image for image in base_images(text, result.text) if subprocess.run(
+        ["podman", "image", "exists", image], env={**os.environ, **lab_env}).returncode != 0)
+    if missing:
+        promise = [image for image in missing if promised(image)]
+        require(not promise, f"the build lab lacks {', '.join(promise)}, which tools/buildlab provides")
+        pytest.skip(f"the build lab has no {', '.join(missing)} (tools/buildlab does not provide it)")
+    key = (text, result.text, tuple((f.path, f.text) for f in result.extra_files),
+           tuple(sorted((str(p.relative_to(context)), p.stat().st_size) for p in context.rglob("*") if p.is_file())))
+    if key in VERIFIED:
+        report = VERIFIED[key]
+        with capsys.disabled():
+            print(f"\n{case.name}: the same SAFE rewrite as {Path(report.dockerfile).parent.name}: {report.verdict}")
+    else:
+        report = VERIFIED[key] = verify_dockerfile(case / "Dockerfile", context, config, builder="podman",
+                                                   rebuild=False)
+        show(capsys, report)
+    assert report.original.builds and report.rewritten.builds, report.text()
+    assert report.files is not None and report.files.undeclared == (), report.text()
+    assert report.ok, report.text()
+
+
+def _move_ldconfig(doc, context, config):
+    for before, inst in zip(doc.instructions, doc.instructions[1:]):
+        if before.keyword == "COPY" and inst.keyword == "RUN" and inst.value == ("ldconfig",):
+            text = doc.text[inst.span[0]:inst.span[1]]
+            fix = Fix((Edit.delete(*inst.span), Edit.insert(before.span[0], text)), Safety.SAFE)
+            yield MOVE_LDCONFIG.finding(inst.start_line, "test only: run ldconfig before the COPY", fix)
+
+
+MOVE_LDCONFIG = Pass(
+    id="DO998", name="move-ldconfig", title="Test only: run ldconfig above the COPY before it",
+    what="Moves `RUN ldconfig` above the COPY it follows.",
+    why="To prove that the filesystem comparison catches a reordering that changes the image's files.",
+    safety=Safety.SAFE, safety_notes="Never safe: ldconfig no longer sees what the COPY brings.",
+    examples=(Example("COPY a.conf /etc/ld.so.conf.d/\nRUN ldconfig\n", "RUN ldconfig\nCOPY a.conf /etc/ld.so.conf.d/\n"),),
+    check=_move_ldconfig)
+
+
+def test_an_ldconfig_moved_above_its_copy_is_caught_by_the_file_comparison(lab, tmp_path, capsys):
+    (tmp_path / "vendor.conf").write_text("/opt/vendor/lib\n")
+    (tmp_path / "Dockerfile").write_text(
+        "FROM debian:bookworm\n"
+        "RUN mkdir -p /opt/vendor/lib && cp /usr/lib/*-linux-gnu/libz.so.1 /opt/vendor/lib/libvendor.so.1\n"
+        "COPY vendor.conf /etc/ld.so.conf.d/vendor.conf\n"
+        "RUN ldconfig\n")
+    report = verify_dockerfile(tmp_path / "Dockerfile", builder="podman", passes=(MOVE_LDCONFIG,), rebuild=False)
+    show(capsys, report)
+    assert report.original.builds and report.rewritten.builds and not report.config_diffs
+    assert not report.ok
+    # ldconfig no longer saw the vendor folder: its cache and the soname link it makes there are missing
+    assert [d.describe() for d in report.files.undeclared] == [
+        "changed /etc/ld.so.cache (size, content)", "removed /opt/vendor/lib/libz.so.1"]
+    assert report.failures == ("2 undeclared file difference(s), first: changed /etc/ld.so.cache (size, content) "
+                               "(passes that changed it: DO998 move-ldconfig)",)
+    assert json.loads(report.to_json())["filesystem"]["undeclared"] == ["/etc/ld.so.cache", "/opt/vendor/lib/libz.so.1"]

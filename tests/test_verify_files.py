@@ -10,9 +10,10 @@ import zipfile
 
 import pytest
 
+from optimizer.model import parse
 from optimizer.passes import PASSES
 from optimizer.verify.builders import missing_base_image
-from optimizer.verify.declared import Evidence, check_declaration, declared_paths, installed
+from optimizer.verify.declared import Evidence, carried, check_declaration, declared_paths, installed
 from optimizer.verify.filesystem import Entry, Snapshot, read_tar
 from optimizer.verify.fscompare import compare_files
 from optimizer.verify.globs import matcher
@@ -132,6 +133,12 @@ def test_a_volatile_file_that_appears_is_still_a_difference():
     assert [d.describe() for d in diff.undeclared] == ["added /var/log/apt/history.log"]
 
 
+def test_npm_logs_named_by_the_time_of_the_build_are_volatile_whatever_differs():
+    log = "/root/.npm/_logs/2026-12-03T13_06_{}Z-debug-0.log"
+    diff = compare_files(*(Snapshot({log.format(t): Entry("file", 0o644, 0, 0, 1, t)}) for t in ("27_111", "52_118")), {})
+    assert diff.same and len(diff.volatile) == 2
+
+
 def test_copied_context_declares_the_context_files_wherever_they_landed():
     evidence = Evidence(snap(), snap(), frozenset({".git/HEAD", "docs/manual.pdf"}))
     covers = declared_paths(("copied-context",), evidence)
@@ -150,8 +157,11 @@ def test_packages_not_installed_declares_the_dropped_packages_files_and_dpkgs_st
     assert not covers("/usr/bin/curl") and not covers("/etc/passwd")
 
 
-def test_new_root_declares_everything():
-    assert declared_paths(("new-root",), EMPTY)("/usr/lib/jvm/java/bin/java")
+def test_new_root_declares_every_path_but_what_the_final_stage_copies():
+    doc = parse("FROM maven AS build\nRUN mvn package\nFROM jre\nWORKDIR /app\nCOPY --from=build /src/app.jar lib/\n")
+    covers = declared_paths(("new-root",), Evidence(snap(), snap(), frozenset(), carried=carried(doc)))
+    assert covers("/usr/lib/jvm/java/bin/java") and covers("/app") and covers("/app/library")
+    assert not covers("/app/lib") and not covers("/app/lib/app.jar")
 
 
 def _image(label: str, runs: tuple[float, ...] = (20.0,)) -> ImageReport:

@@ -10,7 +10,8 @@ A pass (``Pass.image_changes``) or one fix (``Fix.image_changes``) lists absolut
   one lacks (their ``/var/lib/dpkg/info/<package>.list``), with dpkg's and debconf's own databases, the
   alternatives links and ``/etc/ld.so.cache``; files that maintainer scripts generate are not listed by
   dpkg, so they stay undeclared;
-- ``new-root``: every path (the final image starts from another base image).
+- ``new-root``: every path but those the final stage copies from other stages or the context (the final
+  image starts from another base image; what the rewrite carries over must still be the same).
 
 The rewritten Dockerfile itself is a declared difference wherever a COPY put it (``DOCKERFILE``).
 """
@@ -20,11 +21,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from ..facts.copies import is_copy, landing
+from ..model import Dockerfile
 from .filesystem import Snapshot
 from .globs import Matcher, matcher
 
 DOCKERFILE = "Dockerfile"  # the declarer of the Dockerfile's own copies in the image
-SCOPES = ("copied-context", "packages-not-installed", "new-root")
+SCOPES = {
+    "copied-context": "the build-context files the rewrite copies differently, wherever a COPY put them",
+    "packages-not-installed": "the files of the Debian packages the rewritten image no longer installs",
+    "new-root": "every file but those the final stage copies: the final image starts from another base image",
+}
 DPKG_STATE = ("/var/lib/dpkg/**", "/var/cache/debconf/**", "/etc/alternatives/**", "/etc/ld.so.cache")
 
 
@@ -36,6 +43,7 @@ class Evidence:
     rewritten: Snapshot
     copied_context: frozenset[str]  # context paths ("src/app.py") copied by one build and not the other, or changed
     dockerfile: str | None = None  # the Dockerfile's context path when it is in the context and was rewritten
+    carried: tuple[str, ...] = ()  # where the rewritten final stage's COPY/ADD land (absolute image paths)
 
 
 def check_declaration(item: str) -> None:
@@ -49,12 +57,19 @@ def declared_paths(items: Iterable[str], evidence: Evidence) -> Matcher:
     items = tuple(items)
     tests = [matcher(i for i in items if i not in SCOPES)]
     if "new-root" in items:
-        return lambda path: True
+        return lambda path: not any(path == kept or path.startswith(kept + "/") for kept in evidence.carried)
     if "copied-context" in items:
         tests.append(_suffix_of(evidence.copied_context))
     if "packages-not-installed" in items:
         tests += [matcher(DPKG_STATE), _listed(evidence)]
     return lambda path: any(test(path) for test in tests)
+
+
+def carried(doc: Dockerfile) -> tuple[str, ...]:
+    """Where the COPY/ADD instructions of the final stage land (those whose landing is known)."""
+    stage = doc.stages[-1] if doc.stages else None
+    found = (landing(doc, inst) for inst in (stage.instructions if stage else ()) if is_copy(inst))
+    return tuple(path for path in found if path)
 
 
 def rewritten_dockerfile(evidence: Evidence) -> Matcher:

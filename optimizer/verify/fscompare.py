@@ -4,7 +4,8 @@ A difference is a path only one image has, or one whose type, mode, owner, size,
 target differs. It is declared when an applied pass's ``image_changes`` cover it (``declared``);
 any other difference fails the verification. The paths in ``VOLATILE`` change in every build, whatever
 the Dockerfile: they are compared without their size and content (presence, type, mode and owner still
-count) and reported as ``volatile``.
+count); those in ``VOLATILE_NAMES`` are named by the time of the build and not compared at all. Both
+are counted as ``volatile``.
 """
 
 from __future__ import annotations
@@ -21,9 +22,15 @@ VOLATILE = (
     ("/var/cache/ldconfig/aux-cache", "ldconfig's record of the libraries' inode numbers and change times"),
     ("/**/.m2/repository/**/_remote.repositories", "Maven's resolver writes the time it resolved an artifact"),
     ("/**/.m2/repository/**/resolver-status.properties", "Maven's resolver writes when it last checked"),
+    ("/**/.npm/_cacache/index-v5/**", "npm's cache index records when each entry was written"),
+)
+#: (pattern, why its names differ between any two builds): any difference there is volatile
+VOLATILE_NAMES = (
+    ("/**/.npm/_logs/**", "npm names its debug logs by the time it ran"),
 )
 UNDECLARED_SHOWN = 50  # the JSON report lists this many undeclared paths
 _volatile = matcher(pattern for pattern, _ in VOLATILE)
+_volatile_names = matcher(pattern for pattern, _ in VOLATILE_NAMES)
 
 
 @dataclass(frozen=True)
@@ -89,6 +96,9 @@ def compare_files(original: Snapshot, rewritten: Snapshot, declarations: Mapping
     diffs, volatile = [], []
     for path in sorted(before.keys() | after.keys()):
         old, new = before.get(path), after.get(path)
+        if _volatile_names(path):
+            volatile.append(path)
+            continue
         if old is None or new is None:
             change, what = ("added", ()) if old is None else ("removed", ())
         else:

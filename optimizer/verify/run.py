@@ -24,7 +24,7 @@ from ..passes.base import Pass
 from ..pipeline import Result, optimize
 from .builders import BaseImageMissing, Builder, detect, missing_base_image
 from .compare import compare
-from .declared import DOCKERFILE, Evidence, declared_paths, rewritten_dockerfile
+from .declared import DOCKERFILE, Evidence, carried, declared_paths, rewritten_dockerfile
 from .fscompare import compare_files
 from .globs import Matcher
 from .report import ImageReport, VerifyReport
@@ -42,13 +42,13 @@ class VerifyInputError(Exception):
 
 def verify_dockerfile(dockerfile: Path, context: Path | None = None, config: Config | None = None,
                       builder: str = "auto", smoke: str | None = None, *, buildx_builder: str | None = None,
-                      passes: Sequence[Pass] | None = None, runs: int = 1) -> VerifyReport:
+                      passes: Sequence[Pass] | None = None, runs: int = 1, rebuild: bool = True) -> VerifyReport:
     """Rewrite ``dockerfile`` (in a copy of its context) and prove the rewrite with real builds.
 
     ``builder``: auto, docker, buildx, podman or buildah; ``buildx_builder`` is passed to
     ``docker buildx --builder``; ``smoke`` a command run in both images; ``passes`` overrides the
     passes ``config`` selects; ``runs`` repeats the clean build and the rebuild after an edit (times
-    are medians). Raises VerifyInputError for bad input, builders.NoBuilder when no builder is usable
+    are medians); ``rebuild=False`` skips the edit and the rebuilds (the comparison only). Raises VerifyInputError for bad input, builders.NoBuilder when no builder is usable
     and BaseImageMissing when a base image cannot be pulled or found (only when there is something to build).
     """
     if runs < 1:
@@ -73,11 +73,11 @@ def verify_dockerfile(dockerfile: Path, context: Path | None = None, config: Con
                             notes=("dockeropt has nothing to change here: no build needed",))
     chosen = detect(builder, buildx_builder)
     with tempfile.TemporaryDirectory(prefix="dockeropt-verify-", ignore_cleanup_errors=True) as tmp:
-        return _verify(Path(tmp), dockerfile, root, result, chosen, smoke, names, shown, runs)
+        return _verify(Path(tmp), dockerfile, root, result, chosen, smoke, names, shown, runs, rebuild)
 
 
 def _verify(work: Path, dockerfile: Path, root: Path, result: Result, builder: Builder, smoke: str | None,
-            names: tuple[str, ...], shown: str, runs: int) -> VerifyReport:
+            names: tuple[str, ...], shown: str, runs: int, rebuild: bool) -> VerifyReport:
     variants = {}
     for label, text, extra in (("original", result.original, ()), ("rewritten", result.text, result.extra_files)):
         ctx = work / label / "context"
@@ -90,7 +90,7 @@ def _verify(work: Path, dockerfile: Path, root: Path, result: Result, builder: B
         variants[label] = (df, ctx)
     docs = tuple(parse(t) for t in (result.original, result.text))
     contexts = tuple(BuildContext.from_directory(ctx, dockerfile=df) for df, ctx in variants.values())
-    edited = edited_file(*docs, *contexts)
+    edited = edited_file(*docs, *contexts) if rebuild else None
     copied = copied_files(docs[0], contexts[0]) ^ copied_files(docs[1], contexts[1])
     token = uuid.uuid4().hex[:10]
     command = shlex.split(smoke) if smoke else None
@@ -102,8 +102,9 @@ def _verify(work: Path, dockerfile: Path, root: Path, result: Result, builder: B
         inside = dockerfile.is_relative_to(root) and result.changed
         evidence = Evidence(images["original"].files, images["rewritten"].files,
                             frozenset(copied | {new.path for new in result.extra_files}),
-                            dockerfile.relative_to(root).as_posix() if inside else None)
-    return _judge(shown, result, builder, names, edited, images["original"], images["rewritten"], smoke, evidence)
+                            dockerfile.relative_to(root).as_posix() if inside else None, carried(docs[1]))
+    return _judge(shown, result, builder, names, edited, images["original"], images["rewritten"], smoke, evidence,
+                  rebuild)
 
 
 def _edit_line() -> str:
@@ -164,7 +165,7 @@ def _measure(builder: Builder, storage: Path, dockerfile: Path, context: Path, t
 
 def _judge(path: str, result: Result, builder: Builder, names: tuple[str, ...], edited: str | None,
            original: ImageReport, rewritten: ImageReport, smoke: str | None,
-           evidence: Evidence | None) -> VerifyReport:
+           evidence: Evidence | None, rebuild: bool = True) -> VerifyReport:
     """The verdict: what failed, and the runtime-config and file differences with the passes that declare them."""
     failures, notes, diffs, files = [], [], (), None
     blame = f" (passes that changed it: {', '.join(names)})" if names else ""
@@ -194,7 +195,7 @@ def _judge(path: str, result: Result, builder: Builder, names: tuple[str, ...], 
             failures.append(f"the rewritten Dockerfile does not rebuild after an edit{blame}")
         if smoke and original.smoke != rewritten.smoke:
             failures.append(f"smoke command {smoke!r} behaves differently{blame}")
-    if edited is None:
+    if edited is None and rebuild:
         notes.append("no file copied by both Dockerfiles to edit: rebuild times not measured")
     return VerifyReport(path, names, builder.label, edited_file=edited, original=original, rewritten=rewritten,
                         config_diffs=diffs, files=files, smoke_command=smoke, failures=tuple(failures),
