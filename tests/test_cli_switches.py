@@ -162,7 +162,7 @@ def test_findings_are_sorted_by_line_and_nested_under_the_fix_they_need(project)
         "Dockerfile:2: DO101 apt-update-with-install [safe, fixable] `apt-get update` runs in a layer of its own; "
         "merge it into the RUN that installs (line 3)",
         "  after DO101: Dockerfile:3: DO103 apt-clean-lists [safe, fixable] the package lists fetched by "
-        "`apt-get update` stay in this layer (20-90 MB); remove them with `rm -rf /var/lib/apt/lists/*` in the same RUN",
+        "`apt-get update` stay in this layer (tens of MB); remove them with `rm -rf /var/lib/apt/lists/*` in the same RUN",
         "Dockerfile:3: DO104 apt-get-over-apt [safe, fixable] `apt install` is the interactive front end, its command "
         "line is not stable in scripts; use `apt-get install`"]
     (entry,) = json.loads(run("--select", "DO101,DO103", "--format", "json", "Dockerfile").stdout)["files"]
