@@ -154,6 +154,7 @@ def test_packages_not_installed_declares_the_dropped_packages_files_and_dpkgs_st
     rewritten = Snapshot({}, {"/var/lib/dpkg/status": status.format("curl")})
     covers = declared_paths(("packages-not-installed",), Evidence(original, rewritten, frozenset()))
     assert covers("/etc/ldap/ldap.conf") and covers("/var/lib/dpkg/status") and covers("/etc/ld.so.cache")
+    assert covers("/var/lib/apt/extended_states")  # apt marks the recommends it installed automatically
     assert not covers("/usr/bin/curl") and not covers("/etc/passwd")
 
 

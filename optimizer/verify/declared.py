@@ -7,7 +7,8 @@ A pass (``Pass.image_changes``) or one fix (``Fix.image_changes``) lists absolut
   changes (what a new ``.dockerignore`` excludes, what a narrowed COPY leaves out, the ``.dockerignore``
   itself), at any image path that ends with their context path;
 - ``packages-not-installed``: the files of the Debian packages the original image has and the rewritten
-  one lacks (their ``/var/lib/dpkg/info/<package>.list``), with dpkg's and debconf's own databases, the
+  one lacks (their ``/var/lib/dpkg/info/<package>.list``), with dpkg's, debconf's and apt's own databases
+  (apt's ``extended_states`` marks automatically installed packages), the
   alternatives links and ``/etc/ld.so.cache``; files that maintainer scripts generate are not listed by
   dpkg, so they stay undeclared;
 - ``new-root``: every path but those the final stage copies from other stages or the context (the final
@@ -32,7 +33,8 @@ SCOPES = {
     "packages-not-installed": "the files of the Debian packages the rewritten image no longer installs",
     "new-root": "every file but those the final stage copies: the final image starts from another base image",
 }
-DPKG_STATE = ("/var/lib/dpkg/**", "/var/cache/debconf/**", "/etc/alternatives/**", "/etc/ld.so.cache")
+DPKG_STATE = ("/var/lib/dpkg/**", "/var/lib/apt/extended_states", "/var/cache/debconf/**", "/etc/alternatives/**",
+              "/etc/ld.so.cache")
 
 
 @dataclass(frozen=True)
