@@ -12,6 +12,8 @@ import tempfile
 import time
 import uuid
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from statistics import median
 from pathlib import Path
 
@@ -48,7 +50,8 @@ def verify_dockerfile(dockerfile: Path, context: Path | None = None, config: Con
     ``builder``: auto, docker, buildx, podman or buildah; ``buildx_builder`` is passed to
     ``docker buildx --builder``; ``smoke`` a command run in both images; ``passes`` overrides the
     passes ``config`` selects; ``runs`` repeats the clean build and the rebuild after an edit (times
-    are medians); ``rebuild=False`` skips the edit and the rebuilds (the comparison only). Raises VerifyInputError for bad input, builders.NoBuilder when no builder is usable
+    are medians); ``rebuild=False`` skips the edit and the rebuilds and builds both images at once (the
+    comparison only). Raises VerifyInputError for bad input, builders.NoBuilder when no builder is usable
     and BaseImageMissing when a base image cannot be pulled or found (only when there is something to build).
     """
     if runs < 1:
@@ -94,9 +97,14 @@ def _verify(work: Path, dockerfile: Path, root: Path, result: Result, builder: B
     copied = copied_files(docs[0], contexts[0]) ^ copied_files(docs[1], contexts[1])
     token = uuid.uuid4().hex[:10]
     command = shlex.split(smoke) if smoke else None
-    images = {label: _measure(builder, work / label / "storage", df, ctx, f"dockeropt-verify-{token}-{label}",
-                              edited, command, label, runs)
-              for label, (df, ctx) in variants.items()}
+    jobs = {label: partial(_measure, builder, work / label / "storage", df, ctx, f"dockeropt-verify-{token}-{label}",
+                           edited, command, label, runs) for label, (df, ctx) in variants.items()}
+    if rebuild:
+        images = {label: job() for label, job in jobs.items()}
+    else:  # the comparison only: no rebuild times to protect, so both images build at once
+        with ThreadPoolExecutor(len(jobs)) as pool:
+            futures = {label: pool.submit(job) for label, job in jobs.items()}
+            images = {label: future.result() for label, future in futures.items()}
     evidence = None
     if images["original"].files and images["rewritten"].files:
         inside = dockerfile.is_relative_to(root) and result.changed
@@ -197,6 +205,8 @@ def _judge(path: str, result: Result, builder: Builder, names: tuple[str, ...], 
             failures.append(f"smoke command {smoke!r} behaves differently{blame}")
     if edited is None and rebuild:
         notes.append("no file copied by both Dockerfiles to edit: rebuild times not measured")
+    if not rebuild:
+        notes.append("both images were built at the same time (no rebuild measured): build times are not comparable")
     return VerifyReport(path, names, builder.label, edited_file=edited, original=original, rewritten=rewritten,
                         config_diffs=diffs, files=files, smoke_command=smoke, failures=tuple(failures),
                         notes=tuple(notes))
