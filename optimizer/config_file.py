@@ -1,4 +1,5 @@
-"""Project configuration: ``[tool.dockeropt]`` in ``pyproject.toml`` or a ``.dockeropt.toml``.
+"""Project configuration: ``[tool.dockeropt]`` in ``pyproject.toml`` or a ``.dockeropt.toml`` (whose keys
+may stand at the top or, as pasted from ``pyproject.toml``, under ``[tool.dockeropt]``).
 
 The file is looked up from a starting folder upwards, stopping at the first folder that holds one
 of them (``.dockeropt.toml`` wins over ``pyproject.toml`` in the same folder) or at a repository
@@ -11,7 +12,9 @@ root (a folder with ``.git``). Keys use the command-line spelling::
     java-runtime = "alpine"     # alpine | jre | distroless
     go-runtime = "distroless"   # distroless | debian | scratch | alpine
     spring-layers = false
-    exclude = ["examples/**"]   # Dockerfiles the bot skips (glob, relative to the file's folder)
+    exclude = ["examples/**"]   # Dockerfiles folder searches skip (glob, relative to the file's folder)
+
+``SETTINGS`` documents each key with its default (the README's table is generated from it).
 """
 
 from __future__ import annotations
@@ -23,8 +26,30 @@ from pathlib import Path
 from .config import GO_RUNTIMES, JAVA_RUNTIMES, Config
 from .fileio import InputError
 
-_KEYS = {"select": list, "ignore": list, "unsafe": bool, "java-runtime": str, "spring-layers": bool,
-         "go-runtime": str, "exclude": list}
+
+@dataclass(frozen=True)
+class Setting:
+    """One key of the config file: its type, its default as written in TOML, and what it does."""
+
+    key: str
+    kind: type
+    default: str
+    what: str
+
+
+SETTINGS = (
+    Setting("select", list, "every pass", "Only these passes: ids, names, id prefixes (`DO1`) or hadolint ids "
+            "(`DL3009`). `--select` replaces it."),
+    Setting("ignore", list, "`[]`", "Skip these passes (same keys). `--ignore` adds to it."),
+    Setting("unsafe", bool, "`false`", "Also apply fixes that may change behaviour (`--unsafe`)."),
+    Setting("java-runtime", str, '`"alpine"`', "Runtime image of java-multi-stage: `alpine`, `jre` or `distroless`."),
+    Setting("spring-layers", bool, "`false`", "java-multi-stage: extract Spring Boot layers in the runtime stage."),
+    Setting("go-runtime", str, '`"distroless"`', "Runtime image of go-multi-stage: `distroless`, `debian`, `scratch` "
+            "or `alpine`."),
+    Setting("exclude", list, "`[]`", "Globs of Dockerfiles that folder searches (CLI, bot, Action) skip, relative "
+            "to the config file's folder; `**` spans folders, `dir/` means everything under it."),
+)
+_KEYS = {setting.key: setting.kind for setting in SETTINGS}
 
 
 @dataclass(frozen=True)
@@ -77,8 +102,12 @@ def find_config(start: Path) -> Path | None:
 def load_config(path: Path) -> ProjectConfig:
     """Read and check one config file; raises InputError naming the file and the bad key."""
     table = _read_table(path)
-    if path.name == "pyproject.toml":
-        table = table.get("tool", {}).get("dockeropt", {})
+    if path.name == "pyproject.toml" or "tool" in table:
+        nested = table.get("tool", {})
+        if path.name != "pyproject.toml" and (set(table) != {"tool"} or set(nested) != {"dockeropt"}):
+            raise InputError(str(path), "put the settings at the top of .dockeropt.toml or all under "
+                                        "[tool.dockeropt], not both")
+        table = nested.get("dockeropt", {})
     values: dict = {}
     for key, value in table.items():
         kind = _KEYS.get(key)
@@ -116,3 +145,10 @@ def _read_table(path: Path) -> dict:
         raise InputError(str(path), error.strerror or str(error)) from None
     except tomllib.TOMLDecodeError as error:
         raise InputError(str(path), f"not valid TOML: {error}") from None
+
+
+def settings_table() -> str:
+    """The README's table of config keys, defaults and meaning."""
+    rows = ["| key | default | what |", "|---|---|---|"]
+    rows += [f"| `{s.key}` | {s.default} | {s.what} |" for s in SETTINGS]
+    return "\n".join(rows) + "\n"

@@ -70,3 +70,53 @@ def test_bad_config_is_exit_2_naming_the_file_and_the_file_is_untouched(tmp_path
     assert result.exit_code == 2
     assert ".dockeropt.toml" in result.stderr and message.split("'")[0] in result.stderr
     assert (tmp_path / "Dockerfile").read_text() == SPLIT
+
+
+def readme_snippet() -> str:
+    from .conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text()
+    start = readme.index("```toml\n[tool.dockeropt]") + len("```toml\n")
+    return readme[start:readme.index("```", start)]
+
+
+@pytest.mark.parametrize("name", [".dockeropt.toml", "pyproject.toml"])
+def test_the_readme_snippet_works_pasted_into_either_file(tmp_path, name):
+    (tmp_path / name).write_text(readme_snippet())
+    config = load_config(tmp_path / name)
+    assert config.select == ("DO101", "apt-clean-lists") and config.ignore == ("DO204",)
+    assert config.java_runtime == "alpine" and config.exclude == ("examples/**",)
+
+
+def test_dockeropt_toml_with_keys_at_the_top_and_in_a_table_is_an_error(tmp_path):
+    path = tmp_path / ".dockeropt.toml"
+    path.write_text('unsafe = true\n[tool.dockeropt]\nignore = ["DO204"]\n')
+    with pytest.raises(InputError, match=r"\.dockeropt\.toml: put the settings at the top .* not both"):
+        load_config(path)
+
+
+def test_an_unknown_pass_in_the_config_is_an_error_naming_the_file(tmp_path):
+    (tmp_path / ".dockeropt.toml").write_text('ignore = ["DO999"]\n')
+    (tmp_path / "Dockerfile").write_text(SPLIT)
+    result = invoke(str(tmp_path / "Dockerfile"))
+    assert result.exit_code == 2
+    assert f"{tmp_path / '.dockeropt.toml'}: unknown pass: DO999" in result.stderr
+    assert (tmp_path / "Dockerfile").read_text() == SPLIT
+
+
+def test_the_documented_defaults_are_the_defaults():
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10: the tomli dependency
+        import tomli as tomllib
+
+    from optimizer.config_file import SETTINGS, ProjectConfig
+
+    config = ProjectConfig().config()
+    for setting in SETTINGS:
+        if setting.default.startswith("`"):
+            value = tomllib.loads(f"v = {setting.default.strip('`')}")["v"]
+            actual = getattr(config, setting.key.replace("-", "_"), None)
+            actual = actual if actual is not None else getattr(ProjectConfig(), setting.key.replace("-", "_"))
+            assert (list(actual) if isinstance(actual, (tuple, frozenset)) else actual) == value, setting.key
+    assert config.select is None  # "every pass"

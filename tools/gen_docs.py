@@ -1,6 +1,6 @@
 """Rewrite the generated documentation from the passes' own metadata: `python tools/gen_docs.py`.
 
-README.md's pass table, and one page per pass under docs/rules/ (the same text as `dockeropt --explain ID`)
+README.md's pass table and config-key table, and one page per pass under docs/rules/ (the same text as `dockeropt --explain ID`)
 with an index.
 """
 
@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from optimizer.config_file import settings_table
 from optimizer.docs import explain, passes_table
 from optimizer.passes import PASSES
 
@@ -16,10 +17,13 @@ ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
 RULES = ROOT / "docs" / "rules"
 BLOCK = re.compile(r"(<!-- passes:start -->\n).*?(<!-- passes:end -->)", re.DOTALL)
+SETTINGS_BLOCK = re.compile(r"(<!-- settings:start -->\n).*?(<!-- settings:end -->)", re.DOTALL)
 
 
 def render(readme: str) -> str:
-    return BLOCK.sub(lambda m: m.group(1) + passes_table(PASSES) + m.group(2), readme)
+    """README.md with its generated tables (passes, config keys) brought up to date."""
+    readme = BLOCK.sub(lambda m: m.group(1) + passes_table(PASSES) + m.group(2), readme)
+    return SETTINGS_BLOCK.sub(lambda m: m.group(1) + settings_table() + m.group(2), readme)
 
 
 def rule_pages() -> dict[str, str]:
