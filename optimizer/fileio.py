@@ -12,6 +12,10 @@ from pathlib import Path
 ENCODING = "utf-8"
 ERRORS = "surrogateescape"  # undecodable bytes survive as lone surrogates and are written back as-is
 MAX_BYTES = 16 << 20  # larger input is refused; cost is ~2 s and ~33 MB of memory per MB (benchmarks/BOUNDED.md)
+# POSIX-only open flags are 0 where the platform lacks them (Windows); O_BINARY exists only there.
+NONBLOCK = getattr(os, "O_NONBLOCK", 0)
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
+_CREATE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
 
 
 class InputError(Exception):
@@ -55,26 +59,36 @@ def read_source(path: str) -> Source:
 
 def _read_regular(path: str | Path) -> bytes:
     """The bytes of a regular file, opened without blocking and checked on the open descriptor, so
-    a FIFO, a device or a directory is refused without waiting on it, even if the path just changed."""
+    a FIFO, a device or a directory is refused without waiting on it, even if the path just changed.
+    Where opening cannot be non-blocking (Windows), the path is checked before it is opened."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
+        if not NONBLOCK:
+            _refuse_special(path, os.stat(path).st_mode)
+        fd = os.open(path, _READ_FLAGS | NONBLOCK)
     except FileNotFoundError:
         raise InputError(str(path), "broken symbolic link" if os.path.islink(path) else "no such file") from None
     except IsADirectoryError:
         raise InputError(str(path), "is a directory, not a Dockerfile") from None
     except OSError as error:
         raise InputError(str(path), error.strerror or str(error)) from None
-    mode = os.fstat(fd).st_mode
-    if not stat.S_ISREG(mode):
+    try:
+        _refuse_special(path, os.fstat(fd).st_mode)
+    except InputError:
         os.close(fd)
-        if stat.S_ISDIR(mode):
-            raise InputError(str(path), "is a directory, not a Dockerfile")
-        raise InputError(str(path), "not a regular file (a FIFO, socket or device); not read")
+        raise
     with os.fdopen(fd, "rb") as handle:
         try:
             return _read_capped(handle, str(path))
         except OSError as error:
             raise InputError(str(path), error.strerror or str(error)) from None
+
+
+def _refuse_special(path: str | Path, mode: int) -> None:
+    """Refuse what is not a regular file: a directory, a FIFO, a socket or a device."""
+    if stat.S_ISDIR(mode):
+        raise InputError(str(path), "is a directory, not a Dockerfile")
+    if not stat.S_ISREG(mode):
+        raise InputError(str(path), "not a regular file (a FIFO, socket or device); not read")
 
 
 def read_stdin(stream) -> Source:
@@ -154,7 +168,7 @@ def create_atomic(path: str, text: str) -> None:
 
 def _create_exclusive(target: Path, data: bytes) -> None:
     try:
-        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        fd = os.open(target, _CREATE_FLAGS, 0o666)
     except FileExistsError:
         raise InputError(str(target), "appeared on disk while dockeropt was running; not overwritten") from None
     with os.fdopen(fd, "wb") as handle:
