@@ -88,6 +88,32 @@ def test_dry_run_prints_the_pull_request_and_the_diff_and_touches_nothing(repo):
     assert (repo.work / "Dockerfile").read_text() == SPLIT
 
 
+def test_dry_run_plans_on_a_clean_clone_of_the_base_branch_like_the_real_run(repo):
+    repo.commit({".gitignore": "generated/\n", "api/Containerfile": SPLIT})
+    (repo.work / "generated").mkdir()
+    (repo.work / "generated" / "Dockerfile").write_text(SPLIT)  # ignored: never committed
+    (repo.work / "web").mkdir()
+    (repo.work / "web" / "Dockerfile").write_text(SPLIT)  # untracked
+    (repo.work / "Dockerfile").write_text(FIXED)  # an uncommitted edit
+    result = bot(repo, None, "--dry-run", token=None)
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("build(docker): optimize 2 Dockerfiles (dockeropt)\n")
+    assert "+++ b/Dockerfile" in result.output and "+++ b/api/Containerfile" in result.output
+    assert "generated/" not in result.output and "web/" not in result.output
+    assert (repo.work / "Dockerfile").read_text() == FIXED
+
+
+def test_base_is_honoured_when_the_remote_head_cannot_be_resolved(repo, github):
+    git(repo.remote, "symbolic-ref", "HEAD", "refs/heads/gone")
+    refused = bot(repo, None, "--dry-run", token=None)
+    assert refused.exit_code == 2 and "cannot tell the default branch of 'origin'; pass --base" in refused.output
+    dry = bot(repo, None, "--dry-run", "--base", "main", token=None)
+    assert dry.exit_code == 0 and dry.output.startswith("build(docker): optimize Dockerfile (dockeropt)\n")
+    done = bot(repo, github, "--base", "main")
+    assert done.exit_code == 0, done.output
+    assert github.calls[-1].body["base"] == "main"
+
+
 def test_a_run_pushes_the_branch_and_opens_a_pull_request_and_the_next_run_updates_it(repo, github):
     first = bot(repo, github)
     assert first.exit_code == 0, first.output
@@ -229,7 +255,8 @@ def test_verify_puts_the_evidence_in_the_pull_request(repo, github, monkeypatch)
     result = bot(repo, github, "--verify")
     assert result.exit_code == 0, result.output
     body = github.calls[1].body["body"]
-    assert "### Evidence (`dockeropt verify`)" in body and "| image size | 120 MB | 90 MB |" in body
+    assert ("<summary>Evidence (<code>dockeropt verify</code>) for <code>Dockerfile</code>: verified</summary>" in body
+            and "| image size | 120 MB | 90 MB |" in body)
     assert seen[0][0] == SPLIT, "verify gets the original Dockerfile"
 
 

@@ -81,3 +81,19 @@ def test_the_body_explains_each_change_for_the_java_golden_case(tmp_path):
         assert f"hadolint rules resolved: {', '.join(r.hadolint) or 'none'}" in text
     assert "unsafe (opted in)" in text
     assert "# dockeropt: ignore=<id>" in text
+
+
+def test_the_body_stays_under_githubs_limit_with_the_summary_first_and_a_note(tmp_path):
+    from optimizer.bot.body import MAX_BODY
+
+    files = {f"svc{i:03}/Dockerfile": SPLIT for i in range(120)}
+    plan = make_plan(tree(tmp_path, files))
+    full = body(plan, limit=10**9)
+    assert len(full) > MAX_BODY, "the case must need cutting"
+    cut = body(plan)
+    assert len(cut) <= MAX_BODY
+    assert cut.index("| `svc000/Dockerfile`") < cut.index("<details><summary><code>svc000/Dockerfile</code>")
+    assert "Cut to stay under GitHub's 65,536-character limit:** 0 more files in the table and" in cut
+    assert "`dockeropt bot --dry-run` prints everything" in cut and "### Suppress a change" in cut
+    assert cut.count("<details>") == cut.count("</details>") < full.count("<details>")
+    assert "Cut to stay" not in full

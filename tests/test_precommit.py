@@ -116,3 +116,16 @@ def test_the_fix_hook_fails_when_it_only_writes_a_new_dockerignore(tmp_path):
     assert "files were modified by this hook" not in out, "pre-commit alone would not have noticed"
     assert ".git" in (repo / ".dockerignore").read_text().splitlines()
     assert (repo / "Dockerfile").read_text() == "FROM debian\nCOPY . /srv\n"
+
+
+def test_the_readme_local_hook_is_valid_and_picks_what_discovery_picks(tmp_path):
+    from pre_commit.clientlib import load_config
+
+    from optimizer.discover import HOOK_EXCLUDE, HOOK_PATTERN
+
+    readme = (ROOT / "README.md").read_text()
+    start = readme.index("```yaml\nrepos:\n  - repo: local") + len("```yaml\n")
+    config_file = tmp_path / ".pre-commit-config.yaml"
+    config_file.write_text(readme[start:readme.index("```", start)])
+    (hook,) = load_config(str(config_file))["repos"][0]["hooks"]  # pre-commit's own schema check
+    assert (hook["entry"], hook["files"], hook["exclude"]) == ("dockeropt --check", HOOK_PATTERN, HOOK_EXCLUDE)

@@ -10,7 +10,7 @@ from typing import Callable
 
 from .body import body, commit_message, title
 from .forge import Forge, PullRequest, PullRequestExists
-from .git import Git
+from .git import Git, GitError
 from .plan import Plan, apply_plan, make_plan
 
 
@@ -39,28 +39,28 @@ class Outcome:
 
 
 def dry_run(options: Options) -> Plan:
-    """The plan for the repository's working tree, as it is: nothing is written."""
-    plan = make_plan(options.repo, unsafe=options.unsafe)
-    return _verified(plan, options.repo) if options.verify and plan.changed else plan
+    """The plan a real run would commit: made on a clean clone of the base branch's tip, so neither
+    uncommitted nor ignored files of the working tree count. Nothing is written or pushed."""
+    git = Git(options.repo)
+    _, base_commit = _base(git, options)
+    with tempfile.TemporaryDirectory(prefix="dockeropt-bot-") as scratch:
+        path = Path(scratch) / "checkout"
+        git.scratch_clone(path, base_commit)
+        return _planned(path, options)
 
 
 def run(options: Options, forge_for: Callable[[str, str], Forge]) -> Outcome:
     """Bring the bot's branch and pull request in line with what dockeropt finds on the base branch."""
     git = Git(options.repo)
-    default = git.default_branch(options.remote)
-    base = options.base or default
-    guard_branch(options.branch, {base, default})
-    base_commit = git.fetch(options.remote, base)
+    base, base_commit = _base(git, options)
     forge = forge_for(*repository_slug(git.remote_url(options.remote)))
     existing = forge.find_pull(options.branch, base)
     with tempfile.TemporaryDirectory(prefix="dockeropt-bot-") as scratch:
         path = Path(scratch) / "checkout"
         clone = git.scratch_clone(path, base_commit)
-        plan = make_plan(path, unsafe=options.unsafe)
+        plan = _planned(path, options)
         if not plan.changed:
             return _close(git, forge, options, plan, existing)
-        if options.verify:
-            plan = _verified(plan, path)
         apply_plan(plan, path)
         clone.commit_all(commit_message(plan))
         commit = git.take_head(clone)
@@ -76,6 +76,26 @@ def run(options: Options, forge_for: Callable[[str, str], Forge]) -> Outcome:
                 raise
     pull = forge.update_pull(existing.number, title=pr_title, body=pr_body)
     return Outcome("updated", plan, pull, pushed)
+
+
+def _base(git: Git, options: Options) -> tuple[str, str]:
+    """The base branch (``--base``, else the remote's default branch) and its fetched tip; the bot's
+    branch may be neither. ``--base`` works when the remote's HEAD cannot be resolved."""
+    try:
+        default = git.default_branch(options.remote)
+    except GitError:
+        if options.base is None:
+            raise
+        default = None
+    base = options.base or default
+    guard_branch(options.branch, {base} | ({default} if default else set()))
+    return base, git.fetch(options.remote, base)
+
+
+def _planned(path: Path, options: Options) -> Plan:
+    """The plan for a clean checkout, verified with real builds when asked (before it is applied)."""
+    plan = make_plan(path, unsafe=options.unsafe)
+    return _verified(plan, path) if options.verify and plan.changed else plan
 
 
 def guard_branch(branch: str, protected: set[str]) -> None:
