@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import os
 import platform
 import shutil
 import signal
@@ -162,6 +163,11 @@ def render(rows: list[tuple[str, str, str]], header: list[str], markdown: bool) 
     return "\n".join([*header, "", *body]) + "\n"
 
 
+def shown(path: Path) -> str:
+    """A path as the results name it: relative to the repository, never this machine's folders."""
+    return Path(os.path.relpath(path.absolute(), REPO)).as_posix()
+
+
 def main() -> None:
     """Run every section and write the results."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -172,10 +178,10 @@ def main() -> None:
     hadolint = str(BIN / "hadolint") if (BIN / "hadolint").exists() else shutil.which("hadolint")
     header = [
         f"date: {datetime.datetime.now().isoformat(timespec='seconds')}",
-        f"python: {platform.python_version()} ({sys.executable})",
+        f"python: {platform.python_version()} ({shown(Path(sys.executable))})",
         f"cpu: {cpu_model()}",
-        f"files: {len(paths)} from {args.corpus}",
-        f"hadolint: {hadolint or 'not found'}",
+        f"files: {len(paths)} from {shown(args.corpus)}",
+        f"hadolint: {shown(Path(hadolint)) if hadolint else 'not found'}",
     ]
     rows = corpus_rows(paths, hadolint) if paths else [("corpus sections", "skipped", f"no */Dockerfile in {args.corpus}")]
     rows += startup_rows()

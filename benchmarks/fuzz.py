@@ -255,8 +255,9 @@ def main() -> None:
               f"python: {sys.version.split()[0]}, atheris {version('atheris')}, "
               f"nice {os.nice(0)}, {os.cpu_count()} cores shared with other jobs",
               f"seeds: {sum(1 for f in SEEDS for _ in f.glob('*/Dockerfile'))} Dockerfiles from "
-              f"{', '.join(str(f) for f in SEEDS)}",
-              f"work folder (corpus, crashes): {work}"]
+              f"{', '.join(Path(os.path.relpath(f, REPO)).as_posix() for f in SEEDS)}",
+              f"work folder (corpus, crashes): "
+              f"{Path(os.path.relpath(work, REPO)).as_posix() if args.keep else 'a temporary folder'}"]
     text = report(results, header)
     print(text, end="")
     args.out.write_text(text)

@@ -27,6 +27,11 @@ def require(condition: bool, reason: str) -> None:
         pytest.skip(reason)
 
 
+def shown(path: Path) -> str:
+    """A path as skip reasons and messages name it: relative to the repository, never this machine's folders."""
+    return Path(os.path.relpath(path, ROOT)).as_posix()
+
+
 def real_corpus_files() -> list[Path]:
     return sorted(REAL_CORPUS.glob("*/Dockerfile")) if REAL_CORPUS.is_dir() else []
 
@@ -38,7 +43,7 @@ def read_text(path: Path) -> str:
 @pytest.fixture
 def corpus_files() -> list[Path]:
     files = real_corpus_files()
-    require(bool(files), f"real corpus not found at {REAL_CORPUS}")
+    require(bool(files), f"real corpus not found at {shown(REAL_CORPUS)}")
     return files
 
 

@@ -158,13 +158,11 @@ def test_rules_lists_every_pass_and_help_lists_the_subcommands():
 def test_findings_are_sorted_by_line_and_nested_under_the_fix_they_need(project):
     (project / "Dockerfile").write_text(APT)
     lines = run("--select", "DO101,DO103,DO104", "--check", "Dockerfile").stderr.splitlines()
-    assert lines[:3] == [
-        "Dockerfile:2: DO101 apt-update-with-install [safe, fixable] `apt-get update` runs in a layer of its own; "
-        "merge it into the RUN that installs (line 3)",
-        "  after DO101: Dockerfile:3: DO103 apt-clean-lists [safe, fixable] the package lists fetched by "
-        "`apt-get update` stay in this layer (tens of MB); remove them with `rm -rf /var/lib/apt/lists/*` in the same RUN",
-        "Dockerfile:3: DO104 apt-get-over-apt [safe, fixable] `apt install` is the interactive front end, its command "
-        "line is not stable in scripts; use `apt-get install`"]
+    assert [line.split(" [")[0] for line in lines[:3]] == [
+        "Dockerfile:2: DO101 apt-update-with-install",
+        "  after DO101: Dockerfile:3: DO103 apt-clean-lists",  # the lists of the RUN that DO101 merged
+        "Dockerfile:3: DO104 apt-get-over-apt"]
+    assert "`apt install`" in lines[2], "quotes the user's text"
     (entry,) = json.loads(run("--select", "DO101,DO103", "--format", "json", "Dockerfile").stdout)["files"]
     assert [(f["id"], f["line"], f["after"]) for f in entry["findings"]] == [
         ("DO101", 2, None), ("DO103", 3, {"id": "DO101", "line": 2})]

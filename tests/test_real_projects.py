@@ -19,7 +19,7 @@ from optimizer.config import Config
 from optimizer.model import parse
 from optimizer.pipeline import optimize
 
-from .conftest import ROOT, require
+from .conftest import ROOT, require, shown
 
 
 def _load():
@@ -37,7 +37,7 @@ DIGEST = "@sha256:" + "ab" * 32
 
 
 def test_catalogue_lists_every_project_folder():
-    require(rp.PROJECTS.is_dir(), f"projects not found at {rp.PROJECTS}")
+    require(rp.PROJECTS.is_dir(), f"projects not found at {shown(rp.PROJECTS)}")
     folders = {p.name for p in rp.PROJECTS.iterdir() if (p / ".provenance").is_file()}
     assert {p.name for p in CATALOGUE} == folders
 
@@ -96,7 +96,7 @@ def test_blockers_name_heredocs_missing_base_images_and_registry_copies():
 @pytest.fixture(scope="module")
 def lab():
     require(shutil.which("podman") is not None, "podman not installed (tools/buildlab/provision.sh installs it)")
-    require(rp.PROJECTS.is_dir(), f"projects not found at {rp.PROJECTS}")
+    require(rp.PROJECTS.is_dir(), f"projects not found at {shown(rp.PROJECTS)}")
     missing = [image for _, image, _, _ in rp.STANDINS if not rp.lab_image_exists(image)]
     require(not missing, f"build lab lacks {', '.join(missing)}: run tools/buildlab/provision.sh")
 

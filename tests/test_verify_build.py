@@ -30,7 +30,7 @@ from optimizer.pipeline import optimize
 from optimizer.verify import verify_dockerfile
 from optimizer.verify.cli import main
 
-from .conftest import ROOT, read_text, require
+from .conftest import ROOT, read_text, require, shown
 from .test_golden import CASES, _config, _workspace
 
 LAB = Path(os.environ.get("DOCKEROPT_LAB") or
@@ -45,7 +45,7 @@ def lab_env() -> dict[str, str]:
     env = {"CONTAINERS_STORAGE_CONF": str(LAB / "storage.conf"), "CONTAINERS_CONF": str(LAB / "containers.conf")}
     missing = [image for image in IMAGES if not (LAB / "storage.conf").is_file() or subprocess.run(
         ["podman", "image", "exists", image], env={**os.environ, **env}).returncode != 0]
-    require(not missing, f"build lab at {LAB} lacks {', '.join(missing)}: run tools/buildlab/provision.sh")
+    require(not missing, f"build lab at {shown(LAB)} lacks {', '.join(missing)}: run tools/buildlab/provision.sh")
     return env
 
 

@@ -206,8 +206,8 @@ def generate(packages: list[str], seen_in: collections.Counter, jobs: int) -> di
             }
         used = {p for entry in table.values() for p in (*entry["dropped"], *entry["installs"])}
         return {
-            "source": f"Debian bookworm, generated {datetime.date.today().isoformat()} "
-                      f"by tools/gen_apt_recommends.py",
+            "source": f"Debian bookworm, generated {datetime.date.today().isoformat()}",  # shown in risk texts
+            "generator": "tools/gen_apt_recommends.py",
             "arch": arch,
             "base": f"a clean debian:bookworm (minbase: Priority required + apt, {len(apt.base)} packages)",
             "units": "installed_size_kib: Installed-Size in KiB; mb = KiB / 1024",
