@@ -28,7 +28,11 @@ def require(condition: bool, reason: str) -> None:
 
 
 def shown(path: Path) -> str:
-    """A path as skip reasons and messages name it: relative to the repository, never this machine's folders."""
+    """A path as skip reasons and messages name it: relative to the repository (``~/...`` under the home
+    folder), never this machine's folders."""
+    home, path = Path.home(), Path(path).absolute()
+    if path.is_relative_to(home) and not path.is_relative_to(ROOT.parent):
+        return "~/" + path.relative_to(home).as_posix()
     return Path(os.path.relpath(path, ROOT)).as_posix()
 
 
