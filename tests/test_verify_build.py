@@ -213,3 +213,17 @@ def test_an_ldconfig_moved_above_its_copy_is_caught_by_the_file_comparison(lab, 
     assert report.failures == ("2 undeclared file difference(s), first: changed /etc/ld.so.cache (size, content) "
                                "(passes that changed it: DO998 move-ldconfig)",)
     assert json.loads(report.to_json())["filesystem"]["undeclared"] == ["/etc/ld.so.cache", "/opt/vendor/lib/libz.so.1"]
+
+
+def test_dropped_recommends_are_declared_by_the_packages_apt_no_longer_installs(lab, tmp_path, capsys):
+    (tmp_path / "Dockerfile").write_text("FROM debian:bookworm\nRUN apt-get update && apt-get install -y curl "
+                                         "&& rm -rf /var/lib/apt/lists/*\nCMD [\"curl\", \"--version\"]\n")
+    report = verify_dockerfile(tmp_path / "Dockerfile", config=Config(unsafe=True, select=frozenset({"DO102"})),
+                               builder="podman", smoke="curl --version", rebuild=False)
+    show(capsys, report)
+    assert report.ok, report.text()
+    files = report.files
+    assert files.declared_by() == {"DO102": len(files.diffs)} and files.count("removed") >= 20
+    paths = {d.path for d in files.diffs}
+    assert any(p.startswith("/usr/share/publicsuffix/") for p in paths)  # a dropped recommend's files
+    assert "/var/lib/dpkg/status" in paths  # and dpkg's record of it
