@@ -87,6 +87,8 @@ def main(paths, write, check, show_diff, unsafe, select, ignore, fmt, statistics
         sys.exit(_explain(explain))
     if write and check:
         raise click.UsageError("--write and --check cannot be used together")
+    if statistics and fmt not in ("text", "json"):
+        raise click.UsageError(f"--statistics prints text or json, not {fmt}")
     selected, ignored = _split(select), _split(ignore)
     if unknown(selected | ignored):
         raise click.UsageError(f"unknown pass: {', '.join(unknown(selected | ignored))} (see dockeropt rules)")
@@ -196,5 +198,5 @@ def _status(reports, *, write: bool, exit_zero: bool, on_fix: bool) -> int:
         return 0
     if not write and any(r.changed for r in reports):
         return 1
-    written = any(r.written or any(f.written for f in r.files) for r in reports)
+    written = any(r.written or (r.stdin and r.changed) or any(f.written for f in r.files) for r in reports)
     return 1 if on_fix and written else 0

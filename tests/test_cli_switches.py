@@ -59,6 +59,8 @@ def test_exit_zero_and_exit_non_zero_on_fix(project):
     assert run("--select", "DO101", "--write", "--exit-non-zero-on-fix", "Dockerfile").exit_code == 1
     assert (project / "Dockerfile").read_text() == MERGED
     assert run("--select", "DO101", "--write", "--exit-non-zero-on-fix", "Dockerfile").exit_code == 0, "nothing written"
+    piped = run("--select", "DO101", "--write", "--exit-non-zero-on-fix", "-", input=SPLIT)
+    assert piped.exit_code == 1 and piped.stdout == MERGED, "the fixed text went to stdout"
     (project / "bad.Dockerfile").write_text("FROM a\nRUN <<EOF\n")
     assert run("--check", "--exit-zero", "bad.Dockerfile").exit_code == 2, "errors still fail"
 
@@ -98,6 +100,7 @@ def test_statistics_count_findings_per_pass(project):
     assert result.stdout.splitlines() == ["2  DO101  apt-update-with-install  (2 fixable)",
                                           "2  DO102  apt-no-install-recommends",
                                           "2  DO103  apt-clean-lists  (2 fixable)"]
+    assert run("--statistics", "--format", "sarif", "Dockerfile").exit_code == 2
     rows = json.loads(run("--select", "DO1", "--statistics", "--format", "json", "Dockerfile").stdout)
     assert rows[0] == {"id": "DO101", "name": "apt-update-with-install", "count": 1, "fixable": 1}
 

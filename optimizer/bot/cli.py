@@ -19,7 +19,8 @@ FORGES = ("github",)
 @click.option("--branch", default="dockeropt/optimize", show_default=True, help="The bot's own branch.")
 @click.option("--base", default=None, help="Branch the pull request goes into (default: the remote's default branch).")
 @click.option("--unsafe", is_flag=True, help="Also apply fixes that may change behaviour (or `unsafe = true` in the config).")
-@click.option("--dry-run", is_flag=True, help="Print the pull request's title, body and diff; touch nothing.")
+@click.option("--dry-run", is_flag=True, help="Print the pull request's title, body and diff, planned on a clean clone of the base branch "
+                   "like a real run; push and open nothing.")
 @click.option("--verify", is_flag=True, help="Build before and after and put the evidence in the pull request.")
 @click.option("--token-env", default="GITHUB_TOKEN", show_default=True, metavar="NAME",
               help="Environment variable holding the API token.")
