@@ -138,6 +138,12 @@ def test_a_go_only_context_keeps_the_fix():
     assert [r.status for r in result.findings] == [Status.APPLIED]
 
 
+def test_a_free_stage_name_is_found():
+    before = ("FROM alpine AS build\nFROM alpine AS builder\nFROM alpine AS build-stage\n" + STATIC)
+    result = optimize(before, config=Config(select=frozenset({ID}), unsafe=True))
+    assert "FROM golang:1.22 AS build-2\n" in result.text and "COPY --from=build-2 /out/app" in result.text
+
+
 NO_CHANGE = [
     pytest.param("FROM golang:1.22\nRUN go build -o /app\nCMD [\"/other\"]\n", id="runs-something-else"),
     pytest.param("FROM golang:1.22\nRUN go install ./...\nCMD [\"app\"]\n", id="no-output-path"),

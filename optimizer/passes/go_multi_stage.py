@@ -417,8 +417,9 @@ def _line_text(inst: Instruction) -> str:
 
 
 def _free_name(doc: Dockerfile) -> str:
-    used = {s.name for s in doc.stages if s.name}
-    return next(n for n in _NAMES if n not in used)
+    used = {s.name.lower() for s in doc.stages if s.name}
+    candidates = (*_NAMES, *(f"build-{n}" for n in range(2, len(used) + 3)))
+    return next(n for n in candidates if n not in used)
 
 
 def _declares(doc: Dockerfile, edits: list[Edit]) -> frozenset[str]:

@@ -1,4 +1,4 @@
-// Sample HTTP service for benchmarks/go_multi_stage.py. GET /healthz answers "ok". With -selftest it
+// Sample HTTP service for benchmarks/verify_app.py. GET /healthz answers "ok". With -selftest it
 // serves on a free local port, calls /healthz once, checks the time zone database, prints both and exits
 // (the smoke test run in the images before and after the rewrite).
 package main
