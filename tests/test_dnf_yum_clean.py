@@ -136,13 +136,9 @@ def test_fix(before, after):
 
 UNSAFE_FIXES = [
     pytest.param(
-        "FROM registry.access.redhat.com/ubi8/ubi-minimal:8.9\nRUN microdnf install x && microdnf clean all\n",
-        "FROM registry.access.redhat.com/ubi8/ubi-minimal:8.9\nRUN microdnf install -y x && microdnf clean all\n",
-        id="microdnf-yes-on-8"),
-    pytest.param(
-        "FROM ubi8/openjdk-17\nRUN microdnf install x && microdnf clean all\n",
-        "FROM ubi8/openjdk-17\nRUN microdnf install -y x && microdnf clean all\n",
-        id="microdnf-yes-java-17-is-not-release-17"),
+        "FROM quay.io/acme/java-runtime:1.4\nRUN microdnf install x && microdnf clean all\n",
+        "FROM quay.io/acme/java-runtime:1.4\nRUN microdnf install -y x && microdnf clean all\n",
+        id="microdnf-yes-on-unknown-base"),
 ]
 
 
@@ -156,6 +152,11 @@ def test_unsafe_fix_needs_opt_in(before, after):
 
 
 NO_CHANGE = [
+    # RHEL 8's microdnf keeps assumeyes true (never prompts) and before 3.6 rejects -y.
+    pytest.param("FROM registry.access.redhat.com/ubi8/ubi-minimal:8.9\nRUN microdnf install x && microdnf clean all\n",
+                 id="microdnf-no-yes-on-8"),
+    pytest.param("FROM ubi8/openjdk-17\nRUN microdnf install x && microdnf clean all\n",
+                 id="microdnf-no-yes-java-17-is-not-release-17"),
     pytest.param("FROM fedora\nRUN dnf install -y x && dnf clean all\n", id="already-clean"),
     pytest.param("FROM fedora\nRUN dnf install -y x && dnf clean --disableplugin=foo all\n", id="clean-with-option"),
     pytest.param("FROM centos:7\nRUN yum install -y x && rm -rf /var/cache/yum\n", id="rm-yum-cache"),

@@ -1,14 +1,21 @@
 #!/usr/bin/env python3
-"""Generate optimizer/data/apt_recommends.json: what --no-install-recommends drops, per package.
+"""Generate optimizer/data/apt_recommends_<distro>-<version>.json: what --no-install-recommends drops.
 
-Run on Debian 12 (bookworm) as root after ``apt-get update`` (the package lists of bookworm,
-bookworm-updates and bookworm-security)::
+Run on a Debian or Ubuntu amd64 host with apt (as root: apt needs it to lock its private lists)::
 
-    .venv/bin/python tools/gen_apt_recommends.py            # corpus packages + the extras below
-    .venv/bin/python tools/gen_apt_recommends.py --jobs 4 --top 60
+    .venv/bin/python tools/gen_apt_recommends.py --release debian:trixie
+    .venv/bin/python tools/gen_apt_recommends.py --release ubuntu:24.04 --jobs 4 --top 60
 
-How the numbers are made, so that they are the ones a ``FROM debian:bookworm`` build sees:
-- The base is a clean debian:bookworm image: debootstrap's minbase variant, i.e. every package of
+Each release gets private package lists (its own sources.list, lists, caches and preferences under a
+temporary directory; the host's sources and dpkg status are never read): Debian from
+deb.debian.org (``<codename>``, ``-updates``, ``-security``; component main, signed by the host's
+debian-archive-keyring), Ubuntu from archive.ubuntu.com (``<codename>``, ``-updates``,
+``-security``; main and universe, like the official ubuntu images). Ubuntu's lists are signed by
+ubuntu-keyring, which a Debian host lacks: pass ``--keyring FILE`` to verify them, else they are
+read unverified (the data is sizes and dependencies, and says so in its ``source``).
+
+How the numbers are made, so that they are the ones a ``FROM <distro>:<release>`` build sees:
+- The base is a clean image of the release: debootstrap's minbase variant, i.e. every package of
   Priority ``required`` plus ``apt``, with their dependencies. apt resolves that set against an empty
   dpkg status file, and the result becomes a dpkg status file of its own (``Status: install ok
   installed``). Nothing installed on this machine leaks into the numbers.
@@ -24,7 +31,7 @@ Checked against shared/BASELINES.md (simulated in a debootstrapped chroot): open
 
 Which packages: every ``apt-get install``/``apt install`` operand found in the real-world corpus
 (read with our own shell layer, ranked by the number of Dockerfiles naming it), plus EXTRAS. A name
-bookworm does not have (``php5-cli``, ``python``) is listed under ``unavailable``.
+the release does not have (``php5-cli``, ``python``) is listed under ``unavailable``.
 """
 
 from __future__ import annotations
@@ -43,7 +50,16 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus" / "real"
-DEFAULT_OUT = ROOT / "optimizer" / "data" / "apt_recommends.json"
+DATA_DIR = ROOT / "optimizer" / "data"
+#: Releases the tool knows how to fetch: (distro, version) -> (codename, archive, security archive, components).
+RELEASES = {
+    ("debian", "12"): ("bookworm", "http://deb.debian.org/debian", "http://deb.debian.org/debian-security", "main"),
+    ("debian", "13"): ("trixie", "http://deb.debian.org/debian", "http://deb.debian.org/debian-security", "main"),
+    ("ubuntu", "22.04"): ("jammy", "http://archive.ubuntu.com/ubuntu", "http://archive.ubuntu.com/ubuntu",
+                          "main universe"),
+    ("ubuntu", "24.04"): ("noble", "http://archive.ubuntu.com/ubuntu", "http://archive.ubuntu.com/ubuntu",
+                          "main universe"),
+}
 EXTRAS = (
     "curl", "wget", "git", "gnupg", "gpg", "dirmngr", "ca-certificates", "openssl",
     "apt-transport-https", "software-properties-common",
@@ -54,7 +70,9 @@ EXTRAS = (
     "iproute2", "iputils-ping", "dnsutils", "rsync", "openssh-client", "libpq-dev",
     "postgresql-client", "default-libmysqlclient-dev", "ffmpeg", "imagemagick", "ghostscript",
     "fonts-liberation", "chromium", "libgl1", "nginx", "supervisor", "cron", "gosu", "tini",
+    "gcc", "g++", "libc6-dev", "cmake",
 )
+DEBIAN_KEYRING = Path("/usr/share/keyrings/debian-archive-keyring.gpg")
 BOOL_TRUE = "APT::Install-Recommends=true"
 BOOL_FALSE = "APT::Install-Recommends=false"
 
@@ -88,15 +106,41 @@ def package_name(word: str) -> str:
     return word
 
 
-class Apt:
-    """apt-get simulations against a dpkg status file holding only a clean debian:bookworm."""
+class Release:
+    """Private apt state (sources, lists, caches) for one release, fetched with ``apt-get update``."""
 
-    def __init__(self, workdir: Path):
+    def __init__(self, distro: str, version: str, workdir: Path, keyring: Path | None):
+        codename, archive, security, components = RELEASES[(distro, version)]
+        self.distro, self.version, self.codename = distro, version, codename
+        self.verified = distro == "debian" or keyring is not None
+        signed = f"signed-by={keyring or DEBIAN_KEYRING}" if self.verified else "trusted=yes"
+        suites = [(archive, codename), (archive, f"{codename}-updates"), (security, f"{codename}-security")]
+        sources = workdir / "sources.list"
+        sources.write_text("".join(f"deb [{signed}] {url} {suite} {components}\n" for url, suite in suites))
+        for name in ("lists/partial", "archives/partial", "parts", "preferences.d"):
+            (workdir / name).mkdir(parents=True, exist_ok=True)
+        self.options = ["-o", f"Dir::Etc::sourcelist={sources}", "-o", f"Dir::Etc::sourceparts={workdir / 'parts'}",
+                        "-o", f"Dir::State::lists={workdir / 'lists'}",
+                        "-o", f"Dir::Cache::archives={workdir / 'archives'}",
+                        "-o", f"Dir::Etc::preferences={workdir / 'preferences'}",
+                        "-o", f"Dir::Etc::preferencesparts={workdir / 'preferences.d'}"]
+        subprocess.run(["apt-get", *self.options, "update", "-qq"], check=True)
+
+    @property
+    def label(self) -> str:
+        name = "Debian" if self.distro == "debian" else "Ubuntu"
+        return f"{name} {self.codename} ({self.version})"
+
+
+class Apt:
+    """apt-get simulations against a dpkg status file holding only a clean image of one release."""
+
+    def __init__(self, workdir: Path, release: Release):
         self.workdir = workdir
         self.status = workdir / "status"
         self.extended = workdir / "extended_states"
-        # This host's docker-clean config disables apt's binary cache; one of our own saves a rebuild per call.
-        self.cache = ["-o", f"Dir::Cache::pkgcache={workdir / 'pkgcache.bin'}",
+        # The host's docker-clean config disables apt's binary cache; one of our own saves a rebuild per call.
+        self.cache = [*release.options, "-o", f"Dir::Cache::pkgcache={workdir / 'pkgcache.bin'}",
                       "-o", f"Dir::Cache::srcpkgcache={workdir / 'srcpkgcache.bin'}"]
         self.extended.write_text("")
         empty = workdir / "empty"
@@ -166,19 +210,17 @@ class Apt:
         return found
 
 
-def check_host() -> str:
-    release = dict(line.rstrip().split("=", 1) for line in Path("/etc/os-release").read_text().splitlines()
-                   if "=" in line)
-    if release.get("VERSION_CODENAME") != "bookworm":
-        sys.exit("run this on Debian 12 (bookworm): the numbers come from its package lists")
+def host_arch() -> str:
     return subprocess.run(["dpkg", "--print-architecture"], capture_output=True, text=True,
                           check=True).stdout.strip()
 
 
-def generate(packages: list[str], seen_in: collections.Counter, jobs: int) -> dict:
-    arch = check_host()
+def generate(packages: list[str], seen_in: collections.Counter, jobs: int, distro: str, version: str,
+             keyring: Path | None = None) -> dict:
+    arch = host_arch()
     with tempfile.TemporaryDirectory() as tmp:
-        apt = Apt(Path(tmp))
+        release = Release(distro, version, Path(tmp), keyring)
+        apt = Apt(Path(tmp), release)
 
         def both(package):
             return package, apt.simulate([package]), apt.simulate([package], recommends=False)
@@ -206,10 +248,12 @@ def generate(packages: list[str], seen_in: collections.Counter, jobs: int) -> di
             }
         used = {p for entry in table.values() for p in (*entry["dropped"], *entry["installs"])}
         return {
-            "source": f"Debian bookworm, generated {datetime.date.today().isoformat()}",  # shown in risk texts
+            "source": f"{release.label}, generated {datetime.date.today().isoformat()}"  # shown in risk texts
+                      + ("" if release.verified else " (lists not verified)"),
             "generator": "tools/gen_apt_recommends.py",
             "arch": arch,
-            "base": f"a clean debian:bookworm (minbase: Priority required + apt, {len(apt.base)} packages)",
+            "base": f"a clean {distro}:{release.codename if distro == 'debian' else version} "
+                    f"(minbase: Priority required + apt, {len(apt.base)} packages)",
             "units": "installed_size_kib: Installed-Size in KiB; mb = KiB / 1024",
             "packages": dict(sorted(table.items())),
             "installed_size_kib": {p: sizes.get(p, 0) for p in sorted(used)},
@@ -245,17 +289,31 @@ def dump(data: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _release(spec: str) -> tuple[str, str]:
+    """``debian:13`` / ``debian:trixie`` / ``ubuntu:noble`` -> a key of RELEASES."""
+    distro, _, version = spec.partition(":")
+    for (d, v), (codename, *_) in RELEASES.items():
+        if d == distro and version in (v, codename):
+            return d, v
+    sys.exit(f"unknown release {spec!r}; known: " + ", ".join(f"{d}:{v}" for d, v in RELEASES))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    parser.add_argument("--release", default="debian:12", help="distro:version, e.g. debian:13, ubuntu:24.04 "
+                        "(codenames work too)")
+    parser.add_argument("--keyring", type=Path, help="keyring that signs the release (Ubuntu on a Debian host)")
+    parser.add_argument("--out", type=Path, help="default: optimizer/data/apt_recommends_<distro>-<version>.json")
     parser.add_argument("--top", type=int, default=0, help="only the N most used corpus packages (0: all)")
     parser.add_argument("--jobs", type=int, default=2)
     args = parser.parse_args(argv)
     seen_in = corpus_packages(args.corpus)
     ranked = [p for p, _ in seen_in.most_common(args.top or None)]
     packages = list(dict.fromkeys([*ranked, *EXTRAS]))
-    data = generate(packages, seen_in, args.jobs)
+    distro, version = _release(args.release)
+    data = generate(packages, seen_in, args.jobs, distro, version, args.keyring)
+    args.out = args.out or DATA_DIR / f"apt_recommends_{distro}-{version}.json"
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(dump(data))
     table = data["packages"]

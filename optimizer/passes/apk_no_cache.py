@@ -62,9 +62,10 @@ def check(doc: Dockerfile, context, config) -> Iterator[Finding]:
             for cmd in run.script.commands:
                 if _needs_no_cache(inst, cmd):
                     add = cmd.operands()[0]
+                    where = ("stores the package index in /var/cache/apk, which this RUN deletes again"
+                             if _deleted_after(run, cmd) else "keeps the package index in /var/cache/apk")
                     yield PASS.finding(
-                        run.line_of(cmd.span),
-                        "`apk add` keeps the package index in /var/cache/apk; use `apk add --no-cache`",
+                        run.line_of(cmd.span), f"`apk add` {where}; use `apk add --no-cache`",
                         Fix((run.insert_after(add, "--no-cache"),), Safety.SAFE))
             finding = _pointless_update(doc, stage, run, runs[position + 1:])
             if finding:
@@ -96,11 +97,18 @@ def _pointless_update(doc: Dockerfile, stage: Stage, run: RunScript, after: list
         end = run.source.doc_offset(following.span[0])
         if any(line.kind != "code" and start < line.start < end for line in run.inst.effective.lines):
             continue  # a comment or blank line inside the removed text: leave it to a human
+        left = "" if _deleted_after(run, cmd) else " and leaves the index in the layer"
         return PASS.finding(
-            run.line_of(cmd.span),
-            "`apk update` is pointless before `apk add --no-cache` and leaves the index in the layer; remove it",
+            run.line_of(cmd.span), f"`apk update` is pointless before `apk add --no-cache`{left}; remove it",
             Fix((Edit.delete(start, end),), Safety.SAFE))
     return None
+
+
+def _deleted_after(run: RunScript, cmd) -> bool:
+    """A later ``rm`` of the RUN deletes the index ``cmd`` stored (``rm -rf /var/cache/apk/*``)."""
+    return any(later.name == "rm" and any((w.value or "").rstrip("*/") in ("/var/cache/apk", "/var/cache")
+                                          for w in later.operands())
+               for later in run.script.commands if later.span[0] > cmd.span[1])
 
 
 def _removable(op_before: str | None, op_after: str | None) -> bool:

@@ -21,12 +21,18 @@ affect that command); a COPY/ADD into ``/etc/apt/apt.conf*`` or of a whole direc
 Base images are not guessed at: a base that disables recommends still gets the (harmless) flag.
 
 Safety: always UNSAFE. Dropping recommends can remove something the application needs at run
-time. The finding says what goes away for the packages of this command and about how many MB,
-from ``optimizer/data/apt_recommends.json`` (Debian bookworm amd64, simulated on a clean
-debian:bookworm by ``tools/gen_apt_recommends.py``): the union of the packages' dropped sets, minus
-what any of them (or the kept extras) still needs, named by size. Packages missing from the data
-(other names, ``$VARS``, local ``.deb`` files, names bookworm lacks) are listed as unknown. Ubuntu
-and other releases are not covered: only Debian's archive is reachable where the data is made.
+time. The finding says what goes away for the packages of this command and about how many MB, from
+the bundled data of the base's release (``optimizer/data/apt_recommends_<distro>-<version>.json``,
+simulated on a clean image of that release by ``tools/gen_apt_recommends.py``): the union of the
+packages' dropped sets, minus what any of them (or the kept extras) still needs, named by size.
+The base is resolved by ``optimizer.facts.distro`` (stage parents, ARG defaults in FROM, official
+images built on Debian or Ubuntu such as python, node, eclipse-temurin, maven, dotnet). Names and
+sizes are given only when the data is of that exact release *and* the base is the distribution's
+own image (``debian:bookworm-slim``, ``ubuntu:24.04``): an image built on it ships packages of its
+own, and another release has other packages. Otherwise the risk names the base and says that names
+and sizes are not given; the functional decisions below still use the newest data of the family.
+Package lists held in an ENV or ARG (``apt-get install -y $BUILD_PACKAGES``) are expanded; names
+the data lacks (other names, undefined ``$VARS``, local ``.deb`` files) are listed as unknown.
 
 Functional recommends kept explicitly (the fix adds them after the command's last package):
 - ``ca-certificates`` when a package whose main job is talking TLS (TLS_CLIENTS: curl, wget, git,
@@ -41,6 +47,10 @@ Functional recommends kept explicitly (the fix adds them after the command's las
   (python3-pip, the JREs through ca-certificates-java).
 - Packages that lose ca-certificates without TLS being their main job (python3, nodejs, apache2,
   cron, the compilers) get nothing added; for python3 the risk text says what breaks.
+- A recommend that a later step of the RUN, or a later RUN of the stage, needs
+  (``optimizer/shell/apt_tools.py`` NEEDS): ``libc6-dev`` when ``gcc``/``cc``/``g++`` compiles,
+  ``ca-certificates`` when ``curl``/``wget``/``git`` fetch an ``https://`` URL, ``dirmngr`` when
+  ``gpg`` talks to a keyserver. The risk text names the command and its line.
 - Nothing else is added: other recommends are large (python3-pip recommends build-essential:
   dropping it is the point) or serve secondary uses (git's ssh-client for ssh remotes, less,
   patch). FUNCTIONAL_NOTES names those losses in the risk text instead.
@@ -48,98 +58,23 @@ Functional recommends kept explicitly (the fix adds them after the command's las
 
 from __future__ import annotations
 
-import json
 import posixpath
 import re
-from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 from typing import Iterator
 
 from ..edits import Edit
 from ..model import Dockerfile, Instruction
-from ..facts.runscript import RunScript, env_in_force, mounts, run_script
+from ..facts.distro import Distro, expand_args, stage_distro
+from ..facts.recommends import CA, Dropped, RecommendsData, data_for, dropped_by, recommends_data, releases
+from ..facts.recommends_needs import needs_in
+from ..facts.runscript import RunScript, env_in_force, mounts, run_script, run_scripts
 from .apt import APT_PROGRAMS, is_install
 from .base import Example, Finding, Fix, Pass, Safety
 
-DATA_FILE = "apt_recommends.json"
-CA = "ca-certificates"
-#: Packages whose main use is talking TLS to the network (see the module docstring).
-TLS_CLIENTS = frozenset({
-    "curl", "wget", "git", "gnupg", "gnupg2", "gpg", "dirmngr", "openssl", "apt-transport-https",
-    "software-properties-common", "mercurial", "subversion", "libcurl4", "libcurl3-gnutls",
-    "python3-requests",
-})
-#: Recommends whose loss changes a common use, named in the risk text without being kept.
-FUNCTIONAL_NOTES = {
-    "git": ("openssh-client", "without openssh-client git cannot use ssh remotes (git@host:repo)"),
-    "python3-pip": ("build-essential", "without build-essential and python3-dev pip cannot build packages "
-                                       "that have no wheel"),
-    "python3": ("ca-certificates", "without ca-certificates Python's ssl/urllib cannot verify HTTPS servers "
-                                   "(pip-installed requests brings its own certifi)"),
-    "gpg": ("gnupg", "without gnupg (dirmngr) gpg --recv-keys cannot reach keyservers"),
-    "imagemagick": ("ghostscript", "without ghostscript imagemagick cannot read PDF or PostScript"),
-}
 _RECOMMENDS_OPTIONS = frozenset({"--no-install-recommends", "--install-recommends",
                                  "--without-install-recommends"})
 _MARKER = re.compile("install-recommends", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class RecommendsData:
-    """The bundled table: per package, what apt installs with and without recommends."""
-
-    source: str
-    arch: str
-    packages: dict
-    sizes_kib: dict
-    unavailable: frozenset[str]
-
-
-@cache
-def recommends_data() -> RecommendsData:
-    """Load the bundled JSON once, on first use (never at import)."""
-    raw = json.loads(resources.files("optimizer").joinpath("data", DATA_FILE).read_text("utf-8"))
-    return RecommendsData(raw["source"], raw["arch"], raw["packages"], raw["installed_size_kib"],
-                          frozenset(raw.get("unavailable", ())))
-
-
-@dataclass(frozen=True)
-class Dropped:
-    """What ``--no-install-recommends`` leaves out for one command's packages."""
-
-    packages: tuple[str, ...] = ()  # biggest first
-    kib: int = 0
-    known: tuple[str, ...] = ()  # package names the data covers
-    unknown: tuple[str, ...] = ()  # names it does not
-    ca_for: tuple[str, ...] = ()  # TLS clients for which ca-certificates is kept explicitly
-    notes: tuple[str, ...] = ()  # functional losses worth naming
-
-
-def dropped_by(names: list[str], present: tuple[str, ...] = ()) -> Dropped:
-    """The union of the packages' dropped recommends, minus what any of them (or the packages
-    ``present`` in the image already) still installs."""
-    if not names:
-        return Dropped()
-    data = recommends_data()
-    known = tuple(n for n in dict.fromkeys(names) if n in data.packages)
-    unknown = tuple(n for n in dict.fromkeys(names) if n not in data.packages)
-    needed = {*names, *present}
-    dropped: set[str] = set()
-    for name in known:
-        dropped.update(data.packages[name]["dropped"])
-        needed.update(data.packages[name]["installs"])
-    for name in present:
-        needed.update(data.packages.get(name, {}).get("installs", ()))
-    dropped -= needed
-    ca_for: tuple[str, ...] = ()
-    if CA in dropped:
-        ca_for = tuple(n for n in known if n in TLS_CLIENTS and CA in data.packages[n]["dropped"])
-        if ca_for:
-            dropped -= {CA, *data.packages.get(CA, {}).get("installs", ())}
-    ordered = tuple(sorted(dropped, key=lambda p: (-data.sizes_kib.get(p, 0), p)))
-    notes = tuple(text for n, (pkg, text) in FUNCTIONAL_NOTES.items() if n in known and pkg in dropped)
-    return Dropped(ordered, sum(data.sizes_kib.get(p, 0) for p in ordered), known, unknown, ca_for, notes)
+_VARIABLE = re.compile(r"\$(?:([A-Za-z_][A-Za-z0-9_]*)|\{([A-Za-z_][A-Za-z0-9_]*)\})")
 
 
 def _package_name(word) -> str | None:
@@ -243,27 +178,30 @@ def _installs_ca(doc: Dockerfile, inst: Instruction) -> bool:
 
 def _findings(doc: Dockerfile, run: RunScript, has_ca: bool) -> Iterator[Finding]:
     stage = doc.stage_of(run.inst)
-    ubuntu = stage is not None and "ubuntu" in stage.base.lower()
+    distro = stage_distro(doc, stage) if stage is not None else Distro("unknown", None, "")
     for command in run.script.commands:
         if not is_install(command) or _decides_recommends(command) or command.has_option("-s"):
             continue
         if _configures_in(run, before=command.span[0]):
             return  # this RUN configures apt before installing: that decides from here on
-        yield _finding(doc, run, command, ubuntu, has_ca)
+        yield _finding(doc, run, command, distro, has_ca)
 
 
-def _finding(doc: Dockerfile, run: RunScript, command, ubuntu: bool, has_ca: bool) -> Finding:
+def _finding(doc: Dockerfile, run: RunScript, command, distro: Distro, has_ca: bool) -> Finding:
     operands = command.positional()
-    names = [_package_name(w) for w in operands]
-    dropped = dropped_by([n for n in names if n], present=(CA,) if has_ca else ())
+    data, exact = data_for(distro)
+    expanded = [(word, _expand(doc, run.inst, word)) for word in operands]
+    dropped = dropped_by([n for _, names in expanded for n in names], present=(CA,) if has_ca else (),
+                         data=data, needed=_needs_after(doc, run, command))
+    unknown = [n for word, names in expanded
+               for n in (names if names else [word.text_raw]) if not names or n in dropped.unknown]
+    kept = (*(p for p, _ in dropped.kept), *((CA,) if dropped.ca_for else ()))
     edits = [run.insert_option(command, "--no-install-recommends")]
-    if dropped.ca_for:
-        edits.append(Edit.insert(run.doc_span(operands[-1].span)[1], f" {CA}"))
-    unknown = [w.text_raw if n is None else n for w, n in zip(operands, names)
-               if n is None or n in dropped.unknown]
-    if dropped.packages:
+    if kept:
+        edits.append(Edit.insert(run.doc_span(operands[-1].span)[1], "".join(f" {p}" for p in kept)))
+    if dropped.packages and exact:
         effect = f" (about {_mb(dropped.kib)} less)"
-    elif dropped.known and not unknown:
+    elif dropped.known and not unknown and not dropped.packages:
         effect = " (nothing to drop for these packages today; the flag keeps it that way)"
     else:
         effect = ""
@@ -271,39 +209,105 @@ def _finding(doc: Dockerfile, run: RunScript, command, ubuntu: bool, has_ca: boo
         doc.line_at(run.doc_span(command.span)[0]),
         f"`{command.program} {command.subcommand}` installs recommended packages too; "
         f"add --no-install-recommends{effect}",
-        Fix(tuple(edits), Safety.UNSAFE), risk=_risk(dropped, unknown, ubuntu),
+        Fix(tuple(edits), Safety.UNSAFE), risk=_risk(dropped, unknown, data, exact, distro),
         end_line=doc.line_at(run.doc_span(command.span)[1]))
+
+
+def _expand(doc: Dockerfile, inst: Instruction, word) -> list[str]:
+    """Package names a word stands for: itself, or the value of the ``$VAR`` it is (ENV, then ARG
+    defaults), split on blanks. Empty when it cannot be told."""
+    name = _package_name(word)
+    if name is not None:
+        return [name]
+    match = _VARIABLE.fullmatch(word.text_raw)
+    if match is None:
+        return []
+    value = _variable(doc, inst, match.group(1) or match.group(2))
+    names = [_plain_name(v) for v in (value or "").split()]
+    return names if names and all(names) else []
+
+
+def _plain_name(value: str) -> str | None:
+    if value.startswith(("/", ".", "$")) or value.endswith(".deb") or any(c in value for c in "*?[{"):
+        return None
+    for sep in ("=", "/", ":"):
+        value = value.split(sep)[0]
+    return value or None
+
+
+def _variable(doc: Dockerfile, inst: Instruction, name: str) -> str | None:
+    """The value of ``$name`` when ``inst`` runs: ENV in force, else the ARG default declared before it."""
+    value = env_in_force(doc, inst, name)
+    if value is not None:
+        return value
+    stage = doc.stage_of(inst)
+    if stage is None:
+        return None
+    declared = None
+    for ancestor in [*reversed(doc.ancestors(stage)), stage]:
+        for candidate in ancestor.instructions:
+            if candidate is inst:
+                break
+            if candidate.keyword == "ARG":
+                for item in candidate.value:
+                    key, eq, default = item.partition("=")
+                    if key == name:
+                        declared = default.strip("\"'") if eq else expand_args(doc, f"${{{name}}}")
+    return None if declared is None or "$" in declared else declared
+
+
+def _needs_after(doc: Dockerfile, run: RunScript, command) -> dict[str, str]:
+    """Recommends that later steps of the RUN, or later RUNs of the stage, need (gcc -> libc6-dev ...)."""
+    found = needs_in([c for c in run.script.commands if c.span[0] > command.span[1]],
+                     lambda c: run.line_of(c.span))
+    stage = doc.stage_of(run.inst)
+    if stage is None or run.onbuild:
+        return found
+    later = stage.instructions[stage.index_of.get(id(run.inst), len(stage.instructions)) + 1:]
+    for inst, other in run_scripts(doc, stage):
+        if other is not None and inst in later and inst.trigger is None:
+            for package, why in needs_in(other.script.commands, lambda c, o=other: o.line_of(c.span)).items():
+                found.setdefault(package, why)
+    return found
 
 
 def _mb(kib: int) -> str:
     return f"{kib / 1024:.1f} MB" if kib >= 103 else f"{kib} KB"
 
 
-def _risk(dropped: Dropped, unknown: list[str], ubuntu: bool = False) -> str:
+def _risk(dropped: Dropped, unknown: list[str], data: RecommendsData, exact: bool, distro: Distro) -> str:
     """What goes away, what is kept, what we could not judge, and where the numbers come from."""
     parts = []
     count = len(dropped.packages)
-    if count:
-        sizes = recommends_data().sizes_kib
+    if count and exact:
+        sizes = data.sizes_kib
         top = ", ".join(f"{p} ({_mb(sizes.get(p, 0))})" for p in dropped.packages[:5])
         parts.append(f"drops {count} recommended package{'s' * (count != 1)}, about {_mb(dropped.kib)} "
-                     f"on a clean debian:bookworm: {top}" + (f" and {count - 5} more" if count > 5 else ""))
-    elif dropped.known:
+                     f"on a clean {data.clean_image}: {top}" + (f" and {count - 5} more" if count > 5 else ""))
+    elif dropped.known and not count and exact:
         parts.append(f"{', '.join(dropped.known)}: no recommended packages to drop")
     if dropped.ca_for:
         parts.append(f"keeps {CA} explicitly: {', '.join(dropped.ca_for)} "
                      f"need{'s' * (len(dropped.ca_for) == 1)} it for HTTPS")
+    for package, why in dropped.kept:
+        parts.append(f"keeps {package} explicitly: {why}")
     parts.extend(dropped.notes)
     if unknown:
-        missing = recommends_data().unavailable if dropped.known or dropped.unknown else frozenset()
+        missing = data.unavailable if exact else frozenset()
         parts.append("unknown for: " + ", ".join(
-            f"{n} (no installable bookworm package)" if n in missing else n for n in dict.fromkeys(unknown)))
+            f"{n} (no installable {data.release_name} package)" if n in missing else n
+            for n in dict.fromkeys(unknown)))
     parts.append("check that the image still has what it runs")
-    if dropped.known:
-        data = recommends_data()
-        parts.append(f"data: {data.source} ({data.arch}); "
-                     + ("this stage is Ubuntu-based, which the data does not cover: names and sizes differ"
-                        if ubuntu else "Ubuntu and other releases are not covered"))
+    covered = ", ".join(recommends_data(k).release_name for k in releases())
+    if exact:
+        parts.append(f"data: {data.source} ({data.arch}); other releases differ (covered: {covered})")
+    elif distro.family == data.key.split("-")[0] and data.key == f"{distro.family}-{distro.release}":
+        parts.append(f"the base is {distro.describe()}, which ships packages of its own: which recommends go "
+                     f"away and their sizes are not given (data: {data.source}, measured on a clean "
+                     f"{data.clean_image})")
+    elif dropped.known or dropped.unknown:
+        parts.append(f"the base is {distro.describe() if distro.image else 'not known'}, which the data "
+                     f"({covered}) does not cover: which recommends go away and their sizes are not given")
     return "; ".join(parts)
 
 
@@ -313,15 +317,19 @@ PASS = Pass(
     name="apt-no-install-recommends",
     title="Install apt packages with --no-install-recommends",
     what=("Adds `--no-install-recommends` to `apt-get install` / `apt install`, keeping `ca-certificates` "
-          "explicitly when a TLS client such as curl, wget or git would lose it, and says which recommended "
-          "packages go away and about how many MB."),
+          "explicitly when a TLS client such as curl, wget or git would lose it (and other recommends a "
+          "later step needs, such as libc6-dev for gcc), and says which recommended packages go away and "
+          "about how many MB when the data covers the base's release."),
     why=("By default apt also installs every recommended package, and their recommends in turn: documentation "
          "tools, X11 and D-Bus libraries, locale data. They make the image larger and slower to pull and widen "
          "its attack surface; a container rarely needs them."),
     safety=Safety.UNSAFE,
     safety_notes=("Always unsafe: a dropped recommend may be something the application uses at run time. "
-                  "The finding names what is dropped for the packages of the command (Debian bookworm data; "
-                  "Ubuntu not covered) and which packages it could not judge. No finding when the command, an "
+                  "The finding names what is dropped for the packages of the command and how many MB, from data "
+                  "of the base's own release, only when the base is that distribution's own image; otherwise "
+                  "it says which base it found and gives no names or sizes. Packages a later step needs "
+                  "(gcc: libc6-dev, an https:// fetch: ca-certificates, a keyserver: dirmngr) are kept "
+                  "explicitly and named. No finding when the command, an "
                   "apt config written earlier in the stage lineage, APT_CONFIG or a copied apt.conf.d decides "
                   "about recommends."),
     examples=(Example(

@@ -31,8 +31,9 @@ Safety:
   ``exit``/``exec`` (nothing after it runs). ``makecache`` alone is not an install: its cache is
   its point. Every stage, like hadolint.
 - ``-y`` is SAFE for yum and dnf (every version knows it). For microdnf it is SAFE on 9+/Fedora
-  bases, where microdnf prompts without it, and UNSAFE elsewhere: microdnf before 3.6 (early
-  RHEL/UBI/OL 8) does not know ``-y`` and never prompted.
+  bases, where microdnf prompts without it; not offered on a base that names RHEL/UBI/OL 7 or 8
+  (``ubi8/ubi-minimal:8.3``: ``optimizer.facts.distro``), whose microdnf never prompts (RHEL 8
+  keeps ``assumeyes`` true) and before 3.6 rejects ``-y``; UNSAFE on bases that say neither.
 - Suppression: each finding names its own hadolint rule (DL3032/DL3040 for the cleanup,
   DL3030/DL3038 for ``-y``), so ``# hadolint ignore=DL3038`` silences only the ``-y`` finding.
 - Out of scope: ``tdnf`` (Photon), ``dnf5`` spelled as such, ``zypper`` (DL3036/DL3037).
@@ -45,6 +46,7 @@ from typing import Iterator
 
 from ..edits import Edit
 from ..model import Dockerfile, Stage
+from ..facts.distro import stage_distro
 from ..facts.runscript import RunScript, later_runs, mounted_any, run_scripts
 from .base import Example, Finding, Fix, Pass, Safety
 
@@ -124,6 +126,8 @@ def _missing_yes(doc: Dockerfile, stage: Stage, run: RunScript) -> Iterator[Find
     for cmd in run.script.commands:
         if not _prompts(cmd) or cmd.has_option("-y", "--assumeno") or _setopt(cmd, "assumeyes"):
             continue
+        if cmd.program == "microdnf" and _assumes_yes(doc, stage):
+            continue
         action, word = _action(cmd)
         safety, risk, asks = Safety.SAFE, "", "asks for confirmation"
         if cmd.program == "microdnf":
@@ -136,6 +140,12 @@ def _missing_yes(doc: Dockerfile, stage: Stage, run: RunScript) -> Iterator[Find
             f"`{cmd.program} {action}` without `-y` {asks}, which aborts a build; add `-y`",
             Fix((run.insert_after(word, "-y"),), safety), risk=risk,
             hadolint=("DL3030",) if cmd.program == "yum" else ("DL3038",))
+
+
+def _assumes_yes(doc: Dockerfile, stage: Stage) -> bool:
+    """The base is a RHEL 7/8 family image: its microdnf never prompts, and before 3.6 rejects ``-y``."""
+    distro = stage_distro(doc, stage)
+    return distro.family == "rhel" and distro.release in ("7", "8")
 
 
 def _root_base(doc: Dockerfile, stage: Stage) -> str:
@@ -235,8 +245,9 @@ PASS = Pass(
     safety_notes=("`clean all` runs last, joined with `&&`, and only deletes caches. No clean-up is offered "
                   "when a cache directory is a cache, tmpfs or bind mount, with `--downloadonly` or "
                   "`keepcache`, when a later RUN uses `-C`/`--cacheonly`, or after a final `exit`/`exec`. "
-                  "`-y` is safe for yum and dnf; for microdnf it is unsafe unless the base image is a 9+ or "
-                  "Fedora release (old microdnf rejects `-y`)."),
+                  "`-y` is safe for yum and dnf; for microdnf it is safe on a 9+ or Fedora base, not offered on a "
+                  "RHEL/UBI/OL 7 or 8 base (its microdnf never prompts, and old ones reject `-y`), and unsafe "
+                  "on bases that name no release."),
     examples=(Example(
         before="FROM fedora:40\nRUN dnf install -y gcc make\n",
         after="FROM fedora:40\nRUN dnf install -y gcc make && dnf clean all\n"),

@@ -78,3 +78,15 @@ NO_LISTS = frozenset("""
 SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh"})
 #: Builtins that run a file or a string as shell code in the current shell.
 SOURCING = frozenset({".", "source", "eval"})
+
+#: Commands that need a package apt installs only as a recommend: program -> (package, why). The
+#: HTTPS and keyserver needs depend on the arguments (see ``optimizer.facts.recommends_needs``).
+COMPILERS = frozenset({"gcc", "cc", "c++", "g++", "gfortran", "c99", "c89"})
+NEEDS = MappingProxyType({
+    "compile": ("libc6-dev", "compiles C, which needs the C library headers and start files"),
+    "https": ("ca-certificates", "fetches over HTTPS, which needs the CA bundle"),
+    "keyserver": ("dirmngr", "fetches keys from a keyserver, which gpg does through dirmngr"),
+})
+TLS_FETCHERS = frozenset({"curl", "wget", "git", "svn", "hg"})
+GPG = frozenset({"gpg", "gpg2"})
+KEYSERVER_OPTIONS = ("--recv-keys", "--recv-key", "--receive-keys", "--keyserver", "--search-keys", "--fetch-keys")

@@ -113,7 +113,88 @@ READERS = [
          "FROM debian:bookworm\nRUN apt-get update\nRUN ./build.sh\n", NOT_SAFE, names=("FROM",)),
 ]
 
-CASES = READERS
+# Class 8: a command that needs a dropped recommend is named, and the recommend kept.
+NEEDS = [
+    Case("nir-gcc-same-run-keeps-libc6-dev", "DO102",
+         "FROM debian:bookworm\nCOPY hello.c /src/\n"
+         "RUN apt-get update && apt-get install -y gcc && gcc -o /usr/local/bin/hello /src/hello.c\n",
+         NOT_SAFE, context={"hello.c": "int main(void) { return 0; }\n"},
+         names=("keeps libc6-dev explicitly", "`gcc` (line 3)")),
+    Case("nir-env-list-git-clone-https", "DO102",
+         "FROM debian:bookworm\nENV BUILD_PACKAGES=\"git make\"\n"
+         "RUN apt-get update && apt-get install -y $BUILD_PACKAGES\n"
+         "RUN git clone https://github.com/madler/zlib.git /src/zlib\n",
+         NOT_SAFE, names=("keeps ca-certificates explicitly: git needs it for HTTPS",)),
+    Case("nir-arg-list-curl", "DO102",
+         "FROM debian:bookworm\nARG TOOLS=\"curl unzip\"\nRUN apt-get update && apt-get install -y ${TOOLS}\n",
+         NOT_SAFE, names=("keeps ca-certificates explicitly: curl needs it",)),
+    Case("nir-curl-from-base-fetches-https", "DO102",
+         "FROM buildpack-deps:bookworm-curl\nRUN apt-get update && apt-get install -y python3\n"
+         "RUN curl -fsSLo /tmp/get-pip.py https://bootstrap.pypa.io/get-pip.py\n",
+         NOT_SAFE, names=("keeps ca-certificates explicitly", "`curl` (line 3) fetches over HTTPS")),
+    Case("nir-gpg-keyserver-keeps-dirmngr", "DO102",
+         "FROM debian:bookworm\nRUN apt-get update && apt-get install -y gpg\n"
+         "RUN gpg --batch --keyserver hkps://keys.openpgp.org --recv-keys 0xABCDEF\n",
+         NOT_SAFE, names=("keeps dirmngr explicitly", "keyserver")),
+    Case("nir-cmake-then-cc", "DO102",
+         "FROM debian:bookworm\nRUN apt-get update && apt-get install -y cmake make\n"
+         "RUN cc -O2 -o /usr/local/bin/tool tool.c\n",
+         NOT_SAFE, names=("keeps libc6-dev explicitly", "`cc` (line 3)")),
+    Case("nir-git-ssh-remote-named", "DO102",
+         "FROM debian:bookworm\nRUN apt-get update && apt-get install -y git\n",
+         NOT_SAFE, names=("openssh-client", "ssh remotes")),
+    Case("nir-undefined-variable-unknown", "DO102",
+         "FROM debian:bookworm\nRUN apt-get update && apt-get install -y jq $EXTRA_PACKAGES\n",
+         NOT_SAFE, names=("unknown for: $EXTRA_PACKAGES",)),
+    Case("nir-ca-installed-earlier-not-kept", "DO102",
+         "FROM debian:bookworm\nRUN apt-get update && apt-get install -y --no-install-recommends ca-certificates\n"
+         "RUN apt-get update && apt-get install -y python3\nRUN curl -fsSL https://example.com/x -o /x\n",
+         NOT_SAFE, names=("drops",)),
+    Case("nir-nothing-needed-nothing-kept", "DO102",
+         "FROM debian:bookworm\nRUN apt-get update && apt-get install -y jq\n",
+         NOT_SAFE, names=("jq: no recommended packages to drop",)),
+]
+
+# The base's distribution and release decide which data applies; messages true of the file.
+DISTRO = [
+    Case("nir-stretch-no-sizes", "DO102",
+         "FROM debian:stretch\nRUN apt-get update && apt-get install -y openjdk-8-jdk-headless\n",
+         NOT_SAFE, names=("debian:stretch (Debian 9 stretch)", "sizes are not given")),
+    Case("nir-bullseye-official-image", "DO102",
+         "FROM node:20-bullseye\nRUN apt-get update && apt-get install -y python3\n",
+         NOT_SAFE, names=("Debian 11 bullseye", "sizes are not given")),
+    Case("nir-temurin-is-ubuntu", "DO102",
+         "FROM eclipse-temurin:17-jdk\nRUN apt-get update && apt-get install -y curl\n",
+         NOT_SAFE, names=("eclipse-temurin:17-jdk (built on Ubuntu, release not named by the tag)",)),
+    Case("nir-python-tag-names-no-release", "DO102",
+         "FROM python:3.12\nRUN apt-get update && apt-get install -y libpq-dev\n",
+         NOT_SAFE, names=("python:3.12 (built on Debian, release not named by the tag)",)),
+    Case("nir-derived-image-ships-its-own", "DO102",
+         "FROM python:3.12-slim-bookworm\nRUN apt-get update && apt-get install -y libpq-dev\n",
+         NOT_SAFE, names=("built on Debian 12 bookworm", "ships packages of its own", "sizes are not given")),
+    Case("nir-arg-default-in-from", "DO102",
+         "ARG DEBIAN_RELEASE=bookworm\nFROM debian:${DEBIAN_RELEASE}-slim\n"
+         "RUN apt-get update && apt-get install -y openjdk-17-jre-headless\n",
+         NOT_SAFE, names=("MB on a clean debian:bookworm",)),
+    Case("nir-stage-parent", "DO102",
+         "FROM debian:bookworm-slim AS base\nFROM base\nRUN apt-get update && apt-get install -y wget\n",
+         NOT_SAFE, names=("on a clean debian:bookworm",)),
+    Case("microdnf-ubi8-no-yes", "DO108",
+         "FROM registry.access.redhat.com/ubi8/ubi-minimal:8.3\n"
+         "RUN microdnf install openssl curl && microdnf clean all\n", NONE),
+    Case("microdnf-ubi9-yes", "DO108",
+         "FROM registry.access.redhat.com/ubi9/ubi-minimal:9.4\n"
+         "RUN microdnf install openssl && microdnf clean all\n",
+         SAFE, after="FROM registry.access.redhat.com/ubi9/ubi-minimal:9.4\n"
+         "RUN microdnf install -y openssl && microdnf clean all\n"),
+    Case("apk-index-deleted-by-the-run", "DO106",
+         "FROM alpine:3.20\nRUN apk add curl && rm -rf /var/cache/apk/*\n",
+         SAFE, names=("which this RUN deletes again",)),
+    Case("apk-index-kept", "DO106",
+         "FROM alpine:3.20\nRUN apk add curl\n", SAFE, names=("keeps the package index in /var/cache/apk",)),
+]
+
+CASES = READERS + NEEDS + DISTRO
 
 
 @pytest.mark.parametrize("case", CASES, ids=str)
