@@ -51,6 +51,7 @@ LAB = Path(os.environ.get("DOCKEROPT_LAB") or
            Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "dockeropt-lab")
 DIGEST = re.compile(r"@sha256:[0-9a-f]{64}")
 DEV_STAGE = "dev-envs"
+UNDECLARED_FILES = re.compile(r"(\d+) undeclared file difference")
 #: The stand-ins, what they are, and the real image's size for comparison (Docker Hub, amd64, uncompressed,
 #: approximate: this machine cannot pull them).
 STANDINS = (
@@ -209,12 +210,15 @@ def summary(plan: Plan) -> dict:
 # --- the report ---------------------------------------------------------------------------------------------
 
 def undeclared(row: dict) -> int | None:
-    """Undeclared filesystem differences in verify's report; None when verify does not compare filesystems."""
+    """Undeclared filesystem differences in verify's report; None when verify does not compare filesystems.
+    (The JSON lists the first paths only; the failure message has the count.)"""
     fs = row.get("filesystem")
     if not isinstance(fs, dict):
         return None
     value = fs.get("undeclared")
-    return len(value) if isinstance(value, (list, tuple, dict)) else int(value or 0)
+    listed = len(value) if isinstance(value, (list, tuple, dict)) else int(value or 0)
+    counts = [int(m.group(1)) for f in row.get("failures", []) for m in [UNDECLARED_FILES.search(f)] if m]
+    return max([listed, *counts])
 
 
 def filesystem_cell(row: dict) -> str:
@@ -226,8 +230,9 @@ def filesystem_cell(row: dict) -> str:
     counts = ", ".join(f"{len(fs[k]) if isinstance(fs.get(k), (list, dict)) else fs.get(k) or 0} {k}"
                        for k in ("added", "removed", "changed"))
     n = undeclared(row)
-    by = fs.get("declared_by")
-    declared = f"; declared by {', '.join(by) if isinstance(by, (list, tuple)) else by}" if by else ""
+    by = fs.get("declared_by") or {}
+    names = [f"{k} ({v})" for k, v in by.items()] if isinstance(by, dict) else list(by)
+    declared = f"; declared by {', '.join(names)}" if names else ""
     return f"{counts}; **{n} undeclared**{declared}" if n else f"{counts}; 0 undeclared{declared}"
 
 
@@ -248,6 +253,8 @@ def speedup(row: dict) -> float | None:
 def verdict(row: dict) -> str:
     if row["blockers"]:
         return "cannot build here"
+    if row.get("not_run"):
+        return "not run"
     return row.get("verdict", "?")
 
 
@@ -275,9 +282,7 @@ def _smoke(row: dict) -> str:
 def result_row(row: dict) -> str:
     """One verified (or failed) Dockerfile as a table row."""
     a, b = (row.get(k) or {} for k in ("original", "rewritten"))
-    name = f"{row['project']} ({row['kind']})"
-    if row.get("nothing_to_change"):
-        return f"| {name} | nothing to change | | | | | | | | |"
+    name = _name(row)
     change, ratio = size_change(row), speedup(row)
     cells = [name, verdict(row), _pair(_yes(a.get("builds")), _yes(b.get("builds"))),
              f"{_mb(a.get('size_bytes'))} → {_mb(b.get('size_bytes'))}"
@@ -288,6 +293,10 @@ def result_row(row: dict) -> str:
              + ("" if ratio is None else f" ({ratio:.1f}x)"),
              filesystem_cell(row), _smoke(row), ", ".join(p.split()[0] for p in row.get("passes", []))]
     return "| " + " | ".join(cells) + " |"
+
+
+def _name(row: dict) -> str:
+    return f"{row['project']} ({row['kind']})"
 
 
 def _yes(value: bool | None) -> str:
@@ -301,8 +310,10 @@ def render(rows: list[dict], standin_sizes: dict[str, int | None], host: str) ->
     ci_names = {p.name for p in catalogue() if p.ci}
     ci = [r for r in rows if r["project"] in ci_names]
     projects = sorted({r["project"] for r in rows})
+    not_run = [r for r in rows if r.get("not_run")]
+    rows = [r for r in rows if not r.get("not_run")]
     built = [r for r in rows if not r["blockers"] and not r.get("nothing_to_change")]
-    buildable = sorted({r["project"] for r in rows if not r["blockers"]})
+    buildable = sorted({r["project"] for r in rows + not_run if not r["blockers"]})
     own = [r for r in rows if r["kind"] == "own"]
     naive = [r for r in built if r["kind"] == "naive"]
     own_counts = {k: sum(verdict(r) == k for r in own) for k in ("verified", "nothing to change",
@@ -344,15 +355,19 @@ def render(rows: list[dict], standin_sizes: dict[str, int | None], host: str) ->
         "| project | verdict | builds | size | layers | clean build | rebuild after edit | filesystem | smoke "
         "| passes |",
         "|---|---|---|---|---|---|---|---|---|---|",
-        *[result_row(r) for r in rows if not r["blockers"]],
+        *[result_row(r) for r in built],
         "",
+        "Nothing to change, so no build needed: " + (", ".join(_name(r) for r in rows if r.get("nothing_to_change"))
+                                                     or "none") + ".",
+        "",
+        *([f"Not run for this report (time): {', '.join(map(_name, not_run))}.", ""] if not_run else []),
         "Adaptations of own Dockerfiles to the lab (the rest of each file is built as written):",
         "",
         *[f"- {r['project']}: {'; '.join(r['adapted'])}" for r in own if r["adapted"] and not r["blockers"]],
         "",
         "Failures:",
         "",
-        *([f"- {r['project']} ({r['kind']}): {'; '.join(r.get('failures', []))}" for r in built if not r.get("ok")]
+        *([f"- {_name(r)}: {'; '.join(r.get('failures', []))}" for r in built if not r.get("ok")]
           or ["- none"]),
         "",
         "## Notes",
@@ -416,13 +431,17 @@ def record(row: dict, json_path: Path | None) -> dict:
     return row
 
 
-def run(projects: Iterable[Project], json_path: Path | None, done: dict[tuple[str, str], dict]) -> list[dict]:
-    """Verify every plan of ``projects`` (one at a time) that ``done`` does not hold yet, recording each."""
+def run(projects: Iterable[Project], json_path: Path | None, done: dict[tuple[str, str], dict],
+        build: bool = True) -> list[dict]:
+    """Verify every plan of ``projects`` (one at a time) that ``done`` does not hold yet, recording each;
+    without ``build``, such a plan is reported as not run."""
     rows = []
     for project in projects:
         for plan in plans(project, lab_image_exists):
             row = done.get((project.name, plan.kind))
-            if row is None:
+            if row is None and not build:
+                row = {**summary(plan), "not_run": not plan.blockers}
+            elif row is None:
                 print(f"{project.name} ({plan.kind}) ...", file=sys.stderr, flush=True)
                 row = record(summary(plan) if plan.blockers else verify(plan), json_path)
                 print(f"  {verdict(row)} {' '.join(row.get('failures', []))}", file=sys.stderr, flush=True)
@@ -450,6 +469,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, default=None, help="append each result to this JSON-lines file")
     parser.add_argument("--resume", action="store_true", help="reuse the results already in --json")
     parser.add_argument("--out", type=Path, default=None, help="write the markdown report here")
+    parser.add_argument("--no-build", action="store_true", help="report only the results already in --json")
     parser.add_argument("--fresh-provision", action="store_true",
                         help="also time tools/buildlab/provision.sh from scratch (a throw-away lab)")
     args = parser.parse_args(argv)
@@ -457,8 +477,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"no projects at {PROJECTS}", file=sys.stderr)
         return 2
     chosen = [p for p in catalogue() if (args.only is None or p.name in args.only) and (p.ci or not args.ci)]
-    done = load(args.json) if args.resume else {}
-    rows = run(chosen, args.json, done)
+    done = load(args.json) if args.resume or args.no_build else {}
+    rows = run(chosen, args.json, done, build=not args.no_build)
     provision = done.get(("-", "provision"))
     if args.fresh_provision and provision is None:
         provision = record(fresh_provision(), args.json)

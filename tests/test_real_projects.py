@@ -134,3 +134,27 @@ def test_ci_project_naive_variant_verifies_smaller_and_rebuilds_faster(lab, proj
         install = [s for s in b["rebuild_steps"] if "install" in s["step"]]
         assert install and all(s["cached"] for s in install)
         assert b["rebuild_after_edit_s"] < a["rebuild_after_edit_s"]
+
+
+def _row(project: str, kind: str, sizes: tuple[int, int], rebuilds: tuple[float, float], undeclared: list[str]) -> dict:
+    images = [{"builds": True, "size_bytes": size, "layers": 5, "clean_build_s": 10.0, "rebuild_after_edit_s": rebuild,
+               "smoke": {"status": 0, "output": ""}} for size, rebuild in zip(sizes, rebuilds)]
+    failures = [f"{len(undeclared)} undeclared file difference(s), first: {undeclared[0]}"] if undeclared else []
+    return {"project": project, "ecosystem": "python", "kind": kind, "adapted": [], "blockers": [], "ok": not failures,
+            "verdict": "verification FAILED" if failures else "verified", "passes": ["DO101 apt-update-with-install"],
+            "original": images[0], "rewritten": images[1], "smoke_command": "true", "failures": failures,
+            "filesystem": {"same": False, "added": 0, "removed": 3, "changed": 1, "undeclared": undeclared,
+                           "declared_by": {"DO103": 3}}}
+
+
+def test_report_gives_median_size_change_and_rebuild_speedup_and_counts_undeclared_files():
+    rows = [_row("a", "naive", (100_000_000, 90_000_000), (40.0, 4.0), []),
+            _row("b", "naive", (200_000_000, 150_000_000), (30.0, 10.0), ["/etc/group"]),
+            _row("c", "naive", (100_000_000, 95_000_000), (20.0, 1.0), []),
+            {"project": "d", "ecosystem": "go", "kind": "naive", "adapted": [], "blockers": ["needs the Go proxy"]}]
+    text = rp.render(rows, {}, "test host")
+    assert "**4** in `../shared/projects`; **3** can build here" in text
+    assert "2 of 3 verified; median size change **-10%**; median rebuild-after-edit speed-up **10.0x**" in text
+    assert "1 undeclared filesystem differences in all" in text
+    assert "| d | naive | needs the Go proxy |" in text
+    assert "**1 undeclared**; declared by DO103 (3)" in text
