@@ -346,3 +346,15 @@ FLAG_IN_OTHER_COMMANDS = [
 @pytest.mark.parametrize("before", FLAG_IN_OTHER_COMMANDS)
 def test_a_flag_given_to_another_apt_run_is_not_a_config(before):
     assert rewrite(before, select=ID, unsafe=True).text == before.replace("-y jq", f"-y {NIR} jq")
+
+
+def test_declares_apts_marks_of_the_recommends_it_no_longer_installs():
+    # Real projects (benchmarks/REAL_PROJECTS.md): without recommends, apt's list of automatically installed
+    # packages differs in every rewritten image; verify must count it as DO102's.
+    from optimizer.passes.apt_no_install_recommends import PASS
+    from optimizer.verify.declared import Evidence, declared_paths
+    from optimizer.verify.filesystem import Snapshot
+
+    covers = declared_paths(PASS.image_changes, Evidence(Snapshot({}), Snapshot({}), frozenset()))
+    assert covers("/var/lib/apt/extended_states")
+    assert not covers("/etc/passwd")

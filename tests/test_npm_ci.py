@@ -108,3 +108,14 @@ def test_documented_example_is_what_the_pass_does():
     [example] = PASS.examples
     result, _ = run(example.before)
     assert result.text == example.after
+
+
+def test_declares_the_lockfile_npm_install_may_rewrite_in_the_image():
+    # Real projects (benchmarks/REAL_PROJECTS.md): `npm install` rewrote package-lock.json inside the original
+    # image of awesome-compose nginx-nodejs-redis; `npm ci` leaves it as copied.
+    from optimizer.verify.declared import Evidence, declared_paths
+    from optimizer.verify.filesystem import Snapshot
+
+    covers = declared_paths(PASS.image_changes, Evidence(Snapshot({}), Snapshot({}), frozenset()))
+    assert covers("/usr/src/app/package-lock.json") and covers("/app/node_modules/express/index.js")
+    assert not covers("/usr/src/app/package.json")

@@ -312,7 +312,8 @@ def _risk(dropped: Dropped, unknown: list[str], data: RecommendsData, exact: boo
 
 
 PASS = Pass(
-    image_changes=("packages-not-installed",),
+    # apt's marks of automatically installed packages (extended_states) list the recommends too
+    image_changes=("packages-not-installed", "/var/lib/apt/extended_states"),
     id="DO102",
     name="apt-no-install-recommends",
     title="Install apt packages with --no-install-recommends",

@@ -142,7 +142,8 @@ def _node_modules_in_place(doc: Dockerfile, inst: Instruction, cwd: str) -> bool
 
 
 PASS = Pass(
-    image_changes=("/**/node_modules/**", "/**/.npm/**"),
+    # `npm install` may rewrite the lockfile in the image, `npm ci` never does
+    image_changes=("/**/node_modules/**", "/**/.npm/**", "/**/package-lock.json", "/**/npm-shrinkwrap.json"),
     id="DO109",
     name="npm-ci",
     title="Use npm ci instead of npm install when the lockfile is in the image",
