@@ -221,6 +221,20 @@ def undeclared(row: dict) -> int | None:
     return max([listed, *counts])
 
 
+def still_undeclared(row: dict) -> list[str] | None:
+    """The recorded undeclared paths that the applied passes' current glob declarations still leave undeclared:
+    the same judgment re-made without a rebuild (None: no file comparison, or its path list was cut short)."""
+    from optimizer.passes import PASSES
+    from optimizer.verify.globs import matcher
+
+    fs = row.get("filesystem")
+    if not isinstance(fs, dict) or undeclared(row) != len(fs.get("undeclared") or []):
+        return None
+    ids = {p.split()[0] for p in row.get("passes", [])}
+    covers = matcher(item for p in PASSES if p.id in ids for item in p.image_changes if item.startswith("/"))
+    return [path for path in fs["undeclared"] if not covers(path)]
+
+
 def filesystem_cell(row: dict) -> str:
     fs = row.get("filesystem")
     if not isinstance(fs, dict):
@@ -321,6 +335,7 @@ def render(rows: list[dict], standin_sizes: dict[str, int | None], host: str) ->
     changes = [c for c in map(size_change, naive) if c is not None]
     ratios = [s for s in map(speedup, naive) if s is not None]
     fs_rows = [undeclared(r) for r in naive]
+    rejudged = [still_undeclared(r) for r in naive if undeclared(r)]
     fs_text = (f"{sum(n or 0 for n in fs_rows)} undeclared filesystem differences in all"
                if all(n is not None for n in fs_rows) else
                f"filesystem compared for {sum(n is not None for n in fs_rows)} of {len(fs_rows)} "
@@ -345,6 +360,13 @@ def render(rows: list[dict], standin_sizes: dict[str, int | None], host: str) ->
         f"**{statistics.median(changes):+.0%}**; median rebuild-after-edit speed-up "
         f"**{statistics.median(ratios):.1f}x**; {fs_text}."
         if changes and ratios else f"- Naive variants: {len(naive)} built.",
+        *([f"- Re-judged with the passes' current declarations (the globs verify applies; no rebuild), "
+           "for results recorded before a pass declared more: "
+           f"{sum(left == [] for left in rejudged)} of the {len(rejudged)} naive variants with undeclared paths have "
+           "none left; still undeclared: "
+           + ("; ".join(f"{_name(r)}: {', '.join(left) if left is not None else 'not re-judged (list cut short)'}"
+                        for r, left in zip([r for r in naive if undeclared(r)], rejudged) if left != [])
+              or "none") + "."] if rejudged else []),
         "",
         "## Results",
         "",
