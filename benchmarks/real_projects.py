@@ -225,13 +225,16 @@ def still_undeclared(row: dict) -> list[str] | None:
     """The recorded undeclared paths that the applied passes' current glob declarations still leave undeclared:
     the same judgment re-made without a rebuild (None: no file comparison, or its path list was cut short)."""
     from optimizer.passes import PASSES
+    from optimizer.verify.declared import DPKG_STATE
     from optimizer.verify.globs import matcher
 
     fs = row.get("filesystem")
     if not isinstance(fs, dict) or undeclared(row) != len(fs.get("undeclared") or []):
         return None
     ids = {p.split()[0] for p in row.get("passes", [])}
-    covers = matcher(item for p in PASSES if p.id in ids for item in p.image_changes if item.startswith("/"))
+    items = [i for p in PASSES if p.id in ids for i in p.image_changes]
+    scope = DPKG_STATE if "packages-not-installed" in items else ()
+    covers = matcher([i for i in items if i.startswith("/")] + list(scope))
     return [path for path in fs["undeclared"] if not covers(path)]
 
 

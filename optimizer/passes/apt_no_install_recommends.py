@@ -312,8 +312,7 @@ def _risk(dropped: Dropped, unknown: list[str], data: RecommendsData, exact: boo
 
 
 PASS = Pass(
-    # apt's marks of automatically installed packages (extended_states) list the recommends too
-    image_changes=("packages-not-installed", "/var/lib/apt/extended_states"),
+    image_changes=("packages-not-installed",),
     id="DO102",
     name="apt-no-install-recommends",
     title="Install apt packages with --no-install-recommends",
