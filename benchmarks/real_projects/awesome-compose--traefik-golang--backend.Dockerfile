@@ -6,5 +6,6 @@ WORKDIR /compose/hello-docker
 COPY . /compose/hello-docker
 RUN apt-get update
 RUN apt-get install -y curl
-RUN CGO_ENABLED=0 go build -o backend main.go
+# the Go build cache stays out of the image (its entries differ from build to build)
+RUN --mount=type=cache,target=/root/.cache/go-build CGO_ENABLED=0 go build -o backend main.go
 CMD ["./backend"]
