@@ -1,7 +1,10 @@
-"""The words of a shell-form command line (CMD, ENTRYPOINT) when it is one simple command."""
+"""The command a stage runs (its ENTRYPOINT and CMD) and the words of a shell-form command line."""
 
 from __future__ import annotations
 
+from typing import Callable
+
+from ..model import Instruction, Stage
 from ..shell import parse_script
 
 
@@ -22,3 +25,29 @@ def shell_form_words(text: str) -> list[str | None] | None:
     if not command.argv[len(command.wrappers)].is_static:
         return None
     return [command.name, *(w.value if w.is_static else None for w in command.words)]
+
+
+Words = list[str | None]
+
+
+def stage_command(stage: Stage, words_of: Callable[[Instruction], Words | None]
+                  ) -> tuple[tuple[Instruction, ...], Words] | None:
+    """The ENTRYPOINT/CMD instructions in force at the end of ``stage`` and their words, read by
+    ``words_of`` (None: a word a shell expands); None when there is none, an ENTRYPOINT and a CMD are not
+    both in exec form (a shell-form ENTRYPOINT ignores CMD), or ``words_of`` cannot read one."""
+    entry = cmd = None
+    for inst in stage.instructions:
+        if inst.keyword == "ENTRYPOINT":
+            entry, cmd = inst, None  # a later ENTRYPOINT resets the CMD
+        elif inst.keyword == "CMD":
+            cmd = inst
+    used = tuple(i for i in (entry, cmd) if i is not None)
+    if not used or (entry is not None and cmd is not None and not (entry.exec_form and cmd.exec_form)):
+        return None
+    words: Words = []
+    for inst in used:
+        found = words_of(inst)
+        if found is None:
+            return None
+        words += found
+    return used, words

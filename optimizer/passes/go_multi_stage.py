@@ -41,7 +41,7 @@ import posixpath
 from dataclasses import dataclass
 
 from ..edits import Edit, apply_edits
-from ..facts.commands import shell_form_words
+from ..facts.commands import shell_form_words, stage_command
 from ..facts.copies import from_context, landing, normalise, sources, workdir_in_force
 from ..facts.images import image_ref
 from ..facts.packages import installed_packages
@@ -119,24 +119,10 @@ def check(doc: Dockerfile, context, config) -> list[Finding]:
 
 
 def _command(stage: Stage) -> tuple[tuple[Instruction, ...], list[str | None]] | None:
-    """The ENTRYPOINT/CMD instructions that make up the command and its words (None: a word a shell
-    expands); None when the command cannot be read."""
-    entry = cmd = None
-    for inst in stage.instructions:
-        if inst.keyword == "ENTRYPOINT":
-            entry, cmd = inst, None
-        elif inst.keyword == "CMD":
-            cmd = inst
-    used = tuple(i for i in (entry, cmd) if i is not None)
-    if not used or (entry is not None and cmd is not None and not (entry.exec_form and cmd.exec_form)):
-        return None
-    words: list[str | None] = []
-    for inst in used:
-        found = _words(inst)
-        if found is None:
-            return None
-        words += found
-    return (used, words) if words and words[0] else None
+    """The ENTRYPOINT/CMD instructions that make up the command and its words; None when the command
+    cannot be read or its program is not a plain word."""
+    found = stage_command(stage, _words)
+    return found if found is not None and found[1] and found[1][0] else None
 
 
 def _words(inst: Instruction) -> list[str | None] | None:

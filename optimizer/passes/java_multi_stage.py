@@ -66,6 +66,7 @@ import posixpath
 import re
 from dataclasses import dataclass
 
+from ..facts.commands import stage_command
 from ..facts.copies import from_context, normalise, sources, workdir_in_force
 from ..edits import Edit, apply_edits
 from ..facts.java import built_jar, extra_jars, java_image, java_launch, matches, runtime_image
@@ -147,21 +148,10 @@ def check(doc: Dockerfile, context, config) -> list[Finding]:
 
 
 def _command(stage: Stage) -> _Command | None:
-    entry = cmd = None
-    for inst in stage.instructions:
-        if inst.keyword == "ENTRYPOINT":
-            entry, cmd = inst, None
-        elif inst.keyword == "CMD":
-            cmd = inst
-    used = tuple(i for i in (entry, cmd) if i is not None)
-    if not used or (entry is not None and cmd is not None and not (entry.exec_form and cmd.exec_form)):
+    found = stage_command(stage, _words)
+    if found is None:
         return None
-    words: list[str | None] = []
-    for inst in used:
-        found = _words(inst)
-        if found is None:
-            return None
-        words += found
+    used, words = found
     launch = java_launch(words)
     jar = launch.target if launch is not None and launch.mode == "jar" else None
     return _Command(used, tuple(words), jar)
