@@ -60,15 +60,9 @@ def read_mvn(run) -> tuple[MavenRun | None, str]:
         return None, "no build"
     if not found.top_level or found.wrappers or found.step_index is None:
         return None, "nested"
-    chmod = ""
-    for step in script.chain[:found.step_index]:
-        cmd = step.command
-        if cmd is None or cmd.name not in _HARMLESS_BEFORE or cmd.env or cmd.redirects:
-            return None, "a step before the build may change what it sees"
-        if cmd.name == "chmod":
-            if not any((w.value or "").endswith("mvnw") for w in cmd.words):
-                return None, "a step before the build may change what it sees"
-            chmod = script.text[cmd.span[0]:cmd.span[1]] + " && "
+    chmod = _wrapper_chmod(script, found, "mvnw")
+    if chmod is None:
+        return None, "a step before the build may change what it sees"
     kept: list[str] = []
     files: list[str] = []
     pom_file = None
@@ -284,15 +278,9 @@ def read_gradle(run) -> GradleRun | None:
             return None  # a second gradle command (``gradle dependencies`` already there, ...)
     if found is None or not found.top_level or found.wrappers or found.step_index is None:
         return None
-    chmod = ""
-    for step in script.chain[:found.step_index]:
-        cmd = step.command
-        if cmd is None or cmd.name not in _HARMLESS_BEFORE or cmd.env or cmd.redirects:
-            return None
-        if cmd.name == "chmod":
-            if not any((w.value or "").endswith("gradlew") for w in cmd.words):
-                return None
-            chmod = script.text[cmd.span[0]:cmd.span[1]] + " && "
+    chmod = _wrapper_chmod(script, found, "gradlew")
+    if chmod is None:
+        return None
     kept: list[str] = []
     user_home = False
     words = found.words
@@ -373,3 +361,19 @@ def gradle_files(context, gradle: GradleRun) -> list[str] | None:
     if gradle.wrapper and "gradle/" not in needed:
         return None
     return needed
+
+
+def _wrapper_chmod(script, build, wrapper: str) -> str | None:
+    """The ``chmod`` of the build wrapper (``mvnw``, ``gradlew``) among the steps before ``build``, as
+    ``"chmod +x mvnw && "`` to keep in front of the moved command ("" when there is none); None when a
+    step before the build may change what it sees (anything but harmless steps and that chmod)."""
+    chmod = ""
+    for step in script.chain[:build.step_index]:
+        cmd = step.command
+        if cmd is None or cmd.name not in _HARMLESS_BEFORE or cmd.env or cmd.redirects:
+            return None
+        if cmd.name == "chmod":
+            if not any((w.value or "").endswith(wrapper) for w in cmd.words):
+                return None
+            chmod = script.text[cmd.span[0]:cmd.span[1]] + " && "
+    return chmod
