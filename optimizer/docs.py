@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .passes.base import Pass
+from .passes.base import Example, Pass
 from .verify.declared import SCOPES
 
 
@@ -20,8 +20,7 @@ def explain(pass_: Pass) -> str:
         pass_.why,
     ]
     for example in pass_.examples:
-        parts += ["", "## Example", "```dockerfile", example.before.rstrip("\n"), "```",
-                  "", "Use instead:", "```dockerfile", example.after.rstrip("\n"), "```"]
+        parts += ["", "## Example", *_example(example)]
     parts += ["", "## Fix safety", f"Usually **{pass_.safety.value}**. {pass_.safety_notes}"]
     if pass_.image_changes:
         parts += ["", "## Declared image changes", "`dockeropt verify` accepts these differences between the "
@@ -31,6 +30,23 @@ def explain(pass_: Pass) -> str:
     parts += ["", "## Suppress", f"`# dockeropt: ignore={pass_.id}` (or `ignore={pass_.name}`) "
               "on the line above the instruction."]
     return "\n".join(parts) + "\n"
+
+
+def _example(example: Example) -> list[str]:
+    """An example's lines: the build context it needs, before, and after with the options it needs."""
+    lines = []
+    if example.context:
+        lines += ["Build context: " + ", ".join(f"`{path}`" for path in example.context), ""]
+    lines += ["```dockerfile", example.before.rstrip("\n"), "```"]
+    flags = " ".join(f"--{key.replace('_', '-')}" + ("" if value is True else f" {value}")
+                     for key, value in example.config.items())
+    with_flags = f" (`dockeropt {flags}`)" if flags else ""
+    if example.after != example.before:
+        lines += ["", f"Use instead{with_flags}:", "```dockerfile", example.after.rstrip("\n"), "```"]
+        with_flags = ""
+    for path, text in example.files.items():
+        lines += ["", f"Writes `{path}`{with_flags}:", "```", text.rstrip("\n"), "```"]
+    return lines
 
 
 def _image_change(item: str) -> str:

@@ -223,13 +223,6 @@ def test_narrow_copies_never_add_files_the_build_did_not_have():
     assert not result.findings
 
 
-def test_documented_example_is_what_the_pass_does():
-    from optimizer.passes.dependency_manifests_first import PASS
-
-    [example] = PASS.examples
-    assert_fix(example.before, example.after)
-
-
 # Gradle ------------------------------------------------------------------------------------------
 
 BOOT = "plugins {\n    id 'java'\n    id 'org.springframework.boot' version '3.2.0'\n}\n"

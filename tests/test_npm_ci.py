@@ -104,12 +104,6 @@ def test_unknown_context_does_nothing():
     assert not result.findings
 
 
-def test_documented_example_is_what_the_pass_does():
-    [example] = PASS.examples
-    result, _ = run(example.before)
-    assert result.text == example.after
-
-
 def test_declares_the_lockfile_npm_install_may_rewrite_in_the_image():
     # Real projects (benchmarks/REAL_PROJECTS.md): `npm install` rewrote package-lock.json inside the original
     # image of awesome-compose nginx-nodejs-redis; `npm ci` leaves it as copied.

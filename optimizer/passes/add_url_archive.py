@@ -234,6 +234,7 @@ PASS = Pass(
                 'RUN tar -xzf /tmp/app-1.0.tar.gz -C /opt && make -C /opt/app-1.0\n'),
         after=('FROM debian:12\nRUN apt-get update && apt-get install -y curl make gcc\n'
                'RUN curl -fsSL --create-dirs -o /tmp/app-1.0.tar.gz "https://example.org/src/app-1.0.tar.gz" && '
-               'tar -xzf /tmp/app-1.0.tar.gz -C /opt && rm -f /tmp/app-1.0.tar.gz && make -C /opt/app-1.0\n')),),
+               'tar -xzf /tmp/app-1.0.tar.gz -C /opt && rm -f /tmp/app-1.0.tar.gz && make -C /opt/app-1.0\n'),
+        config={"unsafe": True}),),
     check=check,
 )

@@ -335,7 +335,8 @@ PASS = Pass(
     examples=(Example(
         before="FROM debian:bookworm\nRUN apt-get update && apt-get install -y curl\n",
         after="FROM debian:bookworm\nRUN apt-get update && apt-get install -y --no-install-recommends curl "
-              "ca-certificates\n"),),
+              "ca-certificates\n",
+        config={"unsafe": True}),),
     check=check,
     hadolint=("DL3015",),
 )

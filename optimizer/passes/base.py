@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable, Mapping
 
 from ..edits import Edit
 
@@ -78,8 +78,17 @@ class Finding:
 
 @dataclass(frozen=True)
 class Example:
+    """A rule's example, shown in its documentation and run by tests/test_examples.py.
+
+    Optimizing ``before`` with this pass alone, the build ``context`` and the ``config`` gives ``after``
+    and the ``files`` beside it. A suggestion changes nothing: its ``after`` is what its message says to write.
+    """
+
     before: str
     after: str
+    context: Mapping[str, str | None] | None = field(default=None, hash=False)  # path -> text or None; None: unknown
+    config: Mapping[str, object] = field(default_factory=dict, hash=False)  # Config fields, e.g. {"unsafe": True}
+    files: Mapping[str, str] = field(default_factory=dict, hash=False)  # path -> text of files the fix writes
 
 
 @dataclass(frozen=True)

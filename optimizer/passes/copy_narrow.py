@@ -443,6 +443,8 @@ PASS = Pass(
     examples=(Example(
         before='FROM eclipse-temurin:17-jre\nCOPY . /app\nCMD ["java","-jar","/app/target/app.jar"]\n',
         after=('FROM eclipse-temurin:17-jre\nCOPY target/app.jar /app/target/app.jar\n'
-               'CMD ["java","-jar","/app/target/app.jar"]\n')),),
+               'CMD ["java","-jar","/app/target/app.jar"]\n'),
+        context={"pom.xml": None, "src/main/java/App.java": None, "target/app.jar": None},
+        config={"unsafe": True}),),
     check=check,
 )

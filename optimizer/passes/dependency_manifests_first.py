@@ -404,6 +404,10 @@ PASS = Pass(
                 "RUN mvn -B package -DskipTests\n"),
         after=("FROM maven:3.9-eclipse-temurin-17\nWORKDIR /app\nCOPY pom.xml ./\n"
                "RUN mvn -B -DskipTests dependency:go-offline\nCOPY . .\n"
-               "RUN mvn -B package -DskipTests\n")),),
+               "RUN mvn -B package -DskipTests\n"),
+        context={"pom.xml": ("<project><modelVersion>4.0.0</modelVersion><groupId>com.example</groupId>"
+                             "<artifactId>app</artifactId><version>1.0</version></project>"),
+                 "src/main/java/App.java": None},
+        config={"unsafe": True}),),
     check=check,
 )

@@ -707,6 +707,9 @@ def _anchor_line(doc: Dockerfile) -> int:
     return doc.stages[0].from_.start_line
 
 
+DOCKERFILE_EXAMPLE = ('FROM node:20\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci\nCOPY . .\n'
+                      'CMD ["node", "src/index.js"]\n')
+
 PASS = Pass(
     image_changes=("copied-context",),
     id="DO204",
@@ -733,11 +736,14 @@ PASS = Pass(
                   "remake (committed assets), a path a RUN/CMD/ENV or a Maven/Gradle setting names, a `.env` of "
                   "settings, a path the user's `!` lines re-include. An existing file is only appended to."),
     examples=(Example(
-        before=("# context: .git/ node_modules/ .env package.json package-lock.json src/\n"
-                "FROM node:20\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci\nCOPY . .\nCMD [\"node\", \"src/index.js\"]\n"),
-        after=("# new file .dockerignore\n# added by dockeropt\n# version control\n.git\n"
-               "# dependencies and caches (the build installs its own)\nnode_modules\n"
-               "# build files (the builder reads them anyway)\nDockerfile\n.dockerignore\n"
-               "# (with --unsafe) local secrets and credentials: keep them out of builders and images\n.env\n")),),
+        before=DOCKERFILE_EXAMPLE,
+        after=DOCKERFILE_EXAMPLE,
+        context={"Dockerfile": DOCKERFILE_EXAMPLE, ".git/HEAD": None, "node_modules/express/index.js": None, ".env": "API_KEY=changeme\n",
+                 "package.json": None, "package-lock.json": None, "src/index.js": None},
+        config={"unsafe": True},
+        files={".dockerignore": ("# added by dockeropt\n# version control\n.git\n"
+                                 "# dependencies and caches (the build installs its own)\nnode_modules\n"
+                                 "# build files (the builder reads them anyway)\nDockerfile\n.dockerignore\n"
+                                 "# local secrets and credentials: keep them out of builders and images\n.env\n")}),),
     check=check,
 )

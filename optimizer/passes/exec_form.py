@@ -108,7 +108,8 @@ PASS = Pass(
                   "get a CMD's words. Not offered for variables, globs, redirects, several commands, builtins, "
                   "a SHELL instruction or Windows bases."),
     examples=(Example(before='FROM node:22-slim\nCOPY . /app\nCMD node /app/server.js\n',
-                      after='FROM node:22-slim\nCOPY . /app\nCMD ["node", "/app/server.js"]\n'),),
+                      after='FROM node:22-slim\nCOPY . /app\nCMD ["node", "/app/server.js"]\n',
+                      config={"unsafe": True}),),
     check=check,
     hadolint=("DL3025",),
 )

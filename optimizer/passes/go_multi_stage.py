@@ -442,7 +442,8 @@ PASS = Pass(
                 'EXPOSE 8080\nCMD ["/out/app"]\n'),
         after=('FROM golang:1.22 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /out/app ./cmd/app\n'
                '\nFROM gcr.io/distroless/static-debian12\nWORKDIR /src\nCOPY --from=build /out/app /out/app\n'
-               'EXPOSE 8080\nCMD ["/out/app"]\n')),),
+               'EXPOSE 8080\nCMD ["/out/app"]\n'),
+        config={"unsafe": True}),),
     check=check,
     image_changes=("new-root",),
 )

@@ -412,6 +412,7 @@ PASS = Pass(
                 "RUN pip install --no-cache-dir -r requirements/prod.txt\nCMD [\"gunicorn\", \"app:app\"]\n"),
         after=("FROM python:3.12-slim\nWORKDIR /app\nCOPY requirements/prod.txt ./requirements/\n"
                "RUN pip install --no-cache-dir -r requirements/prod.txt\nCOPY . .\n"
-               "CMD [\"gunicorn\", \"app:app\"]\n")),),
+               "CMD [\"gunicorn\", \"app:app\"]\n"),
+        context={"requirements/prod.txt": "flask==3.0.3\ngunicorn==22.0.0\n", "app.py": None}),),
     check=check,
 )

@@ -162,6 +162,8 @@ PASS = Pass(
         before=("FROM node:20-slim\nWORKDIR /app\nCOPY package.json package-lock.json ./\n"
                 "RUN npm install --omit=dev\nCOPY . .\n"),
         after=("FROM node:20-slim\nWORKDIR /app\nCOPY package.json package-lock.json ./\n"
-               "RUN npm ci --omit=dev\nCOPY . .\n")),),
+               "RUN npm ci --omit=dev\nCOPY . .\n"),
+        context={"package.json": None, "package-lock.json": None, "src/index.js": None},
+        config={"unsafe": True}),),
     check=check,
 )
