@@ -28,7 +28,7 @@ def explain(pass_: Pass) -> str:
     if pass_.hadolint:
         parts += ["", "## Resolves", ", ".join(f"hadolint {code}" for code in pass_.hadolint)]
     parts += ["", "## Suppress", f"`# dockeropt: ignore={pass_.id}` (or `ignore={pass_.name}`) "
-              "on the line above the instruction."]
+              "on the line above the instruction, or above any instruction the fix changes or moves."]
     return "\n".join(parts) + "\n"
 
 

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
 _IGNORE = re.compile(r"#\s*(dockeropt:|hadolint)\s*ignore\s*=\s*([\w\-, ]+)", re.IGNORECASE)
 
 
-def ignored_keys(inst: Instruction) -> set[str]:
+def _ignored_keys(inst: Instruction) -> set[str]:
     """Every id, name or hadolint code named by ignore comments owned by ``inst`` (upper-cased)."""
     keys: set[str] = set()
     for line in inst.comments:
@@ -23,10 +23,11 @@ def ignored_keys(inst: Instruction) -> set[str]:
 
 
 def is_suppressed(doc: Dockerfile, finding: Finding, pass_: Pass) -> bool:
-    """True when the instruction the finding is on carries an ignore comment naming this pass."""
-    inst = doc.instruction_at(finding.line)
-    if inst is None or not inst.comments:
-        return False
-    keys = ignored_keys(inst)
+    """True when an instruction the finding is on or touches carries an ignore comment naming this pass."""
     rules = finding.hadolint if finding.hadolint is not None else pass_.hadolint
-    return bool(keys & {pass_.id.upper(), pass_.name.upper(), *rules})
+    names = {pass_.id.upper(), pass_.name.upper(), *rules}
+    for line in (finding.line, *finding.touches):
+        inst = doc.instruction_at(line)
+        if inst is not None and inst.comments and _ignored_keys(inst) & names:
+            return True
+    return False

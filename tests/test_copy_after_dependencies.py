@@ -305,3 +305,25 @@ def test_whole_pipeline_keeps_the_other_passes_fixes():
     result = rewrite(before)
     assert result.text.startswith("FROM debian\nRUN apt-get update && apt-get install -y curl")
     assert result.text.endswith("COPY . /app\n")
+
+
+SUPPRESSED_MOVES = [
+    pytest.param("FROM debian\nCOPY . /etc/app\nRUN apt-get install -y x\n# dockeropt: ignore=DO201\nRUN apt-get install -y z\n",
+                 id="one-run-of-a-group"),
+    pytest.param("FROM debian\n# dockeropt: ignore=DO201\nCOPY a /a\nCOPY . /b\nRUN apt-get install -y x\n",
+                 id="a-copy-the-run-passes"),
+    pytest.param("FROM debian\nCOPY a /a\n# dockeropt: ignore=DO201\nRUN apt-get install -y x\nCOPY b /b\n"
+                 "RUN apt-get install -y y\n", id="a-run-the-next-run-joins"),
+]
+
+
+@pytest.mark.parametrize("before", SUPPRESSED_MOVES)
+def test_a_suppression_on_any_moved_run_or_passed_copy_drops_the_move_and_proposes_no_other(before):
+    # The pipeline alone decides suppression (a finding names every instruction it moves or passes). Until
+    # issue 15 the pass treated a suppressed RUN or COPY as a wall and proposed a smaller move in place of
+    # the suppressed one (here: x alone, x above `COPY . /b` only, y above `COPY b` only): adding an ignore
+    # comment then produced a change nobody had seen. Now a suppression only ever removes a finding.
+    without = before.replace("# dockeropt: ignore=DO201\n", "")
+    assert [r.status for r in rewrite(without, select=ID, unsafe=True).findings] == [Status.APPLIED]
+    result = assert_unchanged(before, select=ID)
+    assert not result.findings

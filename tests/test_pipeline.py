@@ -121,6 +121,29 @@ def test_unsafe_fixes_need_opt_in_and_suppression_comments_are_honoured(passes):
     assert result.text == text.replace("RUN one", "RUN one --x").replace("RUN four", "RUN four --x")
 
 
+def test_an_ignore_comment_on_any_instruction_a_finding_touches_suppresses_it(passes):
+    def move_last_run_first(doc, context, config):
+        runs = [i for i in doc.instructions if i.keyword == "RUN"]
+        last = runs[-1]
+        if "three" not in last.text:
+            return
+        edits = (Edit.delete(*last.full_span), Edit.insert(runs[0].full_span[0], doc.text[slice(*last.full_span)]))
+        yield MOVER.finding(last.start_line, "move", Fix(edits, Safety.SAFE),
+                            touches=tuple(r.start_line for r in runs[:-1]))
+
+    MOVER = make_pass(move_last_run_first, id="DO902", name="mover")
+    passes(MOVER)
+    text = "FROM a\nRUN one\nRUN two\nRUN three\n"
+    assert optimize(text).text == "FROM a\nRUN three\nRUN one\nRUN two\n"
+    for touched in ("RUN one", "RUN two", "RUN three"):
+        for comment in ("# dockeropt: ignore=DO902", "# dockeropt: ignore=mover"):
+            commented = text.replace(touched, f"{comment}\n{touched}")
+            result = optimize(commented)
+            assert result.text == commented and not result.findings
+    other = text.replace("RUN two", "# dockeropt: ignore=DO101\nRUN two")
+    assert optimize(other).text == "FROM a\nRUN three\nRUN one\n# dockeropt: ignore=DO101\nRUN two\n"
+
+
 def test_lines_are_reported_in_the_original_file(passes):
     def add_lines_then_flag(doc, context, config):
         if not doc.text.startswith("# a"):

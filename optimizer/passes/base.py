@@ -70,6 +70,9 @@ class Finding:
     risk: str = ""  # what could go wrong with this fix, when it is not SAFE
     end_line: int | None = None
     hadolint: tuple[str, ...] | None = None  # rules this finding resolves (default: the pass's)
+    #: start lines of the other instructions the fix changes or moves; an ignore comment on any of them,
+    #: or on the instruction at ``line``, suppresses the finding (the pipeline decides, never the pass)
+    touches: tuple[int, ...] = ()
 
     @property
     def safety(self) -> Safety:

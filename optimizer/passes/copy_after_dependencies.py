@@ -99,7 +99,6 @@ from ..facts.paths import (CONFIG_READS, LANGUAGE_INSTALLS, ImagePath, absolute,
 from ..facts.scope import Scope
 from ..shell.tools import SYSTEM_PACKAGE_KINDS
 from ..model import Dockerfile, Instruction, Trivia
-from ..suppress import ignored_keys
 from .base import Example, Finding, Fix, Pass, Safety
 
 ID, NAME = "DO201", "copy-after-dependencies"
@@ -119,7 +118,6 @@ class _Copy:
     file_names: frozenset[str] | None  # basenames of its sources when all are files, else None
     owner_by_name: bool  # --chown=user: BuildKit resolves the name in /etc/passwd at copy time
     sets_owner: bool  # --chown/--chmod: also applies to the parent directories it creates
-    suppressed: bool
     invalid: bool
 
     @property
@@ -134,17 +132,6 @@ class _Verdict:
     by_packages: bool = False  # the system package manager itself reads what the copy writes
 
 
-def _suppressed(inst: Instruction) -> bool:
-    return bool({ID, NAME.upper()} & ignored_keys(inst))
-
-
-def _footprint(doc: Dockerfile, inst: Instruction, cwd: ImagePath, past: History) -> Footprint:
-    """The RUN's footprint; a suppressed RUN never moves."""
-    if _suppressed(inst):
-        return Footprint(inst, blocked="suppressed by a `dockeropt: ignore` comment", cwd=cwd)
-    return footprint(doc, inst, cwd, history=past)
-
-
 def _copy(doc: Dockerfile, inst: Instruction, cwd: ImagePath, context) -> _Copy:
     dest_raw = destination(inst)
     expanded = expand(doc, inst, dest_raw) if dest_raw is not None else None
@@ -156,7 +143,6 @@ def _copy(doc: Dockerfile, inst: Instruction, cwd: ImagePath, context) -> _Copy:
         file_names=source_file_names(inst, context),
         owner_by_name=chown_by_name(inst),
         sets_owner=inst.flag("chown") is not None or inst.flag("chmod") is not None,
-        suppressed=_suppressed(inst),
         invalid=dest_raw is None,
     )
 
@@ -170,8 +156,6 @@ def _cross(run: Footprint, copy: _Copy, scope: Scope) -> _Verdict:
         return _Verdict(None, (run.blocked,))
     if not run.does_work:
         return _Verdict(None, ("it does no work worth caching",))
-    if copy.suppressed:
-        return _Verdict(None, (f"`{copy.label}` is suppressed",))
     if copy.invalid:
         return _Verdict(None, (f"`{copy.label}` has no destination",))
     if copy.owner_by_name and run.changes_users:
@@ -331,7 +315,7 @@ def _segment_findings(doc, segment, past: History, context, config) -> Iterator[
     workdir = workdir_in_force(doc, segment[0])
     cwd = absolute(workdir) if workdir is not None else ImagePath(".", ())
     copies = {id(i): _copy(doc, i, cwd, context) for i in segment if is_copy(i)}
-    runs = {id(i): _footprint(doc, i, cwd, past) for i in segment if i.keyword == "RUN"}
+    runs = {id(i): footprint(doc, i, cwd, history=past) for i in segment if i.keyword == "RUN"}
     scope = Scope.at(doc, segment[0], past.homes)
     # Without --unsafe, SAFE moves come first; once none is left, the UNSAFE ones are reported.
     moves = [] if config.unsafe else _simulate(segment, copies, runs, scope, allow_unsafe=False)
@@ -421,7 +405,9 @@ def _finding(doc: Dockerfile, group: list[_Move]) -> Finding:
                    "run them before the copy so that changes to the copied files keep their layers cached")
     return PASS.finding(group[0].run.start_line, message, Fix(tuple(edits), safety),
                         risk="; ".join(reasons) if safety is not Safety.SAFE else "",
-                        end_line=group[-1].run.end_line)
+                        end_line=group[-1].run.end_line,
+                        touches=tuple(inst.start_line for move in group
+                                      for inst in (move.run, *(copy.inst for copy in move.passed))))
 
 
 def _blank_lines_before(doc: Dockerfile, inst: Instruction) -> str:
@@ -452,7 +438,7 @@ def _blocked_suggestions(doc, segment, copies, runs, scope: Scope) -> Iterator[F
         if inst.keyword != "RUN" or not index or not is_copy(segment[index - 1]):
             continue
         run = runs[id(inst)]
-        if not run.installs_packages or run.blocked.startswith("suppressed"):
+        if not run.installs_packages:
             continue
         above = []
         j = index - 1
@@ -460,7 +446,7 @@ def _blocked_suggestions(doc, segment, copies, runs, scope: Scope) -> Iterator[F
             above.append(copies[id(segment[j])])
             j -= 1
         broad = next((c for c in above if c.broad), None)
-        if broad is None or any(c.suppressed for c in above):
+        if broad is None:
             continue
         verdict = next((v for v in (_cross(run, c, scope) for c in above) if v.safety is None and v.reasons), None)
         if verdict is None:
@@ -472,7 +458,7 @@ def _blocked_suggestions(doc, segment, copies, runs, scope: Scope) -> Iterator[F
             f"this RUN installs system packages after `{broad.label}` (line {broad.inst.start_line}), so "
             f"every source change reinstalls them; it cannot move above the copy because {verdict.reasons[0]}. "
             f"{advice}",
-            None, end_line=inst.end_line)
+            None, end_line=inst.end_line, touches=tuple(c.inst.start_line for c in above))
 
 
 def _short(inst: Instruction) -> str:

@@ -98,14 +98,9 @@ from ..facts.build_tools import (copied_paths, gradle_files, is_gradle, maven_fi
 from ..facts.copies import destination, from_context, is_broad, is_copy, landing, normalise, sources, workdir_in_force
 from ..model import Dockerfile, Instruction
 from ..facts.runscript import env_in_force, mounts, run_script
-from ..suppress import ignored_keys
 from .base import Example, Finding, Fix, Pass, Safety
 
 ID, NAME = "DO202", "dependency-manifests-first"
-
-
-def _suppressed(inst: Instruction) -> bool:
-    return bool({ID, NAME.upper()} & ignored_keys(inst))
 
 
 def _segment(doc: Dockerfile, run_inst: Instruction) -> list[Instruction] | None:
@@ -136,7 +131,7 @@ def check(doc: Dockerfile, context, config) -> list[Finding]:
         return []
     findings = []
     for inst in doc.instructions:
-        if inst.keyword != "RUN" or _suppressed(inst):
+        if inst.keyword != "RUN":
             continue
         finding = _check_run(doc, context, inst) if maven else None
         if finding is None and gradle:
@@ -200,7 +195,7 @@ def _check_run(doc: Dockerfile, context, run_inst: Instruction) -> Finding | Non
             continue
         first_source = inst
         break
-    if first_source is None or _suppressed(first_source):
+    if first_source is None:
         return None
     moved = workdirs_to_move(segment, first_source)
     if moved is None:
@@ -267,7 +262,12 @@ def _check_run(doc: Dockerfile, context, run_inst: Instruction) -> Finding | Non
                f"copy {copied} first and run `dependency:go-offline`: dependencies resolve once, and a "
                "source edit reuses the cached layer")
     return PASS.finding(first_source.start_line, message, Fix(edits, Safety.UNSAFE), risk=risk,
-                        end_line=run_inst.end_line)
+                        end_line=run_inst.end_line, touches=_touches(run_inst, moved))
+
+
+def _touches(run_inst: Instruction, moved: list[Instruction]) -> tuple[int, ...]:
+    """Besides the source copy: the build RUN the new lines serve and the WORKDIRs that move up."""
+    return (run_inst.start_line, *(inst.start_line for inst in moved))
 
 
 def _reactor_resolvable(context) -> bool:
@@ -329,7 +329,7 @@ def _check_gradle_run(doc: Dockerfile, context, run_inst: Instruction) -> Findin
             continue
         first_source = inst
         break
-    if first_source is None or _suppressed(first_source):
+    if first_source is None:
         return None
     moved = workdirs_to_move(segment, first_source)
     if moved is None:
@@ -368,7 +368,7 @@ def _check_gradle_run(doc: Dockerfile, context, run_inst: Instruction) -> Findin
                f"copy {', '.join(needed)} first and run `dependencies`: {what} resolve once, in a layer "
                "a source edit reuses")
     return PASS.finding(first_source.start_line, message, Fix(edits, Safety.UNSAFE), risk=risk,
-                        end_line=run_inst.end_line)
+                        end_line=run_inst.end_line, touches=_touches(run_inst, moved))
 
 
 PASS = Pass(

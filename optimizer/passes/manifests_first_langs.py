@@ -69,7 +69,6 @@ from ..facts.install_inputs import Inputs, go_inputs, node_inputs, pip_inputs, r
 from ..facts.placement import copy_groups, copy_lines, insert_above, new_lines, workdirs_to_move
 from ..facts.runscript import env_in_force, mounted_any, mounts, run_script
 from ..model import Dockerfile, Instruction
-from ..suppress import ignored_keys
 from .base import Example, Finding, Fix, Pass, Safety
 
 ID, NAME = "DO205", "manifests-first-langs"
@@ -106,10 +105,6 @@ class _Plan:
         return (*self.inputs.unknown, *self.unsafe)
 
 
-def _suppressed(inst: Instruction) -> bool:
-    return bool({ID, NAME.upper()} & ignored_keys(inst))
-
-
 def check(doc: Dockerfile, context, config) -> Iterator[Finding]:
     if context is None or not getattr(context, "known", False):
         return
@@ -118,7 +113,7 @@ def check(doc: Dockerfile, context, config) -> Iterator[Finding]:
         for index, copy in enumerate(instructions):
             if copy.keyword != "COPY" or copy.trigger is not None or not is_broad_copy(copy):
                 continue
-            if _suppressed(copy) or any(f.name not in ("chown", "chmod", "link") for f in copy.flags):
+            if any(f.name not in ("chown", "chmod", "link") for f in copy.flags):
                 continue
             dest = landing(doc, copy)
             if dest is None or len(copy.value) != 2:
@@ -141,7 +136,7 @@ def _plan(doc, context, after: list[Instruction], copy: Instruction, dest: str) 
             if plan is None:
                 between.append(inst)  # a Go build may still come; nothing moves past this RUN
                 continue
-            if _suppressed(inst) or plan.inputs.blocked:
+            if plan.inputs.blocked:
                 return None
             if plan.move:
                 return plan if _may_move_past(copy, between) else None
@@ -343,6 +338,7 @@ def _finding(doc: Dockerfile, context, copy: Instruction, plan: _Plan) -> Findin
     flags = " ".join(f.text for f in copy.flags)
     paths = list(plan.inputs.paths)
     copies = copy_groups(paths, target, lambda path: path not in context.included)
+    moved: list[Instruction] = []
     if not plan.move:
         segment = _segment(doc, copy, plan.run)
         moved = [] if workdir_in_force(doc, copy) == workdir_in_force(doc, plan.run) \
@@ -367,7 +363,8 @@ def _finding(doc: Dockerfile, context, copy: Instruction, plan: _Plan) -> Findin
                f"the rest ({how}): {plan.cached}")
     return PASS.finding(copy.start_line, message, Fix(edits, safety),
                         risk="; ".join(plan.risks) if safety is Safety.UNSAFE else "",
-                        end_line=plan.run.end_line)
+                        end_line=plan.run.end_line,
+                        touches=(plan.run.start_line, *(inst.start_line for inst in moved)))
 
 
 def _segment(doc: Dockerfile, copy: Instruction, run: Instruction) -> list[Instruction]:
