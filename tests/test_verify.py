@@ -24,7 +24,7 @@ SPLIT = "FROM debian:bookworm\nRUN apt-get update\nRUN apt-get install -y curl\n
 
 # A fake docker/podman/buildah: logs its argv to $FAKE_LOG; `info`/`buildx inspect` fail when the
 # builder's name is in $FAKE_DOWN; `image inspect TAG` answers a config whose Cmd is $FAKE_CMD_<variant>
-# (default ["app"]); `run --rm TAG ...` prints $FAKE_OUT_<variant> (default "ok"); `create TAG` + `export`
+# (default ["app"]); `run [--flags] TAG ...` prints $FAKE_OUT_<variant> (default "ok"); `create TAG` + `export`
 # stream a tar of $FAKE_FILES_<variant> (a JSON path -> content mapping); a build prints $FAKE_BUILD_LOG and
 # fails when it is set.
 FAKE = '''#!{python}
@@ -58,7 +58,7 @@ elif args[:2] == ["image", "inspect"]:
     cmd = json.loads(os.environ.get("FAKE_CMD_" + variant(args[2]), '["app"]'))
     print(json.dumps([{{"Size": 120000000, "RootFS": {{"Layers": ["a", "b"]}}, "Config": {{"Cmd": cmd}}}}]))
 elif args[:1] == ["run"]:
-    print(os.environ.get("FAKE_OUT_" + variant(args[2]), "ok"))
+    print(os.environ.get("FAKE_OUT_" + variant(next(a for a in args[1:] if not a.startswith("-"))), "ok"))
 '''
 
 
@@ -296,6 +296,8 @@ def test_an_undeclared_change_fails_and_names_the_pass(fake_path, project, monke
     data = json.loads(result.stdout)
     assert data["ok"] is False
     assert data["failures"] == [f"{failure} (passes that changed it: DO101 apt-update-with-install)"]
+    runs = [argv for argv in fake_path.calls() if argv[1] == "run"]
+    assert runs and all("--no-healthcheck" in argv for argv in runs)  # its timer's log lines are no output
 
 
 def test_podman_builds_each_image_in_a_private_storage_over_the_users_images(fake_path, project, tmp_path):
@@ -328,7 +330,8 @@ def test_an_undeclared_file_difference_fails_and_is_listed(fake_path, project, m
     assert result.exit_code == 1, result.output
     data = json.loads(result.stdout)
     assert data["filesystem"] == {"same": False, "added": 1, "removed": 0, "changed": 0,
-                                  "undeclared": ["/etc/ld.so.cache"], "declared_by": {}, "volatile": 0}
+                                  "undeclared": ["/etc/ld.so.cache"], "declared_by": {}, "volatile": 0,
+                                  "generated": {}}
     assert data["failures"] == ["1 undeclared file difference(s), first: added /etc/ld.so.cache "
                                 "(passes that changed it: DO101 apt-update-with-install)"]
 

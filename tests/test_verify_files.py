@@ -124,7 +124,7 @@ def test_declared_paths_pass_undeclared_ones_fail_and_logs_are_volatile():
     assert [d.path for d in diff.undeclared] == ["/etc/ld.so.cache", "/usr/bin/y"]
     assert diff.to_dict() == {"same": False, "added": 1, "removed": 1, "changed": 1,
                               "undeclared": ["/etc/ld.so.cache", "/usr/bin/y"], "declared_by": {"DO103": 1},
-                              "volatile": 1}
+                              "volatile": 1, "generated": {}}
     assert diff.summary() == "+1 -1 ~1: 2 undeclared (1 volatile compared without content)"
 
 
@@ -137,6 +137,20 @@ def test_npm_logs_named_by_the_time_of_the_build_are_volatile_whatever_differs()
     log = "/root/.npm/_logs/2026-12-03T13_06_{}Z-debug-0.log"
     diff = compare_files(*(Snapshot({log.format(t): Entry("file", 0o644, 0, 0, 1, t)}) for t in ("27_111", "52_118")), {})
     assert diff.same and len(diff.volatile) == 2
+
+
+@pytest.mark.parametrize("after, volatile", [
+    ('{"lastCheck": 1764770000000}', True),  # nodemon's postinstall, the time of the other build
+    ('{"lastCheck": 1764770000000, "optOut": true}', False),  # another field differs
+    ('{"lastCheck": "soon"}', False),  # not a time
+    ("not json", False),
+])
+def test_a_configstore_record_differing_only_in_the_time_of_the_build_is_volatile(after, volatile):
+    path = "/root/.config/configstore/nodemon.json"
+    images = [read_tar(tar_of(("./root/.config/configstore/nodemon.json", text.encode())))
+              for text in ('{"lastCheck": 1764769000000}', after)]
+    diff = compare_files(*images, {})
+    assert (diff.volatile == (path,) and diff.same) if volatile else [d.path for d in diff.undeclared] == [path]
 
 
 def test_copied_context_declares_the_context_files_wherever_they_landed():

@@ -175,8 +175,8 @@ class Builder:
                     proc = self._run(["run", container, "--", *command], RUN_TIMEOUT)
                 finally:
                     self._run(["rm", container], PROBE_TIMEOUT)
-            else:
-                proc = self._run(["run", "--rm", tag, *command], RUN_TIMEOUT)
+            else:  # no healthcheck timer: podman logs its systemd errors, with times and ids, into the output
+                proc = self._run(["run", "--rm", "--no-healthcheck", tag, *command], RUN_TIMEOUT)
         except subprocess.TimeoutExpired:
             return -1, f"timed out after {RUN_TIMEOUT} s"
         return proc.returncode, proc.stdout + proc.stderr

@@ -9,8 +9,10 @@ A pass (``Pass.image_changes``) or one fix (``Fix.image_changes``) lists absolut
 - ``packages-not-installed``: the files of the Debian packages the original image has and the rewritten
   one lacks (their ``/var/lib/dpkg/info/<package>.list``), with dpkg's, debconf's and apt's own databases
   (apt's ``extended_states`` marks automatically installed packages), the
-  alternatives links and ``/etc/ld.so.cache``; files that maintainer scripts generate are not listed by
-  dpkg, so they stay undeclared;
+  alternatives links and ``/etc/ld.so.cache``; and the files those packages' maintainer scripts generate
+  (dpkg does not list them) where the original image's dpkg database shows a script writing them
+  (``maintscripts``: the script names the path or runs a tool known to write it, or adds the account
+  entries that differ); any other generated file stays undeclared;
 - ``new-root``: every path but those the final stage copies from other stages or the context (the final
   image starts from another base image; what the rewrite carries over must still be the same).
 
@@ -21,20 +23,25 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 from ..facts.copies import is_copy, landing
 from ..model import Dockerfile
 from .filesystem import Snapshot
 from .globs import Matcher, matcher
+from .maintscripts import Generated
 
 DOCKERFILE = "Dockerfile"  # the declarer of the Dockerfile's own copies in the image
 SCOPES = {
     "copied-context": "the build-context files the rewrite copies differently, wherever a COPY put them",
-    "packages-not-installed": "the files of the Debian packages the rewritten image no longer installs",
+    "packages-not-installed": "the files of the Debian packages the rewritten image no longer installs, and those "
+                              "their maintainer scripts wrote, where the original image's dpkg database shows it",
     "new-root": "every file but those the final stage copies: the final image starts from another base image",
 }
 DPKG_STATE = ("/var/lib/dpkg/**", "/var/lib/apt/extended_states", "/var/cache/debconf/**", "/etc/alternatives/**",
               "/etc/ld.so.cache")
+
+_dpkg_state = matcher(DPKG_STATE)
 
 
 @dataclass(frozen=True)
@@ -46,6 +53,11 @@ class Evidence:
     copied_context: frozenset[str]  # context paths ("src/app.py") copied by one build and not the other, or changed
     dockerfile: str | None = None  # the Dockerfile's context path when it is in the context and was rewritten
     carried: tuple[str, ...] = ()  # where the rewritten final stage's COPY/ADD land (absolute image paths)
+
+    @cached_property
+    def generated(self) -> Generated:
+        """What the maintainer scripts of the packages only the original image has generate."""
+        return Generated(self.original, self.rewritten, installed(self.original) - installed(self.rewritten))
 
 
 def check_declaration(item: str) -> None:
@@ -63,8 +75,16 @@ def declared_paths(items: Iterable[str], evidence: Evidence) -> Matcher:
     if "copied-context" in items:
         tests.append(_suffix_of(evidence.copied_context))
     if "packages-not-installed" in items:
-        tests += [matcher(DPKG_STATE), _listed(evidence)]
+        tests += [_dpkg_state, _listed(evidence), lambda path: evidence.generated.why(path) is not None]
     return lambda path: any(test(path) for test in tests)
+
+
+def generated_files(paths: Iterable[str], evidence: Evidence) -> tuple[tuple[str, str], ...]:
+    """Of ``paths`` (differences a pass declares with ``packages-not-installed``), those that only the removed
+    packages' maintainer scripts explain (dpkg does not list them), each with how."""
+    listed = _listed(evidence)
+    found = ((path, evidence.generated.why(path)) for path in paths if not listed(path) and not _dpkg_state(path))
+    return tuple((path, why) for path, why in found if why)
 
 
 def carried(doc: Dockerfile) -> tuple[str, ...]:

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from typing import IO
 
 from .globs import matcher
+from .fscompare import KEPT as VOLATILE_JSON
+from .maintscripts import KEPT as ACCOUNTS_AND_SCRIPTS
 
 KINDS = {tarfile.REGTYPE: "file", tarfile.AREGTYPE: "file", tarfile.CONTTYPE: "file", tarfile.DIRTYPE: "dir",
          tarfile.SYMTYPE: "symlink", tarfile.CHRTYPE: "char device", tarfile.BLKTYPE: "block device",
@@ -26,8 +28,10 @@ CHUNK = 1 << 20
 ZIP_SUFFIXES = (".jar", ".war", ".ear", ".zip", ".whl")
 MAX_ZIP = 512 << 20  # larger archives are digested as plain bytes
 PYC_HEADER = 16  # magic, flags, source mtime, source size (PEP 552); hash-based pycs keep it whole
-#: Small text files kept for the declarations that read them (the dpkg database: which packages own what).
-KEPT_TEXTS = matcher(("/var/lib/dpkg/status", "/var/lib/dpkg/info/*.list"))
+#: Small text files kept for the declarations that read them (the dpkg database: which packages own what and
+#: their maintainer scripts; the account databases those scripts add entries to) and for the comparison
+#: (JSON files with the time of the build in a field).
+KEPT_TEXTS = matcher(("/var/lib/dpkg/status", "/var/lib/dpkg/info/*.list", *ACCOUNTS_AND_SCRIPTS, *VOLATILE_JSON))
 
 
 @dataclass(frozen=True)

@@ -4,17 +4,22 @@ A difference is a path only one image has, or one whose type, mode, owner, size,
 target differs. It is declared when an applied pass's ``image_changes`` cover it (``declared``);
 any other difference fails the verification. The paths in ``VOLATILE`` change in every build, whatever
 the Dockerfile: they are compared without their size and content (presence, type, mode and owner still
-count); those in ``VOLATILE_NAMES`` are named by the time of the build and not compared at all. Both
-are counted as ``volatile``.
+count); those in ``VOLATILE_NAMES`` are named by the time of the build and not compared at all; the JSON
+files in ``VOLATILE_FIELDS`` are compared without the fields that hold the time of the build (any other
+field, or a file that is not such JSON, still counts). All are counted as ``volatile``.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from .filesystem import Snapshot
 from .globs import Matcher, matcher
+
+if TYPE_CHECKING:
+    from .filesystem import Snapshot
 
 #: (pattern, why its content differs between any two builds)
 VOLATILE = (
@@ -28,9 +33,17 @@ VOLATILE = (
 VOLATILE_NAMES = (
     ("/**/.npm/_logs/**", "npm names its debug logs by the time it ran"),
 )
+#: (pattern, the fields that hold a time, why): a JSON object differing only in those numbers is volatile
+VOLATILE_FIELDS = (
+    ("/**/.config/configstore/*.json", ("lastCheck", "lastUpdateCheck"),
+     "npm tools record when they last checked for an update (nodemon's postinstall writes lastCheck, "
+     "update-notifier lastUpdateCheck): the time of the install"),
+)
+KEPT = tuple(pattern for pattern, _, _ in VOLATILE_FIELDS)  # the texts a Snapshot keeps for them
 UNDECLARED_SHOWN = 50  # the JSON report lists this many undeclared paths
 _volatile = matcher(pattern for pattern, _ in VOLATILE)
 _volatile_names = matcher(pattern for pattern, _ in VOLATILE_NAMES)
+_volatile_fields = tuple((matcher((pattern,)), fields) for pattern, fields, _ in VOLATILE_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -52,6 +65,7 @@ class FilesystemDiff:
 
     diffs: tuple[PathDiff, ...]
     volatile: tuple[str, ...] = ()  # paths whose content differs the way it does between any two builds
+    generated: tuple[tuple[str, str], ...] = ()  # (path, how a removed package's maintainer script wrote it)
 
     @property
     def same(self) -> bool:
@@ -87,7 +101,8 @@ class FilesystemDiff:
         return {"same": self.same, "added": self.count("added"), "removed": self.count("removed"),
                 "changed": self.count("changed"),
                 "undeclared": [d.path for d in self.undeclared[:UNDECLARED_SHOWN]],
-                "declared_by": self.declared_by(), "volatile": len(self.volatile)}
+                "declared_by": self.declared_by(), "volatile": len(self.volatile),
+                "generated": dict(self.generated[:UNDECLARED_SHOWN])}
 
 
 def compare_files(original: Snapshot, rewritten: Snapshot, declarations: Mapping[str, Matcher]) -> FilesystemDiff:
@@ -103,7 +118,8 @@ def compare_files(original: Snapshot, rewritten: Snapshot, declarations: Mapping
             change, what = ("added", ()) if old is None else ("removed", ())
         else:
             what = old.differences(new)
-            if what and _volatile(path) and set(what) <= {"size", "content"}:
+            if what and set(what) <= {"size", "content"} and (
+                    _volatile(path) or _times_differ(path, original.texts.get(path), rewritten.texts.get(path))):
                 volatile.append(path)
                 continue
             if not what:
@@ -112,3 +128,19 @@ def compare_files(original: Snapshot, rewritten: Snapshot, declarations: Mapping
         declared_by = tuple(pass_id for pass_id, covers in declarations.items() if covers(path))
         diffs.append(PathDiff(path, change, what, declared_by))
     return FilesystemDiff(tuple(diffs), tuple(volatile))
+
+
+def _times_differ(path: str, before: str | None, after: str | None) -> bool:
+    """Whether two JSON objects of a ``VOLATILE_FIELDS`` path differ only in numbers of its time fields."""
+    fields = next((fields for covers, fields in _volatile_fields if covers(path)), None)
+    if fields is None or before is None or after is None:
+        return False
+    try:
+        old, new = json.loads(before), json.loads(after)
+    except ValueError:
+        return False
+    if not isinstance(old, dict) or not isinstance(new, dict):
+        return False
+    times = [value for data in (old, new) for key, value in data.items() if key in fields]
+    rest = [{key: value for key, value in data.items() if key not in fields} for data in (old, new)]
+    return rest[0] == rest[1] and all(isinstance(t, (int, float)) and not isinstance(t, bool) for t in times)

@@ -77,6 +77,13 @@ class VerifyReport:
             return "the original does not build"
         return "verified" if self.ok else "verification FAILED"
 
+    @property
+    def generated(self) -> list[str]:
+        """The declared differences that a removed package's maintainer script explains, with how (the first ones)."""
+        found = self.files.generated if self.files else ()
+        lines = [f"{path}: {why}" for path, why in found[:FILE_DIFFS_SHOWN]]
+        return lines + ([f"... and {len(found) - FILE_DIFFS_SHOWN} more"] if len(found) > FILE_DIFFS_SHOWN else [])
+
     def rows(self) -> list[tuple[str, str, str, str]]:
         """The evidence table: (what, original, rewritten, change)."""
         a, b = self.original, self.rewritten
@@ -123,6 +130,9 @@ class VerifyReport:
             lines += ["", "Undeclared file differences:", ""]
             lines += [f"- `{d.describe()}`" for d in undeclared[:FILE_DIFFS_SHOWN]]
             lines += [f"- ... and {len(undeclared) - FILE_DIFFS_SHOWN} more"] if len(undeclared) > FILE_DIFFS_SHOWN else []
+        if self.generated:
+            lines += ["", "Declared as written by the maintainer scripts of packages the rewrite no longer installs:", ""]
+            lines += [f"- {line}" for line in self.generated]
         if self.failures or self.notes:
             lines.append("")
             lines += [f"- **{f}**" for f in self.failures] + [f"- {n}" for n in self.notes]
@@ -151,6 +161,7 @@ class VerifyReport:
         undeclared = self.files.undeclared if self.files else ()
         lines += [f"  UNDECLARED file difference: {d.describe()}" for d in undeclared[:FILE_DIFFS_SHOWN]]
         lines += [f"  ... and {len(undeclared) - FILE_DIFFS_SHOWN} more"] if len(undeclared) > FILE_DIFFS_SHOWN else []
+        lines += [f"  written by a package no longer installed: {line}" for line in self.generated]
         lines += [f"FAILED: {f}" for f in self.failures] + [f"note: {n}" for n in self.notes]
         for image in filter(None, (self.original, self.rewritten)):
             if image.steps:

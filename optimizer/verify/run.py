@@ -13,6 +13,7 @@ import time
 import uuid
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from functools import partial
 from statistics import median
 from pathlib import Path
@@ -26,7 +27,7 @@ from ..passes.base import Pass
 from ..pipeline import Result, optimize
 from .builders import BaseImageMissing, Builder, detect, missing_base_image
 from .compare import compare
-from .declared import DOCKERFILE, Evidence, carried, declared_paths, rewritten_dockerfile
+from .declared import DOCKERFILE, Evidence, carried, declared_paths, generated_files, rewritten_dockerfile
 from .fscompare import compare_files
 from .globs import Matcher
 from .report import ImageReport, VerifyReport
@@ -196,6 +197,9 @@ def _judge(path: str, result: Result, builder: Builder, names: tuple[str, ...], 
             notes.append("image files not compared: " + (original.files_error or rewritten.files_error))
         else:
             files = compare_files(evidence.original, evidence.rewritten, image_declarations(result, evidence))
+            scoped = {pass_id for pass_id, found in declared_items(result).items() if "packages-not-installed" in found}
+            files = replace(files, generated=generated_files(
+                (d.path for d in files.diffs if scoped & set(d.declared_by)), evidence))
             if files.undeclared:
                 failures.append(f"{len(files.undeclared)} undeclared file difference(s), first: "
                                 f"{files.undeclared[0].describe()}{blame}")
@@ -214,12 +218,17 @@ def _judge(path: str, result: Result, builder: Builder, names: tuple[str, ...], 
 
 def image_declarations(result: Result, evidence: Evidence) -> dict[str, Matcher]:
     """Per applied pass (by id), the image paths its pass and fixes declare they may change."""
+    return {**{pass_id: declared_paths(found, evidence) for pass_id, found in declared_items(result).items()},
+            DOCKERFILE: rewritten_dockerfile(evidence)}
+
+
+def declared_items(result: Result) -> dict[str, list[str]]:
+    """Per applied pass (by id), the globs and scopes its pass and fixes declare (``image_changes``)."""
     items: dict[str, list[str]] = {}
     for reported in result.applied:
         fix = reported.finding.fix
         items.setdefault(reported.pass_.id, []).extend((*reported.pass_.image_changes, *(fix.image_changes if fix else ())))
-    return {**{pass_id: declared_paths(found, evidence) for pass_id, found in items.items()},
-            DOCKERFILE: rewritten_dockerfile(evidence)}
+    return items
 
 
 def edited_file(original, rewritten, original_context: BuildContext, rewritten_context: BuildContext) -> str | None:
