@@ -379,3 +379,43 @@ def test_runs_repeats_the_clean_build_and_the_rebuild(fake_path, project):
     data = json.loads(result.stdout)
     assert len(data["original"]["clean_build_runs_s"]) == 3 and len(data["rewritten"]["rebuild_after_edit_runs_s"]) == 3
     assert CliRunner().invoke(main, ["--runs", "0", str(project / "Dockerfile")]).exit_code == 2
+
+
+# --target: one stage of a multi-stage Dockerfile ---------------------------------------------------------
+
+# awesome-compose's shape: the image stage builds as is; the rewrite (DO101 here) lands in a later stage only
+STAGED = ("FROM debian:bookworm AS builder\nCOPY app.sh /app/\nCMD [\"/app/app.sh\"]\n"
+          "FROM builder AS dev-envs\nRUN apt-get update\nRUN apt-get install -y git\n")
+
+
+def test_needed_stages_follow_from_copy_from_and_mounts():
+    from optimizer.verify.target import needed_stages
+
+    doc = parse("FROM golang AS tools\nFROM debian AS base\nFROM golang AS build\n"
+                "RUN --mount=type=cache,from=tools,target=/t make\nFROM base AS app\nCOPY --from=build /b /b\n"
+                "FROM app AS dev\n")
+    assert [s.name for s in needed_stages(doc, "app")] == ["tools", "base", "build", "app"]
+    assert [s.name for s in needed_stages(doc, "base")] == ["base"]
+
+
+def test_target_builds_that_stage_of_both_dockerfiles(fake_path, project):
+    fake_path("podman")
+    (project / "Dockerfile").write_text(SPLIT.replace("FROM debian:bookworm", "FROM debian:bookworm AS app")
+                                        + "FROM app AS dev-envs\nRUN <<EOF\nexit 1\nEOF\n")
+    assert verify(project, builder="podman", target="app").ok
+    builds = [argv for argv in fake_path.calls() if argv[1] == "build"]
+    assert len(builds) == 4 and all(argv[argv.index("--target") + 1] == "app" for argv in builds)
+
+
+def test_a_target_the_rewrite_does_not_change_proves_nothing_and_is_refused(fake_path, project):
+    fake_path("docker")
+    (project / "Dockerfile").write_text(STAGED)
+    args = ["--builder", "docker", "--select", "DO101", str(project / "Dockerfile")]
+    result = CliRunner().invoke(main, [*args, "--target", "builder"])
+    assert result.exit_code == 2
+    assert ("--target builder: the rewrite changes no instruction that a build of stage builder runs, so building "
+            "it proves nothing (the fixes are on lines 5)") in result.stderr
+    assert not [argv for argv in fake_path.calls() if argv[1] == "build"]
+    missing = CliRunner().invoke(main, [*args, "--target", "web"])
+    assert missing.exit_code == 2 and "--target web: no such stage (stages: builder, dev-envs)" in missing.stderr
+    assert CliRunner().invoke(main, [*args, "--target", "dev-envs"]).exit_code == 0

@@ -122,8 +122,9 @@ class Builder:
         return subprocess.run([self.program, *argv], capture_output=True, text=True, errors="replace",
                               env=env, timeout=timeout)
 
-    def build_argv(self, dockerfile: Path, context: Path, tag: str, *, no_cache: bool) -> list[str]:
-        flags = ["--no-cache"] if no_cache else []
+    def build_argv(self, dockerfile: Path, context: Path, tag: str, *, no_cache: bool,
+                   target: str | None = None) -> list[str]:
+        flags = (["--no-cache"] if no_cache else []) + (["--target", target] if target else [])
         if self.name == "buildx":
             builder = ["--builder", self.buildx_builder] if self.buildx_builder else []
             return ["buildx", "build", *builder, "--load", "--progress=plain", *flags,
@@ -136,10 +137,10 @@ class Builder:
         return [*command, "--layers", "--format", "docker", "--force-rm", *flags, "-f", str(dockerfile), "-t", tag,
                 str(context)]
 
-    def build(self, dockerfile: Path, context: Path, tag: str, *, no_cache: bool) -> BuildRun:
+    def build(self, dockerfile: Path, context: Path, tag: str, *, no_cache: bool, target: str | None = None) -> BuildRun:
         start = time.monotonic()
         try:
-            proc = self._run(self.build_argv(dockerfile, context, tag, no_cache=no_cache), BUILD_TIMEOUT,
+            proc = self._run(self.build_argv(dockerfile, context, tag, no_cache=no_cache, target=target), BUILD_TIMEOUT,
                              {"BUILDKIT_PROGRESS": "plain"})
         except subprocess.TimeoutExpired as error:
             return BuildRun(False, time.monotonic() - start, f"{error.output or ''}\nbuild timed out after {BUILD_TIMEOUT} s")

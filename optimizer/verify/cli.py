@@ -30,7 +30,10 @@ ORIGINAL_BROKEN = 3  # exit status when the original Dockerfile does not build
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
 @click.option("--context", "context_dir", type=click.Path(file_okay=False), default=None,
               help="Build context directory (default: the Dockerfile's folder).")
-def main(dockerfile, builder, buildx_builder, unsafe, select, ignore, java_runtime, smoke, runs, fmt, context_dir):
+@click.option("--target", metavar="STAGE", default=None,
+              help="Build this stage of both Dockerfiles (and the stages it needs); the rewrite must change them.")
+def main(dockerfile, builder, buildx_builder, unsafe, select, ignore, java_runtime, smoke, runs, fmt, context_dir,
+         target):
     """Rewrite DOCKERFILE in a copy of its build context and prove the rewrite with real builds:
     both images built, sizes, layers, clean and rebuild-after-edit times, the same runtime config and
     the same files (but for the differences the applied passes declare).
@@ -57,7 +60,7 @@ def main(dockerfile, builder, buildx_builder, unsafe, select, ignore, java_runti
         raise click.UsageError(f"unknown pass: {', '.join(sorted(unknown))} (see dockeropt --explain ID)")
     try:
         report = verify_dockerfile(path, Path(context_dir) if context_dir else None, config, builder, smoke,
-                                   buildx_builder=buildx_builder, runs=runs)
+                                   buildx_builder=buildx_builder, runs=runs, target=target)
     except (VerifyInputError, NoBuilder, BaseImageMissing) as error:
         _fail(str(error))
     click.echo({"text": report.text, "json": report.to_json, "markdown": report.markdown}[fmt](), nl=False)

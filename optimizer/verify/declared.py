@@ -87,9 +87,10 @@ def generated_files(paths: Iterable[str], evidence: Evidence) -> tuple[tuple[str
     return tuple((path, why) for path, why in found if why)
 
 
-def carried(doc: Dockerfile) -> tuple[str, ...]:
-    """Where the COPY/ADD instructions of the final stage land (those whose landing is known)."""
-    stage = doc.stages[-1] if doc.stages else None
+def carried(doc: Dockerfile, target: str | None = None) -> tuple[str, ...]:
+    """Where the COPY/ADD instructions of the image's stage (the final one, or ``target``) land (those whose
+    landing is known)."""
+    stage = doc.stage_named(target) if target else doc.stages[-1] if doc.stages else None
     found = (landing(doc, inst) for inst in (stage.instructions if stage else ()) if is_copy(inst))
     return tuple(path for path in found if path)
 

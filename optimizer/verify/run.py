@@ -31,6 +31,7 @@ from .declared import DOCKERFILE, Evidence, carried, declared_paths, generated_f
 from .fscompare import compare_files
 from .globs import Matcher
 from .report import ImageReport, VerifyReport
+from .target import TargetError, check_target
 
 #: Files whose edit would not show the everyday "I changed my code" rebuild (they invalidate dependency
 #: steps on purpose); chosen only when nothing else is copied. Dockerfiles and ignore files also count.
@@ -45,14 +46,15 @@ class VerifyInputError(Exception):
 
 def verify_dockerfile(dockerfile: Path, context: Path | None = None, config: Config | None = None,
                       builder: str = "auto", smoke: str | None = None, *, buildx_builder: str | None = None,
-                      passes: Sequence[Pass] | None = None, runs: int = 1, rebuild: bool = True) -> VerifyReport:
+                      passes: Sequence[Pass] | None = None, runs: int = 1, rebuild: bool = True,
+                      target: str | None = None) -> VerifyReport:
     """Rewrite ``dockerfile`` (in a copy of its context) and prove the rewrite with real builds.
 
     ``builder``: auto, docker, buildx, podman or buildah; ``buildx_builder`` is passed to
     ``docker buildx --builder``; ``smoke`` a command run in both images; ``passes`` overrides the
     passes ``config`` selects; ``runs`` repeats the clean build and the rebuild after an edit (times
     are medians); ``rebuild=False`` skips the edit and the rebuilds and builds both images at once (the
-    comparison only). Raises VerifyInputError for bad input, builders.NoBuilder when no builder is usable
+    comparison only); ``target`` builds that stage of both (``--target``), which the rewrite must change. Raises VerifyInputError for bad input, builders.NoBuilder when no builder is usable
     and BaseImageMissing when a base image cannot be pulled or found (only when there is something to build).
     """
     if runs < 1:
@@ -75,13 +77,19 @@ def verify_dockerfile(dockerfile: Path, context: Path | None = None, config: Con
     if not result.changed and not result.extra_files:
         return VerifyReport(shown, nothing_to_change=True,
                             notes=("dockeropt has nothing to change here: no build needed",))
+    if target is not None:
+        try:
+            check_target(parse(result.original), parse(result.text), target,
+                         [r.finding.line for r in result.applied], context_changed=bool(result.extra_files))
+        except TargetError as error:
+            raise VerifyInputError(f"{shown}: {error}") from None
     chosen = detect(builder, buildx_builder)
     with tempfile.TemporaryDirectory(prefix="dockeropt-verify-", ignore_cleanup_errors=True) as tmp:
-        return _verify(Path(tmp), dockerfile, root, result, chosen, smoke, names, shown, runs, rebuild)
+        return _verify(Path(tmp), dockerfile, root, result, chosen, smoke, names, shown, runs, rebuild, target)
 
 
 def _verify(work: Path, dockerfile: Path, root: Path, result: Result, builder: Builder, smoke: str | None,
-            names: tuple[str, ...], shown: str, runs: int, rebuild: bool) -> VerifyReport:
+            names: tuple[str, ...], shown: str, runs: int, rebuild: bool, target: str | None) -> VerifyReport:
     variants = {}
     for label, text, extra in (("original", result.original, ()), ("rewritten", result.text, result.extra_files)):
         ctx = work / label / "context"
@@ -99,7 +107,7 @@ def _verify(work: Path, dockerfile: Path, root: Path, result: Result, builder: B
     token = uuid.uuid4().hex[:10]
     command = shlex.split(smoke) if smoke else None
     jobs = {label: partial(_measure, builder, work / label / "storage", df, ctx, f"dockeropt-verify-{token}-{label}",
-                           edited, command, label, runs) for label, (df, ctx) in variants.items()}
+                           edited, command, label, runs, target) for label, (df, ctx) in variants.items()}
     if rebuild:
         images = {label: job() for label, job in jobs.items()}
     else:  # the comparison only: no rebuild times to protect, so both images build at once
@@ -111,7 +119,7 @@ def _verify(work: Path, dockerfile: Path, root: Path, result: Result, builder: B
         inside = dockerfile.is_relative_to(root) and result.changed
         evidence = Evidence(images["original"].files, images["rewritten"].files,
                             frozenset(copied | {new.path for new in result.extra_files}),
-                            dockerfile.relative_to(root).as_posix() if inside else None, carried(docs[1]))
+                            dockerfile.relative_to(root).as_posix() if inside else None, carried(docs[1], target))
     return _judge(shown, result, builder, names, edited, images["original"], images["rewritten"], smoke, evidence,
                   rebuild)
 
@@ -122,12 +130,12 @@ def _edit_line() -> str:
 
 
 def _measure(builder: Builder, storage: Path, dockerfile: Path, context: Path, tag: str, edited: str | None,
-             smoke: list[str] | None, label: str, runs: int) -> ImageReport:
+             smoke: list[str] | None, label: str, runs: int, target: str | None = None) -> ImageReport:
     """``runs`` times: a clean build, then (when a file can be edited) an edit and a rebuild with the cache;
     the first clean build is inspected, its files read and the smoke command run in it."""
     own = builder.isolated(storage)
     try:
-        clean = own.build(dockerfile, context, tag, no_cache=True)
+        clean = own.build(dockerfile, context, tag, no_cache=True, target=target)
         if not clean.ok:
             missing = missing_base_image(clean.log)
             if missing:
@@ -146,7 +154,7 @@ def _measure(builder: Builder, storage: Path, dockerfile: Path, context: Path, t
         cleans, rebuilds, rebuild_error, steps = [clean.seconds], [], "", ()
         for run in range(runs):
             if run:
-                again = own.build(dockerfile, context, tag, no_cache=True)
+                again = own.build(dockerfile, context, tag, no_cache=True, target=target)
                 if not again.ok:
                     break
                 cleans.append(again.seconds)
@@ -154,7 +162,7 @@ def _measure(builder: Builder, storage: Path, dockerfile: Path, context: Path, t
                 continue
             with open(context / edited, "ab") as handle:
                 handle.write(_edit_line().encode())
-            rebuild = own.build(dockerfile, context, tag, no_cache=False)
+            rebuild = own.build(dockerfile, context, tag, no_cache=False, target=target)
             steps = rebuild.steps
             if rebuild.ok:
                 rebuilds.append(rebuild.seconds)
