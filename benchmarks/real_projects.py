@@ -37,6 +37,7 @@ from pathlib import Path
 
 from optimizer.config import Config
 from optimizer.model import parse
+from optimizer.verify.fscompare import UNDECLARED_SHOWN
 
 try:
     import tomllib
@@ -253,6 +254,20 @@ def filesystem_cell(row: dict) -> str:
     return f"{counts}; **{n} undeclared**{declared}" if n else f"{counts}; 0 undeclared{declared}"
 
 
+def generated_cell(row: dict) -> str:
+    """The files verify attributed to removed packages' maintainer scripts, grouped by the evidence."""
+    fs = row.get("filesystem")
+    found = fs.get("generated") if isinstance(fs, dict) else None
+    if not found:
+        return ""
+    by_why: dict[str, list[str]] = {}
+    for path, why in found.items():
+        by_why.setdefault(why, []).append(path)
+    listed = "; ".join(f"{', '.join(paths[:3])}{f' and {len(paths) - 3} more' if len(paths) > 3 else ''}: {why}"
+                       for why, paths in by_why.items())
+    return listed + (f" (verify's JSON lists the first {len(found)})" if len(found) >= UNDECLARED_SHOWN else "")
+
+
 def size_change(row: dict) -> float | None:
     a, b = (row.get(k) or {} for k in ("original", "rewritten"))
     if a.get("size_bytes") and b.get("size_bytes"):
@@ -389,6 +404,11 @@ def render(rows: list[dict], standin_sizes: dict[str, int | None], host: str) ->
         "Adaptations of own Dockerfiles to the lab (the rest of each file is built as written):",
         "",
         *[f"- {r['project']}: {'; '.join(r['adapted'])}" for r in own if r["adapted"] and not r["blockers"]],
+        "",
+        "Declared as written by the maintainer scripts of packages the rewrite no longer installs (verify's",
+        "evidence from the original image's dpkg database; paths grouped by how they were written):",
+        "",
+        *([f"- {_name(r)}: {generated_cell(r)}" for r in built if generated_cell(r)] or ["- none"]),
         "",
         "Failures:",
         "",

@@ -158,3 +158,14 @@ def test_report_gives_median_size_change_and_rebuild_speedup_and_counts_undeclar
     assert "1 undeclared filesystem differences in all" in text
     assert "| d | naive | needs the Go proxy |" in text
     assert "**1 undeclared**; declared by DO103 (3)" in text
+
+
+def test_report_groups_the_files_removed_packages_scripts_wrote_by_the_evidence():
+    row = _row("a", "naive", (100_000_000, 90_000_000), (40.0, 4.0), [])
+    row["filesystem"]["generated"] = {"/etc/group": "entries _ssh added by openssh-client.postinst",
+                                      **{f"/etc/ssl/certs/{n}.0": "ca-certificates.postinst runs update-ca-certificates"
+                                         for n in range(5)}}
+    assert rp.generated_cell(row) == ("/etc/group: entries _ssh added by openssh-client.postinst; /etc/ssl/certs/0.0, "
+                                      "/etc/ssl/certs/1.0, /etc/ssl/certs/2.0 and 2 more: ca-certificates.postinst runs "
+                                      "update-ca-certificates")
+    assert "- a (naive): /etc/group: entries _ssh" in rp.render([row], {}, "test host")
