@@ -51,6 +51,16 @@ case "$1" in
     ;;
 esac
 """
+SSL_CERT_POSTINST = """#!/bin/sh
+if ! getent group ssl-cert >/dev/null; then
+	addgroup --quiet --system --force-badname ssl-cert
+fi
+make-ssl-cert generate-default-snakeoil
+if ! dpkg-statoverride --list /etc/ssl/private >/dev/null 2>&1
+then
+    dpkg-statoverride --update --add root ssl-cert 710 /etc/ssl/private
+fi
+"""
 STATUS = "Package: {}\nStatus: install ok installed\n\n"
 GROUP = "root:x:0:\nstaff:x:50:\nnogroup:x:65534:\n"
 GSHADOW = "root:*::\nstaff:*::\nnogroup:*::\n"
@@ -153,3 +163,22 @@ def test_the_scope_declares_them_and_the_report_says_which_package_wrote_what():
     assert "written by a package no longer installed: /etc/networks: netbase.postinst writes it" in report.text()
     assert "- /etc/group: entries _ssh added by openssh-client.postinst" in report.markdown()
     assert json.loads(report.to_json())["filesystem"]["generated"]["/etc/networks"] == "netbase.postinst writes it"
+
+
+def test_an_owner_and_mode_a_removed_packages_script_overrides_are_declared_with_dpkgs_record():
+    def image(mode: int, gid: int, overrides: str, packages: dict[str, str]) -> Snapshot:
+        snapshot = _snapshot({**_dpkg(packages), "/var/lib/dpkg/statoverride": overrides})
+        snapshot.files["/etc/ssl/private"] = Entry("dir", mode, 0, gid)
+        if packages:  # make-ssl-cert's hash link of the snakeoil certificate
+            snapshot.files["/etc/ssl/certs/a1b2c3d4.0"] = Entry("symlink", 0o777, 0, 0, target="ssl-cert-snakeoil.pem")
+        return snapshot
+
+    original = image(0o710, 104, "root ssl-cert 710 /etc/ssl/private\n", {"ssl-cert": SSL_CERT_POSTINST})
+    evidence = Evidence(original, image(0o700, 0, "", {}), frozenset())
+    assert evidence.generated.why("/etc/ssl/private") == ("ssl-cert.postinst sets its owner and mode with "
+                                                          "dpkg-statoverride (root ssl-cert 710)")
+    assert evidence.generated.why("/etc/ssl/certs/a1b2c3d4.0").startswith("ssl-cert.postinst runs make-ssl-cert")
+    recorded_in_both = Evidence(original, image(0o700, 0, "root ssl-cert 710 /etc/ssl/private\n", {}), frozenset())
+    assert recorded_in_both.generated.why("/etc/ssl/private") is None
+    no_record = Evidence(image(0o710, 104, "", {"ssl-cert": SSL_CERT_POSTINST}), image(0o700, 0, "", {}), frozenset())
+    assert no_record.generated.why("/etc/ssl/private") is None  # chmod'ed by something dpkg did not record

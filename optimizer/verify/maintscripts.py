@@ -10,6 +10,9 @@ database:
   writes /etc/networks; fontconfig-config's links ``$CONFDIR/$hintslight``);
 - the script runs a tool whose outputs are known (``GENERATORS``: ``update-ca-certificates`` links the
   certificates into /etc/ssl/certs, ``update-alternatives`` logs to /var/log/alternatives.log...);
+- a path both images have whose owner and mode only differ: the original's dpkg statoverride database lists
+  it, the rewritten one's does not, and the script runs ``dpkg-statoverride`` on it (ssl-cert's
+  /etc/ssl/private);
 - the account databases (``ACCOUNTS``: /etc/passwd, /etc/group, /etc/shadow, /etc/gshadow and the ``-``
   backups the shadow tools write) are compared entry by entry: attributed only when every entry that
   differs is one that a removed package's script creates with ``addgroup``, ``adduser``, ``groupadd`` ...
@@ -39,8 +42,8 @@ GENERATORS = {
     "update-ca-certificates": (("/etc/ssl/certs/*",), "links each enabled certificate into /etc/ssl/certs by "
                                "its subject hash and writes the bundle ca-certificates.crt"),
     "update-alternatives": (("/var/log/alternatives.log",), "logs every change of an alternative"),
-    "make-ssl-cert": (("/etc/ssl/certs/ssl-cert-snakeoil.pem", "/etc/ssl/private/ssl-cert-snakeoil.key"),
-                      "generates the snakeoil certificate and key"),
+    "make-ssl-cert": (("/etc/ssl/certs/ssl-cert-snakeoil.pem", "/etc/ssl/private/ssl-cert-snakeoil.key",
+                       "/etc/ssl/certs/*.?"), "generates the snakeoil certificate, its key and its subject-hash link"),
     "fc-cache": (("/var/cache/fontconfig/**",), "writes the font caches"),
     **{tool: (("/run/adduser",), "adduser's lock file") for tool in ("addgroup", "adduser", "delgroup", "deluser")},
 }
@@ -49,8 +52,9 @@ _ASSIGNMENT = re.compile(
 _VARIABLE = re.compile(r"\$\{([A-Za-z_]\w*)\}|\$([A-Za-z_]\w*)")
 _PATH = re.compile(r"(?<![\w.$/-])/[\w.+@-]+(?:/[\w.+@-]+)*")
 _NAME = re.compile(r"[a-z_][a-z0-9_.-]*\$?", re.I)
+STATOVERRIDE = "/var/lib/dpkg/statoverride"  # "owner group mode path" per line
 SCRIPT_TEXTS = tuple(f"{INFO}*.{kind}" for kind in SCRIPTS)
-KEPT = (*SCRIPT_TEXTS, *ACCOUNTS, *(f"{path}-" for path in ACCOUNTS))  # the texts a Snapshot keeps for this
+KEPT = (*SCRIPT_TEXTS, *ACCOUNTS, *(f"{path}-" for path in ACCOUNTS), STATOVERRIDE)  # the texts a Snapshot keeps for this
 
 
 @dataclass(frozen=True)
@@ -96,11 +100,24 @@ class Generated:
         base = path.removesuffix("-")
         if base in ACCOUNTS:
             return self._accounts(path)
-        if path not in self.original.files or path in self.rewritten.files:
+        if path in self.rewritten.files:
+            return self._statoverride(path)
+        if path not in self.original.files:
             return None
         if path in self._named:
             return f"{self._named[path].name} writes it"
         return next((why for covers, why in self._tools if covers(path)), None)
+
+    def _statoverride(self, path: str) -> str | None:
+        """A path both images have, whose owner and mode a removed package's script overrode with dpkg-statoverride."""
+        before, after = self.original.files.get(path), self.rewritten.files[path]
+        if before is None or not set(before.differences(after)) <= {"mode", "owner"}:
+            return None
+        overridden = [_overrides(image.texts.get(STATOVERRIDE, "")) for image in (self.original, self.rewritten)]
+        script = self._named.get(path)
+        if path not in overridden[0] or path in overridden[1] or script is None or not script.runs("dpkg-statoverride"):
+            return None
+        return f"{script.name} sets its owner and mode with dpkg-statoverride ({overridden[0][path]})"
 
     def _accounts(self, path: str) -> str | None:
         """An account database (or its backup) whose differing entries the removed packages' scripts create."""
@@ -151,6 +168,12 @@ def _expand(text: str) -> str:
         values.setdefault(name, set()).add(value.strip("\"'"))
     plain = {name: next(iter(found)) for name, found in values.items() if len(found) == 1}
     return _VARIABLE.sub(lambda m: plain.get(m.group(1) or m.group(2), m.group(0)), text)
+
+
+def _overrides(text: str) -> dict[str, str]:
+    """dpkg's statoverride database: path -> "owner group mode"."""
+    return {parts[3]: " ".join(parts[:3]) for parts in (line.split(None, 3) for line in text.splitlines())
+            if len(parts) == 4}
 
 
 def _entries(text: str | None) -> dict[str, str] | None:
