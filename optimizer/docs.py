@@ -21,7 +21,7 @@ def explain(pass_: Pass) -> str:
     ]
     for example in pass_.examples:
         parts += ["", "## Example", *_example(example)]
-    parts += ["", "## Fix safety", f"Usually **{pass_.safety.value}**. {pass_.safety_notes}"]
+    parts += ["", "## Fix safety", f"Usually **{pass_.safety.value}**.", "", pass_.safety_notes]
     if pass_.image_changes:
         parts += ["", "## Declared image changes", "`dockeropt verify` accepts these differences between the "
                   "images' files: " + "; ".join(_image_change(item) for item in pass_.image_changes) + "."]

@@ -1,30 +1,4 @@
-"""DO112 add-url-archive: an archive that ``ADD <URL>`` downloads and a later RUN extracts is
-downloaded, extracted and deleted in that one RUN.
-
-Rationale: ``ADD https://.../x.tar.gz /tmp/`` does not extract a remote archive; it stores the
-file in a layer of its own. The RUN that unpacks it (``tar -xzf /tmp/x.tar.gz``) and even an
-``rm`` of it afterwards cannot take it out of that layer: the image carries the archive forever
-(tens to hundreds of MB for a source tarball or a JDK). Downloading inside the RUN that extracts
-it, and deleting it there, leaves only the extracted files.
-
-What the pass does: for ``ADD <http(s) URL of a .tar.*/.tgz/.zip ...> <file or dir/>`` followed in
-the same stage by a RUN whose ``tar``/``unzip`` names that file (absolute, or relative to the
-WORKDIR or a ``cd`` earlier in the RUN), the ADD is removed and the RUN starts with
-``curl -fsSL --create-dirs -o <file> "<URL>" &&`` (or ``mkdir -p <dir> && wget -q -O <file> "<URL>" &&``)
-and removes the file right after the extracting step (``tar ... && rm -f <file> && ...``) unless it
-removes it already.
-
-Safety: UNSAFE: the download now happens in the RUN (its cache key is the RUN's text, not the
-remote file's checksum, so a changed file at the same URL is not fetched again until the RUN
-changes), through the image's curl/wget and its CA certificates and proxy settings instead of the
-builder's, and the file's mode and mtime (ADD: 0600 and the Last-Modified time) differ while it
-exists. Offered only when the stage evidently has the tool: an earlier RUN (or a RUN not installing
-packages itself) runs curl/wget, an earlier RUN installs it with apt-get/apk/dnf/yum, or the base
-is Alpine (busybox wget) or a full ``buildpack-deps``-based official image. SUGGESTION (no fix)
-otherwise, and when the ADD has ``--checksum`` (keep the check: ``sha256sum -c``), the URL holds
-quotes or backslashes, another instruction mentions the file, USER or WORKDIR changes between
-the two, the RUN joins its steps with anything but ``&&``, or the RUN is exec form.
-"""
+"""DO112 add-url-archive: download, extract and delete a remote archive in one RUN instead of ADD <URL> (documented in PASS)."""
 
 from __future__ import annotations
 
@@ -218,16 +192,34 @@ PASS = Pass(
     id=ID,
     name=NAME,
     title="Download, extract and delete a remote archive in one RUN instead of ADD <URL>",
-    what=("Removes an `ADD <URL of an archive>` whose file a later RUN extracts, and makes that RUN download "
-          "it first (curl or wget, whichever the image has) and delete it afterwards."),
-    why=("ADD does not extract a remote archive: the file stays in its own layer, and deleting it in a later "
-         "RUN does not shrink the image. Fetched, extracted and deleted in one RUN, it never reaches a layer."),
+    what="""
+        For `ADD <http(s) URL of a .tar.*/.tgz/.zip ...> <file or dir/>` followed in the same stage by a RUN
+        whose `tar`/`unzip` names that file (absolute, or relative to the WORKDIR or a `cd` earlier in the
+        RUN), the ADD is removed and the RUN starts with `curl -fsSL --create-dirs -o <file> "<URL>" &&`
+        (or `mkdir -p <dir> && wget -q -O <file> "<URL>" &&`, whichever the image has) and removes the file
+        right after the extracting step (`tar ... && rm -f <file> && ...`) unless it removes it already.
+
+        Offered only when the stage evidently has the tool: an earlier RUN (or a RUN not installing packages
+        itself) runs curl/wget, an earlier RUN installs it with apt-get/apk/dnf/yum, or the base is Alpine
+        (busybox wget) or a full `buildpack-deps`-based official image. Only reported (no fix) otherwise,
+        and when the ADD has `--checksum` (keep the check: `sha256sum -c`), the URL holds quotes or
+        backslashes, another instruction mentions the file, USER or WORKDIR changes between the two, the RUN
+        joins its steps with anything but `&&`, or the RUN is exec form.
+    """,
+    why="""
+        `ADD https://.../x.tar.gz /tmp/` does not extract a remote archive; it stores the file in a layer of
+        its own. The RUN that unpacks it (`tar -xzf /tmp/x.tar.gz`) and even an `rm` of it afterwards cannot
+        take it out of that layer: the image carries the archive forever (tens to hundreds of MB for a
+        source tarball or a JDK). Downloaded, extracted and deleted in one RUN, it never reaches a layer.
+    """,
     safety=Safety.UNSAFE,
-    safety_notes=("UNSAFE: the RUN's cache key is its text, not the remote file's content; the download uses the "
-                  "image's curl/wget, CA certificates and proxy settings. Only offered when the image evidently "
-                  "has curl/wget (an earlier RUN runs or installs it, Alpine's busybox wget, a full "
-                  "buildpack-deps-based official image); reported without a fix for --checksum, a USER/WORKDIR "
-                  "change in between, another instruction naming the file, or steps joined by `;`/`||`."),
+    safety_notes="""
+        Unsafe because the download now happens in the RUN: its cache key is the RUN's text, not the remote
+        file's checksum, so a changed file at the same URL is not fetched again until the RUN changes; it
+        goes through the image's curl/wget and its CA certificates and proxy settings instead of the
+        builder's; and the file's mode and mtime (ADD: 0600 and the Last-Modified time) differ while it
+        exists.
+    """,
     examples=(Example(
         before=('FROM debian:12\nRUN apt-get update && apt-get install -y curl make gcc\n'
                 'ADD https://example.org/src/app-1.0.tar.gz /tmp/\n'

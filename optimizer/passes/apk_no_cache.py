@@ -1,33 +1,4 @@
-"""DO106 apk-no-cache: ``apk add --no-cache`` so the package index never lands in a layer.
-
-Rationale: ``apk add`` (and ``apk update``) store the repository index, ``APKINDEX.*.tar.gz``, in
-``/var/cache/apk``: 1-3 MB per repository in the layer, and stale index files in the final image.
-``--no-cache`` makes apk read the index straight from the repository into memory (a temporary
-location) and install exactly the same packages from exactly the same repositories, leaving
-nothing behind. It is the idiom of the official images and of hadolint (DL3019).
-
-What the pass does (every stage, like DL3019; ONBUILD RUN triggers too):
-- ``apk add`` without ``--no-cache`` (in any position or accepted abbreviation): insert
-  ``--no-cache`` right after ``add`` (``apk add --no-cache --virtual .build-deps gcc``).
-  ``-U``/``--update``/``--update-cache`` stays: with ``--no-cache`` it is harmless, and removing it
-  would be an extra edit for no effect. A ``rm -rf /var/cache/apk/*`` in the same RUN stays too
-  (hadolint 2.15 still reports DL3019 for it; ``--no-cache`` makes it redundant but not wrong).
-- ``apk update`` that became pointless: a plain top-level step of a RUN that later runs
-  ``apk add`` (``apk update && apk add ...``), or a RUN that only runs ``apk update`` followed by
-  RUNs that ``apk add``. It is
-  removed (the text from the update to the next step, so continuation lines stay tidy; the whole
-  instruction for a lone update, its comments stay). It only stored an index that nothing needs:
-  every later apk command either fetches the index itself (``--no-cache``, ``-U``), or is
-  ``apk add``/``apk del``, which refresh a missing index on their own.
-
-Safety: SAFE. Not offered when the RUN mounts ``/var/cache/apk`` (or ``/etc/apk/cache``, or the
-``--cache-dir`` it names) as a cache, tmpfs or bind mount: BuildKit cache users want the cache,
-and a bind mount may be an offline package cache. Not offered for ``apk add --no-network``, which
-needs the cached index. The update is kept when it is nested (``if``, subshell, pipeline), joined
-by ``||`` or in a way whose removal would regroup the list (``a && apk update; b``), when a comment
-or blank line sits between it and the next step, or when a later command may read the cached index
-(``apk upgrade``, ``apk search``, ``apk info``, ``--no-network``, an unreadable RUN mentioning apk).
-"""
+"""DO106 apk-no-cache: apk add --no-cache so the package index never lands in a layer (documented in PASS)."""
 
 from __future__ import annotations
 
@@ -151,19 +122,42 @@ PASS = Pass(
     id="DO106",
     name="apk-no-cache",
     title="Use apk add --no-cache instead of caching the package index",
-    what=("Inserts `--no-cache` after `apk add`, and removes an `apk update` that only fetched the index "
-          "for those installs."),
-    why=("`apk update` and `apk add` store the repository index (APKINDEX, 1-3 MB per repository) in "
-         "/var/cache/apk, inside the layer and the final image. With `--no-cache`, apk reads the index "
-         "into a temporary location and installs the same packages, leaving nothing behind, so neither "
-         "`apk update` nor `rm -rf /var/cache/apk/*` is needed."),
+    what="""
+        In every stage (like hadolint DL3019) and in ONBUILD RUN triggers:
+        - `apk add` without `--no-cache` (in any position or accepted abbreviation): inserts `--no-cache`
+          right after `add` (`apk add --no-cache --virtual .build-deps gcc`). `-U`/`--update`/
+          `--update-cache` stays: with `--no-cache` it is harmless, and removing it would be an extra edit
+          for no effect. A `rm -rf /var/cache/apk/*` in the same RUN stays too (hadolint 2.15 still reports
+          DL3019 for it; `--no-cache` makes it redundant but not wrong).
+        - An `apk update` that became pointless: a plain top-level step of a RUN that later runs `apk add`
+          (`apk update && apk add ...`), or a RUN that only runs `apk update` followed by RUNs that
+          `apk add`. It is removed (the text from the update to the next step, so continuation lines stay
+          tidy; the whole instruction for a lone update, its comments stay).
+
+        Not offered when the RUN mounts `/var/cache/apk` (or `/etc/apk/cache`, or the `--cache-dir` it
+        names) as a cache, tmpfs or bind mount (BuildKit cache users want the cache, and a bind mount may
+        be an offline package cache), or for `apk add --no-network`, which needs the cached index. The
+        update is kept when it is nested (`if`, subshell, pipeline), joined by `||` or in a way whose
+        removal would regroup the list (`a && apk update; b`), when a comment or blank line sits between it
+        and the next step, or when a later command may read the cached index (`apk upgrade`, `apk search`,
+        `apk info`, `--no-network`, an unreadable RUN mentioning apk).
+    """,
+    why="""
+        `apk add` (and `apk update`) store the repository index, `APKINDEX.*.tar.gz`, in `/var/cache/apk`:
+        1-3 MB per repository in the layer, and stale index files in the final image. `--no-cache` makes
+        apk read the index straight from the repository into a temporary location and install exactly the
+        same packages from exactly the same repositories, leaving nothing behind, so neither `apk update`
+        nor `rm -rf /var/cache/apk/*` is needed. It is the idiom of the official images and of hadolint
+        (DL3019).
+    """,
     safety=Safety.SAFE,
-    safety_notes=("`--no-cache` installs the same packages from the same repositories; only where the index "
-                  "is kept changes. Nothing is offered when /var/cache/apk (or /etc/apk/cache, or the "
-                  "`--cache-dir`) is a cache, tmpfs or bind mount of the RUN, or for `apk add --no-network`. "
-                  "`apk update` is removed only as a plain top-level step whose removal keeps the list's "
-                  "grouping, and only when no later command reads the cached index (`apk upgrade`, "
-                  "`apk search`, `--no-network` ...)."),
+    safety_notes="""
+        Safe because `--no-cache` installs the same packages from the same repositories and only changes
+        where the index is kept; and a removed `apk update` only stored an index that nothing needs: every
+        later apk command either fetches the index itself (`--no-cache`, `-U`) or is `apk add`/`apk del`,
+        which refresh a missing index on their own; provided no later command reads the cached index and
+        the index directory is not a mount of the RUN (both checked above: no fix otherwise).
+    """,
     examples=(Example(
         before="FROM alpine:3.20\nRUN apk update && apk add curl\n",
         after="FROM alpine:3.20\nRUN apk add --no-cache curl\n"),),

@@ -1,32 +1,4 @@
-"""DO105 apt-assume-yes: give ``apt-get install`` (and every apt command that can ask) ``-y``.
-
-Rationale: ``apt-get install``, ``upgrade``, ``remove`` ... stop at "Do you want to continue? [Y/n]"
-whenever they do more than the command line named (extra dependencies, removals, upgrades). A build
-has no terminal: RUN's stdin is empty, apt reads end-of-file, prints "Abort." and exits 1. So the
-same Dockerfile builds or fails depending on what the mirror holds that day (hadolint DL3014).
-
-What the pass does: inserts ``-y`` right after the subcommand word (``apt-get install -y curl``) of
-``apt-get``/``apt`` ``install``, ``reinstall``, ``remove``, ``purge``, ``autoremove``, ``autopurge``,
-``upgrade``, ``dist-upgrade``, ``full-upgrade``, ``dselect-upgrade``, ``build-dep`` and ``satisfy``.
-
-Already answered (no finding): ``-y``/``--yes``/``--assume-yes`` in any spelling or bundle
-(``-yq``); ``-o APT::Get::Assume-Yes=true``; quiet level 2 for ``apt-get`` (``-qq``, ``-q=2``: apt-get
-documents that it implies ``-y``; the ``apt`` binary resets ``-qq`` to 1, so there it does not);
-``--assume-no`` or ``--trivial-only`` (they answer the prompt themselves; ``-y`` would override
-``--assume-no``); stdin fed by a pipe (``yes | apt-get ...``) or a redirect other than
-``</dev/null``; an earlier RUN of the stage (or of a stage it is built FROM) or an earlier command
-of the same RUN that writes ``APT::Get::Assume-Yes "true"`` into apt's configuration.
-``--force-yes`` is NOT accepted: apt only skips the prompt for ``Assume-Yes`` or quiet level 2
-(``apt-private/private-install.cc``); ``--force-yes`` only overrides the "harmful operation" checks.
-
-Safety: SAFE when a failure of the command fails the RUN (it ends an ``&&`` chain, or ``set -e`` is
-in force and it ends its statement). Without ``-y`` apt then either proceeds without asking (same
-result) or aborts the build; ``-y`` only turns such aborts into a successful build. ``-y`` never
-overrides apt's real guards: removing essential packages, changing held packages and unauthenticated
-packages still need their own ``--allow-*`` options. UNSAFE when the failure is tolerated (``|| true``,
-``;`` without ``set -e``, inside ``if``/loops/subshells/pipelines): there an aborted install is
-silently skipped today, and with ``-y`` the packages get installed, so the image changes.
-"""
+"""DO105 apt-assume-yes: give apt-get install (and every apt command that can ask) -y (documented in PASS)."""
 
 from __future__ import annotations
 
@@ -146,19 +118,39 @@ PASS = Pass(
     id="DO105",
     name="apt-assume-yes",
     title="Pass -y to apt-get install, upgrade and remove",
-    what=("Inserts `-y` after the subcommand of `apt-get`/`apt` commands that can ask for confirmation "
-          "(install, upgrade, dist-upgrade, remove, purge, autoremove, build-dep ...) when nothing on the "
-          "command line, on its stdin or in earlier apt configuration answers the prompt."),
-    why=("A build has no terminal. When apt wants confirmation (extra dependencies, removals, upgrades) it "
-         "reads end-of-file, prints `Abort.` and fails the build, so the same Dockerfile builds one day and "
-         "breaks the next, depending on what the mirror holds."),
+    what="""
+        Inserts `-y` right after the subcommand word (`apt-get install -y curl`) of `apt-get`/`apt`
+        `install`, `reinstall`, `remove`, `purge`, `autoremove`, `autopurge`, `upgrade`, `dist-upgrade`,
+        `full-upgrade`, `dselect-upgrade`, `build-dep` and `satisfy`.
+
+        Already answered (no finding): `-y`/`--yes`/`--assume-yes` in any spelling or bundle (`-yq`);
+        `-o APT::Get::Assume-Yes=true`; quiet level 2 for `apt-get` (`-qq`, `-q=2`: apt-get documents that
+        it implies `-y`; the `apt` binary resets `-qq` to 1, so there it does not); `--assume-no` or
+        `--trivial-only` (they answer the prompt themselves; `-y` would override `--assume-no`); stdin fed
+        by a pipe (`yes | apt-get ...`) or a redirect other than `</dev/null`; an earlier RUN of the stage
+        (or of a stage it is built FROM) or an earlier command of the same RUN that writes
+        `APT::Get::Assume-Yes "true"` into apt's configuration. `--force-yes` does not count: apt only skips
+        the prompt for `Assume-Yes` or quiet level 2 (`apt-private/private-install.cc`); `--force-yes` only
+        overrides the "harmful operation" checks.
+    """,
+    why="""
+        `apt-get install`, `upgrade`, `remove` ... stop at "Do you want to continue? [Y/n]" whenever they
+        do more than the command line named (extra dependencies, removals, upgrades). A build has no
+        terminal: RUN's stdin is empty, apt reads end-of-file, prints `Abort.` and exits 1. So the same
+        Dockerfile builds or fails depending on what the mirror holds that day (hadolint DL3014).
+    """,
     safety=Safety.SAFE,
-    safety_notes=("Without -y apt either proceeds without asking or aborts; -y only turns those aborts into "
-                  "a successful build, and never overrides apt's real guards (essential or held packages, "
-                  "unauthenticated packages need their own --allow-* options). Unsafe when the command's "
-                  "failure is tolerated (`|| true`, `;` without `set -e`, nested in if/loops/pipelines): "
-                  "there a skipped install would now happen. `-qq` counts as -y for apt-get only; "
-                  "`--force-yes` does not count."),
+    safety_notes="""
+        Safe because without `-y` apt either proceeds without asking (same result) or aborts the build, and
+        `-y` only turns such aborts into a successful build; it never overrides apt's real guards (removing
+        essential packages, changing held packages and unauthenticated packages still need their own
+        `--allow-*` options); provided a failure of the command fails the RUN (it ends an `&&` chain, or
+        `set -e` is in force and it ends its statement).
+
+        Unsafe because, when the failure is tolerated (`|| true`, `;` without `set -e`, inside
+        `if`/loops/subshells/pipelines), an aborted install is silently skipped today, and with `-y` the
+        packages get installed, so the image changes.
+    """,
     examples=(Example(
         before="FROM debian:bookworm\nRUN apt-get update && apt-get install curl\n",
         after="FROM debian:bookworm\nRUN apt-get update && apt-get install -y curl\n"),),

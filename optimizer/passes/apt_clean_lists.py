@@ -1,42 +1,4 @@
-"""DO103 apt-clean-lists: remove the apt package lists at the end of the RUN that fetched them.
-
-Rationale: ``apt-get update`` downloads the package lists into ``/var/lib/apt/lists``: 19.9 MB on
-Debian bookworm with the official image's apt settings (compressed indexes), 87.3 MB without. The
-layer of the RUN keeps them unless the same RUN deletes them; a later ``RUN rm`` only hides them.
-Nothing in the running container needs them, and stale lists only cause trouble for a later
-``apt-get install`` anyway (hadolint DL3009, Docker's best-practices guide).
-
-What the pass does: appends ``&& rm -rf /var/lib/apt/lists/*`` as the last step of a RUN that runs
-``apt-get update`` (or ``apt update``) and then installs (install, upgrade, build-dep ...), in the
-RUN's own continuation style (``RunScript.append_step``; heredoc RUNs too).
-
-No change (hadolint DL3009 semantics, and stricter where hadolint would break a build):
-- the RUN already removes the lists after its last update: an ``rm`` of ``/var/lib/apt/lists``,
-  ``/var/lib/apt/lists/*``, ``/var/lib/apt/lists/*/``, ``/var/lib/apt`` ..., a
-  ``find /var/lib/apt/lists ... -delete`` / ``-exec rm``, or ``apt-get dist-clean`` (apt >= 2.7,
-  used by the official images since trixie);
-- the RUN only updates (moving that update next to its install is DO101's job);
-- the stage never reaches the final image (a builder stage whose files are only copied out);
-  ONBUILD RUNs are handled whatever their stage, as hadolint does: the trigger runs in every
-  image built FROM this one;
-- ``/var/lib/apt/lists`` lies in a cache, tmpfs or bind mount of the RUN (``--mount=type=cache,
-  target=/var/lib/apt`` included, where hadolint still warns): the lists never reach the layer, and
-  deleting them would only empty the cache;
-- a later RUN of the stage, a later ONBUILD trigger, or a RUN of a stage built FROM it reads the lists
-  (``apt-get install|download|satisfy|source|build-dep``, ``upgrade``, ``apt-cache``, ``apt list``,
-  ``rosdep install``, through ``sudo``, ``xargs`` or ``sh -c '...'``) before running its own
-  ``apt-get update``: DO101 adds that update first when it can; when it could not, the lists stay.
-  A RUN we cannot read (exec form, another shell) that mentions apt counts as a reader.
-
-Safety: SAFE because nothing in the image's behaviour reads the lists once the RUN is over, and
-joining with ``&&`` at the very end only runs the removal when everything before it succeeded;
-provided every command that runs later (until an ``apt-get update`` of its own) is known not to read
-them (``optimizer/shell/apt_tools.py``). A command that is not modelled (a copied ``install.sh``,
-``curl ... | bash``, a program the tables do not know, a RUN that is not a shell script) might run
-``apt-get install`` and would then fail: UNSAFE, and the risk names it with its line. The removal
-runs with the privilege of the update it cleans up after (``sudo rm ...`` after ``sudo apt-get
-update``), so a non-root USER does not make it fail.
-"""
+"""DO103 apt-clean-lists: remove the apt package lists at the end of the RUN that fetched them (documented in PASS)."""
 
 from __future__ import annotations
 
@@ -215,19 +177,49 @@ PASS = Pass(
     id="DO103",
     name="apt-clean-lists",
     title="Remove the apt package lists in the RUN that installs",
-    what=("Appends `&& rm -rf /var/lib/apt/lists/*` to a RUN that runs `apt-get update` and installs, "
-          "unless the lists are already removed, mounted, needed by a later step, or the stage never "
-          "reaches the final image."),
-    why=("`apt-get update` leaves 20-90 MB of package lists in /var/lib/apt/lists (19.9 MB with the official "
-         "Debian image's settings, 87.3 MB without). The RUN's layer keeps them unless the same RUN deletes "
-         "them; removing them in a later RUN does not shrink the image."),
+    what="""
+        Appends `&& rm -rf /var/lib/apt/lists/*` as the last step of a RUN that runs `apt-get update` (or
+        `apt update`) and then installs (install, upgrade, build-dep ...), in the RUN's own continuation
+        style (heredoc RUNs too), with the privilege of the update it cleans up after (`sudo rm ...` after
+        `sudo apt-get update`).
+
+        No change (hadolint DL3009's cases, and stricter where hadolint would break a build):
+        - the RUN already removes the lists after its last update: an `rm` of `/var/lib/apt/lists`,
+          `/var/lib/apt/lists/*`, `/var/lib/apt/lists/*/`, `/var/lib/apt` ..., a
+          `find /var/lib/apt/lists ... -delete` / `-exec rm`, or `apt-get dist-clean` (apt >= 2.7, used by
+          the official images since trixie);
+        - the RUN only updates (moving that update next to its install is DO101's job);
+        - the stage never reaches the final image (a builder stage whose files are only copied out);
+          ONBUILD RUNs are handled whatever their stage, as hadolint does: the trigger runs in every image
+          built FROM this one;
+        - `/var/lib/apt/lists` lies in a cache, tmpfs or bind mount of the RUN
+          (`--mount=type=cache,target=/var/lib/apt` included, where hadolint still warns): the lists never
+          reach the layer, and deleting them would only empty the cache;
+        - a later RUN of the stage, a later ONBUILD trigger, or a RUN of a stage built FROM it reads the
+          lists (`apt-get install|download|satisfy|source|build-dep`, `upgrade`, `apt-cache`, `apt list`,
+          `rosdep install`, through `sudo`, `xargs` or `sh -c '...'`) before running its own
+          `apt-get update`: DO101 adds that update first when it can; when it could not, the lists stay. A
+          RUN we cannot read (exec form, another shell) that mentions apt counts as a reader.
+    """,
+    why="""
+        `apt-get update` downloads the package lists into `/var/lib/apt/lists`: 19.9 MB on Debian bookworm
+        with the official image's apt settings (compressed indexes), 87.3 MB without. The layer of the RUN
+        keeps them unless the same RUN deletes them; a later `RUN rm` only hides them. Nothing in the
+        running container needs them, and stale lists only cause trouble for a later `apt-get install`
+        anyway (hadolint DL3009, Docker's best-practices guide).
+    """,
     safety=Safety.SAFE,
-    safety_notes=("Safe because the removal runs last, joined with `&&` and with the update's privilege (`sudo`), "
-                  "so it changes nothing for the steps of the RUN; provided every later command is known not to "
-                  "read the lists. A later command that is not modelled (a script, an unknown program) makes the "
-                  "fix unsafe, and the risk names it. No fix when a later RUN (of the stage, a later ONBUILD trigger, or a stage built FROM it) "
-                  "reads the lists without its own `apt-get update`, when the lists are a cache/tmpfs mount, "
-                  "or when the stage is not part of the final image."),
+    safety_notes="""
+        Safe because nothing in the image's behaviour reads the lists once the RUN is over, and joining
+        with `&&` at the very end only runs the removal when everything before it succeeded (with the
+        update's privilege, so a non-root USER does not make it fail); provided every command that runs
+        later (until an `apt-get update` of its own) is known not to read them
+        (`optimizer/shell/apt_tools.py`).
+
+        Unsafe because a later command that is not modelled (a copied `install.sh`, `curl ... | bash`, a
+        program the tables do not know, a RUN that is not a shell script) might run `apt-get install` and
+        would then fail: the risk names it with its line.
+    """,
     examples=(Example(
         before="FROM debian:bookworm\nRUN apt-get update && apt-get install -y curl\n",
         after=("FROM debian:bookworm\n"

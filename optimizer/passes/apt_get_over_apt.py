@@ -1,53 +1,4 @@
-"""DO104 apt-get-over-apt: use ``apt-get`` (and ``apt-cache``) instead of ``apt`` in RUN scripts.
-
-Rationale: ``apt`` is the interactive front end. Its command line is explicitly not stable ("WARNING:
-apt does not have a stable CLI interface. Use with caution in scripts.") and its defaults follow the
-apt release, not the script (hadolint DL3027). ``apt-get`` keeps its behaviour across releases.
-
-What the pass does: appends ``-get`` to the ``apt`` command word (``sudo``, ``env``, ``VAR=...``
-prefixes and every option stay as written), and where ``apt`` means something else than
-``apt-get`` with the same subcommand, adjusts the subcommand so the result is the exact equivalent.
-The differences come from ``BinarySpecificConfiguration`` in apt's ``apt-private/private-cmndline.cc``:
-
-==================  ==========================================  =================================
-``apt ...``         ``apt-get`` equivalent                      why
-==================  ==========================================  =================================
-install, remove,    same subcommand                             same code path
-purge, autoremove,
-update, clean,
-autoclean, source,
-download, changelog,
-build-dep, satisfy,
-dist-upgrade
-upgrade             ``upgrade --with-new-pkgs``                 apt sets Upgrade-Allow-New
-full-upgrade        ``dist-upgrade``                            the same command (apt-get < 1.1
-                                                                lacks the ``full-upgrade`` alias)
-reinstall           ``install --reinstall``                     ``apt-get reinstall`` is recent
-autopurge           ``autoremove --purge``                      ``apt-get autopurge`` is recent
-==================  ==========================================  =================================
-
-No fix (a SUGGESTION only): ``list``, ``search``, ``show``, ``showsrc``, ``policy``, ``depends``,
-``rdepends``, ``edit-sources`` and the other query or interactive commands: ``apt-cache`` prints a
-different format (``apt show`` shows the candidate only, ``apt-cache show`` every version), and
-scripts may parse it.
-
-Safety: the remaining differences are cosmetic in a build (colour, the fancy progress bar, update
-statistics, the stable-CLI warning on stderr; the interactive release-info question and the pager
-need a terminal) or only turn a failing build into a passing one (apt-get also tries a missing
-package name as a regular expression; ``apt-get -qq`` implies ``-y`` where ``apt -qq`` does not;
-very old apt-get accepted insecure repositories with a warning). Two are real and decide the level:
-- ``apt`` deletes the ``.deb`` files it downloaded after installing them
-  (``Binary::apt::APT::Keep-Downloaded-Packages "false"``); ``apt-get`` keeps them in
-  ``/var/cache/apt/archives``. For install, reinstall, upgrade, dist/full-upgrade, build-dep and
-  satisfy the fix is SAFE only when nothing is kept anyway: the same RUN later runs
-  ``apt-get clean`` or removes ``/var/cache/apt/archives``, that directory is a cache/tmpfs mount,
-  the command only simulates or downloads, or the stage is built on an official Debian-family image
-  (debian, ubuntu and the library images built on them), whose ``docker-clean`` apt configuration
-  deletes the archives after every dpkg run. Otherwise UNSAFE: the image may grow by the size of the
-  downloaded packages (add ``apt-get clean``).
-- ``apt -qq`` without ``-y`` still asks; ``apt-get -qq`` does not. When the command's failure is
-  tolerated (``|| true``, ``;`` without ``set -e``), a skipped install would now happen: UNSAFE.
-"""
+"""DO104 apt-get-over-apt: use apt-get (and apt-cache) instead of apt in RUN scripts (documented in PASS)."""
 
 from __future__ import annotations
 
@@ -199,16 +150,51 @@ PASS = Pass(
     id="DO104",
     name="apt-get-over-apt",
     title="Use apt-get instead of apt in RUN scripts",
-    what=("Turns `apt <command>` into the equivalent `apt-get <command>` by appending `-get` to the command "
-          "word (`apt upgrade` becomes `apt-get upgrade --with-new-pkgs`, `apt full-upgrade` becomes "
-          "`apt-get dist-upgrade`). Query commands (`apt list`, `apt show` ...) are only reported."),
-    why=("`apt` is meant for people at a terminal: its command line and output are not stable across apt "
-         "releases and it warns so when run from a script. `apt-get` behaves the same on every release."),
+    what="""
+        Appends `-get` to the `apt` command word (`sudo`, `env`, `VAR=...` prefixes and every option stay as
+        written) and, where `apt` means something else than `apt-get` with the same subcommand, adjusts the
+        subcommand so that the result is the exact equivalent (from `BinarySpecificConfiguration` in apt's
+        `apt-private/private-cmndline.cc`):
+
+        | `apt ...` | `apt-get` equivalent | why |
+        |---|---|---|
+        | install, remove, purge, autoremove, update, clean, autoclean, source, download, changelog, build-dep, satisfy, dist-upgrade | same subcommand | same code path |
+        | upgrade | `upgrade --with-new-pkgs` | apt sets Upgrade-Allow-New |
+        | full-upgrade | `dist-upgrade` | the same command (apt-get < 1.1 lacks the `full-upgrade` alias) |
+        | reinstall | `install --reinstall` | `apt-get reinstall` is recent |
+        | autopurge | `autoremove --purge` | `apt-get autopurge` is recent |
+
+        Only reported (no fix): `list`, `search`, `show`, `showsrc`, `policy`, `depends`, `rdepends`,
+        `edit-sources` and the other query or interactive commands: `apt-cache` prints a different format
+        (`apt show` shows the candidate only, `apt-cache show` every version), and scripts may parse it.
+    """,
+    why="""
+        `apt` is the interactive front end. Its command line is explicitly not stable ("WARNING: apt does
+        not have a stable CLI interface. Use with caution in scripts.") and its defaults follow the apt
+        release, not the script (hadolint DL3027). `apt-get` behaves the same on every release.
+    """,
     safety=Safety.SAFE,
-    safety_notes=("The output differences (colour, progress bar, warnings) are cosmetic in a build. Unsafe for "
-                  "commands that download packages unless the downloaded .deb files are dropped anyway "
-                  "(official Debian-family base image, `apt-get clean` later in the RUN, a cache mount): "
-                  "apt deletes them after installing, apt-get keeps them in /var/cache/apt/archives."),
+    safety_notes="""
+        Safe because the remaining differences are cosmetic in a build (colour, the progress bar, update
+        statistics, the stable-CLI warning on stderr; the release-info question and the pager need a
+        terminal) or only turn a failing build into a passing one (apt-get also tries a missing package
+        name as a regular expression; `apt-get -qq` implies `-y` where `apt -qq` does not; very old apt-get
+        accepted insecure repositories with a warning); provided the downloaded `.deb` files are dropped
+        anyway and a skipped install stays a failure, as follows.
+
+        Unsafe because:
+        - `apt` deletes the `.deb` files it downloaded after installing them
+          (`Binary::apt::APT::Keep-Downloaded-Packages "false"`); `apt-get` keeps them in
+          `/var/cache/apt/archives`. For install, reinstall, upgrade, dist/full-upgrade, build-dep and
+          satisfy the fix is safe only when nothing is kept anyway: the same RUN later runs `apt-get clean`
+          or removes `/var/cache/apt/archives`, that directory is a cache/tmpfs mount, the command only
+          simulates or downloads, or the stage is built on an official Debian-family image (debian, ubuntu
+          and the library images built on them), whose `docker-clean` apt configuration deletes the archives
+          after every dpkg run. Otherwise the image may grow by the size of the downloaded packages (add
+          `apt-get clean`).
+        - `apt -qq` without `-y` still asks; `apt-get -qq` does not. When the command's failure is tolerated
+          (`|| true`, `;` without `set -e`), a skipped install would now happen.
+    """,
     examples=(Example(
         before="FROM ubuntu:24.04\nRUN apt update && apt install -y curl\n",
         after="FROM ubuntu:24.04\nRUN apt-get update && apt-get install -y curl\n"),),

@@ -1,60 +1,4 @@
-"""DO102 apt-no-install-recommends: install only what apt needs, and say what that leaves out.
-
-Rationale: ``apt-get install`` also installs every package the requested ones *recommend*, and
-what those recommend in turn. In a container that is mostly dead weight: documentation tools,
-X11 and D-Bus pieces, locale data. ``openjdk-17-jdk`` pulls 186 packages (634 MB) by default and
-113 (566 MB) with ``--no-install-recommends`` on a clean debian:bookworm. hadolint: DL3015.
-
-What the pass does: every ``apt-get install`` / ``apt install`` in a RUN (top level or nested, in
-ONBUILD RUN triggers and heredoc scripts; not exec-form RUNs or non-POSIX shells) that leaves
-recommends on gets ``--no-install-recommends`` before its first package.
-
-No finding when the command already decides about recommends, whatever the decision:
-``--no-install-recommends``, ``--without-install-recommends``, ``--install-recommends`` (with or
-without a value such as ``=no``: the user chose), ``-o APT::Install-Recommends=...`` (any case,
-any value); ``-c``/``--config-file`` or ``APT_CONFIG`` (a config we cannot read); an apt config
-mention of ``Install-Recommends`` earlier in the same RUN, in an earlier RUN of the stage or of a
-stage it is built FROM (``echo 'APT::Install-Recommends "0";' > /etc/apt/apt.conf.d/...``, a
-``cat <<EOF`` into apt.conf.d, ``sed`` on apt.conf; mentions inside apt commands themselves only
-affect that command); a COPY/ADD into ``/etc/apt/apt.conf*`` or of a whole directory onto
-``/etc/apt`` (content unknown), or such a bind mount on the RUN. ``apt-get -s`` installs nothing.
-Base images are not guessed at: a base that disables recommends still gets the (harmless) flag.
-
-Safety: always UNSAFE. Dropping recommends can remove something the application needs at run
-time. The finding says what goes away for the packages of this command and about how many MB, from
-the bundled data of the base's release (``optimizer/data/apt_recommends_<distro>-<version>.json``,
-simulated on a clean image of that release by ``tools/gen_apt_recommends.py``): the union of the
-packages' dropped sets, minus what any of them (or the kept extras) still needs, named by size.
-The base is resolved by ``optimizer.facts.distro`` (stage parents, ARG defaults in FROM, official
-images built on Debian or Ubuntu such as python, node, eclipse-temurin, maven, dotnet). Names and
-sizes are given only when the data is of that exact release *and* the base is the distribution's
-own image (``debian:bookworm-slim``, ``ubuntu:24.04``): an image built on it ships packages of its
-own, and another release has other packages. Otherwise the risk names the base and says that names
-and sizes are not given; the functional decisions below still use the newest data of the family.
-Package lists held in an ENV or ARG (``apt-get install -y $BUILD_PACKAGES``) are expanded; names
-the data lacks (other names, undefined ``$VARS``, local ``.deb`` files) are listed as unknown.
-
-Functional recommends kept explicitly (the fix adds them after the command's last package):
-- ``ca-certificates`` when a package whose main job is talking TLS (TLS_CLIENTS: curl, wget, git,
-  gnupg/gpg/dirmngr for hkps keyservers, the openssl CLI, apt-transport-https,
-  software-properties-common, mercurial, subversion, libcurl4/libcurl3-gnutls, python3-requests)
-  would lose it according to the data. Without the CA bundle every HTTPS download in a later step
-  fails with a certificate error; keeping it costs about 0.4 MB plus ``openssl`` (2.3 MB), which
-  it depends on. In the bookworm data that is curl (via libcurl4), wget, git and mercurial; the
-  others of the list either Depend on it (software-properties-common) or never pulled it in.
-  Not added when the command names ca-certificates, an earlier RUN of the stage (or a stage it
-  is built FROM) or of the same RUN installs it, or another package of the command Depends on it
-  (python3-pip, the JREs through ca-certificates-java).
-- Packages that lose ca-certificates without TLS being their main job (python3, nodejs, apache2,
-  cron, the compilers) get nothing added; for python3 the risk text says what breaks.
-- A recommend that a later step of the RUN, or a later RUN of the stage, needs
-  (``optimizer/shell/apt_tools.py`` NEEDS): ``libc6-dev`` when ``gcc``/``cc``/``g++`` compiles,
-  ``ca-certificates`` when ``curl``/``wget``/``git`` fetch an ``https://`` URL, ``dirmngr`` when
-  ``gpg`` talks to a keyserver. The risk text names the command and its line.
-- Nothing else is added: other recommends are large (python3-pip recommends build-essential:
-  dropping it is the point) or serve secondary uses (git's ssh-client for ssh remotes, less,
-  patch). FUNCTIONAL_NOTES names those losses in the risk text instead.
-"""
+"""DO102 apt-no-install-recommends: install only what apt needs, and say what that leaves out (documented in PASS)."""
 
 from __future__ import annotations
 
@@ -316,22 +260,64 @@ PASS = Pass(
     id="DO102",
     name="apt-no-install-recommends",
     title="Install apt packages with --no-install-recommends",
-    what=("Adds `--no-install-recommends` to `apt-get install` / `apt install`, keeping `ca-certificates` "
-          "explicitly when a TLS client such as curl, wget or git would lose it (and other recommends a "
-          "later step needs, such as libc6-dev for gcc), and says which recommended packages go away and "
-          "about how many MB when the data covers the base's release."),
-    why=("By default apt also installs every recommended package, and their recommends in turn: documentation "
-         "tools, X11 and D-Bus libraries, locale data. They make the image larger and slower to pull and widen "
-         "its attack surface; a container rarely needs them."),
+    what="""
+        Every `apt-get install` / `apt install` in a RUN (top level or nested, in ONBUILD RUN triggers and
+        heredoc scripts; not exec-form RUNs or non-POSIX shells) that leaves recommends on gets
+        `--no-install-recommends` before its first package. Package lists held in an ENV or ARG
+        (`apt-get install -y $BUILD_PACKAGES`) are expanded; names the data lacks (other names, undefined
+        `$VARS`, local `.deb` files) are listed as unknown.
+
+        The finding says what goes away for the packages of this command and about how many MB, from the
+        bundled data of the base's release (`optimizer/data/apt_recommends_<distro>-<version>.json`,
+        simulated on a clean image of that release by `tools/gen_apt_recommends.py`): the union of the
+        packages' dropped sets, minus what any of them (or the kept extras) still needs, named by size. The
+        base is resolved through stage parents, ARG defaults in FROM and official images built on Debian or
+        Ubuntu (python, node, eclipse-temurin, maven, dotnet ...). Names and sizes are given only when the
+        data is of that exact release and the base is the distribution's own image
+        (`debian:bookworm-slim`, `ubuntu:24.04`): an image built on it ships packages of its own, and
+        another release has other packages. Otherwise the risk names the base and says that names and sizes
+        are not given; the functional decisions below still use the newest data of the family.
+
+        Functional recommends are kept explicitly (added after the command's last package):
+        - `ca-certificates` when a package whose main job is talking TLS (curl, wget, git, gnupg/gpg/dirmngr
+          for hkps keyservers, the openssl CLI, apt-transport-https, software-properties-common, mercurial,
+          subversion, libcurl4/libcurl3-gnutls, python3-requests) would lose it according to the data.
+          Without the CA bundle every HTTPS download in a later step fails with a certificate error; keeping
+          it costs about 0.4 MB plus `openssl` (2.3 MB). Not added when the command names ca-certificates,
+          an earlier RUN of the stage (or a stage it is built FROM) or of the same RUN installs it, or
+          another package of the command Depends on it (python3-pip, the JREs through ca-certificates-java).
+          Packages that lose ca-certificates without TLS being their main job (python3, nodejs, apache2,
+          cron, the compilers) get nothing added; for python3 the risk says what breaks.
+        - A recommend that a later step of the RUN, or a later RUN of the stage, needs: `libc6-dev` when
+          `gcc`/`cc`/`g++` compiles, `ca-certificates` when `curl`/`wget`/`git` fetch an `https://` URL,
+          `dirmngr` when `gpg` talks to a keyserver. The risk names the command and its line.
+        - Nothing else: other recommends are large (python3-pip recommends build-essential: dropping it is
+          the point) or serve secondary uses (git's ssh-client for ssh remotes, less, patch); the risk names
+          those losses instead.
+
+        No finding when the command already decides about recommends, whatever the decision:
+        `--no-install-recommends`, `--without-install-recommends`, `--install-recommends` (with or without a
+        value such as `=no`), `-o APT::Install-Recommends=...` (any case, any value); `-c`/`--config-file`
+        or `APT_CONFIG` (a configuration we cannot read); an apt configuration mention of
+        `Install-Recommends` earlier in the same RUN, in an earlier RUN of the stage or of a stage it is
+        built FROM (`echo 'APT::Install-Recommends "0";' > /etc/apt/apt.conf.d/...`, a `cat <<EOF` into
+        apt.conf.d, `sed` on apt.conf); a COPY/ADD into `/etc/apt/apt.conf*` or of a whole directory onto
+        `/etc/apt` (content unknown), or such a bind mount on the RUN. `apt-get -s` installs nothing. Base
+        images are not guessed at: a base that disables recommends still gets the (harmless) flag.
+    """,
+    why="""
+        `apt-get install` also installs every package the requested ones recommend, and what those
+        recommend in turn. In a container that is mostly dead weight: documentation tools, X11 and D-Bus
+        pieces, locale data. They make the image larger and slower to pull and widen its attack surface:
+        `openjdk-17-jdk` pulls 186 packages (634 MB) by default and 113 (566 MB) with
+        `--no-install-recommends` on a clean debian:bookworm (hadolint DL3015).
+    """,
     safety=Safety.UNSAFE,
-    safety_notes=("Always unsafe: a dropped recommend may be something the application uses at run time. "
-                  "The finding names what is dropped for the packages of the command and how many MB, from data "
-                  "of the base's own release, only when the base is that distribution's own image; otherwise "
-                  "it says which base it found and gives no names or sizes. Packages a later step needs "
-                  "(gcc: libc6-dev, an https:// fetch: ca-certificates, a keyserver: dirmngr) are kept "
-                  "explicitly and named. No finding when the command, an "
-                  "apt config written earlier in the stage lineage, APT_CONFIG or a copied apt.conf.d decides "
-                  "about recommends."),
+    safety_notes="""
+        Unsafe because a dropped recommend may be something the application uses at run time; the finding
+        names what is dropped and its size where the data covers the base, and keeps the recommends a later
+        step of the build is known to need.
+    """,
     examples=(Example(
         before="FROM debian:bookworm\nRUN apt-get update && apt-get install -y curl\n",
         after="FROM debian:bookworm\nRUN apt-get update && apt-get install -y --no-install-recommends curl "

@@ -1,41 +1,4 @@
-"""DO101 apt-update-with-install: run ``apt-get update`` in the same RUN as the install it serves.
-
-Rationale: a RUN that only does ``apt-get update`` is cached as its own layer. When the install line
-below it changes weeks later, the build reuses the stale package lists and ``apt-get install``
-fails with 404s or installs old versions (Docker's best-practices guide, "apt-get"). The update
-must live in the same RUN as every install that reads the lists.
-
-What the pass does, per stage (a stage built ``FROM`` another stage continues its parent):
-- A lone ``RUN apt-get update`` (only ``set`` may accompany it) followed by RUNs that install:
-  the update is inserted before the first list-reading command of each such RUN and the lone RUN
-  is deleted (its comments stay). The inserted text is the lone update as written
-  (``DEBIAN_FRONTEND=noninteractive apt-get -qq update``, ``sudo apt update`` ...).
-- An install RUN that relies on an update done by an earlier RUN (which installed something else):
-  the update is inserted into it; the earlier RUN is left alone.
-- ONBUILD RUN triggers are handled the same way; an ONBUILD update only serves ONBUILD installs.
-
-Safety: SAFE because the same ``apt-get update`` runs, with the same flags and privilege, right
-before the first command that reads the lists, and a failed update still fails the build; provided
-everything that runs between the old and the new place of the update is modelled (tool knowledge in
-``optimizer/shell/apt_tools.py``: readers such as ``apt-get install|download|satisfy|source|build-dep``,
-``apt-cache``, ``rosdep install``, through ``sudo``, ``xargs``, ``sh -c '...'``). Otherwise:
-- The joining operator keeps failure behaviour: ``apt-get update && `` when the install starts an
-  ``&&`` chain that runs to the end of the script (a failed update still fails the RUN);
-  ``apt-get update; `` (or a new line in a heredoc) when ``set -e`` is in force and the install
-  starts a statement; otherwise ``&&`` with UNSAFE (later ``;`` steps would hide a failed update).
-- An install nested in ``if``/subshell/pipeline is UNSAFE.
-- A command between the lone update and the first install that is not modelled (a script such as
-  ``./setup.sh``, ``bash -`` fed by curl, a program the tool tables do not know, a RUN that is not a
-  shell script) might read the lists: UNSAFE, and the risk names it with its line.
-- Privilege: the update is inserted as written when the same USER is in force; with ``sudo`` when
-  the install runs through sudo after a non-root USER; when a non-root USER installs without sudo we
-  cannot tell how it gets root: a suggestion, no fix.
-- A lone update that nothing after it reads is removed, UNSAFE: an image built FROM this one may
-  rely on its lists (never for an ONBUILD update, which exists for exactly that).
-- Not offered: the lone update has flags (``--mount``...) the install RUN lacks; something queries
-  the lists between the update and the installs (``apt-cache``, ``apt list``, an exec-form or
-  non-POSIX RUN mentioning apt); an install preceded by ``||``.
-"""
+"""DO101 apt-update-with-install: run apt-get update in the same RUN as the install it serves (documented in PASS)."""
 
 from __future__ import annotations
 
@@ -256,23 +219,53 @@ PASS = Pass(
     id="DO101",
     name="apt-update-with-install",
     title="Run apt-get update in the same RUN as apt-get install",
-    what=("Moves a lone `RUN apt-get update` into the RUN instructions that install packages after it, "
-          "and adds `apt-get update` to install steps that rely on lists fetched by an earlier layer. A lone "
-          "update that nothing after it reads is removed (unsafe)."),
-    why=("The update's layer is cached on its own. When the install line changes later, the build "
-         "reuses stale package lists, and `apt-get install` fails with 404 errors or installs outdated "
-         "versions. Keeping update and install in one RUN refreshes the lists whenever the install changes."),
+    what="""
+        Per stage (a stage built `FROM` another stage continues its parent):
+        - A lone `RUN apt-get update` (only `set` may accompany it) followed by RUNs that install: the
+          update is inserted before the first list-reading command of each such RUN and the lone RUN is
+          deleted (its comments stay). The inserted text is the lone update as written
+          (`DEBIAN_FRONTEND=noninteractive apt-get -qq update`, `sudo apt update` ...).
+        - An install RUN that relies on an update done by an earlier RUN (which installed something else):
+          the update is inserted into it; the earlier RUN is left alone.
+        - A lone update that nothing after it reads is removed (unsafe).
+        - ONBUILD RUN triggers are handled the same way; an ONBUILD update only serves ONBUILD installs,
+          and is never removed.
+
+        Not offered: the lone update has RUN flags (`--mount` ...) the install RUN lacks; something queries
+        the lists between the update and the installs (`apt-cache`, `apt list`, an exec-form or non-POSIX
+        RUN mentioning apt); an install preceded by `||`. A suggestion without a fix when a non-root USER
+        installs without `sudo` (how it gets root is unknown).
+    """,
+    why="""
+        A RUN that only does `apt-get update` is cached as its own layer. When the install line below it
+        changes weeks later, the build reuses the stale package lists and `apt-get install` fails with 404
+        errors or installs outdated versions (Docker's best-practices guide, "apt-get"). The update must
+        live in the same RUN as every install that reads the lists: then the lists are refreshed whenever
+        the install changes.
+    """,
     safety=Safety.SAFE,
-    safety_notes=("Safe because the same update runs, with the same flags and privilege, right before the first "
-                  "command that reads the lists, joined so that its failure still fails the build (`&&` for an "
-                  "`&&` chain, `;` under `set -e`); provided every command between the old and the new place of "
-                  "the update is known not to read the lists. Unsafe, naming it, when such a command is not "
-                  "modelled (a script, an unknown program), when later steps are joined with `;` without "
-                  "`set -e`, or when the install is nested in `if`, a subshell or a pipeline. After a non-root "
-                  "USER the update gets the install's `sudo`; without one there is no fix. Removing a lone "
-                  "update that nothing after it reads is unsafe: an image built FROM this one may rely on its "
-                  "lists. No fix when the lone update has RUN flags the install lacks, or something queries the "
-                  "lists in between."),
+    safety_notes="""
+        Safe because the same `apt-get update` runs, with the same flags and privilege, right before the
+        first command that reads the lists, and a failed update still fails the build; provided everything
+        that runs between the old and the new place of the update is modelled (tool knowledge in
+        `optimizer/shell/apt_tools.py`: readers such as `apt-get install|download|satisfy|source|build-dep`,
+        `apt-cache`, `rosdep install`, through `sudo`, `xargs`, `sh -c '...'`).
+
+        Unsafe because:
+        - the joining operator must keep failure behaviour: `apt-get update && ` when the install starts an
+          `&&` chain that runs to the end of the script; `apt-get update; ` (or a new line in a heredoc)
+          when `set -e` is in force and the install starts a statement; otherwise `&&`, unsafe (later `;`
+          steps would hide a failed update);
+        - an install nested in `if`, a subshell or a pipeline;
+        - a command between the lone update and the first install that is not modelled (a script such as
+          `./setup.sh`, `bash -` fed by curl, a program the tool tables do not know, a RUN that is not a
+          shell script) might read the lists: the risk names it with its line;
+        - removing a lone update that nothing after it reads: an image built FROM this one may rely on its
+          lists.
+
+        Privilege: the update is inserted as written when the same USER is in force, and with `sudo` when
+        the install runs through sudo after a non-root USER.
+    """,
     examples=(Example(
         before="FROM debian:bookworm\nRUN apt-get update\nRUN apt-get install -y curl\n",
         after="FROM debian:bookworm\nRUN apt-get update && apt-get install -y curl\n"),),

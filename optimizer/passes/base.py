@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import inspect
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Iterable, Mapping
 
@@ -101,10 +102,10 @@ class Pass:
     id: str  # "DO101"
     name: str  # "apt-update-with-install"
     title: str  # one line
-    what: str  # What it does
-    why: str  # Why is this bad?
+    what: str  # What it does: the fix, and when it is not offered (markdown)
+    why: str  # Why is this bad? (markdown)
     safety: Safety  # the level its fixes usually have
-    safety_notes: str  # Fix safety: when it downgrades
+    safety_notes: str  # "Safe because ... provided ..." / "Unsafe because ..." / "Suggested only because ..."
     examples: tuple[Example, ...]
     check: Callable[[Dockerfile, BuildContext, Config], Iterable[Finding]] = field(repr=False)
     hadolint: tuple[str, ...] = ()  # hadolint rules a fix resolves
@@ -112,6 +113,11 @@ class Pass:
     #: what a fix may change in the built image's files, for verify's filesystem comparison: absolute
     #: globs ("/var/lib/apt/lists/**") and scopes ("copied-context"); see optimizer/verify/declared.py
     image_changes: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        # The documentation fields are written as indented triple-quoted markdown beside the pass.
+        for name in ("what", "why", "safety_notes"):
+            object.__setattr__(self, name, inspect.cleandoc(getattr(self, name)))
 
     def finding(self, line: int, message: str, fix: Fix | None = None, **kwargs) -> Finding:
         return Finding(self.id, line, message, fix, **kwargs)

@@ -1,25 +1,4 @@
-"""DO303 base-image: suggestions about the FROM images themselves (never applied).
-
-Rationale: the base image is usually most of an image's size and CVEs, and a floating tag makes
-builds unrepeatable. Four suggestions, each with the replacement spelled out:
-
-- an image without a tag or with ``latest`` (hadolint DL3006, DL3007): pin a version tag (or a
-  digest); the next build may otherwise get another major version;
-- ``python:3.N`` / ``node:N`` (the full Debian images, ~1 GB, with compilers, git, curl and
-  headers) in a stage that reaches the final image: ``-slim`` (python ~130 MB, node ~230 MB,
-  amd64, uncompressed), when no RUN in the stage uses what only the full image has (gcc, make,
-  git, curl, wget, ``*-dev`` headers, node-gyp ...);
-- ``openjdk:*``: the openjdk images are deprecated and have had no updates since July 2022;
-  ``eclipse-temurin`` with the same Java release and flavour (JDK/JRE, Alpine), the next LTS for a
-  non-LTS release;
-- ``ubuntu``/``debian`` plus ``apt-get install openjdk-N-jdk|jre(-headless)``: the
-  ``eclipse-temurin:N-jdk|jre`` image (Ubuntu-based, apt-get still works) has the JDK ready, maintained
-  by Adoptium, and the install RUN can drop it.
-
-Safety: SUGGESTION only: another image can change the OS packages, libraries and tools the build
-and the application find (a -slim image lacks compilers for packages without wheels or prebuilt
-binaries; Temurin is another build of OpenJDK; a pinned tag must still be updated).
-"""
+"""DO303 base-image: suggestions about the FROM images themselves, never applied (documented in PASS)."""
 
 from __future__ import annotations
 
@@ -149,16 +128,33 @@ PASS = Pass(
     id=ID,
     name=NAME,
     title="Pin base image tags and use smaller or maintained base images",
-    what=("Suggests a version tag for untagged/`latest` images, `-slim` for python/node full images whose stage "
-          "uses none of their build tools, `eclipse-temurin` for the deprecated `openjdk` images, and the Temurin "
-          "image for ubuntu/debian plus `apt-get install openjdk-N-*`."),
-    why=("The base image is most of an image's size and CVEs: the full python/node images are ~1 GB against "
-         "~130-230 MB for -slim, the openjdk images get no security fixes, and a floating tag makes builds "
-         "unrepeatable."),
+    what="""
+        Four suggestions, each with the replacement spelled out:
+        - an image without a tag or with `latest` (hadolint DL3006, DL3007): pin a version tag (or a
+          digest); the next build may otherwise get another major version;
+        - `python:3.N` / `node:N` (the full Debian images, ~1 GB, with compilers, git, curl and headers) in a
+          stage that reaches the final image: `-slim` (python ~130 MB, node ~230 MB, amd64, uncompressed),
+          when no RUN in the stage uses what only the full image has (gcc, make, git, curl, wget, `*-dev`
+          headers, node-gyp ...);
+        - `openjdk:*`: the openjdk images are deprecated and have had no updates since July 2022;
+          `eclipse-temurin` with the same Java release and flavour (JDK/JRE, Alpine), the next LTS for a
+          non-LTS release;
+        - `ubuntu`/`debian` plus `apt-get install openjdk-N-jdk|jre(-headless)`: the
+          `eclipse-temurin:N-jdk|jre` image (Ubuntu-based, apt-get still works) has the JDK ready,
+          maintained by Adoptium, and the install RUN can drop it.
+    """,
+    why="""
+        The base image is usually most of an image's size and CVEs: the full python/node images are ~1 GB
+        against ~130-230 MB for -slim, the openjdk images get no security fixes, and a floating tag makes
+        builds unrepeatable.
+    """,
     safety=Safety.SUGGESTION,
-    safety_notes=("Never applied: another base changes the OS packages, libraries and tools the build and the "
-                  "application find (-slim has no compilers for packages without wheels; Temurin is another "
-                  "OpenJDK build; Java in /opt/java/openjdk)."),
+    safety_notes="""
+        Suggested only because another image can change the OS packages, libraries and tools the build and
+        the application find: a -slim image lacks compilers for packages without wheels or prebuilt
+        binaries; Temurin is another build of OpenJDK on another base (Java in /opt/java/openjdk); a pinned
+        tag must still be updated.
+    """,
     examples=(Example(before='FROM python:3.12\nCOPY . /app\nRUN pip install --no-cache-dir -r /app/requirements.txt\n',
                       after='FROM python:3.12-slim\nCOPY . /app\nRUN pip install --no-cache-dir -r /app/requirements.txt\n'),
               Example(before="FROM openjdk:17-jdk-slim\n", after="FROM eclipse-temurin:17-jdk\n")),

@@ -1,87 +1,4 @@
-"""DO201 copy-after-dependencies: move steps that do not read the copied files above the COPY.
-
-Rationale: a ``COPY``/``ADD`` from the build context is a cache key on the copied files. Every
-instruction after it re-runs when any of those files changes, so ``COPY . /app`` followed by
-``RUN apt-get update && apt-get install ...`` reinstalls the system packages after every source
-edit. A RUN that provably does not read (or write) what the copy brings in can run before it; its
-layer is then reused until the RUN itself changes. The same holds for ``COPY --from=<stage>`` of a
-stage of this file (it changes whenever the sources do).
-
-What the pass does, per stage, in each run of consecutive COPY/ADD and RUN instructions (anything
-else is a wall: ENV, ARG, WORKDIR, USER, SHELL, ONBUILD, VOLUME, EXPOSE ..., so a RUN never leaves
-the variables, directory or user it ran with; ONBUILD instructions are left alone):
-- Each RUN, top to bottom, moves up past the COPY/ADD instructions directly above it as long as it
-  does not touch what each of them writes; RUNs keep their order (a RUN never passes another), so
-  consecutive movable RUNs move together. A RUN moves only when it passes a copy of the build
-  context or of a stage (passing only ``COPY --from=<image>`` or a URL ``ADD`` gains nothing).
-- Which copies count: moving above *any* context copy helps caching, so expensive steps (package
-  installs of any manager, downloads) also move above narrow copies (``COPY requirements.txt .``
-  followed by ``apt-get install gcc``). Cheap steps (mkdir, ln, chmod, ``echo > file``, useradd)
-  move only above broad copies (``COPY . /app``, see ``optimizer.copies.is_broad``): above a
-  narrow copy they save nothing and only churn the diff. A RUN doing no work (``RUN true``, a
-  known workaround between consecutive COPYs, ``echo``, version probes) never moves.
-- A move deletes the RUN with the comments it owns (and the blank lines above it) and inserts it
-  above the first copy it passes (above that copy's own comments); blank lines that separated the
-  copy from the RUN now separate the RUN from the copy. A file without a final newline keeps it so.
-- Without ``--unsafe`` the SAFE moves are offered first; once none is left, the UNSAFE ones are
-  reported (applied with ``--unsafe``). For a broad copy whose next RUN installs system packages
-  but cannot move, a SUGGESTION names what blocks it (split the install into its own RUN; when the
-  package manager itself reads the copy through its configuration, copy only what it needs first).
-
-When a RUN may pass a copy (its footprint, read by ``optimizer.facts.footprint``): every command is known
-(an allow-list, ``optimizer.shell.tools``: apt-get/apt/apk/dnf/yum/microdnf/zypper package operations, apt-key/apt-mark/dpkg,
-user and group tools, ``pip install`` of named packages, ``npm``/``yarn``/``pnpm`` global installs,
-``gem``, ``go install pkg@version``, conda, mkdir/rm/ln/chmod/chown/touch/cp/mv/tee/sed, curl/wget/
-tar/unzip/gpg/checksums, echo/printf/set/true/export/cd ...); steps are plain commands or pipelines
-(no if/for/subshell/function); no word names the copy's destination. The paths each command reads
-or writes (operands, path options, redirects, ``cd``, relative paths against the WORKDIR, and each
-tool's own configuration: ``/etc/apt``, ``/etc/apk``, ``/etc/yum.repos.d``, ``/etc/pip.conf``,
-``~/.npmrc``, ``/etc/passwd``, ``/usr/local/lib`` for ldconfig ...) must not overlap the copy's
-destination, in either direction. Anything else blocks: make, mvn, gradle, ``npm install``/
-``npm ci`` of the project, ``pip install -r requirements.txt`` or ``.`` in the copied directory,
-scripts, git, ``cd`` into the copy, chmod/chown of it, ``--mount=type=bind`` (reads the context),
-a copy of tool configuration (``COPY sources.list /etc/apt/``), ``COPY --chown=user`` passed by a
-RUN that edits users, a copy adding a command the RUN runs, and ENV/ARG variables in force that
-point tools into the copy (``PYTHONPATH``, ``LD_LIBRARY_PATH``, ``PIP_*``, ``NPM_CONFIG_*`` ...).
-What a RUN reads without naming it (``optimizer.facts.history``) blocks too when it lies in the
-copy: paths named by configuration written earlier in the file (an apt ``file:``/``copy:`` source, a
-local apk or yum repository, pip's ``find-links``, an ld.so.conf.d directory, which ldconfig and
-every apt install read, an npmrc ``cafile``, git's ``insteadOf`` for pip/npm/go/gem), home-directory
-files (``~/.ssh``, ``~/.gitconfig``, ``~/.npmrc``, ``~/.pip``: HOME from ENV, else /root, a directory
-of /home or a home ``useradd -d`` sets), and paths reached through symlinks made earlier (a link
-into the copy, a copy writing through a link).
-
-Proof obligation: the move is SAFE because the RUN's layer is then built from the same inputs
-minus the copied files, and it reads and writes none of them: every command is on the allow-list,
-every path it names, every file its tools read by themselves, and every path configuration or
-symlinks made earlier lead it to, is known and outside the copy's destination (both sides taken
-through symlinks); provided the base image itself does not point a tool into the destination (its
-own configuration, HOME, symlinks other than the ones this file makes) and a step this file runs
-but we cannot read (a script) touches only the paths it names.
-
-Safety: SAFE when all of the above is proven from the Dockerfile. UNSAFE (heuristics, named in
-the risk text) when:
-- a system package manager (apt, apk, rpm tools) runs and the copy lands in a system directory
-  (``/etc/...``, ``/usr/...`` except ``/usr/local`` and ``/usr/src``, ``/var/...``): a package may
-  ship files there, and after the move the copied files win instead of the package's;
-- a language package manager (pip, npm, gem, go, conda) runs and the copy lands where it installs
-  (``/usr/local/...``, ``/opt/conda``, ``~/.local``, ``/go``);
-- npm/yarn/pnpm/gem, ``python -m`` or a version probe runs in a working directory inside the copy
-  (project configuration such as ``.npmrc``, or modules shadowing the standard library);
-- a word cannot be resolved (``$VAR`` not set by an ENV of this file, except inside a package name
-  or after a literal directory), ``~`` may be the destination (HOME is taken to be /root, a
-  directory under /home or a home this file sets up), or the destination depends on the base
-  image's WORKDIR (``COPY . .`` with no WORKDIR);
-- the RUN pipes a downloaded script into a shell (``curl ... | bash``);
-- configuration its tools read was written earlier in a way we cannot read (a copied file without a
-  build context or from another stage, a download, an unset variable), or a step we cannot read
-  names a path in the copy (it may configure a tool or link a path there); a symlink made earlier
-  has an end we cannot resolve;
-- a ``--chown``/``--chmod`` copy and the RUN create directories under a common new parent
-  (whichever runs first decides the parent's owner);
-- the copy brings a directory or glob into a PATH directory, or lands above one (a copied file
-  could shadow a command the RUN or a package script runs).
-"""
+"""DO201 copy-after-dependencies: move steps that do not read the copied files above the COPY (documented in PASS)."""
 
 from __future__ import annotations
 
@@ -473,29 +390,91 @@ PASS = Pass(
     id=ID,
     name=NAME,
     title="Run steps that do not use the copied files before the COPY",
-    what=("Moves RUN instructions that provably do not read or write what a COPY/ADD from the build "
-          "context (or from another stage) brings in, such as system package installs, above that "
-          "copy. Consecutive movable RUNs move together, in order, with their comments."),
-    why=("A COPY of the sources is invalidated by every source edit, and so is every layer after it: "
-         "`COPY . /app` followed by `RUN apt-get install ...` reinstalls the packages on every build. "
-         "Run steps that do not depend on the sources first, and their layers stay cached."),
+    what="""
+        Per stage, in each run of consecutive COPY/ADD and RUN instructions (anything
+        else is a wall: ENV, ARG, WORKDIR, USER, SHELL, ONBUILD, VOLUME, EXPOSE ..., so a RUN never leaves
+        the variables, directory or user it ran with; ONBUILD instructions are left alone):
+        - Each RUN, top to bottom, moves up past the COPY/ADD instructions directly above it as long as it
+          does not touch what each of them writes; RUNs keep their order (a RUN never passes another), so
+          consecutive movable RUNs move together. A RUN moves only when it passes a copy of the build
+          context or of a stage (passing only `COPY --from=<image>` or a URL `ADD` gains nothing).
+        - Which copies count: moving above *any* context copy helps caching, so expensive steps (package
+          installs of any manager, downloads) also move above narrow copies (`COPY requirements.txt .`
+          followed by `apt-get install gcc`). Cheap steps (mkdir, ln, chmod, `echo > file`, useradd)
+          move only above broad copies (`COPY . /app`, see `optimizer.facts.copies.is_broad`): above a
+          narrow copy they save nothing and only churn the diff. A RUN doing no work (`RUN true`, a
+          known workaround between consecutive COPYs, `echo`, version probes) never moves.
+        - A move deletes the RUN with the comments it owns (and the blank lines above it) and inserts it
+          above the first copy it passes (above that copy's own comments); blank lines that separated the
+          copy from the RUN now separate the RUN from the copy. A file without a final newline keeps it so.
+        - Without `--unsafe` the SAFE moves are offered first; once none is left, the UNSAFE ones are
+          reported (applied with `--unsafe`). For a broad copy whose next RUN installs system packages
+          but cannot move, a SUGGESTION names what blocks it (split the install into its own RUN; when the
+          package manager itself reads the copy through its configuration, copy only what it needs first).
+
+        When a RUN may pass a copy (its footprint, read by `optimizer.facts.footprint`): every command is known
+        (an allow-list, `optimizer.shell.tools`: apt-get/apt/apk/dnf/yum/microdnf/zypper package operations, apt-key/apt-mark/dpkg,
+        user and group tools, `pip install` of named packages, `npm`/`yarn`/`pnpm` global installs,
+        `gem`, `go install pkg@version`, conda, mkdir/rm/ln/chmod/chown/touch/cp/mv/tee/sed, curl/wget/
+        tar/unzip/gpg/checksums, echo/printf/set/true/export/cd ...); steps are plain commands or pipelines
+        (no if/for/subshell/function); no word names the copy's destination. The paths each command reads
+        or writes (operands, path options, redirects, `cd`, relative paths against the WORKDIR, and each
+        tool's own configuration: `/etc/apt`, `/etc/apk`, `/etc/yum.repos.d`, `/etc/pip.conf`,
+        `~/.npmrc`, `/etc/passwd`, `/usr/local/lib` for ldconfig ...) must not overlap the copy's
+        destination, in either direction. Anything else blocks: make, mvn, gradle, `npm install`/
+        `npm ci` of the project, `pip install -r requirements.txt` or `.` in the copied directory,
+        scripts, git, `cd` into the copy, chmod/chown of it, `--mount=type=bind` (reads the context),
+        a copy of tool configuration (`COPY sources.list /etc/apt/`), `COPY --chown=user` passed by a
+        RUN that edits users, a copy adding a command the RUN runs, and ENV/ARG variables in force that
+        point tools into the copy (`PYTHONPATH`, `LD_LIBRARY_PATH`, `PIP_*`, `NPM_CONFIG_*` ...).
+        What a RUN reads without naming it (`optimizer.facts.history`) blocks too when it lies in the
+        copy: paths named by configuration written earlier in the file (an apt `file:`/`copy:` source, a
+        local apk or yum repository, pip's `find-links`, an ld.so.conf.d directory, which ldconfig and
+        every apt install read, an npmrc `cafile`, git's `insteadOf` for pip/npm/go/gem), home-directory
+        files (`~/.ssh`, `~/.gitconfig`, `~/.npmrc`, `~/.pip`: HOME from ENV, else /root, a directory
+        of /home or a home `useradd -d` sets), and paths reached through symlinks made earlier (a link
+        into the copy, a copy writing through a link).
+    """,
+    why="""
+        A `COPY`/`ADD` from the build context is a cache key on the copied files. Every
+        instruction after it re-runs when any of those files changes, so `COPY . /app` followed by
+        `RUN apt-get update && apt-get install ...` reinstalls the system packages after every source
+        edit. A RUN that provably does not read (or write) what the copy brings in can run before it; its
+        layer is then reused until the RUN itself changes. The same holds for `COPY --from=<stage>` of a
+        stage of this file (it changes whenever the sources do).
+    """,
     safety=Safety.SAFE,
-    safety_notes=("Safe because the moved RUN reads and writes nothing the copy brings in: every command is on "
-                  "an allow-list of tools that only touch the system (package managers installing named "
-                  "packages, user tools, mkdir/ln/rm/curl on paths outside the copy ...), and no path it names, "
-                  "no configuration its tools read, and nothing that configuration written earlier in the file "
-                  "(apt `file:` sources, apk repositories, pip.conf `find-links`, ld.so.conf.d, npmrc, git "
-                  "`insteadOf`), the home directory or symlinks made earlier lead it to lies in the copy's "
-                  "destination; provided the base image does not itself point a tool into the destination "
-                  "and steps we cannot read touch only the paths they name. Unsafe when a system package "
-                  "manager runs and the copy lands in a system directory, a language package manager installs "
-                  "where the copy lands, "
-                  "npm/yarn/gem run inside the copied directory, a variable or the base image's WORKDIR "
-                  "leaves a path unknown, a downloaded script is piped into a shell, configuration written earlier "
-                  "cannot be read, or a step we cannot read names a path in the copy. Never across "
-                  "ENV/ARG/WORKDIR/USER/SHELL/ONBUILD, never for make/mvn/gradle/npm ci/"
-                  "pip install -r/scripts/git, `--mount=type=bind`, or copies of tool configuration "
-                  "(`/etc/apt`, `/etc/pip.conf` ...)."),
+    safety_notes="""
+        Safe because the RUN's layer is then built from the same inputs
+        minus the copied files, and it reads and writes none of them: every command is on the allow-list,
+        every path it names, every file its tools read by themselves, and every path configuration or
+        symlinks made earlier lead it to, is known and outside the copy's destination (both sides taken
+        through symlinks); provided the base image itself does not point a tool into the destination (its
+        own configuration, HOME, symlinks other than the ones this file makes) and a step this file runs
+        but we cannot read (a script) touches only the paths it names.
+
+        Unsafe because of a heuristic, named in the risk text, when:
+        - a system package manager (apt, apk, rpm tools) runs and the copy lands in a system directory
+          (`/etc/...`, `/usr/...` except `/usr/local` and `/usr/src`, `/var/...`): a package may
+          ship files there, and after the move the copied files win instead of the package's;
+        - a language package manager (pip, npm, gem, go, conda) runs and the copy lands where it installs
+          (`/usr/local/...`, `/opt/conda`, `~/.local`, `/go`);
+        - npm/yarn/pnpm/gem, `python -m` or a version probe runs in a working directory inside the copy
+          (project configuration such as `.npmrc`, or modules shadowing the standard library);
+        - a word cannot be resolved (`$VAR` not set by an ENV of this file, except inside a package name
+          or after a literal directory), `~` may be the destination (HOME is taken to be /root, a
+          directory under /home or a home this file sets up), or the destination depends on the base
+          image's WORKDIR (`COPY . .` with no WORKDIR);
+        - the RUN pipes a downloaded script into a shell (`curl ... | bash`);
+        - configuration its tools read was written earlier in a way we cannot read (a copied file without a
+          build context or from another stage, a download, an unset variable), or a step we cannot read
+          names a path in the copy (it may configure a tool or link a path there); a symlink made earlier
+          has an end we cannot resolve;
+        - a `--chown`/`--chmod` copy and the RUN create directories under a common new parent
+          (whichever runs first decides the parent's owner);
+        - the copy brings a directory or glob into a PATH directory, or lands above one (a copied file
+          could shadow a command the RUN or a package script runs).
+    """,
     examples=(Example(
         before=("FROM eclipse-temurin:17-jdk\nCOPY . /app\n"
                 "RUN apt-get update && apt-get install -y --no-install-recommends fontconfig\n"

@@ -1,40 +1,4 @@
-"""DO203 copy-narrow: replace ``COPY . <dest>`` with the paths the image actually uses.
-
-Rationale: ``COPY . /app`` ships the whole build context (docs, tests, build leftovers, sometimes
-secrets) into a layer, and any change to any file invalidates that layer and everything after it.
-When the Dockerfile shows exactly what the stage uses, copying only that keeps the image smaller
-and the cache stable. Two clear cases only:
-
-(a) a prebuilt artifact: the stage's ENTRYPOINT/CMD runs ``java -jar <path>`` with the jar under
-    the copy's destination, and nothing else after the copy reads the copied files. The copy
-    becomes ``COPY <jar> <dest>/<jar>`` (plus any other context file the command names), keeping
-    the path the command uses (WORKDIR-relative paths resolved; a glob such as ``target/*.jar``
-    only when the context shows exactly one match).
-(b) an in-image Maven build: the copy lands in the directory where a later RUN of the stage runs
-    ``mvn``/``./mvnw package|install|verify|deploy``; the copy becomes the poms, ``src/``, the
-    module directories, ``mvnw``/``.mvn/`` and settings files given to mvn (the manifest list of
-    DO202 dependency-manifests-first), minus what an earlier copy already brought there.
-
-Not offered when: the context is unknown; the copy is not a single-line, shell-form ``COPY`` of
-``.`` alone (``ADD .`` and ONBUILD copies are left alone), or has flags other than ``--chown``/``--chmod``/``--link``; the destination or the
-WORKDIR is unresolvable; the stage has descendants (a later ``FROM`` it); another instruction of
-the stage (RUN, ENV, VOLUME, HEALTHCHECK...), or a ``COPY --from`` of the stage, names a copied
-path that would be left out, or a RUN we cannot read, or a RUN working inside the destination
-runs anything but trivial commands (chmod, chown, mkdir...); the program started is itself a
-copied file (a script may read anything).
-
-A RUN after the copy is read with its indirect reads (``optimizer.facts.history``): a path that
-configuration written earlier (an apt ``file:`` source, pip's ``find-links`` ...) or a symlink leads
-it to counts as a path it names, so a left-out file it reads that way blocks the fix.
-
-Safety: UNSAFE: a file the application (or the build) reads at run time without naming it in the
-Dockerfile (Spring Boot's ``./config/``, ``lombok.config``, a resource the pom points at) may be
-left out. The message lists what is left out and its size. SUGGESTION when the jar is not in the
-context listing (built outside the image, or the listing only holds tracked files), when the
-listing is truncated, when a pom names a path that would be left out, or when what a RUN after the
-copy reads is not fully known (a downloaded script, a variable, configuration we cannot read, a
-step we cannot read naming a path in the copy): the risk names it.
-"""
+"""DO203 copy-narrow: replace COPY . <dest> with the paths the image actually uses (documented in PASS)."""
 
 from __future__ import annotations
 
@@ -427,19 +391,47 @@ PASS = Pass(
     id=ID,
     name=NAME,
     title="Copy only what the image uses instead of the whole build context",
-    what=("Replaces `COPY . <dest>` with the jar the ENTRYPOINT/CMD runs, or with the poms, sources, "
-          "modules and wrapper of an in-image Maven build, and lists what is left out with its size."),
-    why=("`COPY . /app` ships docs, tests and build leftovers into the image, and any change to any "
-         "file of the context invalidates the layer and every layer after it."),
+    what="""
+        Two clear cases only:
+        - A prebuilt artifact: the stage's ENTRYPOINT/CMD runs `java -jar <path>` with the jar under the
+          copy's destination, and nothing else after the copy reads the copied files. The copy becomes
+          `COPY <jar> <dest>/<jar>` (plus any other context file the command names), keeping the path the
+          command uses (WORKDIR-relative paths resolved; a glob such as `target/*.jar` only when the context
+          shows exactly one match).
+        - An in-image Maven build: the copy lands in the directory where a later RUN of the stage runs
+          `mvn`/`./mvnw package|install|verify|deploy`; the copy becomes the poms, `src/`, the module
+          directories, `mvnw`/`.mvn/` and settings files given to mvn (the manifest list of DO202
+          dependency-manifests-first), minus what an earlier copy already brought there.
+
+        The message lists what is left out and its size. A RUN after the copy is read with its indirect
+        reads: a path that configuration written earlier (an apt `file:` source, pip's `find-links` ...) or
+        a symlink leads it to counts as a path it names, so a left-out file it reads that way blocks the fix.
+
+        Not offered when: the context is unknown; the copy is not a single-line, shell-form `COPY` of `.`
+        alone (`ADD .` and ONBUILD copies are left alone), or has flags other than
+        `--chown`/`--chmod`/`--link`; the destination or the WORKDIR is unresolvable; the stage has
+        descendants (a later `FROM` it); another instruction of the stage (RUN, ENV, VOLUME,
+        HEALTHCHECK ...), or a `COPY --from` of the stage, names a copied path that would be left out, or a
+        RUN we cannot read, or a RUN working inside the destination runs anything but trivial commands
+        (chmod, chown, mkdir ...); the program started is itself a copied file (a script may read anything).
+    """,
+    why="""
+        `COPY . /app` ships the whole build context (docs, tests, build leftovers, sometimes secrets) into a
+        layer, and any change to any file of the context invalidates that layer and every layer after it.
+        When the Dockerfile shows exactly what the stage uses, copying only that keeps the image smaller and
+        the cache stable.
+    """,
     safety=Safety.UNSAFE,
-    safety_notes=("Never SAFE: the application or the build may read a file without the Dockerfile naming it, "
-                  "so UNSAFE at best, offered because every instruction after the copy is read (paths named, "
-                  "configuration written earlier and symlinks included) and none reads a left-out file, "
-                  "provided the application reads only the files it names (the message lists what is left "
-                  "out and its size). SUGGESTION when the jar is not in the context listing, the listing is "
-                  "truncated, a pom names a path that would be left out, or what a RUN after the copy reads "
-                  "is not fully known. Not offered when another instruction reads copied files, a RUN "
-                  "cannot be read, or the destination is unresolvable."),
+    safety_notes="""
+        Unsafe because a file the application (or the build) reads at run time without the Dockerfile naming
+        it (Spring Boot's `./config/`, `lombok.config`, a resource the pom points at) may be left out: never
+        safe, offered because every instruction after the copy is read (paths named, configuration written
+        earlier and symlinks included) and none reads a left-out file. Only a suggestion (the risk names the
+        unknown) when the jar is not in the context listing (built outside the image, or the listing only
+        holds tracked files), when the listing is truncated, when a pom names a path that would be left out,
+        or when what a RUN after the copy reads is not fully known (a downloaded script, a variable,
+        configuration we cannot read, a step we cannot read naming a path in the copy).
+    """,
     examples=(Example(
         before='FROM eclipse-temurin:17-jre\nCOPY . /app\nCMD ["java","-jar","/app/target/app.jar"]\n',
         after=('FROM eclipse-temurin:17-jre\nCOPY target/app.jar /app/target/app.jar\n'

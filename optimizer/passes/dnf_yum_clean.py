@@ -1,43 +1,4 @@
-"""DO108 dnf-yum-clean: ``yum|dnf|microdnf clean all`` in the RUN that installs, and ``-y``.
-
-Rationale: yum, dnf and microdnf keep repository metadata (tens to hundreds of MB) and, depending on
-``keepcache``, downloaded RPMs in ``/var/cache/yum`` (yum, microdnf) or ``/var/cache/dnf`` (dnf). Left
-in the installing RUN's layer, they ship with the image; a later ``clean`` RUN cannot shrink it.
-
-Two kinds of finding, one pass (hadolint DL3032 for yum, DL3040 for dnf and microdnf; DL3030 and
-DL3038 for ``-y``):
-1. A RUN that installs or upgrades (``install``, ``groupinstall``, ``localinstall``, ``reinstall``,
-   ``update``/``upgrade`` and their ``-minimal`` forms, ``downgrade``, ``distro-sync``, ``swap``,
-   ``builddep``, ``download``, ``group install``, ``module install|enable`` ...) with no
-   ``<same program> clean all`` (or ``rm -rf /var/cache/yum``, ``/var/cache/dnf``, their contents or
-   ``/var/cache``) after its last such command: ``&& <program> clean all`` is appended after the
-   last step with ``RunScript.append_step``, in the RUN's own continuation style, with ``sudo``
-   if an install of that program used it, and the program spelled as written (``/usr/bin/dnf``).
-   Several programs in one RUN get one step each, in one finding. A partial clean after the install
-   (``dnf clean packages``, ``yum clean metadata packages``) is widened to ``clean all`` instead.
-2. ``yum``/``dnf``/``microdnf`` commands that change packages (the subcommands above except
-   ``download``, plus ``remove``, ``erase``, ``autoremove``, ``module enable|disable|reset`` ...)
-   without ``-y``/``--assumeyes`` (nor ``--assumeno``, nor ``--setopt=assumeyes=...``): ``-y`` is
-   inserted after the subcommand (``dnf group install -y ...``). A build has no terminal: without
-   ``-y`` the confirmation prompt reads EOF and the transaction is aborted, so a Dockerfile that
-   builds today either had nothing to do or set assumeyes elsewhere; ``-y`` changes neither.
-
-Safety:
-- ``clean all`` is SAFE: it runs after everything else (``&&``: only when the RUN so far succeeded)
-  and only removes caches. Not offered when a cache directory is a cache, tmpfs or bind mount of the
-  RUN (BuildKit cache users want it), with ``--downloadonly`` without ``--downloaddir`` (the RPMs are
-  the product), ``--setopt=keepcache=...`` (kept on purpose), when a later RUN of the stage or a
-  stage built FROM it uses ``-C``/``--cacheonly`` (it reads this cache), or when the last step is
-  ``exit``/``exec`` (nothing after it runs). ``makecache`` alone is not an install: its cache is
-  its point. Every stage, like hadolint.
-- ``-y`` is SAFE for yum and dnf (every version knows it). For microdnf it is SAFE on 9+/Fedora
-  bases, where microdnf prompts without it; not offered on a base that names RHEL/UBI/OL 7 or 8
-  (``ubi8/ubi-minimal:8.3``: ``optimizer.facts.distro``), whose microdnf never prompts (RHEL 8
-  keeps ``assumeyes`` true) and before 3.6 rejects ``-y``; UNSAFE on bases that say neither.
-- Suppression: each finding names its own hadolint rule (DL3032/DL3040 for the cleanup,
-  DL3030/DL3038 for ``-y``), so ``# hadolint ignore=DL3038`` silences only the ``-y`` finding.
-- Out of scope: ``tdnf`` (Photon), ``dnf5`` spelled as such, ``zypper`` (DL3036/DL3037).
-"""
+"""DO108 dnf-yum-clean: yum|dnf|microdnf clean all in the RUN that installs, and -y (documented in PASS)."""
 
 from __future__ import annotations
 
@@ -235,19 +196,52 @@ PASS = Pass(
     id="DO108",
     name="dnf-yum-clean",
     title="Run yum/dnf/microdnf clean all in the RUN that installs, with -y",
-    what=("Appends `<program> clean all` to a RUN that installs or upgrades with yum, dnf or microdnf and "
-          "does not clean up, and adds `-y` to their install/upgrade/remove commands."),
-    why=("The package managers keep repository metadata and downloaded packages in /var/cache/yum or "
-         "/var/cache/dnf. Left in the installing RUN's layer they ship with the image (often 100 MB or more); "
-         "a later RUN cannot remove them from that layer. Without `-y`, the confirmation prompt meets a "
-         "build's closed stdin and aborts the transaction."),
+    what="""
+        Two kinds of finding, one pass (hadolint DL3032 for yum, DL3040 for dnf and microdnf; DL3030 and
+        DL3038 for `-y`), in every stage, like hadolint:
+        1. A RUN that installs or upgrades (`install`, `groupinstall`, `localinstall`, `reinstall`,
+           `update`/`upgrade` and their `-minimal` forms, `downgrade`, `distro-sync`, `swap`, `builddep`,
+           `download`, `group install`, `module install|enable` ...) with no `<same program> clean all`
+           (or `rm -rf /var/cache/yum`, `/var/cache/dnf`, their contents or `/var/cache`) after its last
+           such command: `&& <program> clean all` is appended after the last step, in the RUN's own
+           continuation style, with `sudo` if an install of that program used it, and the program spelled
+           as written (`/usr/bin/dnf`). Several programs in one RUN get one step each, in one finding. A
+           partial clean after the install (`dnf clean packages`, `yum clean metadata packages`) is widened
+           to `clean all` instead.
+        2. `yum`/`dnf`/`microdnf` commands that change packages (the subcommands above except `download`,
+           plus `remove`, `erase`, `autoremove`, `module enable|disable|reset` ...) without
+           `-y`/`--assumeyes` (nor `--assumeno`, nor `--setopt=assumeyes=...`): `-y` is inserted after the
+           subcommand (`dnf group install -y ...`).
+
+        No clean-up is offered when a cache directory is a cache, tmpfs or bind mount of the RUN (BuildKit
+        cache users want it), with `--downloadonly` without `--downloaddir` (the RPMs are the product),
+        `--setopt=keepcache=...` (kept on purpose), when a later RUN of the stage or a stage built FROM it
+        uses `-C`/`--cacheonly` (it reads this cache), or when the last step is `exit`/`exec` (nothing after
+        it runs). `makecache` alone is not an install: its cache is its point. No `-y` on a base that names
+        RHEL/UBI/OL 7 or 8 for microdnf (`ubi8/ubi-minimal:8.3`), whose microdnf never prompts (RHEL 8 keeps
+        `assumeyes` true) and before 3.6 rejects `-y`. Out of scope: `tdnf` (Photon), `dnf5` spelled as
+        such, `zypper` (DL3036/DL3037).
+
+        Each finding names its own hadolint rule (DL3032/DL3040 for the clean-up, DL3030/DL3038 for `-y`),
+        so `# hadolint ignore=DL3038` silences only the `-y` finding.
+    """,
+    why="""
+        yum, dnf and microdnf keep repository metadata (tens to hundreds of MB) and, depending on
+        `keepcache`, downloaded RPMs in `/var/cache/yum` (yum, microdnf) or `/var/cache/dnf` (dnf). Left in
+        the installing RUN's layer they ship with the image; a later `clean` RUN cannot shrink that layer.
+        Without `-y`, the confirmation prompt meets a build's closed stdin and aborts the transaction.
+    """,
     safety=Safety.SAFE,
-    safety_notes=("`clean all` runs last, joined with `&&`, and only deletes caches. No clean-up is offered "
-                  "when a cache directory is a cache, tmpfs or bind mount, with `--downloadonly` or "
-                  "`keepcache`, when a later RUN uses `-C`/`--cacheonly`, or after a final `exit`/`exec`. "
-                  "`-y` is safe for yum and dnf; for microdnf it is safe on a 9+ or Fedora base, not offered on a "
-                  "RHEL/UBI/OL 7 or 8 base (its microdnf never prompts, and old ones reject `-y`), and unsafe "
-                  "on bases that name no release."),
+    safety_notes="""
+        Safe because `clean all` runs after everything else (`&&`: only when the RUN so far succeeded) and
+        only removes caches, and because `-y` changes nothing a build can see: without it the prompt reads
+        EOF and the transaction is aborted, so a Dockerfile that builds today either had nothing to do or
+        set assumeyes elsewhere; provided no later step reads the cache (`-C`/`--cacheonly`) and, for `-y`,
+        the program knows the option: every yum and dnf does, microdnf on 9+ and Fedora bases.
+
+        Unsafe because microdnf on a base that names neither its release nor Fedora may be an old one that
+        rejects `-y`.
+    """,
     examples=(Example(
         before="FROM fedora:40\nRUN dnf install -y gcc make\n",
         after="FROM fedora:40\nRUN dnf install -y gcc make && dnf clean all\n"),

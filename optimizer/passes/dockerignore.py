@@ -1,92 +1,4 @@
-"""DO204 dockerignore: create or extend ``.dockerignore`` so the build context leaves out what the
-build never needs: version control, dependency and build-output directories, editor files, local
-secrets, and the Dockerfile itself.
-
-Rationale: ``docker build`` sends the context to the builder, and ``COPY . <dest>`` copies all of
-it into the image. Without a ``.dockerignore`` that means ``.git`` (often the largest directory of a
-checkout), the host's ``node_modules`` (built for another OS, and copied *over* what ``npm ci``
-just installed), ``target/``/``build/`` leftovers, IDE settings and a developer's ``.env`` or keys:
-larger contexts, cache misses on every commit (any file change invalidates ``COPY .``) and secrets
-baked into layers. A short ``.dockerignore`` naming only what exists fixes all of that.
-
-What the pass writes: one block, headed ``# added by dockeropt``, grouped by kind, listing only
-paths that exist in the context and are not excluded already. A new file is a new-file diff; an
-existing file (``.dockerignore``, or the ``<Dockerfile>.dockerignore`` BuildKit prefers) keeps every
-byte and line ending and gets the block appended. The kinds:
-
-- version control: ``.git`` (directory, or the file of a worktree/submodule), ``.svn``, ``.hg``;
-- dependencies: ``node_modules``, virtualenvs (``.venv``/``venv`` holding ``pyvenv.cfg``),
-  ``__pycache__``, ``.gradle``, ``.m2``;
-- build output, only where a manifest beside it says it is one: ``target`` (pom.xml, Cargo.toml,
-  build.sbt), ``build`` (build.gradle[.kts], settings.gradle[.kts]), ``dist`` (package.json,
-  setup.py, pyproject.toml), ``out`` (package.json). A bare ``build/`` is often source (a Go
-  package, webpack config) and is never touched;
-- editor and OS files: ``.idea``, ``.vscode``, ``*.iml``, ``.DS_Store``;
-- local secrets: ``.env`` and ``.env.<name>`` (not the ``.example``/``.sample``/``.template``/
-  ``.dist`` templates meant to be shared), ``*.pem``, ``*.key``, ``id_rsa``, ``id_ed25519``,
-  ``id_ecdsa``, ``id_dsa``, ``.pypirc`` (twine's upload credentials; pip never reads it), each by
-  its exact path. Keys under ``test/``, ``tests/``, ``testdata/``, ``fixtures/`` ... are fixtures
-  the tests read, not secrets. ``.npmrc`` is listed only where no COPY carries it: npm reads it
-  (registry, auth, flags) when it is copied. ``.p12``/``.jks`` keystores are left alone: Java images
-  copy them on purpose;
-- the Dockerfile(s) at the root and ``.dockerignore`` itself, only when a broad COPY would put
-  them in the image (the builder reads both whether or not they are excluded).
-
-What is never excluded (each is a test):
-- anything a COPY/ADD (or a ``RUN --mount=type=bind`` without ``from``) of the Dockerfile names:
-  a literal source, a parent of one, or what a wildcard source matches (BuildKit's
-  ``CopyIgnoredFile``); sources with variables are expanded from ENV and ARG defaults, and a source
-  we cannot expand protects everything but VCS and editor files. The finished file is checked
-  against every source with Docker's own matching (``IgnoreMatcher``) and an entry that would
-  exclude one is dropped; the pipeline's post-check repeats the test on the final Dockerfile;
-- what a broad (or directory) COPY carries and the build then reads: ``.git`` when anything in the
-  build may ask git (``optimizer.facts.vcs_use``): a RUN, CMD or ENTRYPOINT that runs git, a
-  manifest with a git plugin or versions from tags (git-commit-id/buildnumber Maven plugins, Gradle
-  git-version plugins, jgitver, husky, setuptools-scm, versioneer, pbr, hatch-vcs, vergen ...), or a
-  step after the COPY whose definition uses git: package.json scripts (lifecycle scripts of an
-  install, ``npm run x``), a Makefile and its recipes, setup.py, a shell script of the context; a
-  step dockeropt does not model (an unknown program, a script it cannot read) makes leaving
-  ``.git`` out UNSAFE, naming the step; build output unless a RUN after the COPY, in the same
-  stage, provably makes it again (``mvn package``/``install``..., not ``dependency:go-offline``; a
-  Gradle task other than clean/dependencies; either only when the build file can be read and does
-  not move the output, ``<directory>``, ``buildDir``; ``python -m build``; a package.json script that names
-  the directory or runs a tool whose default output it is, ``vite build`` -> ``dist``, with no config
-  file moving it; ``tsc`` with tsconfig's ``outDir``), so committed assets a build does not remake
-  stay; ``node_modules``/virtualenvs unless the stage installs dependencies itself (``npm ci``/
-  ``install``, a bare ``yarn``, ``pnpm install``, ``pip install``, ``poetry install``, ``python -m
-  venv`` ...; a global ``npm install -g`` does not count), and a virtualenv an ENV or RUN names
-  (``ENV PATH=/app/.venv/bin:$PATH``) only when the build makes it afresh; ``.m2``/``.gradle`` when
-  ``.mvn/maven.config``, ``.mvn/jvm.config``, a ``settings.xml`` or ``gradle.properties`` points the
-  tool at them (UNSAFE when such a file cannot be read); anything a RUN, CMD, ENTRYPOINT, ENV,
-  WORKDIR ... names by a path component (``venv/bin/python``, ``-Dmaven.repo.local=.m2``,
-  ``cat .env``); a RUN we cannot read as shell is judged by its words;
-- a ``.env`` file whose values are settings, not secrets (no key like ``*PASSWORD``, ``*SECRET``,
-  ``*TOKEN``, ``*KEY`` with a value): the application or its build reads it (a UI port, a setting
-  Vite inlines) and it is not a secret to keep out;
-- what the user's ``!`` exceptions re-include (appended lines come last and would win).
-
-Other Dockerfiles in the context share the file: the readable ones are checked the same way (an
-entry must be safe for each; Dockerfiles inside ``node_modules`` or ``.git`` do not count); when
-some cannot be read, the fix is UNSAFE. When BuildKit would read a ``<Dockerfile>.dockerignore``
-beside the Dockerfile instead, that file is the one extended. The pass stays silent for an unknown
-context, an invalid existing ignore file (Docker fails on it; extending it would not help), an
-ignore file outside the context, or a listing with a ``*.dockerignore`` of unknown ownership. A
-``**/name`` line is used when every path of that name in the context goes (never for a truncated
-listing), else one line per path; paths that would need escaping are left alone.
-
-Safety: SAFE because the build never sees the difference, provided each entry is proven for every
-Dockerfile sharing the file: no COPY/ADD names it, and what a broad COPY carries is either rebuilt
-or reinstalled by a step that provably does so, or read by no step at all (every step after the
-COPY is modelled and known not to read it); and provided the application does not read its own
-``.git`` or caches at run time. UNSAFE (a separate finding extending the SAFE file): secrets a broad
-COPY puts in the image (the application may read ``.env``/certificates at build or run time; give
-them at run time or with ``RUN --mount=type=secret`` instead), ``.git`` when a step is not modelled
-(named in the risk) or a ``go build`` follows (Go stamps ``vcs.revision`` into binaries from it), a
-tool-home directory whose settings cannot be read, and everything when other Dockerfiles of the
-context cannot be read. SUGGESTION (no fix): a ``.env`` with secrets that a dependency of the
-project reads (dotenv, Vite, Next.js, python-dotenv ...): leaving it out would change the
-application, so a human moves the values first.
-"""
+"""DO204 dockerignore: create or extend .dockerignore with what the build never needs (documented in PASS)."""
 
 from __future__ import annotations
 
@@ -715,26 +627,96 @@ PASS = Pass(
     id="DO204",
     name="dockerignore",
     title="Create or extend .dockerignore with what the build never needs",
-    what=("Creates `.dockerignore` (or appends to it) with the paths of the context the build never needs: "
-          "`.git`, `node_modules`, `target`/`build`/`dist` where a manifest marks them as output, IDE files, "
-          "`.env` and keys, and the Dockerfile itself. Only paths that exist are listed, never one a COPY/ADD "
-          "names or the build reads."),
-    why=("Everything in the context is sent to the builder and `COPY .` puts it in the image: a large `.git`, "
-         "the host's `node_modules` copied over the freshly installed one, stale build output, and local "
-         "secrets baked into a layer. Every commit also invalidates the `COPY .` layer through `.git`."),
+    what="""
+        Creates `.dockerignore` (or appends to it) with what the build never needs: one block, headed
+        `# added by dockeropt`, grouped by kind, listing only
+        paths that exist in the context and are not excluded already. A new file is a new-file diff; an
+        existing file (`.dockerignore`, or the `<Dockerfile>.dockerignore` BuildKit prefers) keeps every
+        byte and line ending and gets the block appended. The kinds:
+
+        - version control: `.git` (directory, or the file of a worktree/submodule), `.svn`, `.hg`;
+        - dependencies: `node_modules`, virtualenvs (`.venv`/`venv` holding `pyvenv.cfg`),
+          `__pycache__`, `.gradle`, `.m2`;
+        - build output, only where a manifest beside it says it is one: `target` (pom.xml, Cargo.toml,
+          build.sbt), `build` (build.gradle[.kts], settings.gradle[.kts]), `dist` (package.json,
+          setup.py, pyproject.toml), `out` (package.json). A bare `build/` is often source (a Go
+          package, webpack config) and is never touched;
+        - editor and OS files: `.idea`, `.vscode`, `*.iml`, `.DS_Store`;
+        - local secrets: `.env` and `.env.<name>` (not the `.example`/`.sample`/`.template`/
+          `.dist` templates meant to be shared), `*.pem`, `*.key`, `id_rsa`, `id_ed25519`,
+          `id_ecdsa`, `id_dsa`, `.pypirc` (twine's upload credentials; pip never reads it), each by
+          its exact path. Keys under `test/`, `tests/`, `testdata/`, `fixtures/` ... are fixtures
+          the tests read, not secrets. `.npmrc` is listed only where no COPY carries it: npm reads it
+          (registry, auth, flags) when it is copied. `.p12`/`.jks` keystores are left alone: Java images
+          copy them on purpose;
+        - the Dockerfile(s) at the root and `.dockerignore` itself, only when a broad COPY would put
+          them in the image (the builder reads both whether or not they are excluded).
+
+        What is never excluded (each is a test):
+        - anything a COPY/ADD (or a `RUN --mount=type=bind` without `from`) of the Dockerfile names:
+          a literal source, a parent of one, or what a wildcard source matches (BuildKit's
+          `CopyIgnoredFile`); sources with variables are expanded from ENV and ARG defaults, and a source
+          we cannot expand protects everything but VCS and editor files. The finished file is checked
+          against every source with Docker's own matching (`IgnoreMatcher`) and an entry that would
+          exclude one is dropped; the pipeline's post-check repeats the test on the final Dockerfile;
+        - what a broad (or directory) COPY carries and the build then reads: `.git` when anything in the
+          build may ask git (`optimizer.facts.vcs_use`): a RUN, CMD or ENTRYPOINT that runs git, a
+          manifest with a git plugin or versions from tags (git-commit-id/buildnumber Maven plugins, Gradle
+          git-version plugins, jgitver, husky, setuptools-scm, versioneer, pbr, hatch-vcs, vergen ...), or a
+          step after the COPY whose definition uses git: package.json scripts (lifecycle scripts of an
+          install, `npm run x`), a Makefile and its recipes, setup.py, a shell script of the context; a
+          step dockeropt does not model (an unknown program, a script it cannot read) makes leaving
+          `.git` out UNSAFE, naming the step; build output unless a RUN after the COPY, in the same
+          stage, provably makes it again (`mvn package`/`install`..., not `dependency:go-offline`; a
+          Gradle task other than clean/dependencies; either only when the build file can be read and does
+          not move the output, `<directory>`, `buildDir`; `python -m build`; a package.json script that names
+          the directory or runs a tool whose default output it is, `vite build` -> `dist`, with no config
+          file moving it; `tsc` with tsconfig's `outDir`), so committed assets a build does not remake
+          stay; `node_modules`/virtualenvs unless the stage installs dependencies itself (`npm ci`/
+          `install`, a bare `yarn`, `pnpm install`, `pip install`, `poetry install`, `python -m
+          venv` ...; a global `npm install -g` does not count), and a virtualenv an ENV or RUN names
+          (`ENV PATH=/app/.venv/bin:$PATH`) only when the build makes it afresh; `.m2`/`.gradle` when
+          `.mvn/maven.config`, `.mvn/jvm.config`, a `settings.xml` or `gradle.properties` points the
+          tool at them (UNSAFE when such a file cannot be read); anything a RUN, CMD, ENTRYPOINT, ENV,
+          WORKDIR ... names by a path component (`venv/bin/python`, `-Dmaven.repo.local=.m2`,
+          `cat .env`); a RUN we cannot read as shell is judged by its words;
+        - a `.env` file whose values are settings, not secrets (no key like `*PASSWORD`, `*SECRET`,
+          `*TOKEN`, `*KEY` with a value): the application or its build reads it (a UI port, a setting
+          Vite inlines) and it is not a secret to keep out;
+        - what the user's `!` exceptions re-include (appended lines come last and would win).
+
+        Other Dockerfiles in the context share the file: the readable ones are checked the same way (an
+        entry must be safe for each; Dockerfiles inside `node_modules` or `.git` do not count); when
+        some cannot be read, the fix is UNSAFE. When BuildKit would read a `<Dockerfile>.dockerignore`
+        beside the Dockerfile instead, that file is the one extended. The pass stays silent for an unknown
+        context, an invalid existing ignore file (Docker fails on it; extending it would not help), an
+        ignore file outside the context, or a listing with a `*.dockerignore` of unknown ownership. A
+        `**/name` line is used when every path of that name in the context goes (never for a truncated
+        listing), else one line per path; paths that would need escaping are left alone.
+    """,
+    why="""
+        `docker build` sends the context to the builder, and `COPY . <dest>` copies all of
+        it into the image. Without a `.dockerignore` that means `.git` (often the largest directory of a
+        checkout), the host's `node_modules` (built for another OS, and copied *over* what `npm ci`
+        just installed), `target/`/`build/` leftovers, IDE settings and a developer's `.env` or keys:
+        larger contexts, cache misses on every commit (any file change invalidates `COPY .`) and secrets
+        baked into layers. A short `.dockerignore` naming only what exists fixes all of that.
+    """,
     safety=Safety.SAFE,
-    safety_notes=("SAFE because the build never sees the difference, provided every entry is proven for each "
-                  "Dockerfile sharing the file: nothing left out is copied, or what a broad COPY carries is "
-                  "provably rebuilt/reinstalled, or no step after the COPY reads it (every step modelled; for "
-                  "`.git`: no git, no git plugin, no package.json script, Makefile recipe, setup.py or script "
-                  "that asks git); and provided the app does not read its own `.git` at run time. UNSAFE, as a "
-                  "separate extension of the file: `.git` past a step dockeropt does not model (named) or `go "
-                  "build` (VCS stamping), secrets a broad COPY carries into the image, unreadable tool settings, "
-                  "contexts whose other Dockerfiles cannot be read. SUGGESTION: a `.env` with secrets a "
-                  "dependency reads (dotenv, Vite ...). Never: a COPY/ADD source (Docker's matching, as "
-                  "BuildKit's CopyIgnoredFile), `.git` when anything asks git, output the build does not provably "
-                  "remake (committed assets), a path a RUN/CMD/ENV or a Maven/Gradle setting names, a `.env` of "
-                  "settings, a path the user's `!` lines re-include. An existing file is only appended to."),
+    safety_notes="""
+        Safe because the build never sees the difference, provided each entry is proven for every
+        Dockerfile sharing the file: no COPY/ADD names it, and what a broad COPY carries is either rebuilt
+        or reinstalled by a step that provably does so, or read by no step at all (every step after the
+        COPY is modelled and known not to read it); and provided the application does not read its own
+        `.git` or caches at run time. Unsafe (a separate finding extending the safe file) because of: secrets a broad
+        COPY puts in the image (the application may read `.env`/certificates at build or run time; give
+        them at run time or with `RUN --mount=type=secret` instead), `.git` when a step is not modelled
+        (named in the risk) or a `go build` follows (Go stamps `vcs.revision` into binaries from it), a
+        tool-home directory whose settings cannot be read, and everything when other Dockerfiles of the
+        context cannot be read. Only a suggestion (no fix): a `.env` with secrets that a dependency of the
+        project reads (dotenv, Vite, Next.js, python-dotenv ...): leaving it out would change the
+        application, so a human moves the values first.
+    """,
     examples=(Example(
         before=DOCKERFILE_EXAMPLE,
         after=DOCKERFILE_EXAMPLE,

@@ -1,26 +1,4 @@
-"""DO111 exec-form: a shell-form ``CMD``/``ENTRYPOINT`` that is one plain command becomes exec form.
-
-Rationale: ``CMD node server.js`` runs ``/bin/sh -c "node server.js"``. Where the shell does not
-replace itself with the program (bash and dash do for a lone command, other shells and older
-versions may not), the shell is PID 1: ``docker stop`` sends SIGTERM to the shell, which does not
-pass it on, and the container is killed after the grace period. A shell-form ENTRYPOINT also
-ignores ``docker run`` arguments and CMD. ``CMD ["node", "server.js"]`` runs the program directly.
-
-What the pass does: a shell-form CMD or ENTRYPOINT (any stage) whose text is one simple command
-of literal words (``exec`` in front dropped) becomes the JSON array of those words, keyword and
-line ending kept. Nothing is offered when a word holds a variable, a glob, a tilde, quotes whose
-meaning is not plain, a redirect, an assignment, several commands (``&&``, ``;``, ``|``) or a shell
-builtin (``cd``, ``export``, ``.`` ...), when SHELL is set in the stage or a stage it is built
-from, or on Windows bases.
-
-Safety: UNSAFE. The program is no longer started by ``/bin/sh``: it becomes PID 1 and now gets
-the signals (an application that ignores SIGTERM or leaves zombies behind behaves differently),
-and the shell's own start-up is gone. For a CMD, an ENTRYPOINT inherited from the base image
-now receives the words instead of ``/bin/sh -c "<text>"``. For an ENTRYPOINT, ``docker run``
-arguments are now passed to the program. SUGGESTION (no fix) when the change of arguments is
-certain: an ENTRYPOINT whose stage (or a stage built from it) sets a CMD, which would become the
-program's arguments, and a CMD under an ENTRYPOINT set in this file.
-"""
+"""DO111 exec-form: a shell-form CMD/ENTRYPOINT that is one plain command becomes exec form (documented in PASS)."""
 
 from __future__ import annotations
 
@@ -96,17 +74,33 @@ PASS = Pass(
     id=ID,
     name=NAME,
     title="Write CMD and ENTRYPOINT in exec form so signals reach the program",
-    what=("Rewrites a shell-form CMD/ENTRYPOINT that is one command of literal words as a JSON array "
-          "(`CMD node server.js` -> `CMD [\"node\", \"server.js\"]`)."),
-    why=("In shell form `/bin/sh -c` starts the program; where the shell stays PID 1, `docker stop`'s SIGTERM "
-         "never reaches the program, which is killed after the timeout. A shell-form ENTRYPOINT also ignores "
-         "`docker run` arguments and CMD."),
+    what="""
+        A shell-form CMD or ENTRYPOINT (any stage) whose text is one simple command of literal words
+        (`exec` in front dropped) becomes the JSON array of those words, keyword and line ending kept:
+        `CMD node server.js` -> `CMD ["node", "server.js"]`.
+
+        Nothing is offered when a word holds a variable, a glob, a tilde, quotes whose meaning is not plain,
+        a redirect, an assignment, several commands (`&&`, `;`, `|`) or a shell builtin (`cd`, `export`,
+        `.` ...), when SHELL is set in the stage or a stage it is built from, or on Windows bases. Only
+        reported (no fix) when the change of arguments is certain: an ENTRYPOINT whose stage (or a stage
+        built from it) sets a CMD, which would become the program's arguments, and a CMD under an
+        ENTRYPOINT set in this file, which would receive the words.
+    """,
+    why="""
+        `CMD node server.js` runs `/bin/sh -c "node server.js"`. Where the shell does not replace itself
+        with the program (bash and dash do for a lone command, other shells and older versions may not), the
+        shell is PID 1: `docker stop` sends SIGTERM to the shell, which does not pass it on, and the
+        container is killed after the grace period. A shell-form ENTRYPOINT also ignores `docker run`
+        arguments and CMD. `CMD ["node", "server.js"]` runs the program directly.
+    """,
     safety=Safety.UNSAFE,
-    safety_notes=("UNSAFE: the program becomes PID 1 (signals, zombie reaping), an inherited ENTRYPOINT gets the "
-                  "words instead of `/bin/sh -c ...`, and an ENTRYPOINT now gets `docker run` arguments. Only "
-                  "reported when a CMD would become an ENTRYPOINT's arguments or an ENTRYPOINT of this file would "
-                  "get a CMD's words. Not offered for variables, globs, redirects, several commands, builtins, "
-                  "a SHELL instruction or Windows bases."),
+    safety_notes="""
+        Unsafe because the program is no longer started by `/bin/sh`: it becomes PID 1 and now gets the
+        signals (an application that ignores SIGTERM or leaves zombies behind behaves differently), and the
+        shell's own start-up is gone. For a CMD, an ENTRYPOINT inherited from the base image now receives
+        the words instead of `/bin/sh -c "<text>"`. For an ENTRYPOINT, `docker run` arguments are now passed
+        to the program.
+    """,
     examples=(Example(before='FROM node:22-slim\nCOPY . /app\nCMD node /app/server.js\n',
                       after='FROM node:22-slim\nCOPY . /app\nCMD ["node", "/app/server.js"]\n',
                       config={"unsafe": True}),),

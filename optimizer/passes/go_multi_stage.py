@@ -1,38 +1,4 @@
-"""DO302 go-multi-stage: a ``golang`` image that builds and runs its binary -> builder + small runtime stage.
-
-Rationale: the ``golang`` images hold the Go toolchain, the module cache, the build cache and the
-sources: 600-900 MB, where the program is one binary of 5-30 MB. A runtime stage with only the
-binary (and the CA certificates and time zone data Go reads) is what runs.
-
-Shape: the final stage is ``FROM golang:...`` (not built from another stage), a RUN builds with
-``go build -o <path>``, and its CMD/ENTRYPOINT starts that path (absolute, or relative to the
-WORKDIR). The stage becomes the builder (``AS build``, or its name; its lines stay), and a runtime
-stage is appended: ``FROM <runtime>``, the WORKDIR, ``COPY --from=build <path> <path>``, the
-folders (or files) of the build context the program may read at run time (anything but Go
-sources, build files, docs, tests, vendor/ and dotfiles, where a COPY of a context folder put
-them; at most four), the run-time settings (ENV but Go's own variables, EXPOSE, LABEL, VOLUME, USER, STOPSIGNAL,
-HEALTHCHECK, ENTRYPOINT/CMD; those after the build move with their comments, those before are
-copied). On an image without a shell a simple shell-form command becomes exec form.
-
-Runtime (``go-runtime`` key): ``distroless`` (default) ``gcr.io/distroless/static-debian12`` for
-a static binary, ``gcr.io/distroless/base-debian12``/``-debian11`` (glibc) when cgo may be on and
-the builder's tag names bookworm/bullseye; ``debian`` ``debian:<release>-slim`` plus
-ca-certificates and tzdata; ``scratch`` (static only) plus the builder's CA bundle and (Debian builders) time zone database; ``alpine``
-(static only) ``alpine:3.21`` plus ca-certificates and tzdata. Distroless has CA certificates,
-tzdata and /etc/passwd. The binary is static when ``CGO_ENABLED=0`` is set for the build (prefix
-or ENV), or on ``golang:*-alpine`` when the stage installs no C compiler (Go turns cgo off
-without one).
-
-Safety: UNSAFE at best: the runtime stage only has the binary, and no shell, package manager or
-tools (distroless, scratch); another libc when cgo is on. SUGGESTION (no fix, the message says
-what to fill in) when: the build context holds files the program may read at run time
-(templates, static files, configuration, migrations ...) that a COPY of a single file or a pattern
-put in place, or in more than four folders, or where the landing folder is not known, the stage installs packages or runs
-other steps the program may need, a step runs after the build, a named USER would not exist, the
-HEALTHCHECK runs another program than the binary or needs a shell, the command uses shell syntax
-on a shell-less image, cgo may be on and the builder's Debian release is not in its tag (the glibc must match), or the
-chosen runtime needs a static binary. A final ``go run`` is reported: build once in a builder stage.
-"""
+"""DO302 go-multi-stage: a golang image that builds and runs its binary gets a builder and a small runtime stage (documented in PASS)."""
 
 from __future__ import annotations
 
@@ -422,21 +388,45 @@ PASS = Pass(
     id=ID,
     name=NAME,
     title="Run Go programs on a small runtime image, with the build in a builder stage",
-    what=("Turns a `golang` image that builds (`go build -o`) and runs a binary into a builder stage plus a "
-          "runtime stage: `gcr.io/distroless/static-debian12` for a static binary (CGO_ENABLED=0, or Alpine's "
-          "golang without a C compiler), `distroless/base` when cgo may be on; `go-runtime` debian|scratch|alpine "
-          "picks another (with CA certificates and tzdata). The binary, the context folders it may read "
-          "(templates, configuration), WORKDIR, ENV, EXPOSE, USER and the command are carried over."),
-    why=("The golang image, module and build caches and the sources are 600+ MB the program never uses; "
-         "the binary alone is a few MB: smaller pulls, faster starts, far fewer CVEs."),
+    what="""
+        Shape: the final stage is `FROM golang:...` (not built from another stage), a RUN builds with
+        `go build -o <path>`, and its CMD/ENTRYPOINT starts that path (absolute, or relative to the
+        WORKDIR). The stage becomes the builder (`AS build`, or its name; its lines stay), and a runtime
+        stage is appended: `FROM <runtime>`, the WORKDIR, `COPY --from=build <path> <path>`, the folders (or
+        files) of the build context the program may read at run time (anything but Go sources, build files,
+        docs, tests, vendor/ and dotfiles, where a COPY of a context folder put them; at most four), the
+        run-time settings (ENV but Go's own variables, EXPOSE, LABEL, VOLUME, USER, STOPSIGNAL, HEALTHCHECK,
+        ENTRYPOINT/CMD; those after the build move with their comments, those before are copied). On an
+        image without a shell a simple shell-form command becomes exec form. A final `go run` is reported:
+        build once in a builder stage.
+
+        Runtime (config key `go-runtime`): `distroless` (default)
+        `gcr.io/distroless/static-debian12` for a static binary, `gcr.io/distroless/base-debian12`/
+        `-debian11` (glibc) when cgo may be on and the builder's tag names bookworm/bullseye; `debian`
+        `debian:<release>-slim` plus ca-certificates and tzdata; `scratch` (static only) plus the builder's
+        CA bundle and (Debian builders) time zone database; `alpine` (static only) `alpine:3.21` plus
+        ca-certificates and tzdata. Distroless has CA certificates, tzdata and /etc/passwd. The binary is
+        static when `CGO_ENABLED=0` is set for the build (prefix or ENV), or on `golang:*-alpine` when the
+        stage installs no C compiler (Go turns cgo off without one).
+    """,
+    why="""
+        The `golang` images hold the Go toolchain, the module cache, the build cache and the sources:
+        600-900 MB, where the program is one binary of 5-30 MB. A runtime stage with only the binary (and
+        the CA certificates and time zone data Go reads) is what runs: smaller pulls, faster starts, far
+        fewer CVEs.
+    """,
     safety=Safety.UNSAFE,
-    safety_notes=("UNSAFE: the runtime stage has only the binary (no shell or tools on distroless/scratch) and, "
-                  "with cgo, a glibc that must match the builder's. SUGGESTION without a fix when the context "
-                  "holds files the program may read (templates, configuration) that are not in at most four folders "
-                  "copied from the context (those are copied too), the stage installs "
-                  "packages or runs other setup steps, a step follows the build, a named USER would be missing, "
-                  "the HEALTHCHECK runs another program or needs a shell, or cgo may be on and the builder's "
-                  "Debian release is not in its tag. `go run` as the command is reported."),
+    safety_notes="""
+        Unsafe because the runtime stage only has the binary, and no shell, package manager or tools
+        (distroless, scratch), with another libc when cgo is on. Only a suggestion (no fix, the message says
+        what to fill in) when: the build context holds files the program may read at run time (templates,
+        static files, configuration, migrations ...) that a COPY of a single file or a pattern put in place,
+        or in more than four folders, or where the landing folder is not known; the stage installs packages
+        or runs other steps the program may need; a step runs after the build; a named USER would not
+        exist; the HEALTHCHECK runs another program than the binary or needs a shell; the command uses shell
+        syntax on a shell-less image; cgo may be on and the builder's Debian release is not in its tag (the
+        glibc must match); or the chosen runtime needs a static binary.
+    """,
     examples=(Example(
         before=('FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /out/app ./cmd/app\n'
                 'EXPOSE 8080\nCMD ["/out/app"]\n'),

@@ -1,63 +1,4 @@
-"""DO301 java-multi-stage: run a Java image on a JRE runtime image, the JDK/Maven build in a builder stage.
-
-Rationale: a JDK or ``maven:``/``gradle:`` image ships the compiler, the build tool, ``~/.m2``
-and the sources into production: several hundred MB the application never uses at run time. A
-JRE image plus the jar is what runs. Three shapes, all about the final stage:
-
-(a) the final stage builds the jar itself (``RUN mvn package`` / ``gradle build`` in a JDK or
-    build-tool image) and runs it with ``java -jar``: the stage becomes the builder (``AS build``,
-    or its existing name; its lines stay as they are), and a runtime stage is appended:
-    ``FROM eclipse-temurin:<N>-jre-alpine``, the run-time settings the builder had (WORKDIR, ENV,
-    EXPOSE, LABEL, VOLUME, USER, STOPSIGNAL, HEALTHCHECK, ENTRYPOINT/CMD; those after the last
-    build step move with their comments, those before are copied), and
-    ``COPY --from=build <jar> <jar>`` at the path the command names.
-(b) a JDK image that only runs a prebuilt jar copied from the context: the base becomes the JRE
-    image; a second finding (SUGGESTION) says building the jar in a builder stage gives every
-    builder the same result.
-(c) a multi-stage build whose final stage runs on a JDK image: the base becomes the JRE image.
-
-Java version: from the base image's tag (``maven:3.6.1-jdk-8-alpine``, ``openjdk:11-jdk-slim``,
-``eclipse-temurin:17-jdk``, ``amazoncorretto:21``, ``gradle:7.3.2-jdk11``), else from pom.xml /
-build.gradle (release/target/source, ``java.version``, toolchains, ``sourceCompatibility``).
-The jar: the path the ``java -jar`` command names, read with the launcher's own grammar (the
-first word that is not an option: ``java -jar -agentlib:jdwp=... app.jar`` runs ``app.jar``); a glob
-(``target/*.jar``) only when the build file states the jar's name (finalName, artifactId-version,
-bootJar's archiveFileName ...) and writes no other jar it could match (shade/assembly/source
-plugins, classifiers, Spring Boot's ``-plain.jar`` from Gradle's ``jar`` task).
-
-Runtime (``--java-runtime``, key ``java-runtime``): ``alpine`` (default)
-``eclipse-temurin:<N>-jre-alpine``, musl-based, busybox sh and no bash, amd64 only for 8/11/17;
-``jre`` ``eclipse-temurin:<N>-jre`` (Ubuntu, multi-arch); ``distroless``
-``gcr.io/distroless/java<N>-debian12`` (17, 21; 11 on debian11): no shell, and its own
-``ENTRYPOINT ["/usr/bin/java", "-jar"]``, so the command becomes an exec-form ENTRYPOINT.
-Only eclipse-temurin images are proposed (the ``openjdk`` images are deprecated), for the LTS
-releases 8, 11, 17, 21, 25; an Eclipse OpenJ9 build image (``ibm-semeru-runtimes``, ``ibmjava``,
-``maven:...-ibm-semeru-17``, an ``-openj9`` tag) gets IBM Semeru's OpenJ9 JRE
-``ibm-semeru-runtimes:open-<N>-jre`` (8, 11, 17, 21; no Alpine or distroless image), never a HotSpot
-one. JVM options set in ENV (``JDK_JAVA_OPTIONS``, ``JAVA_TOOL_OPTIONS``, ``JAVA_OPTS``) are the
-application's: they go to the runtime stage.
-
-Safety: never SAFE, because the runtime image is another distribution (libc, shell, CA
-certificates, fonts, timezone data) and the application may read at run time what only the builder
-has (files copied with the sources, a ``Class-Path`` next to the jar, JDK tools). UNSAFE, provided
-everything the runtime stage needs is modelled: the Java version and the jar are known from the
-files, the jar is the build's only artifact the command can name, the JVM is the same kind (OpenJ9
-stays OpenJ9), every program the command and HEALTHCHECK start is known to be in the runtime image
-(default deny: java, sh and its basic tools; bash only on the Ubuntu images), and the JVM options
-in ENV name no file the builder alone has. Anything else is a SUGGESTION (no fix; the risk names
-what is not known): no runtime image of that kind exists for the version, the stage installs
-packages or runs other steps the runtime stage would need, the command is a script or a JDK tool,
-a HEALTHCHECK runs curl, wget, bash on Alpine or a script, a named USER would not exist, carried
-settings use variables, or the stage sets SHELL.
-
-``--spring-layers`` (key ``spring-layers``): for a Spring Boot >= 3.3 build (the version from
-spring-boot-starter-parent, the Maven plugin or the Gradle plugin), the builder also runs
-``java -Djarmode=tools -jar <jar> extract --layers --destination <dir>/extracted`` and the runtime
-stage copies the four default layers (dependencies, spring-boot-loader, snapshot-dependencies,
-application) into the jar's directory, so the command runs the same jar path and a code change
-ships only the application layer. Older or unknown Boot versions keep the whole jar (``layertools``
-is gone in Boot 4.1, and before 3.3 the extracted layout differs).
-"""
+"""DO301 java-multi-stage: run a Java image on a JRE runtime image, the JDK/Maven build in a builder stage (documented in PASS)."""
 
 from __future__ import annotations
 
@@ -627,28 +568,68 @@ PASS = Pass(
     id=ID,
     name=NAME,
     title="Run Java images on a JRE runtime image, with the build in a builder stage",
-    what=("Turns a JDK/Maven/Gradle image that builds and runs a jar into a builder stage plus a "
-          "runtime stage (`FROM eclipse-temurin:<N>-jre-alpine`, `COPY --from=build` the jar, the "
-          "run-time settings carried over), and puts a JDK image that only runs a jar on the JRE image. "
-          "The Java version comes from the base image's tag, else from pom.xml/build.gradle; the jar from "
-          "the `java -jar` command (a glob only when the build file names the jar). "
-          "`--java-runtime alpine|jre|distroless` picks the runtime image (distroless: the command becomes "
-          "an exec-form ENTRYPOINT, its image's own is `java -jar`); `--spring-layers` copies Spring Boot's "
-          "layers (Boot >= 3.3, `-Djarmode=tools extract --layers`) instead of the whole jar."),
-    why=("The JDK, the build tool, `~/.m2` and the sources are hundreds of MB the application never "
-         "uses at run time: bigger pulls, slower starts, more CVEs to patch."),
+    what="""
+        Three shapes, all about the final stage:
+        - The final stage builds the jar itself (`RUN mvn package` / `gradle build` in a JDK or build-tool
+          image) and runs it with `java -jar`: the stage becomes the builder (`AS build`, or its existing
+          name; its lines stay as they are), and a runtime stage is appended:
+          `FROM eclipse-temurin:<N>-jre-alpine`, the run-time settings the builder had (WORKDIR, ENV,
+          EXPOSE, LABEL, VOLUME, USER, STOPSIGNAL, HEALTHCHECK, ENTRYPOINT/CMD; those after the last build
+          step move with their comments, those before are copied), and `COPY --from=build <jar> <jar>` at
+          the path the command names.
+        - A JDK image that only runs a prebuilt jar copied from the context: the base becomes the JRE
+          image; a second finding (a suggestion) says building the jar in a builder stage gives every
+          builder the same result.
+        - A multi-stage build whose final stage runs on a JDK image: the base becomes the JRE image.
+
+        Java version: from the base image's tag (`maven:3.6.1-jdk-8-alpine`, `openjdk:11-jdk-slim`,
+        `eclipse-temurin:17-jdk`, `amazoncorretto:21`, `gradle:7.3.2-jdk11`), else from pom.xml /
+        build.gradle (release/target/source, `java.version`, toolchains, `sourceCompatibility`). The jar:
+        the path the `java -jar` command names, read with the launcher's own grammar (the first word that
+        is not an option: `java -jar -agentlib:jdwp=... app.jar` runs `app.jar`); a glob (`target/*.jar`)
+        only when the build file states the jar's name (finalName, artifactId-version, bootJar's
+        archiveFileName ...) and writes no other jar it could match (shade/assembly/source plugins,
+        classifiers, Spring Boot's `-plain.jar` from Gradle's `jar` task).
+
+        Runtime (`--java-runtime`, key `java-runtime`): `alpine` (default) `eclipse-temurin:<N>-jre-alpine`,
+        musl-based, busybox sh and no bash, amd64 only for 8/11/17; `jre` `eclipse-temurin:<N>-jre`
+        (Ubuntu, multi-arch); `distroless` `gcr.io/distroless/java<N>-debian12` (17, 21; 11 on debian11): no
+        shell, and its own `ENTRYPOINT ["/usr/bin/java", "-jar"]`, so the command becomes an exec-form
+        ENTRYPOINT. Only eclipse-temurin images are proposed (the `openjdk` images are deprecated), for the
+        LTS releases 8, 11, 17, 21, 25; an Eclipse OpenJ9 build image (`ibm-semeru-runtimes`, `ibmjava`,
+        `maven:...-ibm-semeru-17`, an `-openj9` tag) gets IBM Semeru's OpenJ9 JRE
+        `ibm-semeru-runtimes:open-<N>-jre` (8, 11, 17, 21; no Alpine or distroless image), never a HotSpot
+        one. JVM options set in ENV (`JDK_JAVA_OPTIONS`, `JAVA_TOOL_OPTIONS`, `JAVA_OPTS`) are the
+        application's: they go to the runtime stage.
+
+        `--spring-layers` (key `spring-layers`): for a Spring Boot >= 3.3 build (the version from
+        spring-boot-starter-parent, the Maven plugin or the Gradle plugin), the builder also runs
+        `java -Djarmode=tools -jar <jar> extract --layers --destination <dir>/extracted` and the runtime
+        stage copies the four default layers (dependencies, spring-boot-loader, snapshot-dependencies,
+        application) into the jar's directory, so the command runs the same jar path and a code change ships
+        only the application layer. Older or unknown Boot versions keep the whole jar (`layertools` is gone
+        in Boot 4.1, and before 3.3 the extracted layout differs).
+    """,
+    why="""
+        A JDK or `maven:`/`gradle:` image ships the compiler, the build tool, `~/.m2` and the sources into
+        production: several hundred MB the application never uses at run time, meaning bigger pulls, slower
+        starts and more CVEs to patch. A JRE image plus the jar is what runs.
+    """,
     safety=Safety.UNSAFE,
-    safety_notes=("Never SAFE: the runtime stage only has the jar (files read at run time from the builder, a "
-                  "Class-Path beside the jar and JDK tools are gone) and is another distribution (musl "
-                  "and no bash on Alpine; 8/11/17 -jre-alpine are amd64 only). UNSAFE, provided everything the "
-                  "runtime stage needs is known: the Java version and the jar (read with the java launcher's "
-                  "grammar; a glob only when the build writes no other jar it matches), the same JVM (an OpenJ9 "
-                  "build gets the Semeru OpenJ9 JRE, never HotSpot), every program the command and HEALTHCHECK "
-                  "run being in the runtime image (default deny), JVM options in ENV carried and naming no "
-                  "builder-only file. Else a SUGGESTION without a fix that names the unknown: the stage "
-                  "installs packages or runs other setup steps, the command is a script or a JDK tool, a "
-                  "HEALTHCHECK runs curl/wget/bash (Alpine)/a script, a named USER would be missing, or "
-                  "settings use variables."),
+    safety_notes="""
+        Unsafe because the runtime image is another distribution (libc, shell, CA certificates, fonts,
+        timezone data; musl and no bash on Alpine) and the application may read at run time what only the
+        builder has (files copied with the sources, a `Class-Path` next to the jar, JDK tools): never safe.
+        Offered (unsafe) provided everything the runtime stage needs is modelled: the Java version and the
+        jar are known from the files, the jar is the build's only artifact the command can name, the JVM is
+        the same kind (OpenJ9 stays OpenJ9), every program the command and HEALTHCHECK start is known to be
+        in the runtime image (default deny: java, sh and its basic tools; bash only on the Ubuntu images),
+        and the JVM options in ENV name no file the builder alone has. Anything else is a suggestion (no
+        fix; the risk names what is not known): no runtime image of that kind exists for the version, the
+        stage installs packages or runs other steps the runtime stage would need, the command is a script
+        or a JDK tool, a HEALTHCHECK runs curl, wget, bash on Alpine or a script, a named USER would not
+        exist, carried settings use variables, or the stage sets SHELL.
+    """,
     examples=(Example(
         before=('FROM maven:3.9-eclipse-temurin-17\nWORKDIR /app\nCOPY . .\nRUN mvn -B package\n'
                 'EXPOSE 8080\nCMD ["java","-jar","target/app.jar"]\n'),

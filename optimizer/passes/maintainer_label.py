@@ -1,22 +1,4 @@
-"""DO110 maintainer-label: ``MAINTAINER <name>`` becomes ``LABEL maintainer="<name>"``.
-
-Rationale: ``MAINTAINER`` has been deprecated since Docker 1.13; BuildKit warns about it
-(``MaintainerDeprecated``) and hadolint reports DL4000. It writes the image's ``Author`` field, which
-few tools read; the ``maintainer`` label is what registries, scanners and ``docker inspect
---format '{{.Config.Labels}}'`` show, and it is what the official images use.
-
-What the pass does: a one-line ``MAINTAINER`` in any stage becomes a ``LABEL maintainer="..."`` in
-its place, keyword case kept (``maintainer`` -> ``label``). MAINTAINER does not expand variables
-and LABEL does, so ``$``, ``"`` and the escape character are escaped in the value.
-
-Safety: SAFE: safe because no program in the container can see the image's ``Author`` field or
-its labels (neither reaches the container's filesystem, environment or process), provided no
-other ``maintainer`` label is set in the stage (the new label would then override or be overridden
-by it, depending on order: UNSAFE). What does change, and is declared: ``docker inspect`` shows the
-name as the ``maintainer`` label instead of ``Author``; a child image inherits labels but not
-``Author``. SUGGESTION (no fix) for a MAINTAINER written over several lines, whose continuation
-lines may hold comments.
-"""
+"""DO110 maintainer-label: MAINTAINER <name> becomes LABEL maintainer=<name> (documented in PASS)."""
 
 from __future__ import annotations
 
@@ -65,14 +47,28 @@ PASS = Pass(
     id=ID,
     name=NAME,
     title="Use LABEL maintainer=... instead of the deprecated MAINTAINER",
-    what="Replaces a one-line `MAINTAINER <name>` with `LABEL maintainer=\"<name>\"` (variables and quotes escaped).",
-    why=("MAINTAINER is deprecated (Docker 1.13, BuildKit's MaintainerDeprecated check); it fills the image's "
-         "`Author` field, which registries and scanners do not show. The `maintainer` label is the convention."),
+    what="""
+        A one-line `MAINTAINER` in any stage becomes a `LABEL maintainer="..."` in its place, keyword case
+        kept (`maintainer` -> `label`). MAINTAINER does not expand variables and LABEL does, so `$`, `"` and
+        the escape character are escaped in the value. A MAINTAINER written over several lines, whose
+        continuation lines may hold comments, is only reported.
+    """,
+    why="""
+        `MAINTAINER` has been deprecated since Docker 1.13; BuildKit warns about it (`MaintainerDeprecated`)
+        and hadolint reports DL4000. It writes the image's `Author` field, which few tools read; the
+        `maintainer` label is what registries, scanners and `docker inspect --format '{{.Config.Labels}}'`
+        show, and it is what the official images use.
+    """,
     safety=Safety.SAFE,
-    safety_notes=("Safe because no process in the container can see the image's Author field or labels, provided "
-                  "no other `maintainer` label is set in the stage (then UNSAFE: the later one wins). `docker "
-                  "inspect` shows the label instead of Author, and child images inherit it. A MAINTAINER over "
-                  "several lines is only reported."),
+    safety_notes="""
+        Safe because no program in the container can see the image's `Author` field or its labels (neither
+        reaches the container's filesystem, environment or process), provided no other `maintainer` label
+        is set in the stage. What does change, and is declared: `docker inspect` shows the name as the
+        `maintainer` label instead of `Author`; a child image inherits labels but not `Author`.
+
+        Unsafe because, with another `maintainer` label in the stage, the new label would override it or be
+        overridden by it, depending on order.
+    """,
     examples=(Example(before='FROM debian:12\nMAINTAINER Jane Doe <jane@example.org>\n',
                       after='FROM debian:12\nLABEL maintainer="Jane Doe <jane@example.org>"\n'),),
     check=check,

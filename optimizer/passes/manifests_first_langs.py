@@ -1,61 +1,4 @@
-"""DO205 manifests-first-langs: copy npm/yarn/pnpm, pip and Go manifests and install before ``COPY .``.
-
-Rationale: ``COPY . /app`` followed by ``RUN npm ci`` (or ``pip install -r requirements.txt``, or
-``go build``) downloads every dependency again after any source edit, because the install layer
-sits after the copy of the whole context. Copying only what the install reads first, installing,
-and copying the rest afterwards keeps the install layer cached until one of those files changes.
-
-What the pass does, per stage, for a broad context copy (``COPY . <dir>``) and the first RUN after
-it that installs the project's dependencies in ``<dir>`` (its WORKDIR is ``<dir>``):
-- npm/yarn/pnpm and pip, and a RUN that is only ``go mod download``: the install RUN runs one
-  install command (``npm ci``, ``npm install`` without packages, ``yarn``/``yarn install``,
-  ``pnpm install``, ``pip install -r <files>``), alone or beside steps that read nothing from the
-  project (``corepack enable``, ``npm install -g pnpm``, ``pip install --upgrade pip``, cache
-  cleanups; ``facts/install_inputs.reads_nothing``). The broad COPY is replaced by COPYs of what the
-  install reads (same ``--chown``/``--chmod``/``--link``), keeping each file's path relative to
-  ``<dir>`` (``requirements/prod.txt`` lands in ``<dir>/requirements/``), and moves, with its
-  comments, right below the install RUN. Only ENV/ARG/LABEL/EXPOSE/USER/SHELL/STOPSIGNAL/ONBUILD may
-  sit between them (they read no files; with a variable in the COPY, no ENV/ARG); a RUN between
-  blocks (DO201 may move it first, the pipeline then runs this pass again).
-- Go, a RUN running ``go build`` (or ``go install`` of the module) in ``<dir>``: COPYs of go.mod,
-  go.sum (and the go.mod of local ``replace`` targets) and ``RUN go mod download`` are inserted
-  above the broad COPY; the build stays (it finds the module cache filled). The inserted RUN runs
-  as the build does: in its directory (WORKDIRs between the copy and the build move up with it),
-  with its flags (``--network``, ``--mount=type=secret|ssh|cache``), the go command's inline
-  environment (``GOPRIVATE=... GOFLAGS=...``) and the setup steps the RUN does before the build
-  (``export``, ``git config`` (insteadOf), ``go env -w``, writing ``.netrc``/``.gitconfig``).
-
-What an install reads is decided in one place, ``optimizer/facts/install_inputs.py``: for pip the
-requirements files and their ``-r``/``-c`` includes, local wheels, sdists and project directories
-they name (``./pkg``, ``pkg @ file:///app/w.whl``, ``-e ./lib``), ``--find-links`` directories (in
-the files, on the command line, in ``PIP_FIND_LINKS``, in the ``PIP_CONFIG_FILE`` pip.conf), files
-given to ``--cert``/``PIP_CERT``/``PIP_CONSTRAINT``; for Node package.json, the lockfile,
-``.npmrc``/``.yarnrc``/``.yarnrc.yml``/``pnpm-workspace.yaml``/``.pnpmfile.cjs`` and the paths they
-name (``cafile``, ``yarn-offline-mirror``, ``yarnPath``, plugins, ``.yarn/cache``), ``file:``/
-``link:`` packages and tarballs (also in ``resolutions``/``overrides``), patch files
-(``patchedDependencies``, ``patch:``), each workspace's package.json; for Go go.mod and go.sum.
-
-Not offered: unknown context; a requirements file or package that is not a literal path of the
-context, or lies outside it; ``-e .``/``.`` (the install needs the project itself); options that
-write into the project directory or change it (``--prefix``, ``--target``, ``--cwd``, ``-C``);
-``go.work``, vendored modules, ``-mod=vendor``, ``replace`` targets outside the context; a bind
-mount on the install, or a cache mount on the Go module cache (the download would not reach a
-layer); GO*/git/proxy variables set, or USER changed, between the copy and the Go build.
-
-Safety: SAFE because the install then reads the same files it read before, provided everything it
-reads from the project directory is modelled and copied first, and it writes nothing there that
-the later copy of the sources overwrites. Whatever cannot be proven is named in the risk and makes
-the fix UNSAFE: install scripts (root lifecycle scripts, ``binding.gyp``, workspaces' scripts,
-dependencies whose install scripts are not known to read only their own package, or a lockfile
-that does not record which dependencies run scripts: yarn.lock, package-lock v1, pnpm lockfile
-v9 before pnpm 10 — ``--ignore-scripts`` proves none run); ``npm install``/``yarn``/``pnpm
-install`` without a frozen lockfile (the lockfile it may rewrite is put back by the later copy);
-local project directories pip builds with their own code, editable requirements (VCS ones check
-out into the working directory); option lines, ``${VAR}`` references and configuration keys that
-are not modelled; manifests whose text could not be read; a context that ships ``node_modules``
-or yarn's install state; no lockfile; no go.sum; steps before the Go build that the download
-does not repeat; RUNs between the copy and the Go build.
-"""
+"""DO205 manifests-first-langs: copy npm/yarn/pnpm, pip and Go manifests and install before COPY . (documented in PASS)."""
 
 from __future__ import annotations
 
@@ -381,29 +324,66 @@ PASS = Pass(
     id=ID,
     name=NAME,
     title="Copy npm/yarn/pnpm, pip and Go dependency manifests and install before copying the sources",
-    what=("For `COPY . <dir>` followed by a dependency install in <dir> (`npm ci`, `yarn install`, "
-          "`pnpm install`, `pip install -r requirements.txt`, `go mod download`), copies only what the "
-          "install reads (package.json + lockfile + .npmrc and the files they name, requirements files "
-          "with their includes and local wheels, go.mod + go.sum), keeping their relative paths, installs, "
-          "and copies the rest afterwards. For a `go build` after the copy it inserts `COPY go.mod go.sum` "
-          "+ `RUN go mod download` above it, run in the build's directory with its flags, environment "
-          "and credential setup."),
-    why=("The install layer after `COPY . <dir>` is rebuilt after every source edit, downloading every "
-         "dependency again. With the manifests copied first it stays cached until a manifest changes."),
+    what="""
+        Per stage, for a broad context copy (`COPY . <dir>`) and the first RUN after
+        it that installs the project's dependencies in `<dir>` (its WORKDIR is `<dir>`):
+        - npm/yarn/pnpm and pip, and a RUN that is only `go mod download`: the install RUN runs one
+          install command (`npm ci`, `npm install` without packages, `yarn`/`yarn install`,
+          `pnpm install`, `pip install -r <files>`), alone or beside steps that read nothing from the
+          project (`corepack enable`, `npm install -g pnpm`, `pip install --upgrade pip`, cache
+          cleanups; `facts/install_inputs.reads_nothing`). The broad COPY is replaced by COPYs of what the
+          install reads (same `--chown`/`--chmod`/`--link`), keeping each file's path relative to
+          `<dir>` (`requirements/prod.txt` lands in `<dir>/requirements/`), and moves, with its
+          comments, right below the install RUN. Only ENV/ARG/LABEL/EXPOSE/USER/SHELL/STOPSIGNAL/ONBUILD may
+          sit between them (they read no files; with a variable in the COPY, no ENV/ARG); a RUN between
+          blocks (DO201 may move it first, the pipeline then runs this pass again).
+        - Go, a RUN running `go build` (or `go install` of the module) in `<dir>`: COPYs of go.mod,
+          go.sum (and the go.mod of local `replace` targets) and `RUN go mod download` are inserted
+          above the broad COPY; the build stays (it finds the module cache filled). The inserted RUN runs
+          as the build does: in its directory (WORKDIRs between the copy and the build move up with it),
+          with its flags (`--network`, `--mount=type=secret|ssh|cache`), the go command's inline
+          environment (`GOPRIVATE=... GOFLAGS=...`) and the setup steps the RUN does before the build
+          (`export`, `git config` (insteadOf), `go env -w`, writing `.netrc`/`.gitconfig`).
+
+        What an install reads is decided in one place, `optimizer/facts/install_inputs.py`: for pip the
+        requirements files and their `-r`/`-c` includes, local wheels, sdists and project directories
+        they name (`./pkg`, `pkg @ file:///app/w.whl`, `-e ./lib`), `--find-links` directories (in
+        the files, on the command line, in `PIP_FIND_LINKS`, in the `PIP_CONFIG_FILE` pip.conf), files
+        given to `--cert`/`PIP_CERT`/`PIP_CONSTRAINT`; for Node package.json, the lockfile,
+        `.npmrc`/`.yarnrc`/`.yarnrc.yml`/`pnpm-workspace.yaml`/`.pnpmfile.cjs` and the paths they
+        name (`cafile`, `yarn-offline-mirror`, `yarnPath`, plugins, `.yarn/cache`), `file:`/
+        `link:` packages and tarballs (also in `resolutions`/`overrides`), patch files
+        (`patchedDependencies`, `patch:`), each workspace's package.json; for Go go.mod and go.sum.
+
+        Not offered: unknown context; a requirements file or package that is not a literal path of the
+        context, or lies outside it; `-e .`/`.` (the install needs the project itself); options that
+        write into the project directory or change it (`--prefix`, `--target`, `--cwd`, `-C`);
+        `go.work`, vendored modules, `-mod=vendor`, `replace` targets outside the context; a bind
+        mount on the install, or a cache mount on the Go module cache (the download would not reach a
+        layer); GO*/git/proxy variables set, or USER changed, between the copy and the Go build.
+    """,
+    why="""
+        `COPY . /app` followed by `RUN npm ci` (or `pip install -r requirements.txt`, or
+        `go build`) downloads every dependency again after any source edit, because the install layer
+        sits after the copy of the whole context. Copying only what the install reads first, installing,
+        and copying the rest afterwards keeps the install layer cached until one of those files changes.
+    """,
     safety=Safety.SAFE,
-    safety_notes=("Safe because the install then reads the same files it read before, provided everything "
-                  "it reads from the project directory is modelled and copied first (requirements files "
-                  "and their includes, local wheels and find-links directories; package.json, the lockfile, "
-                  ".npmrc/.yarnrc and the paths they name, local packages, patches, workspace manifests; "
-                  "go.mod, go.sum) and it writes nothing there that the later copy overwrites. Unsafe, with "
-                  "the unknown named, when install scripts may read the sources (root or workspace lifecycle "
-                  "scripts, dependencies with install scripts not known to read only their own package, a "
-                  "lockfile that does not record them), the install may rewrite the lockfile, pip builds a "
-                  "local project or an editable requirement, a configuration key, option or manifest text "
-                  "is not modelled, go.sum is missing, or the Go build RUN does steps or has RUNs before it "
-                  "that the download does not repeat. Not offered without a known build context, for paths "
-                  "outside the context, vendored Go modules or go.work, bind mounts, a cache mount on the Go "
-                  "module cache, or Go/git variables or USER changed between the copy and the build."),
+    safety_notes="""
+        Safe because the install then reads the same files it read before, provided everything it
+        reads from the project directory is modelled and copied first, and it writes nothing there that
+        the later copy of the sources overwrites. Unsafe because of whatever cannot be proven, named in the
+        risk: install scripts (root lifecycle scripts, `binding.gyp`, workspaces' scripts,
+        dependencies whose install scripts are not known to read only their own package, or a lockfile
+        that does not record which dependencies run scripts: yarn.lock, package-lock v1, pnpm lockfile
+        v9 before pnpm 10 — `--ignore-scripts` proves none run); `npm install`/`yarn`/`pnpm
+        install` without a frozen lockfile (the lockfile it may rewrite is put back by the later copy);
+        local project directories pip builds with their own code, editable requirements (VCS ones check
+        out into the working directory); option lines, `${VAR}` references and configuration keys that
+        are not modelled; manifests whose text could not be read; a context that ships `node_modules`
+        or yarn's install state; no lockfile; no go.sum; steps before the Go build that the download
+        does not repeat; RUNs between the copy and the Go build.
+    """,
     examples=(Example(
         before=("FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\n"
                 "RUN pip install --no-cache-dir -r requirements/prod.txt\nCMD [\"gunicorn\", \"app:app\"]\n"),

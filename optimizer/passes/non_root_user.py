@@ -1,30 +1,4 @@
-"""DO304 non-root-user: a final image that runs as root gets a suggestion with the exact USER lines.
-
-Rationale: a container's root is the host kernel's uid 0. A process running as root that is
-compromised can write anywhere in the container, read its secrets and reach kernel attack surface
-a normal user cannot; Kubernetes' ``runAsNonRoot`` refuses such images. Most images run as root
-only because nobody added a USER. The fix depends on the distribution, so the suggestion spells it
-out for the base image of the final stage:
-
-- Debian, Ubuntu, RHEL-like: ``RUN groupadd --system --gid 10001 app && useradd --system --uid 10001
-  --gid app --create-home app`` then ``USER 10001:10001`` (numeric, so ``runAsNonRoot`` can verify it);
-- Alpine (busybox): ``RUN addgroup -S -g 10001 app && adduser -S -u 10001 -G app app``, ``USER 10001:10001``;
-- ``node`` images already have the user ``node``: ``USER node``;
-- distroless has ``nonroot`` (65532): ``USER 65532:65532`` (or the ``:nonroot`` tag);
-- ``scratch``, UBI minimal/micro and unknown distributions: a numeric ``USER 65534:65534`` / ``USER 10001:10001``
-  (no /etc/passwd entry needed, but no name or home directory).
-
-When it reports: the final stage (with the stages it is built from in this file) ends with
-``USER root``/``USER 0`` (hadolint DL3002), or sets no USER on a base not known to run as another
-user. Not reported for Windows bases, a USER with a variable, images known to run as non-root
-(distroless ``nonroot`` tags, Bitnami, Chainguard ...) or to drop privileges in their own
-entrypoint (postgres, mysql, redis, mongo ...), and stages that mention ``gosu``, ``su-exec``,
-``setpriv``, ``runuser``, ``chpst`` or ``s6-setuidgid`` (they switch user at start-up).
-
-Safety: SUGGESTION only, never applied: the application may need root (ports below 1024,
-writing to root-owned directories, files copied without ``--chown``, an entrypoint that
-switches users), and the user must exist in the image.
-"""
+"""DO304 non-root-user: a final image that runs as root gets a suggestion with the exact USER lines (documented in PASS)."""
 
 from __future__ import annotations
 
@@ -116,15 +90,36 @@ PASS = Pass(
     id=ID,
     name=NAME,
     title="Run the final image as a non-root user",
-    what=("Reports a final stage that runs as root (`USER root` last, or no USER on a base that runs as root) "
-          "with the exact lines to add for the base's distribution (groupadd/useradd, busybox adduser, the "
-          "`node` user, distroless `nonroot`, a numeric id on scratch)."),
-    why=("A compromised process running as root owns the whole container and more of the kernel's attack "
-         "surface; Kubernetes `runAsNonRoot` rejects such images."),
+    what="""
+        Reports a final stage that (with the stages it is built from in this file) ends with `USER root`/
+        `USER 0` (hadolint DL3002), or sets no USER on a base not known to run as another user, with the
+        lines to add for the base's distribution:
+        - Debian, Ubuntu, RHEL-like: `RUN groupadd --system --gid 10001 app && useradd --system --uid 10001
+          --gid app --create-home app` then `USER 10001:10001` (numeric, so `runAsNonRoot` can verify it);
+        - Alpine (busybox): `RUN addgroup -S -g 10001 app && adduser -S -u 10001 -G app app`,
+          `USER 10001:10001`;
+        - `node` images already have the user `node`: `USER node`;
+        - distroless has `nonroot` (65532): `USER 65532:65532` (or the `:nonroot` tag);
+        - `scratch`, UBI minimal/micro and unknown distributions: a numeric `USER 65534:65534` /
+          `USER 10001:10001` (no /etc/passwd entry needed, but no name or home directory).
+
+        Not reported for Windows bases, a USER with a variable, images known to run as non-root (distroless
+        `nonroot` tags, Bitnami, Chainguard ...) or to drop privileges in their own entrypoint (postgres,
+        mysql, redis, mongo ...), and stages that mention `gosu`, `su-exec`, `setpriv`, `runuser`, `chpst`
+        or `s6-setuidgid` (they switch user at start-up).
+    """,
+    why="""
+        A container's root is the host kernel's uid 0. A process running as root that is compromised can
+        write anywhere in the container, read its secrets and reach kernel attack surface a normal user
+        cannot; Kubernetes' `runAsNonRoot` refuses such images. Most images run as root only because nobody
+        added a USER.
+    """,
     safety=Safety.SUGGESTION,
-    safety_notes=("Never applied: the application may need root (ports below 1024, root-owned files it writes, "
-                  "an entrypoint that switches users). Not reported for Windows, variable users, bases known "
-                  "to run as non-root or to drop privileges in their entrypoint, or stages using gosu/su-exec."),
+    safety_notes="""
+        Suggested only because the application may need root (ports below 1024, writing to root-owned
+        directories, files copied without `--chown`, an entrypoint that switches users), and the user must
+        exist in the image.
+    """,
     examples=(Example(
         before='FROM python:3.12-slim\nCOPY app.py /app/\nCMD ["python", "/app/app.py"]\n',
         after=('FROM python:3.12-slim\nCOPY app.py /app/\n'

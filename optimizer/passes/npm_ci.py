@@ -1,32 +1,4 @@
-"""DO109 npm-ci: ``npm ci`` instead of ``npm install`` where the image has the lockfile.
-
-Rationale: ``npm install`` without package names treats package-lock.json as a hint: when
-package.json asks for something the lockfile does not pin (a range widened, a dependency added),
-it resolves again, may install other versions than the developer tested, and rewrites the
-lockfile inside the image. ``npm ci`` ("clean install") installs exactly what the lockfile says,
-never writes it, fails loudly when it disagrees with package.json, and skips the resolution work,
-so it is also faster. It is what npm's docs recommend for automated environments, and the form
-the dependency-manifests-first layout (DO205) can treat as reading only the manifests.
-
-What the pass does: a RUN whose ``npm install`` / ``npm i`` (any stage, wrappers such as sudo
-allowed) names no packages and uses only options ``npm ci`` takes the same way (``--omit``,
-``--production``, ``--ignore-scripts``, ``--legacy-peer-deps``, ``--no-audit``, ``--loglevel`` ...)
-gets its subcommand replaced by ``ci``; the rest of the command is kept as written. Only when the
-build context is known and the lockfile (``package-lock.json`` or ``npm-shrinkwrap.json``, not
-excluded by .dockerignore) is copied into the directory npm runs in, by a COPY/ADD before the RUN
-(``COPY . .``, ``COPY package*.json ./``, ``COPY package.json package-lock.json /app/``).
-
-Not offered: packages named (``npm install express``), ``-g``, ``--prefix``/``-C``, ``--save*``,
-``--no-package-lock``/``--package-lock=false``/``--package-lock-only``, any option we do not know
-to mean the same for ``ci``; a ``cd``/``pushd`` before npm in the RUN; a node_modules that a
-``COPY --from``, a mount or an earlier npm install put in place (``npm ci`` deletes node_modules
-first); a base image ``node:`` older than 10 (npm before 5.7 has no ``ci``); ONBUILD triggers
-(their build context is another project's); an unknown WORKDIR.
-
-Safety: UNSAFE. ``npm ci`` fails the build when package.json and the lockfile disagree (``npm
-install`` quietly updated the lockfile instead): the failure is the point, but it is a change a
-reviewer should see. It also removes an existing node_modules before installing.
-"""
+"""DO109 npm-ci: npm ci instead of npm install where the image has the lockfile (documented in PASS)."""
 
 from __future__ import annotations
 
@@ -147,17 +119,37 @@ PASS = Pass(
     id="DO109",
     name="npm-ci",
     title="Use npm ci instead of npm install when the lockfile is in the image",
-    what=("Replaces `npm install` (no package names, options `npm ci` shares) with `npm ci` where "
-          "package-lock.json or npm-shrinkwrap.json is copied into the directory npm runs in."),
-    why=("`npm install` may resolve other versions than the lockfile pins and rewrite the lockfile inside "
-         "the image, so two builds of the same commit can differ. `npm ci` installs exactly the lockfile, "
-         "never writes it, fails when it disagrees with package.json, and skips resolution (faster)."),
+    what="""
+        A RUN whose `npm install` / `npm i` (any stage, wrappers such as sudo allowed) names no packages
+        and uses only options `npm ci` takes the same way (`--omit`, `--production`, `--ignore-scripts`,
+        `--legacy-peer-deps`, `--no-audit`, `--loglevel` ...) gets its subcommand replaced by `ci`; the rest
+        of the command is kept as written. Only when the build context is known and the lockfile
+        (`package-lock.json` or `npm-shrinkwrap.json`, not excluded by .dockerignore) is copied into the
+        directory npm runs in, by a COPY/ADD before the RUN (`COPY . .`, `COPY package*.json ./`,
+        `COPY package.json package-lock.json /app/`).
+
+        Not offered: packages named (`npm install express`), `-g`, `--prefix`/`-C`, `--save*`,
+        `--no-package-lock`/`--package-lock=false`/`--package-lock-only`, any option we do not know to mean
+        the same for `ci`; a `cd`/`pushd` before npm in the RUN; a node_modules that a `COPY --from`, a mount
+        or an earlier npm install put in place (`npm ci` deletes node_modules first); a base image `node:`
+        older than 10 (npm before 5.7 has no `ci`); ONBUILD triggers (their build context is another
+        project's); an unknown WORKDIR.
+    """,
+    why="""
+        `npm install` without package names treats package-lock.json as a hint: when package.json asks for
+        something the lockfile does not pin (a range widened, a dependency added), it resolves again, may
+        install other versions than the developer tested, and rewrites the lockfile inside the image, so two
+        builds of the same commit can differ. `npm ci` ("clean install") installs exactly what the lockfile
+        says, never writes it, fails loudly when it disagrees with package.json, and skips the resolution
+        work, so it is also faster. It is what npm's docs recommend for automated environments, and the form
+        the manifests-first layout (DO205) can treat as reading only the manifests.
+    """,
     safety=Safety.UNSAFE,
-    safety_notes=("Unsafe: `npm ci` fails the build when package.json and the lockfile disagree, and deletes "
-                  "an existing node_modules first. Not offered without a known build context and a copied "
-                  "lockfile, with package names, -g, --prefix, --save*, lockfile-disabling or unknown options, "
-                  "after a `cd` in the RUN, when node_modules is mounted, copied from another stage or filled "
-                  "by an earlier npm step, for node images before 10, or in ONBUILD triggers."),
+    safety_notes="""
+        Unsafe because `npm ci` fails the build when package.json and the lockfile disagree (`npm install`
+        quietly updated the lockfile instead): the failure is the point, but it is a change a reviewer
+        should see. It also removes an existing node_modules before installing.
+    """,
     examples=(Example(
         before=("FROM node:20-slim\nWORKDIR /app\nCOPY package.json package-lock.json ./\n"
                 "RUN npm install --omit=dev\nCOPY . .\n"),

@@ -1,35 +1,4 @@
-"""DO107 pip-no-cache-dir: ``pip install --no-cache-dir`` so pip's cache never lands in a layer.
-
-Rationale: ``pip install`` keeps every downloaded and locally built wheel, plus HTTP responses, in
-``~/.cache/pip`` (``/root/.cache/pip`` for root). In a layer that cache is dead weight, often as
-large as the installed packages themselves. ``--no-cache-dir`` installs the same distributions
-(pip revalidates index pages anyway) and writes nothing there (hadolint DL3042).
-
-What the pass does: ``pip install``, ``pip3 install``, ``pip3.12 install``, ``python -m pip
-install`` (with ``sudo``/``env`` wrappers, nested or not) without ``--no-cache-dir`` or an
-abbreviation pip accepts (``--no-cache``): insert ``--no-cache-dir`` right after ``install``.
-
-Scope, a decision: every stage, as hadolint DL3042 does. In a builder stage the cache does not reach
-the final image, but it still fills the builder's layers and the build cache, costs nothing to
-drop, and a ``--write`` run should leave hadolint quiet on the rules it claims to resolve. The one
-exception: a stage whose pip cache a later ``COPY --from`` copies out on purpose.
-
-Not offered:
-- ``PIP_NO_CACHE_DIR`` is set to any non-empty value: as a prefix (``PIP_NO_CACHE_DIR=1 pip ...``,
-  ``env PIP_...``), by ``export`` earlier in the RUN, by ``ENV`` in force (this stage or the stages
-  it is built FROM) or by an ``ARG`` default of the stage. pip disables the cache for *every* valid
-  value, ``off``/``false``/``0`` included (a compatibility quirk kept since pip 19.0, pypa/pip#5884;
-  older pips crashed on true values). hadolint only honours truthy values, so it may still report
-  DL3042 for ``PIP_NO_CACHE_DIR=off``; we do not add a flag that changes nothing.
-- the pip cache is a cache, tmpfs or bind mount of the RUN (``/root/.cache/pip``, ``/root/.cache``,
-  any ``*/.cache[/pip]``, or ``PIP_CACHE_DIR``/``XDG_CACHE_HOME``): BuildKit cache users want it.
-- ``--cache-dir`` is given: the author chose a cache on purpose, and a later ``--cache-dir`` would
-  override our flag anyway.
-- ``pip download``, ``pip wheel`` (other subcommands: their output is the point), ``pipx``,
-  ``pipenv``, ``poetry``, ``uv pip``, ``conda``: out of scope (other programs, other caches).
-
-Safety: SAFE. Only where pip keeps its cache changes. ``--no-cache-dir`` exists since pip 6.0 (2014).
-"""
+"""DO107 pip-no-cache-dir: pip install --no-cache-dir so pip's cache never lands in a layer (documented in PASS)."""
 
 from __future__ import annotations
 
@@ -109,15 +78,42 @@ PASS = Pass(
     id="DO107",
     name="pip-no-cache-dir",
     title="Use pip install --no-cache-dir",
-    what="Inserts `--no-cache-dir` after `pip install` (`pip3`, `python -m pip` ...).",
-    why=("pip keeps downloaded and locally built wheels and HTTP responses in ~/.cache/pip. Inside an image "
-         "that cache is never used again but is shipped with every layer, often as large as the installed "
-         "packages. `--no-cache-dir` installs the same distributions without writing it."),
+    what="""
+        `pip install`, `pip3 install`, `pip3.12 install`, `python -m pip install` (with `sudo`/`env`
+        wrappers, nested or not) without `--no-cache-dir` or an abbreviation pip accepts (`--no-cache`):
+        inserts `--no-cache-dir` right after `install`.
+
+        Every stage, as hadolint DL3042 does: in a builder stage the cache does not reach the final image,
+        but it still fills the builder's layers and the build cache, costs nothing to drop, and a `--write`
+        run should leave hadolint quiet on the rules it claims to resolve. The one exception: a stage whose
+        pip cache a later `COPY --from` copies out on purpose.
+
+        Not offered:
+        - `PIP_NO_CACHE_DIR` is set to any non-empty value: as a prefix (`PIP_NO_CACHE_DIR=1 pip ...`,
+          `env PIP_...`), by `export` earlier in the RUN, by `ENV` in force (this stage or the stages it is
+          built FROM) or by an `ARG` default of the stage. pip disables the cache for every valid value,
+          `off`/`false`/`0` included (a compatibility quirk kept since pip 19.0, pypa/pip#5884); hadolint
+          only honours truthy values, so it may still report DL3042 for `PIP_NO_CACHE_DIR=off`; we do not
+          add a flag that changes nothing.
+        - The pip cache is a cache, tmpfs or bind mount of the RUN (`/root/.cache/pip`, `/root/.cache`, any
+          `*/.cache[/pip]`, or `PIP_CACHE_DIR`/`XDG_CACHE_HOME`): BuildKit cache users want it.
+        - `--cache-dir` is given: the author chose a cache on purpose, and a later `--cache-dir` would
+          override our flag anyway.
+        - `pip download`, `pip wheel` (their output is the point), `pipx`, `pipenv`, `poetry`, `uv pip`,
+          `conda`: other programs, other caches.
+    """,
+    why="""
+        `pip install` keeps every downloaded and locally built wheel, plus HTTP responses, in
+        `~/.cache/pip` (`/root/.cache/pip` for root). In a layer that cache is dead weight, shipped with
+        every layer and often as large as the installed packages themselves. `--no-cache-dir` installs the
+        same distributions (pip revalidates index pages anyway) and writes nothing there (hadolint DL3042).
+    """,
     safety=Safety.SAFE,
-    safety_notes=("Only where pip keeps its cache changes. Nothing is offered when PIP_NO_CACHE_DIR is set "
-                  "(any value: pip disables the cache for `off`/`false` too), when the pip cache is a cache, "
-                  "tmpfs or bind mount of the RUN, when `--cache-dir` is given, or when a later "
-                  "`COPY --from` copies the cache out of the stage. Applies to every stage, like hadolint."),
+    safety_notes="""
+        Safe because `--no-cache-dir` installs the same distributions and only changes where pip keeps its
+        cache (the option exists since pip 6.0, 2014); provided nothing in the build reads that cache: no
+        cache mount keeps it and no later `COPY --from` copies it out (no fix otherwise).
+    """,
     examples=(Example(
         before="FROM python:3.12-slim\nRUN pip install -r requirements.txt\n",
         after="FROM python:3.12-slim\nRUN pip install --no-cache-dir -r requirements.txt\n"),),
