@@ -222,7 +222,7 @@ class IgnoreMatcher:
             if not skipped:
                 matched, info = self._match_with_parent(key, parent)
                 state = (matched and self._walk_skips(key), info)
-            self._dirs[key] = state  # type: ignore[assignment]
+            self._dirs[key] = state
         return state
 
     def _walk_skips(self, directory: str) -> bool:
@@ -408,7 +408,7 @@ def _compile(pattern: str, line: int) -> tuple[str, re.Pattern[str] | None, tupl
     while i < n:
         ch = pattern[i]
         i += 1
-        token = "\\" + ch
+        token: str | None = "\\" + ch
         if ch == "*":
             if i < n and pattern[i] == "*":
                 i += 1

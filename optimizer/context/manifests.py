@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -147,7 +147,7 @@ def parse_pom(text: str | None, *, has_wrapper: bool = False) -> MavenProject:
 
     plugins = _plugins(build)
     modules_el = _child(project, "modules")
-    modules = ()
+    modules: tuple[str, ...] = ()
     if modules_el is not None:
         modules = tuple(dict.fromkeys(
             go_clean(m.text.strip()) for m in _children(modules_el, "module") if m.text and m.text.strip()))
@@ -264,7 +264,7 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
-def _children(element: ET.Element, name: str):
+def _children(element: ET.Element, name: str) -> Iterator[ET.Element]:
     return (c for c in element if isinstance(c.tag, str) and _local(c.tag) == name)
 
 
@@ -538,7 +538,7 @@ _DEPENDENCY_FIELDS = ("dependencies", "devDependencies", "optionalDependencies",
 _LOCAL_PROTOCOLS = ("file:", "link:", "portal:")
 
 
-def _node_local_specs(data: dict) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _node_local_specs(data: dict[str, object]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Specs naming local paths (dependencies, yarn ``resolutions``, npm ``overrides``, pnpm
     ``overrides``) and patch files (pnpm/bun ``patchedDependencies``, yarn ``patch:`` protocol)."""
     values: list[str] = []

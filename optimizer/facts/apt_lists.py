@@ -5,10 +5,13 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from ..shell.apt_tools import (APT_INSTALLS, APT_NO_LISTS, APT_QUERIES, FETCHERS, NO_LISTS,
                                QUERY_READERS, READERS, SHELLS, SOURCING)
+
+if TYPE_CHECKING:
+    from ..shell import Command, Script
 
 _APT = ("apt-get", "apt")
 
@@ -36,14 +39,14 @@ class ListUse:
     query: bool = False  # a READS that only looks (apt-cache, apt list ...), installs nothing
 
 
-def list_uses(script) -> Iterator[ListUse]:
+def list_uses(script: Script) -> Iterator[ListUse]:
     """What every command of ``script`` (an ``optimizer.shell.Script``) does with the lists, in order."""
     for command in script.commands:
         for use in _uses(command):
             yield ListUse(command, use.access, use.what, command.top_level and use.top_level, use.query)
 
 
-def access_of(command) -> Access:
+def access_of(command: Command) -> Access:
     """The strongest access of one command (READS or UNKNOWN over FETCHES over NONE)."""
     found = {use.access for use in _uses(command)}
     for access in (Access.UNKNOWN, Access.READS, Access.FETCHES):
@@ -66,7 +69,7 @@ def _use(access: Access, what: str, query: bool = False) -> ListUse:
     return ListUse(None, access, what, True, query)
 
 
-def _uses(command) -> list[ListUse]:
+def _uses(command: Command) -> list[ListUse]:
     """What one simple command does with the lists; several uses for an ``sh -c`` string."""
     program = command.program
     if program is None:
@@ -88,10 +91,10 @@ def _uses(command) -> list[ListUse]:
     if program in READERS:
         subs = READERS[program]
         if subs is None or sub in subs:
-            return [_use(Access.READS, f"`{program}{' ' + sub if subs else ''}`")]
+            return [_use(Access.READS, f"`{program}{' ' + sub if subs and sub else ''}`")]
         return [_use(Access.NONE, program)]
     if program in SHELLS:
-        return _shell(command)
+        return _shell(command, program)
     if program in SOURCING:
         return [_use(Access.UNKNOWN, f"`{program}` of a script we do not read")]
     if "/" in (command.name or "") or program.endswith(".sh"):
@@ -101,11 +104,11 @@ def _uses(command) -> list[ListUse]:
     return [_use(Access.UNKNOWN, f"`{program}`")]
 
 
-def _first_word(command) -> str:
+def _first_word(command: Command) -> str:
     return command.argv[0].text_raw if command.argv else "?"
 
 
-def _shell(command) -> list[ListUse]:
+def _shell(command: Command, program: str) -> list[ListUse]:
     """``sh -c 'STRING'``: what STRING does; a script file or stdin is unknown."""
     words = command.words
     i = 0
@@ -117,15 +120,15 @@ def _shell(command) -> list[ListUse]:
         if value.startswith("-") and value != "-" and value != "--":
             if "c" in value[1:] and not value.startswith("--"):
                 string = words[i + 1] if i + 1 < len(words) else None
-                if string is None or not string.is_static:
-                    return [_use(Access.UNKNOWN, f"`{command.program} -c` with a string we cannot read")]
-                return _string(string.value, command.program)
+                if string is None or not string.is_static or string.value is None:
+                    return [_use(Access.UNKNOWN, f"`{program} -c` with a string we cannot read")]
+                return _string(string.value, program)
             i += 1
             continue
         break
     if i < len(words) and words[i].value != "-":
         return [_use(Access.UNKNOWN, f"the script `{words[i].text_raw}`")]
-    return [_use(Access.UNKNOWN, f"a script fed to `{command.program}` on its input")]
+    return [_use(Access.UNKNOWN, f"a script fed to `{program}` on its input")]
 
 
 def _string(text: str, shell: str) -> list[ListUse]:
@@ -137,7 +140,7 @@ def _string(text: str, shell: str) -> list[ListUse]:
 
 
 @lru_cache(maxsize=256)
-def _parse(text: str):
+def _parse(text: str) -> Script:
     from ..shell import parse_script
 
     return parse_script(text)

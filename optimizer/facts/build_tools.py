@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..context.manifests import MavenProject, parse_pom
 from .copies import destination, landing, normalise, sources
 from ..model import Dockerfile, Instruction
+
+if TYPE_CHECKING:
+    from ..context import BuildContext
+    from ..shell import Command, Script
+    from .runscript import RunScript
 
 _MVN_BUILD_GOALS = frozenset({"package", "install", "verify", "deploy"})
 _MVN_RESOLVE_GOALS = ("dependency:go-offline", "dependency:resolve", "dependency:resolve-plugins",
@@ -43,7 +49,7 @@ class MavenRun:
     wrapper: bool
 
 
-def read_mvn(run) -> tuple[MavenRun | None, str]:
+def read_mvn(run: RunScript) -> tuple[MavenRun | None, str]:
     """The build's mvn command of a RUN script, or (None, reason)."""
     script = run.script
     found = None
@@ -94,6 +100,7 @@ def read_mvn(run) -> tuple[MavenRun | None, str]:
             pass
         elif name in _MVN_KEEP_VALUE or name in _MVN_DROP_VALUE:
             raw = word.text_raw
+            option_value: str | None
             if eq:
                 option_value = value
             elif i + 1 < len(words):
@@ -153,7 +160,7 @@ def copied_paths(inst: Instruction, project: str, doc: Dockerfile) -> set[str] |
     return out
 
 
-def maven_files(context, mvn: MavenRun, project_rel_files: list[str]) -> tuple[list[str], str]:
+def maven_files(context: BuildContext, mvn: MavenRun, project_rel_files: list[str]) -> tuple[list[str], str]:
     """The context files go-offline needs, or ([], reason)."""
     reactor, reason = maven_reactor(context)
     if reactor is None:
@@ -172,7 +179,7 @@ def maven_files(context, mvn: MavenRun, project_rel_files: list[str]) -> tuple[l
     return needed, ""
 
 
-def maven_reactor(context) -> tuple[dict[str, MavenProject | None] | None, str]:
+def maven_reactor(context: BuildContext) -> tuple[dict[str, MavenProject | None] | None, str]:
     """The poms of the reactor, root first (context path -> facts, None for a parent pom outside
     the module tree), or (None, reason)."""
     maven = context.manifests.maven
@@ -257,12 +264,12 @@ class GradleRun:
     user_home: bool  # -g/--gradle-user-home given
 
 
-def is_gradle(command) -> bool:
+def is_gradle(command: Command) -> bool:
     name = command.name or ""
     return command.program in ("gradle", "gradlew") or name.endswith(("/gradle", "gradlew"))
 
 
-def read_gradle(run) -> GradleRun | None:
+def read_gradle(run: RunScript) -> GradleRun | None:
     """The build's top-level gradle/gradlew command of a RUN script, or None."""
     script = run.script
     found = None
@@ -328,7 +335,7 @@ def read_gradle(run) -> GradleRun | None:
     return GradleRun(prefix, tuple(kept), wrapper, user_home)
 
 
-def gradle_files(context, gradle: GradleRun) -> list[str] | None:
+def gradle_files(context: BuildContext, gradle: GradleRun) -> list[str] | None:
     """The context files and directories ``gradle dependencies`` needs, or None (not offered)."""
     project = context.manifests.gradle
     if project is None or project.build_file is None or project.subprojects:
@@ -363,7 +370,7 @@ def gradle_files(context, gradle: GradleRun) -> list[str] | None:
     return needed
 
 
-def _wrapper_chmod(script, build, wrapper: str) -> str | None:
+def _wrapper_chmod(script: Script, build: Command, wrapper: str) -> str | None:
     """The ``chmod`` of the build wrapper (``mvnw``, ``gradlew``) among the steps before ``build``, as
     ``"chmod +x mvnw && "`` to keep in front of the moved command ("" when there is none); None when a
     step before the build may change what it sees (anything but harmless steps and that chmod)."""

@@ -14,12 +14,16 @@ import posixpath
 import re
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING, Callable
 
 from ..context.dockerignore import DockerignoreError, IgnoreMatcher, go_clean, go_match
 from .copies import copy_sources, expand_with_defaults, is_broad
 from ..model import Dockerfile, Instruction
 from .runscript import mounts, run_script
 from ..shell.grammars import PYTHON_NAME
+
+if TYPE_CHECKING:
+    from ..context import BuildContext
 
 _COMPONENT_SPLIT = re.compile(r"[/=:,;<>|&$`{}\s\"'()\[\]]+")
 
@@ -35,7 +39,7 @@ class Source:
     position: int  # index of the instruction in its stage
     mount: bool = False  # a RUN's bind mount: that RUN itself reads it
 
-    def paths_in(self, context) -> list[str]:
+    def paths_in(self, context: BuildContext) -> list[str]:
         """The context paths the source names: its own, or those a wildcard matches (Go's
         filepath.Match, as Docker); none for broad and unexpandable sources."""
         if self.kind == "literal":
@@ -143,10 +147,10 @@ class ContextUse:
             run.opaque for run in self.runs) and program in self.words
 
     @staticmethod
-    def _matches(run: _Run, test) -> bool:
+    def _matches(run: _Run, test: Callable[[str, tuple[str, ...]], bool]) -> bool:
         return any(test(program, args) for program, args in run.commands)
 
-    def runs_after(self, carrier: Source, test) -> bool:
+    def runs_after(self, carrier: Source, test: Callable[[str, tuple[str, ...]], bool]) -> bool:
         """A RUN of the carrier's stage, after it (or the RUN mounting it), runs a command ``test``
         (``test(program, args)``) accepts."""
         return any(run.stage == carrier.stage and self._matches(run, test) for run in self.runs_seeing(carrier))
@@ -160,7 +164,7 @@ class ContextUse:
         return [run for run in self.runs if run.stage in later or run.stage == carrier.stage
                 and (run.position > carrier.position or (carrier.mount and run.position == carrier.position))]
 
-    def runs_in_stage(self, carrier: Source, test) -> bool:
+    def runs_in_stage(self, carrier: Source, test: Callable[[str, tuple[str, ...]], bool]) -> bool:
         """A RUN of the carrier's stage runs a command ``test`` accepts."""
         return any(run.stage == carrier.stage and self._matches(run, test) for run in self.runs)
 
@@ -207,7 +211,7 @@ def ignores(matcher: IgnoreMatcher, path: str) -> bool:
     return matcher.matches(path) or matcher.matches_or_parent_matches(path)
 
 
-def newly_excluded_sources(doc: Dockerfile, context, before: str, after: str) -> list[str]:
+def newly_excluded_sources(doc: Dockerfile, context: BuildContext, before: str, after: str) -> list[str]:
     """COPY/ADD (and bind-mount) sources of ``doc`` that ``after`` excludes but ``before`` did not.
 
     A source counts when ``ignores`` holds for it; a wildcard source when it holds for one of the

@@ -17,10 +17,13 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass
-from typing import Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from ..model import Dockerfile, Instruction
 from .runscript import env_in_force
+
+if TYPE_CHECKING:
+    from ..context import BuildContext
 
 COPY_KEYWORDS = ("COPY", "ADD")
 #: ``$NAME``, ``${NAME}`` or ``${NAME<op>word}`` (op ``:-``, ``-``, ``:+``, ``+``).
@@ -116,7 +119,7 @@ def destination_variables(inst: Instruction) -> frozenset[str]:
                      for m in re.finditer(r"\$(?:\{(\w+)(?:[^\w}][^}]*)?\}|(\w+))", destination(inst) or ""))
 
 
-def source_file_names(inst: Instruction, context) -> frozenset[str] | None:
+def source_file_names(inst: Instruction, context: BuildContext) -> frozenset[str] | None:
     """Basenames of the sources when each is known to be a file (a directory's contents are not)."""
     srcs = sources(inst)
     if any(is_remote(s) or "$" in s or re.search(r"[*?\[]", s) or is_broad(s) or s.endswith("/")
@@ -159,14 +162,14 @@ def expand_with_defaults(doc: Dockerfile, inst: Instruction, text: str) -> str |
     return _substitute(text, lookup)
 
 
-def _substitute(text: str, lookup) -> str | None:
+def _substitute(text: str, lookup: Callable[[str, str | None, str | None], str | None]) -> str | None:
     """``text`` with each variable replaced by ``lookup(name, op, word)``; None when one has no
     value (or a value with variables itself), or a ``$`` is left over."""
     if "$" not in text:
         return text
     failed = False
 
-    def value(match: re.Match) -> str:
+    def value(match: re.Match[str]) -> str:
         nonlocal failed
         found = lookup(match.group(1) or match.group(4), match.group(2), match.group(3))
         if found is None or "$" in found:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from ..model import Dockerfile, Instruction
 from ..shell import GRAMMARS, tools
@@ -30,6 +30,7 @@ from .programs import RULES
 from .runscript import POSIX_SHELLS, env_in_force, mounts, run_script
 
 if TYPE_CHECKING:
+    from ..shell import Command, Option, Script
     from .history import History, Read
 
 _ALLOWED_STEPS = frozenset({"command", "pipeline", "declaration_command", "variable_assignment",
@@ -118,7 +119,7 @@ def footprint(doc: Dockerfile, inst: Instruction, cwd: ImagePath | None, *, hist
     return facts
 
 
-def _assigned_names(script) -> frozenset[str]:
+def _assigned_names(script: Script) -> frozenset[str]:
     """Variables the script itself sets (their values are not the Dockerfile's)."""
     names = {a.name for c in script.commands for a in c.env}
     for command in script.commands:
@@ -135,7 +136,7 @@ def _assigned_names(script) -> frozenset[str]:
 class _Reader:
     """Adds one command after another to a footprint."""
 
-    def __init__(self, doc: Dockerfile, inst: Instruction, facts: Footprint, assigned, text: str):
+    def __init__(self, doc: Dockerfile, inst: Instruction, facts: Footprint, assigned: frozenset[str], text: str):
         self.doc, self.inst, self.facts, self.assigned, self.text = doc, inst, facts, assigned, text
         self.cwd = facts.cwd
 
@@ -159,7 +160,7 @@ class _Reader:
             text = literal_directory(word.text_raw)
         self.facts.paths.append((None if text is None else resolve(text, self.cwd), word.text_raw))
 
-    def command(self, cmd) -> None:
+    def command(self, cmd: Command) -> None:
         facts = self.facts
         for word in cmd.argv:
             value = self.value(word)
@@ -174,7 +175,8 @@ class _Reader:
             if value is not None:
                 self._absolute_mentions(value)
         self._redirects(cmd)
-        if cmd.name is None:
+        program = cmd.program
+        if cmd.name is None or program is None:
             if cmd.argv and cmd.argv[0].text_raw == "":
                 return  # only assignments
             facts.block(f"`{clip(cmd.argv[0].text_raw)}` runs a program named by a variable")
@@ -184,13 +186,12 @@ class _Reader:
                 facts.block(f"it runs `{cmd.name}` from a relative path")
                 return
             facts.paths.append((absolute(cmd.name), cmd.name))
-        program = cmd.program
         facts.programs.add(program)
         if program == "cd":
             self._cd(cmd)
             return
         if program in POSIX_SHELLS:
-            self._shell(cmd)
+            self._shell(cmd, program)
             return
         tool = tools.TOOLS.get(program)
         if tool is None:
@@ -209,7 +210,7 @@ class _Reader:
             if text.startswith("/") and not text.startswith("//"):
                 self.facts.paths.append((resolve(text, None), text))
 
-    def _redirects(self, cmd) -> None:
+    def _redirects(self, cmd: Command) -> None:
         for start, end in cmd.redirects:
             raw = self.text[start:end]
             self.facts.texts.append(raw)
@@ -225,7 +226,7 @@ class _Reader:
             self.facts.redirects = True
             self.facts.paths.append((None if value is None else resolve(value, self.cwd), target))
 
-    def _cd(self, cmd) -> None:
+    def _cd(self, cmd: Command) -> None:
         operands = [w for w in cmd.words if w.value != "--"]
         target_word = operands[-1] if operands else None
         if target_word is None or target_word.value == "-":
@@ -237,7 +238,7 @@ class _Reader:
         if cmd.top_level:
             self.cwd = new_cwd
 
-    def _shell(self, cmd) -> None:
+    def _shell(self, cmd: Command, program: str) -> None:
         """``curl ... | sh -s -- args`` runs a downloaded script: unsafe. ``sh -c``/``sh file`` block."""
         words = [w.value for w in cmd.words]
         options_only = all(w is not None and (w in ("-", "--") or re.fullmatch(r"-[a-z]+", w))
@@ -246,10 +247,10 @@ class _Reader:
                 or not options_only:
             self.facts.block(f"`{clip(self.text[cmd.span[0]:cmd.span[1]])}` runs a script")
             return
-        self.facts.kinds.setdefault("script", cmd.program)
-        self.facts.unknown.append(f"`{cmd.program}` runs a downloaded script, which we cannot read")
+        self.facts.kinds.setdefault("script", program)
+        self.facts.unknown.append(f"`{program}` runs a downloaded script, which we cannot read")
 
-    def _tool(self, cmd, program: str, tool: tools.Tool) -> None:
+    def _tool(self, cmd: Command, program: str, tool: tools.Tool) -> None:
         facts = self.facts
         options, operands = self._parse(cmd, program, tool)
         if tool.subcommands is not None:
@@ -274,17 +275,18 @@ class _Reader:
             return
         self._operands(tool, options, operands)
 
-    def _parse(self, cmd, program: str, tool: tools.Tool):
+    def _parse(self, cmd: Command, program: str, tool: tools.Tool) -> tuple[Sequence[Option], Sequence[Word]]:
         if program in GRAMMARS:
             return cmd.options(), cmd.operands()
         words = cmd.words
-        if program == "tar" and words and words[0].value and re.fullmatch(r"[A-Za-z]*[xctru][A-Za-z]*",
-                                                                          words[0].value):
-            first = words[0]  # old-style `tar xzf file`: the first word is a bundle of options
+        first = words[0] if words else None
+        if program == "tar" and first is not None and first.value \
+                and re.fullmatch(r"[A-Za-z]*[xctru][A-Za-z]*", first.value):
+            # old-style `tar xzf file`: the first word is a bundle of options
             words = (Word(first.text_raw, "-" + first.value, first.span, True), *words[1:])
         return tool.parse_words(words)
 
-    def _operands(self, tool: tools.Tool, options, operands) -> None:
+    def _operands(self, tool: tools.Tool, options: Sequence[Option], operands: Sequence[Word]) -> None:
         mode = tool.operands
         if mode == "first-then-paths":
             given = {o.canonical for o in options}
@@ -297,7 +299,7 @@ class _Reader:
         elif mode == "names":
             self.names(operands)
 
-    def names(self, words) -> None:
+    def names(self, words: Sequence[Word]) -> None:
         """Operands naming packages: a word that looks like a path is one."""
         for word in words:
             value = self.value(word)
@@ -310,13 +312,13 @@ class _Reader:
                 self.path(word)
 
 
-def _inline(option):
+def _inline(option: Option) -> Word:
     """The word of an option whose value is attached (``--target=/x``, ``-t/x``) as a value word."""
     word = option.words[0]
     return Word(word.text_raw, option.value, word.span, True)
 
 
-def _expand_shell(raw: str, lookup) -> str | None:
+def _expand_shell(raw: str, lookup: Callable[[str], str | None]) -> str | None:
     """A shell word with only quotes and ``$NAME``/``${NAME}``, expanded; None for anything else."""
     out: list[str] = []
     i, n, quoted = 0, len(raw), False

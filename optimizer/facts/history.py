@@ -20,14 +20,21 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Iterator
 
 from ..model import Dockerfile, Instruction
 from ..shell import tools
 from .copies import destination, expand, from_context, instructions_before, is_copy, sources, workdir_in_force
 from .footprint import clip, footprint
-from .paths import ImagePath, absolute, resolve, within
+from .paths import ImagePath, absolute, resolve, rooted, within
 from .runscript import env_in_force, run_script
 from .scope import home_directories
+
+if TYPE_CHECKING:
+    from ..context import BuildContext
+    from ..model import Stage
+    from .footprint import Footprint
+    from .runscript import RunScript
 
 
 @dataclass(frozen=True)
@@ -71,7 +78,7 @@ class Opaque:
 
 
 Event = ConfigWrite | Link | Opaque
-_PATH_LISTS = {kind: tuple(resolve(p, None) for p in paths) for kind, paths in tools.PATH_LISTS.items()}
+_PATH_LISTS = {kind: tuple(rooted(p) for p in paths) for kind, paths in tools.PATH_LISTS.items()}
 _HOME_CONFIGS = [(c.parts, kind) for kind, configs in _PATH_LISTS.items() for c in configs if c.root == "~"]
 _ABSOLUTE_CONFIGS: dict[str, list[tuple[tuple[str, ...], str]]] = {}
 for _kind, _configs in _PATH_LISTS.items():
@@ -102,7 +109,7 @@ class History:
         """Events of the instructions that run before ``inst``, first first."""
         return [event for other in instructions_before(doc, inst) for event in self.events.get(id(other), ())]
 
-    def add_indirect(self, doc: Dockerfile, facts) -> None:
+    def add_indirect(self, doc: Dockerfile, facts: Footprint) -> None:
         """Add to a RUN's footprint what it reads through the instructions before it."""
         kinds = dict(facts.kinds)
         if set(kinds) & tools.GIT_USERS:
@@ -127,7 +134,7 @@ class History:
                                         True, kind) for p in event.names]
 
 
-def history(doc: Dockerfile, context=None) -> History:
+def history(doc: Dockerfile, context: BuildContext | None = None) -> History:
     """What each instruction of ``doc`` leaves behind for the RUNs after it (``context``: the build
     context, to read configuration files copied from it)."""
     events: dict[int, tuple[Event, ...]] = {}
@@ -150,7 +157,7 @@ def named_paths(doc: Dockerfile, inst: Instruction, text: str) -> tuple[ImagePat
         return None
     unresolved = False
 
-    def variable(match: re.Match) -> str:
+    def variable(match: re.Match[str]) -> str:
         nonlocal unresolved
         name = match.group(1) or match.group(2)
         value = "~" if name == "HOME" and env_in_force(doc, inst, name) is None else env_in_force(doc, inst, name)
@@ -191,7 +198,7 @@ def _config_kinds(path: ImagePath | None, homes: tuple[ImagePath, ...]) -> froze
     return frozenset(kinds)
 
 
-def _run_events(doc: Dockerfile, inst: Instruction, homes: tuple[ImagePath, ...]):
+def _run_events(doc: Dockerfile, inst: Instruction, homes: tuple[ImagePath, ...]) -> Iterator[Event]:
     workdir = workdir_in_force(doc, inst)
     cwd = absolute(workdir) if workdir is not None else ImagePath(".", ())
     facts = footprint(doc, inst, cwd, history=None)
@@ -208,18 +215,19 @@ def _run_events(doc: Dockerfile, inst: Instruction, homes: tuple[ImagePath, ...]
         for text, fetched in steps or [(whole, True)]:  # no step names it as written: cannot tell
             names = None if fetched else named_paths(doc, inst, text)
             yield ConfigWrite(line, clip(text), frozenset({kind}), configs[0], names)
-    for command in run.script.commands if run is not None else ():
+    commands, script_text = (run.script.commands, run.script.text) if run is not None else ((), "")
+    for command in commands:
         sub = next((w.value for w in command.words if w.value and not w.value.startswith("-")), None)
-        kind = tools.CONFIG_COMMANDS.get((command.program or "", sub or ""))
-        if kind is not None:
-            text = run.script.text[command.span[0]:command.span[1]]
-            yield ConfigWrite(line, clip(text), frozenset({kind}), f"the configuration `{command.program} {sub}` "
-                              "writes", named_paths(doc, inst, text))
+        config_kind = tools.CONFIG_COMMANDS.get((command.program or "", sub or ""))
+        if config_kind is not None:
+            text = script_text[command.span[0]:command.span[1]]
+            yield ConfigWrite(line, clip(text), frozenset({config_kind}),
+                              f"the configuration `{command.program} {sub}` writes", named_paths(doc, inst, text))
     if facts.blocked:
         yield Opaque(line, clip(whole), named_paths(doc, inst, whole) or ())
 
 
-def _steps(run, whole: str) -> list[tuple[str, bool]]:
+def _steps(run: RunScript | None, whole: str) -> list[tuple[str, bool]]:
     """Each step of a RUN script (the whole text when we cannot read it), and whether it downloads
     something (what it writes is then unknown)."""
     if run is None:
@@ -228,7 +236,8 @@ def _steps(run, whole: str) -> list[tuple[str, bool]]:
     return [(run.script.text[s.span[0]:s.span[1]], i in fetching) for i, s in enumerate(run.script.chain)]
 
 
-def _copy_events(doc: Dockerfile, inst: Instruction, context, homes: tuple[ImagePath, ...], earlier):
+def _copy_events(doc: Dockerfile, inst: Instruction, context: BuildContext | None, homes: tuple[ImagePath, ...],
+                 earlier: dict[int, tuple[Event, ...]]) -> Iterator[ConfigWrite]:
     """A copy writing configuration: what its files name, when we can read them. A copy from a stage
     brings what that stage wrote (``earlier``: the events so far); one from an image is taken, like
     the base image, not to point tools at this file's paths."""
@@ -254,26 +263,27 @@ def _copy_events(doc: Dockerfile, inst: Instruction, context, homes: tuple[Image
         yield ConfigWrite(inst.start_line, label, holds, str(landing), named_paths(doc, inst, text))
         return
     files = _copied_files(inst, context, raw or "", landing)
-    if files is None:
+    if files is None or context is None:  # no context: no files
         yield ConfigWrite(inst.start_line, label, holds, str(landing), None)
         return
     for name, landed in files:
         kinds = _config_kinds(landed, homes)
         if kinds:
-            text = context.read_text(name)
-            names = named_paths(doc, inst, text) if text is not None else None
+            content = context.read_text(name)
+            names = named_paths(doc, inst, content) if content is not None else None
             yield ConfigWrite(inst.start_line, label, kinds, str(landed), names)
 
 
-def _stage_configs(doc: Dockerfile, stage, earlier, line: int, label: str, holds: frozenset[str]):
+def _stage_configs(doc: Dockerfile, stage: Stage, earlier: dict[int, tuple[Event, ...]], line: int, label: str,
+                   holds: frozenset[str]) -> Iterator[ConfigWrite]:
     """The configuration of kinds ``holds`` a stage (and the stages it is built FROM) wrote, as brought
     by a copy from it at ``line``."""
     written = [event for current in [*doc.ancestors(stage), stage] for other in current.instructions
                for event in earlier.get(id(other), ()) if isinstance(event, ConfigWrite) and event.kinds & holds]
     if written:
-        names = [event.names for event in written]
+        names = [event.names for event in written if event.names is not None]
         yield ConfigWrite(line, label, frozenset().union(*(e.kinds for e in written)) & holds,
-                          written[0].config, None if None in names else tuple(p for n in names for p in n))
+                          written[0].config, None if len(names) < len(written) else tuple(p for n in names for p in n))
 
 
 def _archive(source: str) -> bool:
@@ -293,13 +303,14 @@ def _held(landing: ImagePath, homes: tuple[ImagePath, ...]) -> frozenset[str]:
     return frozenset(kinds)
 
 
-def _copied_files(inst: Instruction, context, raw_dest: str, landing: ImagePath):
+def _copied_files(inst: Instruction, context: BuildContext | None, raw_dest: str,
+                  landing: ImagePath) -> list[tuple[str, ImagePath]] | None:
     """(context file, where it lands) for each file a copy brings in, or None when we cannot list
     them (no context, another stage or an image, a URL, too many to read)."""
     target = inst.effective
-    if context is None or not getattr(context, "known", False):
+    if context is None or not context.known:
         return None
-    found = []
+    found: list[tuple[str, ImagePath]] = []
     srcs = sources(inst)
     into_directory = raw_dest.endswith("/") or len(srcs) > 1
     for source in srcs:

@@ -23,6 +23,7 @@ import re
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypeGuard
 
 from ..context.manifests import (
     local_reference,
@@ -34,6 +35,11 @@ from ..context.manifests import (
     parse_yarnrc,
     requirement_path,
 )
+
+if TYPE_CHECKING:
+    from ..context import BuildContext
+    from ..shell import Command
+    from ..context.manifests import NodeProject
 
 Env = Callable[[str], "str | None"]  # the value of an environment variable the install sees
 
@@ -47,7 +53,7 @@ class Inputs:
 
 @dataclass
 class _Collect:
-    context: object
+    context: BuildContext
     project: str  # the project directory in the image (absolute, normalised)
     paths: list[str] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)
@@ -119,7 +125,7 @@ _NAME = re.compile(r"^@?[A-Za-z0-9][\w.\-]*(/[A-Za-z0-9][\w.\-]*)?(@[\w.\-^~<>=*
 _PIP_NAME = re.compile(r"^[A-Za-z0-9][\w.\-]*(\[[\w,\-]+\])?([<>=!~]=?[\w.*+!\-]+(,[<>=!~]=?[\w.*+!\-]+)*)?$")
 
 
-def reads_nothing(context, command, ecosystem: str) -> bool:
+def reads_nothing(context: BuildContext, command: Command, ecosystem: str) -> bool:
     """A command beside the install in its RUN that reads nothing from the project directory but
     the manifests the install reads too: a tool setup (``corepack enable``, ``npm install -g pnpm``,
     ``pip install --upgrade pip``) or a cache cleanup."""
@@ -127,7 +133,7 @@ def reads_nothing(context, command, ecosystem: str) -> bool:
         return False
     if command.name in ("set", "true", ":", "echo", "printf"):
         return True
-    operands = [w.value for w in command.operands()]
+    operands = [w.value for w in command.operands() if w.value is not None]  # all are (see above)
     if ecosystem in ("npm", "yarn", "pnpm"):
         if command.program == "corepack":
             return operands[:1] in (["enable"], ["prepare"], ["install"]) and all(_NAME.match(o) for o in operands[1:])
@@ -165,19 +171,20 @@ _PIP_WRITES = frozenset({"-t", "--target", "--root", "--prefix", "--src", "--rep
                          "--local-log", "--cache-dir"})
 
 
-def pip_inputs(context, command, project: str, env: Env) -> Inputs:
+def pip_inputs(context: BuildContext, command: Command, project: str, env: Env) -> Inputs:
     """What ``pip install -r ...`` (``command``) reads from the project directory."""
     found = _Collect(context, project)
     requirements = [*command.option_values("-r"), *command.option_values("-c"),
                     *command.option_values("--build-constraint"), *(env("PIP_CONSTRAINT") or "").split()]
-    if not command.option_values("-r") or any(not _plain(v) for v in requirements):
+    plain = [v for v in requirements if _plain(v)]
+    if not command.option_values("-r") or len(plain) != len(requirements):
         return Inputs(blocked="the requirements files are not literal paths")
-    for value in requirements:
-        path = found.context_path(value)
+    for requirement in plain:
+        path = found.context_path(requirement)
         if path is None:
             continue  # outside the project directory: the project copy does not bring it
         if not found.is_file(path):
-            return Inputs(blocked=f"{value} is not a file of the build context")
+            return Inputs(blocked=f"{requirement} is not a file of the build context")
         _requirements_file(found, path, set())
     for option in command.options():
         name = option.canonical
@@ -211,14 +218,14 @@ def pip_inputs(context, command, project: str, env: Env) -> Inputs:
     return found.result()
 
 
-def _isolated(command) -> bool:
+def _isolated(command: Command) -> bool:
     """The interpreter runs with ``-I`` or ``-P``, which keep the working directory off sys.path."""
     words = [w.value or "" for w in command.argv]
     options = words[1:words.index("-m")] if "-m" in words else []
     return any(o.startswith("-") and not o.startswith("--") and ("I" in o or "P" in o) for o in options)
 
 
-def _shadowing_module(context) -> str | None:
+def _shadowing_module(context: BuildContext) -> str | None:
     """A project module (``email.py``, ``logging/``) named like a standard library module or one of
     pip's own imports: ``python -m pip`` puts the working directory first on sys.path and imports it
     instead, before the move (with the sources there) but not after it."""
@@ -232,12 +239,14 @@ def _shadowing_module(context) -> str | None:
     return None
 
 
-def _imports_from_cwd(command) -> bool:
+def _imports_from_cwd(command: Command) -> bool:
     return any(w.startswith("python") for w in command.wrappers) and not _isolated(command)
 
 
-def _plain(value: str | None) -> bool:
-    return bool(value) and "$" not in value and "://" not in value and not re.search(r"[*?\[\s]", value)
+def _plain(value: str | None) -> TypeGuard[str]:
+    if not value:
+        return False
+    return "$" not in value and "://" not in value and not re.search(r"[*?\[\s]", value)
 
 
 def _value_path(found: _Collect, value: str | None, what: str) -> str | None:
@@ -405,7 +414,7 @@ class NodeInputs:
     scripts_run: bool = True  # install scripts (root lifecycle, dependencies) run at all
 
 
-def node_inputs(context, manager: str, project: str, env: Env, *, ignore_scripts: bool) -> NodeInputs:
+def node_inputs(context: BuildContext, manager: str, project: str, env: Env, *, ignore_scripts: bool) -> NodeInputs:
     """What ``<manager> install``/``ci`` reads from the project directory: package.json, the lockfile,
     .npmrc/.yarnrc/.yarnrc.yml/pnpm files and the paths they name, local (``file:``) packages and
     tarballs, patches, workspace manifests; and whether install scripts may read more."""
@@ -595,7 +604,8 @@ def _workspace(found: _Collect, directory: str, scripts_off: bool) -> None:
     if not isinstance(data, dict):
         found.risk(f"{manifest} is not a JSON object")
         return
-    scripts = data.get("scripts") if isinstance(data.get("scripts"), dict) else {}
+    declared = data.get("scripts")
+    scripts = declared if isinstance(declared, dict) else {}
     hooks = [s for s in _LIFECYCLE if s in scripts]
     if hooks and not scripts_off:
         found.risk(f"the workspace {directory} has lifecycle scripts ({', '.join(hooks)}) that now run before "
@@ -608,7 +618,7 @@ def _workspace(found: _Collect, directory: str, scripts_off: bool) -> None:
     _local_packages(found, specs, directory)
 
 
-def _dependency_scripts(found: _Collect, manager: str, lockfile: str | None, node,
+def _dependency_scripts(found: _Collect, manager: str, lockfile: str | None, node: NodeProject,
                         only_built: tuple[str, ...] | None) -> None:
     """Install scripts of dependencies run during the install; one that reads the project (a client
     generator reading a schema, a git-hooks installer) would now run without the sources."""
@@ -636,7 +646,7 @@ def _dependency_scripts(found: _Collect, manager: str, lockfile: str | None, nod
 # Go ------------------------------------------------------------------------------------------------
 
 
-def go_inputs(context, project: str, env: Env) -> Inputs:
+def go_inputs(context: BuildContext, project: str, env: Env) -> Inputs:
     """What ``go mod download`` reads from the module directory: go.mod, go.sum, and the go.mod of each
     ``replace`` target inside the context. GOFLAGS with ``-mod=vendor``/``-modfile`` or a variable,
     and GOWORK, make it read other files: not offered."""

@@ -8,8 +8,12 @@ import posixpath
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..shell.grammars import JAVA, JAVA_NO_RUN, compile_options
+
+if TYPE_CHECKING:
+    from ..context import BuildContext
 
 __all__ = ["JavaImage", "JavaLaunch", "Runtime", "built_jar", "extra_jars", "java_image", "java_launch",
            "runtime_image"]
@@ -137,7 +141,7 @@ def runtime_image(version: int, kind: str, openj9: bool = False) -> Runtime:
     return Runtime(f"eclipse-temurin:{version}-jre-alpine", True, tuple(notes), alpine=True)
 
 
-def built_jar(context, tool: str) -> str | None:
+def built_jar(context: BuildContext, tool: str) -> str | None:
     """The jar ``mvn package`` / ``gradle build`` writes, relative to the project directory, from the
     build files' facts (``target/<finalName>.jar``, ``build/libs/<name>-<version>.jar``); None when
     they do not state it (a multi-module build, an interpolated name, a name Gradle derives from the
@@ -170,7 +174,7 @@ _EXTRA_JAR_MARKERS = {
 _BUILD_FILES = {"maven": ("pom.xml",), "gradle": ("build.gradle", "build.gradle.kts")}
 
 
-def extra_jars(context, tool: str, tasks: Sequence[str] = ()) -> str | None:
+def extra_jars(context: BuildContext, tool: str, tasks: Sequence[str] = ()) -> str | None:
     """Why the build may write more than one jar beside the main one (the plugin or setting that says
     so), or None when its build file shows none. Spring Boot's Gradle plugin also writes ``-plain.jar``
     when the ``jar`` task runs (``build``/``assemble``; not for ``gradle bootJar``) and is enabled."""

@@ -11,9 +11,13 @@ from __future__ import annotations
 import json
 import posixpath
 import re
+from typing import TYPE_CHECKING
 
 from ..shell import parse_script
 from ..shell.grammars import program_key
+
+if TYPE_CHECKING:
+    from ..context import BuildContext
 
 _NODE = frozenset(("npm", "yarn", "pnpm", "bun"))
 #: Tools and the directory they write by default.
@@ -23,7 +27,7 @@ _DEFAULT_OUTPUT = {"vite": "dist", "vue-cli-service": "dist", "parcel": "dist", 
 _MOVES_OUTPUT = ("outdir", "output", "distdir", "outputpath")
 
 
-def writes(directory: str, program: str, args: tuple[str, ...], context, project: str = "") -> bool:
+def writes(directory: str, program: str, args: tuple[str, ...], context: BuildContext, project: str = "") -> bool:
     """The command ``program args`` (run in ``project``, a context folder) writes ``directory``."""
     name = program_key(program)
     if name in _NODE:
@@ -32,7 +36,7 @@ def writes(directory: str, program: str, args: tuple[str, ...], context, project
     return _tool_writes(directory, name, context, project)
 
 
-def _script(name: str, args: tuple[str, ...], context, project: str) -> str | None:
+def _script(name: str, args: tuple[str, ...], context: BuildContext, project: str) -> str | None:
     """The package.json script an npm/yarn/pnpm/bun command runs (None: not a script run, or unreadable)."""
     positional = [a for a in args if not a.startswith("-")]
     if positional[:1] in (["run"], ["run-script"]):
@@ -48,7 +52,7 @@ def _script(name: str, args: tuple[str, ...], context, project: str) -> str | No
     return script if isinstance(script, str) else None
 
 
-def _script_writes(directory: str, text: str, context, project: str) -> bool:
+def _script_writes(directory: str, text: str, context: BuildContext, project: str) -> bool:
     if re.search(rf"(?<![\w./-]){re.escape(directory)}(?![\w-])", text):
         return True
     script = parse_script(text)
@@ -56,7 +60,7 @@ def _script_writes(directory: str, text: str, context, project: str) -> bool:
         _tool_writes(directory, program_key(c.name or ""), context, project) for c in script.commands)
 
 
-def _tool_writes(directory: str, tool: str, context, project: str) -> bool:
+def _tool_writes(directory: str, tool: str, context: BuildContext, project: str) -> bool:
     if tool == "tsc":
         config = context.read_text(posixpath.join(project, "tsconfig.json")) or ""
         match = re.search(r'"outDir"\s*:\s*"(?:\./)?([^"/]+)/?"', config)

@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from ..model import Dockerfile, Instruction
 from .runscript import run_script
+
+if TYPE_CHECKING:
+    from ..shell import Command
 
 INSTALL_COMMANDS = (("apt-get", "install"), ("apt", "install"), ("apk", "add"), ("dnf", "install"),
                     ("yum", "install"), ("microdnf", "install"))
 
 
-def installs(command) -> bool:
+def installs(command: Command) -> bool:
     """The command installs packages with a package manager."""
     return any(command.is_(*words) for words in INSTALL_COMMANDS)
 
 
-def packages(command) -> set[str]:
+def packages(command: Command) -> set[str]:
     """The packages an install command names ("?" for a word the shell expands)."""
     return {w.value or "?" for w in command.positional()} if installs(command) else set()
 

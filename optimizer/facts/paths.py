@@ -16,6 +16,7 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass
+from typing import Callable, Iterable
 
 from ..shell import tools
 from .copies import normalise
@@ -34,6 +35,10 @@ class ImagePath:
         if self.root == "/":
             return "/" + body
         return f"{self.root}/{body}" if body else self.root
+
+
+#: A symlink made in the image: (link, target), None where that end is unknown.
+Symlink = tuple[ImagePath | None, ImagePath | None]
 
 
 def _split(text: str) -> tuple[str, ...]:
@@ -91,7 +96,7 @@ def within(inner: ImagePath, outer: ImagePath) -> bool | None:
     return inner.parts[:len(outer.parts)] == outer.parts
 
 
-def through_links(path: ImagePath, links) -> list[ImagePath]:
+def through_links(path: ImagePath, links: Iterable[Symlink]) -> list[ImagePath]:
     """``path`` and where it leads through symlinks ``(link, target)`` made earlier."""
     found = [path]
     for link, target in links:
@@ -105,7 +110,8 @@ def through_links(path: ImagePath, links) -> list[ImagePath]:
     return found
 
 
-def related(a: ImagePath, b: ImagePath, homes: tuple[ImagePath, ...] = (), links=(), test=None) -> bool | None:
+def related(a: ImagePath, b: ImagePath, homes: tuple[ImagePath, ...] = (), links: Iterable[Symlink] = (),
+            test: Callable[[ImagePath, ImagePath], bool | None] | None = None) -> bool | None:
     """``test`` (``overlap``, the default, or ``within``) of ``a`` and ``b``, also through symlinks
     made earlier: True when some way they are related, None when we cannot tell, else False."""
     def check(x: ImagePath, y: ImagePath) -> bool | None:
@@ -168,8 +174,16 @@ def looks_like_path(value: str) -> bool:
     return value.lower().endswith(tools.FILE_EXTENSIONS)
 
 
+def rooted(text: str) -> ImagePath:
+    """An absolute or ``~/`` path of a table (``optimizer.shell.tools``) as an ImagePath."""
+    found = resolve(text, None)
+    if found is None:
+        raise ValueError(f"not an absolute or home path: {text}")
+    return found
+
+
 def _table(table: dict[str, tuple[str, ...]]) -> dict[str, tuple[ImagePath, ...]]:
-    return {kind: tuple(resolve(text, None) for text in texts) for kind, texts in table.items()}
+    return {kind: tuple(rooted(text) for text in texts) for kind, texts in table.items()}
 
 
 #: Configuration and state each kind of tool reads: a copy landing there feeds the step.

@@ -62,7 +62,7 @@ def new_lines(first_source: Instruction, run_inst: Instruction, flags: str,
     return text
 
 
-def _style(first_source: Instruction):
+def _style(first_source: Instruction) -> tuple[Callable[[str], str], str, str]:
     keyword_case = str.lower if first_source.keyword_text.islower() else (lambda word: word)
     first_line = first_source.comments[0] if first_source.comments else first_source.lines[0]
     indent = first_line.text[:len(first_line.text) - len(first_line.text.lstrip(" \t"))]

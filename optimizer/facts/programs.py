@@ -10,17 +10,35 @@ adds to ``reader.facts`` and returns whether the table's operand reading should 
 from __future__ import annotations
 
 import posixpath
+from typing import TYPE_CHECKING, Callable, Protocol, Sequence
 
-from .paths import absolute, literal_directory, looks_like_path, resolve
+from .paths import ImagePath, absolute, literal_directory, looks_like_path, resolve
+
+if TYPE_CHECKING:
+    from ..shell import Command, Option, Word
+    from .footprint import Footprint
 
 
-def _apt_get(reader, cmd, options, operands) -> bool:
+class Reader(Protocol):
+    """What a rule uses of the footprint reader (``optimizer.facts.footprint``)."""
+
+    facts: Footprint
+    cwd: ImagePath | None
+
+    def value(self, word: Word) -> str | None: ...
+
+    def path(self, word: Word) -> None: ...
+
+    def names(self, words: Sequence[Word]) -> None: ...
+
+
+def _apt_get(reader: Reader, cmd: Command, options: Sequence[Option], operands: Sequence[Word]) -> bool:
     if cmd.subcommand in ("install", "upgrade", "dist-upgrade", "full-upgrade"):
         reader.facts.installs_packages = True
     return True
 
 
-def _apk(reader, cmd, options, operands) -> bool:
+def _apk(reader: Reader, cmd: Command, options: Sequence[Option], operands: Sequence[Word]) -> bool:
     if cmd.subcommand == "add":
         reader.facts.installs_packages = True
     if cmd.subcommand == "cache":
@@ -28,7 +46,7 @@ def _apk(reader, cmd, options, operands) -> bool:
     return True
 
 
-def _rpm(reader, cmd, options, operands) -> bool:
+def _rpm(reader: Reader, cmd: Command, options: Sequence[Option], operands: Sequence[Word]) -> bool:
     sub = cmd.subcommand
     if sub in ("install", "groupinstall", "reinstall", "in", "update", "upgrade", "up"):
         reader.facts.installs_packages = True
@@ -37,12 +55,12 @@ def _rpm(reader, cmd, options, operands) -> bool:
     return True
 
 
-def _global(options) -> bool:
+def _global(options: Sequence[Option]) -> bool:
     return any(o.canonical in ("-g", "--global") or (o.canonical == "--location" and o.value == "global")
                for o in options)
 
 
-def _npm(reader, cmd, options, operands) -> bool:
+def _npm(reader: Reader, cmd: Command, options: Sequence[Option], operands: Sequence[Word]) -> bool:
     sub = cmd.subcommand
     if sub in ("config", "cache", "set", "get", "view", "ping", "whoami", "help") or sub is None:
         return False
@@ -57,7 +75,7 @@ def _npm(reader, cmd, options, operands) -> bool:
     return False
 
 
-def _yarn(reader, cmd, options, operands) -> bool:
+def _yarn(reader: Reader, cmd: Command, options: Sequence[Option], operands: Sequence[Word]) -> bool:
     words = [w.value for w in operands]
     if words[:2] in (["global", "add"], ["global", "remove"]) and len(words) > 2:
         reader.names(operands[2:])
@@ -68,7 +86,7 @@ def _yarn(reader, cmd, options, operands) -> bool:
     return False
 
 
-def _pnpm(reader, cmd, options, operands) -> bool:
+def _pnpm(reader: Reader, cmd: Command, options: Sequence[Option], operands: Sequence[Word]) -> bool:
     words = [w.value for w in operands]
     if words[:1] in (["add"], ["install"], ["i"], ["remove"], ["rm"]) and _global(options) and len(words) > 1:
         reader.names(operands[1:])
@@ -79,7 +97,7 @@ def _pnpm(reader, cmd, options, operands) -> bool:
     return False
 
 
-def _corepack(reader, cmd, options, operands) -> bool:
+def _corepack(reader: Reader, cmd: Command, options: Sequence[Option], operands: Sequence[Word]) -> bool:
     words = [w.value for w in operands]
     if words[:1] in (["enable"], ["disable"]) or not words:
         return False
@@ -90,14 +108,14 @@ def _corepack(reader, cmd, options, operands) -> bool:
     return False
 
 
-def _gem(reader, cmd, options, operands) -> bool:
+def _gem(reader: Reader, cmd: Command, options: Sequence[Option], operands: Sequence[Word]) -> bool:
     if any(o.name in ("-g", "--file") for o in options):
         reader.facts.block("`gem install -g` reads the project's Gemfile")
         return False
     return True
 
 
-def _go(reader, cmd, options, operands) -> bool:
+def _go(reader: Reader, cmd: Command, options: Sequence[Option], operands: Sequence[Word]) -> bool:
     """Only ``go install pkg@version`` (and ``go env``/``version``): the module is not built."""
     sub = cmd.operands()[0].value if cmd.operands() else None
     if sub == "install" and (not operands or any("@" not in (reader.value(w) or "") for w in operands)):
@@ -105,7 +123,7 @@ def _go(reader, cmd, options, operands) -> bool:
     return False
 
 
-def _useradd(reader, cmd, options, operands) -> bool:
+def _useradd(reader: Reader, cmd: Command, options: Sequence[Option], operands: Sequence[Word]) -> bool:
     """Also the home directory it creates: ``-d``/``--home``, else /home/<name>."""
     if not any(o.canonical in ("-d", "-h", "-b") for o in options) and cmd.program in ("useradd", "adduser"):
         for word in operands:
@@ -115,7 +133,7 @@ def _useradd(reader, cmd, options, operands) -> bool:
     return True
 
 
-def _ln(reader, cmd, options, operands) -> bool:
+def _ln(reader: Reader, cmd: Command, options: Sequence[Option], operands: Sequence[Word]) -> bool:
     """A relative symlink target is relative to the link's directory, not to the working directory."""
     if not any(o.canonical in ("-s", "--symbolic") for o in options) or not operands:
         return True
@@ -140,7 +158,8 @@ def _ln(reader, cmd, options, operands) -> bool:
     return False
 
 
-def _link(reader, link: str | None, where, value: str | None, target) -> None:
+def _link(reader: Reader, link: str | None, where: ImagePath | None, value: str | None,
+          target: ImagePath | None) -> None:
     """Record the symlink ``ln -s`` makes: at ``link``, or inside it (or ``where``) when it is a
     directory (both when we cannot tell); an unknown end is recorded as None."""
     name = posixpath.basename(value.rstrip("/")) if value else None
@@ -156,7 +175,7 @@ def _link(reader, link: str | None, where, value: str | None, target) -> None:
     reader.facts.links += [(place, target) for place in places]
 
 
-def _archive(reader, cmd, options, operands) -> bool:
+def _archive(reader: Reader, cmd: Command, options: Sequence[Option], operands: Sequence[Word]) -> bool:
     """tar and unzip extract into -C/-d or the working directory."""
     program = cmd.program
     if program == "tar":
@@ -179,7 +198,7 @@ def _archive(reader, cmd, options, operands) -> bool:
     return True
 
 
-def _download(reader, cmd, options, operands) -> bool:
+def _download(reader: Reader, cmd: Command, options: Sequence[Option], operands: Sequence[Word]) -> bool:
     """curl -O and wget without -O/-P write into the working directory."""
     given = {o.canonical for o in options}
     if cmd.program == "curl":
@@ -198,14 +217,14 @@ def _download(reader, cmd, options, operands) -> bool:
     return False
 
 
-def _checksum(reader, cmd, options, operands) -> bool:
+def _checksum(reader: Reader, cmd: Command, options: Sequence[Option], operands: Sequence[Word]) -> bool:
     """``sha256sum -c`` reads the files its input names, relative to the working directory."""
     if any(o.canonical in ("-c", "--check") for o in options):
         reader.facts.paths.append((reader.cwd, "files named in the checksum list"))
     return True
 
 
-def _gpg(reader, cmd, options, operands) -> bool:
+def _gpg(reader: Reader, cmd: Command, options: Sequence[Option], operands: Sequence[Word]) -> bool:
     """Key-server and listing operations name keys, not files."""
     names = {"--recv-keys", "--receive-keys", "--search-keys", "--fetch-keys", "--refresh-keys",
              "--export", "--armor", "--list-keys", "-k"}
@@ -213,7 +232,7 @@ def _gpg(reader, cmd, options, operands) -> bool:
 
 
 #: Rules per program, run after its path options: False when its operands are handled.
-RULES = {
+RULES: dict[str, Callable[[Reader, Command, Sequence[Option], Sequence[Word]], bool]] = {
     "apt-get": _apt_get, "apt": _apt_get, "apk": _apk, "dnf": _rpm, "yum": _rpm, "microdnf": _rpm,
     "zypper": _rpm, "npm": _npm, "yarn": _yarn, "pnpm": _pnpm, "corepack": _corepack,
     "gem": _gem, "go": _go, "useradd": _useradd, "adduser": _useradd, "ln": _ln, "tar": _archive,

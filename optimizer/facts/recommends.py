@@ -38,8 +38,8 @@ class RecommendsData:
     source: str
     arch: str
     base: str  # "a clean debian:bookworm (...)"
-    packages: dict
-    sizes_kib: dict
+    packages: dict[str, dict[str, list[str]]]  # package -> {"dropped": [...], "installs": [...]}
+    sizes_kib: dict[str, int]
     unavailable: frozenset[str]
 
     @property

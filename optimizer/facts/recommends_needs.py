@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Callable, Iterable
+
 from ..shell.apt_tools import COMPILERS, GPG, KEYSERVER_OPTIONS, NEEDS, TLS_FETCHERS
 
+if TYPE_CHECKING:
+    from ..shell import Command
 
-def need_of(command) -> str | None:
+
+def need_of(command: Command) -> str | None:
     """The kind of need (a key of ``NEEDS``) ``command`` has, if any."""
     program = command.program
     values = [w.value or w.text_raw for w in command.words]
@@ -18,7 +23,7 @@ def need_of(command) -> str | None:
     return None
 
 
-def needs_in(commands, line_of) -> dict[str, str]:
+def needs_in(commands: Iterable[Command], line_of: Callable[[Command], int]) -> dict[str, str]:
     """package -> why, for the first command of ``commands`` with each need (``line_of(command)``
     gives its line for the text)."""
     found: dict[str, str] = {}

@@ -6,9 +6,13 @@ import bisect
 import posixpath
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING, Iterable
 
 from ..edits import Edit
 from ..model import Dockerfile, Instruction, LogicalText, Stage
+
+if TYPE_CHECKING:
+    from ..shell import Command, Script, Word
 
 #: Shells whose syntax tree-sitter-bash reads correctly.
 POSIX_SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "ksh", "busybox"})
@@ -21,7 +25,7 @@ class RunScript:
 
     inst: Instruction  # the RUN (or the ONBUILD holding it)
     source: LogicalText  # the script, mapped to document offsets
-    script: object  # optimizer.shell.Script
+    script: Script
 
     @property
     def onbuild(self) -> bool:
@@ -53,7 +57,7 @@ class RunScript:
             return Edit.insert(end, f" {escape}{newline}{indent}&& {step}")
         return Edit.insert(end, f" && {escape}{newline}{indent}{step}")
 
-    def insert_option(self, command, option: str) -> Edit:
+    def insert_option(self, command: Command, option: str) -> Edit:
         """Insert `` option`` before the command's first operand (after its options)."""
         words = command.words
         operands = command.positional()
@@ -64,7 +68,7 @@ class RunScript:
         end = anchor.span[1] if anchor else command.name_span[1]
         return Edit.insert(self.doc_span((end - 1, end))[1], f" {option}")
 
-    def insert_after(self, word, text: str) -> Edit:
+    def insert_after(self, word: Word, text: str) -> Edit:
         """Insert `` text`` right after ``word`` (a subcommand such as ``add`` or ``install``)."""
         end = word.span[1]
         return Edit.insert(self.doc_span((end - 1, end))[1], f" {text}")
@@ -84,7 +88,7 @@ class RunScript:
                     for w in command.words)
             for command in self.script.commands)
 
-    def failure_is_fatal(self, command) -> bool:
+    def failure_is_fatal(self, command: Command) -> bool:
         """A non-zero exit of ``command`` fails the whole RUN.
 
         True for a top-level step followed only by ``&&`` steps, or one that ends its statement while
@@ -155,12 +159,12 @@ def mounts(inst: Instruction) -> list[dict[str, str]]:
 CACHE_MOUNT_TYPES = ("cache", "tmpfs", "bind")
 
 
-def mounted_any(inst: Instruction, paths) -> bool:
+def mounted_any(inst: Instruction, paths: Iterable[str | None]) -> bool:
     """One of ``paths`` lies in (or contains) a cache, tmpfs or bind mount of the RUN."""
-    paths = [path.rstrip("/") for path in paths if path]
+    cleaned = [path.rstrip("/") for path in paths if path]
     inside = [m.get("target", "").rstrip("/") for m in mounts(inst) if m["type"] in CACHE_MOUNT_TYPES]
-    return any(mounted_over(inst, path, CACHE_MOUNT_TYPES) for path in paths) or any(
-        target.startswith(path + "/") for path in paths for target in inside)
+    return any(mounted_over(inst, path, CACHE_MOUNT_TYPES) for path in cleaned) or any(
+        target.startswith(path + "/") for path in cleaned for target in inside)
 
 
 def mentions_apt(inst: Instruction) -> bool:
@@ -235,13 +239,14 @@ def _bare_openers(name: str) -> set[str]:
 
 
 @lru_cache(maxsize=1024)
-def _parse(text: str):
+def _parse(text: str) -> Script:
     from ..shell import parse_script
 
     return parse_script(text)
 
 
-def later_runs(doc: Dockerfile, stage: Stage, after: list) -> list:
+def later_runs(doc: Dockerfile, stage: Stage, after: list[tuple[Instruction, RunScript | None]]
+               ) -> list[tuple[Instruction, RunScript | None]]:
     """The RUNs after a position in a stage (``after``), then those of the stages built FROM it."""
     runs = list(after)
     for child in doc.descendants(stage):

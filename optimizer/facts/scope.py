@@ -66,7 +66,7 @@ def _reading_variables(doc: Dockerfile, inst: Instruction) -> tuple[tuple[str, I
         if other.keyword == "ENV":
             pairs = list(zip(other.value[::2], other.value[1::2]))
         elif other.keyword == "ARG":
-            pairs = [tuple(v.partition("=")[::2]) for v in other.value]
+            pairs = [(name, value) for name, _, value in (v.partition("=") for v in other.value)]
         else:
             continue
         for name, value in pairs:

@@ -14,9 +14,13 @@ import json
 import posixpath
 import re
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from ..shell import parse_script
 from ..shell.grammars import PYTHON_NAME, program_key
+
+if TYPE_CHECKING:
+    from ..context import BuildContext
 
 READS, UNKNOWN, NONE = "reads", "unknown", "none"
 _RANK = {NONE: 0, UNKNOWN: 1, READS: 2}
@@ -57,7 +61,8 @@ _DECLARATIVE = (".xml", ".toml", ".cfg", ".properties", ".json")
 _DEPTH = 4
 
 
-def git_use(steps: Iterable[tuple[int, tuple[tuple[str, tuple[str, ...]], ...] | None]], context) -> tuple[str, str]:
+def git_use(steps: Iterable[tuple[int, tuple[tuple[str, tuple[str, ...]], ...] | None]],
+            context: BuildContext) -> tuple[str, str]:
     """How the steps use git: ``(READS|UNKNOWN|NONE, why)``, the worst step deciding.
 
     Each step is ``(line, commands)``; ``commands`` is None for a RUN that cannot be read as shell.
@@ -85,7 +90,7 @@ def _worst(verdicts: Iterable[tuple[str, str]]) -> tuple[str, str]:
     return worst
 
 
-def _command(program: str, args: tuple[str, ...], context, depth: int) -> tuple[str, str]:
+def _command(program: str, args: tuple[str, ...], context: BuildContext, depth: int) -> tuple[str, str]:
     name = program_key(program)
     if name == "git":
         return READS, "runs git"
@@ -116,7 +121,7 @@ def _command(program: str, args: tuple[str, ...], context, depth: int) -> tuple[
     return UNKNOWN, f"runs `{name}`, which dockeropt does not model: it may ask git"
 
 
-def _project(kind: str, name: str, context) -> tuple[str, str]:
+def _project(kind: str, name: str, context: BuildContext) -> tuple[str, str]:
     """A build tool: what the project's build files define (every pom.xml of a Maven reactor)."""
     paths = [p for p in _PROJECT_FILES[kind] if p in context.files]
     if kind == "maven":
@@ -128,7 +133,7 @@ def _project(kind: str, name: str, context) -> tuple[str, str]:
     return _files(paths, name, context)
 
 
-def _files(paths: list[str], name: str, context) -> tuple[str, str]:
+def _files(paths: list[str], name: str, context: BuildContext) -> tuple[str, str]:
     """Search the files a tool follows for git use; unreadable ones make the answer unknown. Code
     (setup.py, build.gradle, a Makefile) counts any ``git`` word; declarative files (XML, TOML,
     properties) only the markers of git plugins."""
@@ -145,7 +150,7 @@ def _files(paths: list[str], name: str, context) -> tuple[str, str]:
     return NONE, ""
 
 
-def _make(context, depth: int) -> tuple[str, str]:
+def _make(context: BuildContext, depth: int) -> tuple[str, str]:
     """``make``: the Makefile's git use, then its recipes (tab-indented lines) judged as shell."""
     found = _project("make", "make", context)
     if found[0] != NONE:
@@ -156,12 +161,12 @@ def _make(context, depth: int) -> tuple[str, str]:
     return _script_text("\n".join(recipes), f"{path}'s recipes", context, depth + 1)
 
 
-def _js_configs(tool: str, context) -> list[str]:
+def _js_configs(tool: str, context: BuildContext) -> list[str]:
     """The tool's config files at the context root (``vite.config.ts``, ``next.config.mjs`` ...)."""
     return [p for p in context.files if "/" not in p and p.startswith((f"{tool}.config.", f".{tool}rc"))]
 
 
-def _node(name: str, args: tuple[str, ...], context, depth: int) -> tuple[str, str]:
+def _node(name: str, args: tuple[str, ...], context: BuildContext, depth: int) -> tuple[str, str]:
     """npm/yarn/pnpm/bun: installs run the root package's lifecycle scripts, ``run x`` runs script x."""
     positional = [a for a in args if not a.startswith("-")]
     if any(a in ("-g", "--global") for a in args) or positional[:1] == ["global"]:
@@ -192,7 +197,7 @@ def _node(name: str, args: tuple[str, ...], context, depth: int) -> tuple[str, s
                   for n in names if n in scripts)
 
 
-def _python(name: str, args: tuple[str, ...], context) -> tuple[str, str]:
+def _python(name: str, args: tuple[str, ...], context: BuildContext) -> tuple[str, str]:
     """pip/uv/python: installing or building the project runs its build backend (setuptools-scm ...)."""
     words = list(args)
     if PYTHON_NAME.fullmatch(name):
@@ -222,7 +227,7 @@ def _python(name: str, args: tuple[str, ...], context) -> tuple[str, str]:
     return _project("python", f"{name} install", context) if local else (NONE, "")
 
 
-def _shell(name: str, args: tuple[str, ...], context, depth: int) -> tuple[str, str]:
+def _shell(name: str, args: tuple[str, ...], context: BuildContext, depth: int) -> tuple[str, str]:
     """``sh -c '...'`` is judged as its script, ``sh file`` as the file."""
     if "-c" in args:
         at = args.index("-c") + 1
@@ -231,7 +236,7 @@ def _shell(name: str, args: tuple[str, ...], context, depth: int) -> tuple[str, 
     return _script(files[0], context, depth) if files else (UNKNOWN, f"runs {name} on its input")
 
 
-def _script(path: str, context, depth: int) -> tuple[str, str]:
+def _script(path: str, context: BuildContext, depth: int) -> tuple[str, str]:
     """A script of the context, judged command by command (only a relative path can be found)."""
     key = posixpath.normpath(path) if not path.startswith("/") else None
     text = context.read_text(key) if key else None
@@ -240,7 +245,7 @@ def _script(path: str, context, depth: int) -> tuple[str, str]:
     return _script_text(text, path, context, depth + 1)
 
 
-def _script_text(text: str, where: str, context, depth: int) -> tuple[str, str]:
+def _script_text(text: str, where: str, context: BuildContext, depth: int) -> tuple[str, str]:
     script = parse_script(text)
     if script.has_errors:
         return UNKNOWN, f"runs {where}, which dockeropt cannot read as shell"

@@ -225,9 +225,10 @@ def parse_json_array(rest: str) -> list[str] | None:
         value, _ = json.JSONDecoder(parse_constant=_reject_constant).raw_decode(rest)
     except ValueError:
         return None
-    if not all(isinstance(item, str) for item in value):
+    strings = [item for item in value if isinstance(item, str)]
+    if len(strings) != len(value):
         raise JsonFormError("when using JSON array syntax, arrays must be comprised of strings only")
-    return value
+    return strings
 
 
 def split_whitespace(rest: str) -> list[str]:

@@ -8,7 +8,7 @@ thrown away, and bad input never raises: what a build would reject is recorded i
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import NamedTuple, Sequence
 
 from . import buildkit as bk
 from .logical import LogicalText
@@ -86,7 +86,7 @@ class _Reader:
             return None
         match = bk.DIRECTIVE_RE.match(token)
         name = match.group(1).lower() if match else ""
-        if name not in bk.VALID_DIRECTIVES:
+        if match is None or name not in bk.VALID_DIRECTIVES:
             self.directives_done = True
             return None
         value = match.group(2)
@@ -185,6 +185,7 @@ def read_head(logical: LogicalText, escape: str, line: int) -> Head:
     problems: list[Problem] = []
     trigger = None
     exec_form = False
+    value: Sequence[str]
     try:
         if keyword == "ONBUILD":
             trigger = read_head(arguments, escape, line) if arguments.text else None

@@ -1,12 +1,12 @@
 """Shell layer: a RUN body parsed with tree-sitter-bash into commands with exact spans."""
 
-from optimizer.shell.command import Command
-from optimizer.shell.grammars import GRAMMARS, Grammar, Options, program_key, subcommands
-from optimizer.shell.options import Option
-from optimizer.shell.parse import parse_script
-from optimizer.shell.script import Script, Step
-from optimizer.shell.source import Span
-from optimizer.shell.words import Assignment, Word
+from .command import Command
+from .grammars import GRAMMARS, Grammar, Options, program_key, subcommands
+from .options import Option
+from .parse import parse_script
+from .script import Script, Step
+from .source import Span
+from .words import Assignment, Word
 
 __all__ = [
     "GRAMMARS",

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from optimizer.shell.grammars import option_table, program_key
-from optimizer.shell.options import Option, Parsed, parse_args
-from optimizer.shell.source import Span
-from optimizer.shell.words import Assignment, Word
+from .grammars import option_table, program_key
+from .options import Option, Parsed, parse_args
+from .source import Span
+from .words import Assignment, Word
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
-from optimizer.shell.grammars import OptionTable, option_table
-from optimizer.shell.source import Span
-from optimizer.shell.words import Word
+from .grammars import OptionTable, option_table
+from .source import Span
+from .words import Word
 
 
 @dataclass(frozen=True)

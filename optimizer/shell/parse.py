@@ -7,11 +7,11 @@ from functools import cache
 import tree_sitter_bash
 from tree_sitter import Language, Node, Parser
 
-from optimizer.shell.command import Command
-from optimizer.shell.script import Script, Step
-from optimizer.shell.source import Source, Span
-from optimizer.shell.words import Assignment, Word, assignment_of, assignment_word, word_of
-from optimizer.shell.wrappers import unwrap
+from .command import Command
+from .script import Script, Step
+from .source import Source, Span
+from .words import Assignment, Word, assignment_of, assignment_word, word_of
+from .wrappers import unwrap
 
 _SIMPLE = frozenset({"command", "declaration_command", "unset_command"})
 _REDIRECTS = frozenset({"file_redirect", "heredoc_redirect", "herestring_redirect"})
@@ -81,7 +81,7 @@ def _chain(root: Node, src: Source) -> list[_Link]:
             continue
         if pending is not None:
             op: str | None = pending.type
-            op_span = src.span(pending.start_byte, pending.end_byte)
+            op_span: Span | None = src.span(pending.start_byte, pending.end_byte)
         elif links:
             op, op_span = "\n", _newline_before(src, last_end, node)
         else:

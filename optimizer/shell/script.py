@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from optimizer.shell.command import Command
-from optimizer.shell.source import Span
+from .command import Command
+from .source import Span
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Sequence
 
-from optimizer.shell.grammars import Options, compile_options
-from optimizer.shell.options import parse_args
+from .grammars import Options, compile_options
+from .options import parse_args
+
+if TYPE_CHECKING:
+    from .options import Option
+    from .words import Word
 
 _CA = ("/etc/ssl", "/etc/ca-certificates", "/etc/ca-certificates.conf", "/etc/pki",
        "/usr/local/share/ca-certificates", "/usr/share/ca-certificates")
@@ -135,7 +140,7 @@ class Tool:
     subcommands: frozenset[str] | None = None  # allowed subcommands (first operand)
     cwd_sensitive: bool = False  # may read project configuration from the working directory
 
-    def parse_words(self, words):
+    def parse_words(self, words: Sequence[Word]) -> tuple[list[Option], list[Word]]:
         """Options and operands of a command without a shell grammar (``values``: options with a value)."""
         parsed = parse_args(None, words, compile_options(Options(takes_value=self.values)))
         return list(parsed.options), list(parsed.operands)

@@ -8,7 +8,7 @@ from typing import Sequence
 
 from tree_sitter import Node
 
-from optimizer.shell.source import Source, Span
+from .source import Source, Span
 
 # (text, quoted): quoted text is literal; unquoted text may still glob or tilde-expand.
 Segments = list[tuple[str, bool]]

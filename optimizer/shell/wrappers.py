@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from optimizer.shell.grammars import PYTHON, PYTHON_NAME, WRAPPERS, compile_options
-from optimizer.shell.options import option_text, read_option
-from optimizer.shell.words import Assignment, Word, assignment_from_word
+from .grammars import PYTHON, PYTHON_NAME, WRAPPERS, compile_options
+from .options import option_text, read_option
+from .words import Assignment, Word, assignment_from_word
 
 
 @dataclass(frozen=True)
