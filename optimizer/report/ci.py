@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+from typing import TYPE_CHECKING
 
 from .files import FileReport
+
+if TYPE_CHECKING:
+    from ..pipeline import Reported
 
 _GITHUB_LEVEL = {"safe": "warning", "unsafe": "warning", "suggestion": "notice"}
 _GITLAB_SEVERITY = {"safe": "minor", "unsafe": "minor", "suggestion": "info"}
@@ -42,7 +46,7 @@ def _property(text: str) -> str:
 
 def to_gitlab(reports: list[FileReport]) -> str:
     """A Code Quality report: a JSON array of issues (description, check_name, fingerprint, severity, location)."""
-    issues: list[dict] = []
+    issues: list[dict[str, object]] = []
     seen: dict[str, int] = {}  # the fingerprint leaves the line out, so moved findings keep theirs
     for report in reports:
         found = [(1, "dockeropt", report.error, "major")] if report.error else []
@@ -58,5 +62,5 @@ def to_gitlab(reports: list[FileReport]) -> str:
     return json.dumps(issues, indent=2) + "\n"
 
 
-def _status(r) -> str:
+def _status(r: Reported) -> str:
     return {"applied": "fixable", "needs-unsafe": "fix with --unsafe"}.get(r.status.value, r.status.value)

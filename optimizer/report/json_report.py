@@ -17,7 +17,7 @@ def to_json(reports: list[FileReport], *, written: bool) -> str:
     }, indent=2) + "\n"  # ASCII: undecodable bytes become \udcXX escapes
 
 
-def _file(report: FileReport) -> dict:
+def _file(report: FileReport) -> dict[str, object]:
     result = report.result
     return {
         "path": report.path,

@@ -5,12 +5,17 @@ from __future__ import annotations
 
 import json
 import re
+from typing import TYPE_CHECKING
 
 from .. import __version__
 from ..diff import unified_diff
 from ..docs import explain
 from ..passes import PASSES
 from .files import FileReport
+
+if TYPE_CHECKING:
+    from ..passes.base import Pass
+    from ..pipeline import Reported, Result
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _HUNK = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@", re.MULTILINE)
@@ -19,13 +24,14 @@ _LEVEL = {"safe": "warning", "unsafe": "warning", "suggestion": "note"}
 
 def to_sarif(reports: list[FileReport]) -> str:
     index = {p.id: i for i, p in enumerate(PASSES)}
-    results, notifications = [], []
+    results: list[dict[str, object]] = []
+    notifications: list[dict[str, object]] = []
     for report in reports:
         if report.error:
             notifications.append({"level": "error", "message": {"text": report.error},
                                   "locations": [_location(report.path, None)]})
         if report.result is not None:
-            results += [_result(report, r, index[r.pass_.id]) for r in report.result.findings]
+            results += [_result(report, report.result, r, index[r.pass_.id]) for r in report.result.findings]
     log = {
         "$schema": SCHEMA,
         "version": "2.1.0",
@@ -40,7 +46,7 @@ def to_sarif(reports: list[FileReport]) -> str:
     return json.dumps(log, indent=2) + "\n"
 
 
-def _rule(pass_) -> dict:
+def _rule(pass_: Pass) -> dict[str, object]:
     doc = explain(pass_)
     return {
         "id": pass_.id,
@@ -53,9 +59,9 @@ def _rule(pass_) -> dict:
     }
 
 
-def _result(report: FileReport, r, rule_index: int) -> dict:
+def _result(report: FileReport, result: Result, r: Reported, rule_index: int) -> dict[str, object]:
     message = r.finding.message + (f" ({r.detail})" if r.detail else "")
-    result = {
+    found: dict[str, object] = {
         "ruleId": r.pass_.id,
         "ruleIndex": rule_index,
         "level": _LEVEL[r.safety.value],
@@ -65,27 +71,26 @@ def _result(report: FileReport, r, rule_index: int) -> dict:
                        **({"risk": r.finding.risk} if r.finding.risk else {})},
     }
     if r.status.value == "applied" and r.safety.value == "safe":
-        changes = _changes(report, r)
+        changes = _changes(report, result, r)
         if changes:
-            result["fixes"] = [{"description": {"text": r.pass_.title}, "artifactChanges": changes}]
-    return result
+            found["fixes"] = [{"description": {"text": r.pass_.title}, "artifactChanges": changes}]
+    return found
 
 
-def _location(path: str, line: int | None) -> dict:
-    physical = {"artifactLocation": {"uri": "stdin" if path == "-" else path}}
+def _location(path: str, line: int | None) -> dict[str, object]:
+    physical: dict[str, object] = {"artifactLocation": {"uri": "stdin" if path == "-" else path}}
     if line is not None:
         physical["region"] = {"startLine": line}
     return {"physicalLocation": physical}
 
 
-def _changes(report: FileReport, r) -> list[dict]:
+def _changes(report: FileReport, result: Result, r: Reported) -> list[dict[str, object]]:
     """The Dockerfile's changed line ranges at this finding's line, and the files its fix writes."""
-    result = report.result
     old, new = result.original.splitlines(keepends=True), result.text.splitlines(keepends=True)
     starts = [0]
     for line in old:
         starts.append(starts[-1] + len(line))
-    replacements = []
+    replacements: list[dict[str, object]] = []
     for match in _HUNK.finditer(unified_diff(result.original, result.text, "Dockerfile", context=0)):
         a, b, c, d = (int(g) if g is not None else 1 for g in match.groups())
         first, last = (a, a + b - 1) if b else (a + 1, a)  # an insertion goes after line a
@@ -94,7 +99,8 @@ def _changes(report: FileReport, r) -> list[dict]:
         begin, end = starts[first - 1], starts[last] if b else starts[first - 1]
         replacements.append({"deletedRegion": {"charOffset": begin, "charLength": end - begin},
                              "insertedContent": {"text": "".join(new[c - 1:c - 1 + d] if d else [])}})
-    changes = [{"artifactLocation": {"uri": report.path}, "replacements": replacements}] if replacements else []
+    changes: list[dict[str, object]] = \
+        [{"artifactLocation": {"uri": report.path}, "replacements": replacements}] if replacements else []
     written = {f.path for f in r.finding.fix.files} if r.finding.fix else set()
     for new_file, extra in zip(result.extra_files, report.files):
         if new_file.path in written:

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from collections import Counter
+from typing import TYPE_CHECKING, Sequence, TypedDict
 
 from .files import FileReport
+
+if TYPE_CHECKING:
+    from ..pipeline import Reported
 
 _STATUS_WORDS = {
     "applied": "fixed",
@@ -16,6 +20,15 @@ _STATUS_WORDS = {
 _ANSI = {"path": "1", "id": "1;31", "label": "36", "warning": "33", "error": "1;31"}
 
 
+class PassCount(TypedDict):
+    """One row of ``--statistics``."""
+
+    id: str
+    name: str
+    count: int
+    fixable: int
+
+
 def paint(text: str, role: str, colour: bool) -> str:
     """``text`` in the colour of its role (bold path, red id, cyan label ...) when ``colour``."""
     return f"\x1b[{_ANSI[role]}m{text}\x1b[0m" if colour else text
@@ -24,7 +37,7 @@ def paint(text: str, role: str, colour: bool) -> str:
 def finding_lines(report: FileReport, *, written: bool, verbose: bool = False, colour: bool = False) -> list[str]:
     """One line per finding (and per warning) of a file. Risk paragraphs follow the findings whose fix
     is applied (or would be, without ``--check``); the others' only with ``verbose``."""
-    if report.error and report.result is None:
+    if report.result is None:  # then ``error`` says why
         return [paint(report.error, "error", colour)]
     lines = []
     for depth, r in _nested(report.result.findings):
@@ -34,7 +47,7 @@ def finding_lines(report: FileReport, *, written: bool, verbose: bool = False, c
         detail = f" ({r.detail})" if r.detail else ""
         label = status if status == r.safety.value else f"{r.safety.value}, {status}"
         where = paint(f"{report.path}:{r.line}:", "path", colour)
-        after = f"  after {r.after.pass_.id}: " if depth else ""
+        after = f"  after {r.after.pass_.id}: " if depth and r.after is not None else ""
         lines.append(f"{after}{where} {paint(r.pass_.id, 'id', colour)} {r.pass_.name} {paint(f'[{label}]', 'label', colour)} "
                      f"{r.finding.message}{detail}")
         if r.finding.risk and (verbose or r.status.value == "applied"):
@@ -47,16 +60,16 @@ def finding_lines(report: FileReport, *, written: bool, verbose: bool = False, c
     return lines
 
 
-def _nested(findings) -> list[tuple[int, object]]:
+def _nested(findings: Sequence[Reported]) -> list[tuple[int, Reported]]:
     """The findings in line order, each followed by those that exist only because of its fix (depth 1)."""
     ids = {id(r) for r in findings}
-    under: dict[int, list] = {}
+    under: dict[int, list[Reported]] = {}
     for r in findings:
         if r.after is not None and id(r.after) in ids:
             under.setdefault(id(r.after), []).append(r)
-    ordered = []
+    ordered: list[tuple[int, Reported]] = []
 
-    def visit(r, depth: int) -> None:
+    def visit(r: Reported, depth: int) -> None:
         ordered.append((depth, r))
         for child in under.get(id(r), ()):
             visit(child, 1)
@@ -66,13 +79,13 @@ def _nested(findings) -> list[tuple[int, object]]:
     return ordered
 
 
-def statistics(reports: list[FileReport]) -> list[dict]:
+def statistics(reports: list[FileReport]) -> list[PassCount]:
     """Findings per pass, most frequent first: id, name, count, and how many are fixable."""
     findings = [r for report in reports if report.result for r in report.result.findings]
     counts = Counter(r.pass_.id for r in findings)
     fixable = Counter(r.pass_.id for r in findings if r.status.value == "applied")
     names = {r.pass_.id: r.pass_.name for r in findings}
-    return [{"id": key, "name": names[key], "count": count, "fixable": fixable[key]}
+    return [PassCount(id=key, name=names[key], count=count, fixable=fixable[key])
             for key, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
 
 

@@ -21,8 +21,13 @@ import tempfile
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from .filesystem import Snapshot, read_tar
+
+#: A JSON object as a builder's ``inspect`` or ``info`` prints it: its shape is the builder's, read
+#: with ``.get`` and defaults, so its values stay ``Any``.
+JsonObject = dict[str, Any]
 
 BUILDERS = ("docker", "buildx", "podman", "buildah")
 AUTO_ORDER = ("docker", "podman", "buildah")  # buildx is chosen automatically only with --buildx-builder
@@ -95,7 +100,7 @@ class Image:
 
     size: int  # bytes, as the builder reports it
     layers: int
-    config: dict  # the image config (Entrypoint, Cmd, Env, ... as the builder's inspect shows them)
+    config: JsonObject  # the image config (Entrypoint, Cmd, Env, ... as the builder's inspect shows them)
 
 
 @dataclass(frozen=True)
@@ -106,7 +111,7 @@ class Builder:
     program: str  # the executable's path
     buildx_builder: str | None = None  # docker buildx --builder NAME (e.g. a remote BuildKit)
     env: tuple[tuple[str, str], ...] = ()
-    store: dict = field(default_factory=dict, compare=False, repr=False)  # podman/buildah storage info
+    store: dict[str, str | None] = field(default_factory=dict, compare=False, repr=False)  # podman/buildah storage info
 
     @property
     def label(self) -> str:
@@ -117,7 +122,8 @@ class Builder:
     def daemonless(self) -> bool:
         return self.name in ("podman", "buildah")
 
-    def _run(self, argv: list[str], timeout: float, extra_env: dict | None = None) -> subprocess.CompletedProcess:
+    def _run(self, argv: list[str], timeout: float,
+             extra_env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
         env = {**os.environ, **dict(self.env), **(extra_env or {})}
         return subprocess.run([self.program, *argv], capture_output=True, text=True, errors="replace",
                               env=env, timeout=timeout)
@@ -160,7 +166,7 @@ class Builder:
             config["Healthcheck"] = data["Healthcheck"]
         return Image(int(data.get("Size") or 0), len((data.get("RootFS") or {}).get("Layers") or []), config)
 
-    def _json(self, argv: list[str]):
+    def _json(self, argv: list[str]) -> Any:  # a JsonObject or a list of them
         proc = self._run(argv, PROBE_TIMEOUT)
         try:
             return json.loads(proc.stdout)
@@ -200,6 +206,7 @@ class Builder:
             with tempfile.TemporaryFile() as errors, subprocess.Popen(
                     argv, stdout=subprocess.PIPE, stderr=errors, env={**os.environ, **dict(self.env)}) as proc:
                 try:
+                    assert proc.stdout is not None  # stdout=PIPE
                     files = read_tar(proc.stdout)
                     proc.stdout.read()  # the archive's end padding
                 except tarfile.TarError as error:
@@ -259,25 +266,26 @@ def _mounts_under(directory: Path) -> list[str]:
 def parse_steps(log: str) -> tuple[Step, ...]:
     """The build's steps (FROM left out) and which came from the cache, from podman/buildah, legacy
     docker or BuildKit plain-progress logs."""
-    steps: list[list] = []
+    steps: list[tuple[str, bool]] = []  # (text, cached)
     buildkit: dict[str, int] = {}
     for line in log.splitlines():
         line = line.strip()
         match = _PODMAN_STEP.match(line) or _LEGACY_STEP.match(line)
         if match:
-            steps.append([match.group(1), False])
+            steps.append((match.group(1), False))
             continue
         match = _BUILDKIT_STEP.match(line)
         if match and not match.group(2).startswith("internal"):
             if match.group(1) not in buildkit:
                 buildkit[match.group(1)] = len(steps)
-                steps.append([match.group(3), False])
+                steps.append((match.group(3), False))
             continue
         match = _BUILDKIT_CACHED.match(line)
         if match and match.group(1) in buildkit:
-            steps[buildkit[match.group(1)]][1] = True
+            index = buildkit[match.group(1)]
+            steps[index] = (steps[index][0], True)
         elif (line.startswith("--> Using cache") or line.startswith("---> Using cache")) and steps:
-            steps[-1][1] = True
+            steps[-1] = (steps[-1][0], True)
     return tuple(Step(text, cached) for text, cached in steps if not text.upper().startswith("FROM "))
 
 
@@ -326,7 +334,7 @@ def _probe(name: str, buildx_builder: str | None) -> tuple[Builder | None, str]:
     return builder, ""
 
 
-def _store(name: str, info: str) -> dict:
+def _store(name: str, info: str) -> dict[str, str | None]:
     """The user's image storage (driver, graphroot, overlay mount program) from ``podman/buildah info``."""
     try:
         data = json.loads(info)

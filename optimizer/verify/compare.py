@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 RUNTIME_KEYS = ("Entrypoint", "Cmd", "Env", "ExposedPorts", "User", "WorkingDir", "Volumes", "Healthcheck")
 DECLARED_KEYS = {
@@ -35,10 +36,10 @@ class ConfigDiff:
         return f"{self.key}: {_show(self.before)} -> {_show(self.after)}"
 
 
-def runtime_config(config: Mapping) -> dict:
+def runtime_config(config: Mapping[str, Any]) -> dict[str, Any]:
     """The settings that matter at run time, normalised (absent, null and empty are the same; Env as
     a name -> value mapping)."""
-    out = {}
+    out: dict[str, Any] = {}
     for key in RUNTIME_KEYS:
         value = config.get(key)
         if key == "Env" and value:
@@ -47,11 +48,12 @@ def runtime_config(config: Mapping) -> dict:
     return out
 
 
-def compare(before: Mapping, after: Mapping, declarations: Mapping[str, tuple[str, ...]]) -> tuple[ConfigDiff, ...]:
+def compare(before: Mapping[str, Any], after: Mapping[str, Any],
+            declarations: Mapping[str, tuple[str, ...]]) -> tuple[ConfigDiff, ...]:
     """The runtime settings that differ between two image configs. ``declarations`` maps a declared
     invariant name (``runtime``, ``stages``) to the passes that declared it."""
     old, new = runtime_config(before), runtime_config(after)
-    diffs = []
+    diffs: list[ConfigDiff] = []
     for key in RUNTIME_KEYS:
         if old[key] == new[key]:
             continue

@@ -97,7 +97,7 @@ class FilesystemDiff:
             return f"{counts}: {undeclared} undeclared" + volatile
         return f"{counts}, declared by " + ", ".join(f"{p} ({n})" for p, n in self.declared_by().items()) + volatile
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         return {"same": self.same, "added": self.count("added"), "removed": self.count("removed"),
                 "changed": self.count("changed"),
                 "undeclared": [d.path for d in self.undeclared[:UNDECLARED_SHOWN]],
@@ -114,6 +114,7 @@ def compare_files(original: Snapshot, rewritten: Snapshot, declarations: Mapping
         if _volatile_names(path):
             volatile.append(path)
             continue
+        what: tuple[str, ...]
         if old is None or new is None:
             change, what = ("added", ()) if old is None else ("removed", ())
         else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from .builders import Step
+from .builders import JsonObject, Step
 from .compare import ConfigDiff
 from .filesystem import Snapshot
 from .fscompare import FilesystemDiff
@@ -27,7 +27,7 @@ class ImageReport:
     rebuild_error: str = ""
     steps: tuple[Step, ...] = ()  # the rebuild's steps, with cache hits
     smoke: tuple[int, str] | None = None  # exit status, output
-    config: dict = field(default_factory=dict, repr=False)  # the image config, as the builder shows it
+    config: JsonObject = field(default_factory=dict, repr=False)  # the image config, as the builder shows it
     clean_runs: tuple[float, ...] = ()  # every clean build's seconds (verify --runs N)
     rebuild_runs: tuple[float, ...] = ()  # every rebuild's seconds
     files: Snapshot | None = field(default=None, repr=False, compare=False)  # the clean build's files
@@ -37,7 +37,7 @@ class ImageReport:
     def cached(self) -> str:
         return f"{sum(s.cached for s in self.steps)}/{len(self.steps)}" if self.steps else "-"
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         return {"builds": self.builds, "error": self.error or None, "size_bytes": self.size, "layers": self.layers,
                 "clean_build_s": _round(self.clean_s), "rebuild_after_edit_s": _round(self.rebuild_s),
                 "clean_build_runs_s": [_round(t) for t in self.clean_runs],

@@ -22,13 +22,13 @@ from ..config import Config
 from ..context import BuildContext
 from ..facts.context_use import ContextUse
 from ..fileio import InputError, encode, read_source
-from ..model import parse
+from ..model import Dockerfile, parse
 from ..passes.base import Pass
 from ..pipeline import Result, optimize
-from .builders import BaseImageMissing, Builder, detect, missing_base_image
-from .compare import compare
+from .builders import BaseImageMissing, Builder, Step, detect, missing_base_image
+from .compare import ConfigDiff, compare
 from .declared import DOCKERFILE, Evidence, carried, declared_paths, generated_files, rewritten_dockerfile
-from .fscompare import compare_files
+from .fscompare import FilesystemDiff, compare_files
 from .globs import Matcher
 from .report import ImageReport, VerifyReport
 from .target import TargetError, check_target
@@ -102,7 +102,7 @@ def _verify(work: Path, dockerfile: Path, root: Path, result: Result, builder: B
         variants[label] = (df, ctx)
     docs = tuple(parse(t) for t in (result.original, result.text))
     contexts = tuple(BuildContext.from_directory(ctx, dockerfile=df) for df, ctx in variants.values())
-    edited = edited_file(*docs, *contexts) if rebuild else None
+    edited = edited_file(docs[0], docs[1], contexts[0], contexts[1]) if rebuild else None
     copied = copied_files(docs[0], contexts[0]) ^ copied_files(docs[1], contexts[1])
     token = uuid.uuid4().hex[:10]
     command = shlex.split(smoke) if smoke else None
@@ -151,7 +151,8 @@ def _measure(builder: Builder, storage: Path, dockerfile: Path, context: Path, t
         except RuntimeError as error:
             files, files_error = None, str(error)
         smoked = own.run(tag, smoke) if smoke else None
-        cleans, rebuilds, rebuild_error, steps = [clean.seconds], [], "", ()
+        steps: tuple[Step, ...] = ()
+        cleans, rebuilds, rebuild_error = [clean.seconds], [], ""
         for run in range(runs):
             if run:
                 again = own.build(dockerfile, context, tag, no_cache=True, target=target)
@@ -184,7 +185,10 @@ def _judge(path: str, result: Result, builder: Builder, names: tuple[str, ...], 
            original: ImageReport, rewritten: ImageReport, smoke: str | None,
            evidence: Evidence | None, rebuild: bool = True) -> VerifyReport:
     """The verdict: what failed, and the runtime-config and file differences with the passes that declare them."""
-    failures, notes, diffs, files = [], [], (), None
+    failures: list[str] = []
+    notes: list[str] = []
+    diffs: tuple[ConfigDiff, ...] = ()
+    files: FilesystemDiff | None = None
     blame = f" (passes that changed it: {', '.join(names)})" if names else ""
     if not original.builds:
         return VerifyReport(path, names, builder.label, edited_file=edited, original=original, rewritten=rewritten,
@@ -239,7 +243,8 @@ def declared_items(result: Result) -> dict[str, list[str]]:
     return items
 
 
-def edited_file(original, rewritten, original_context: BuildContext, rewritten_context: BuildContext) -> str | None:
+def edited_file(original: Dockerfile, rewritten: Dockerfile, original_context: BuildContext,
+                rewritten_context: BuildContext) -> str | None:
     """The file to edit before the rebuilds: a regular file (no link) both Dockerfiles copy from their
     context; sources first, then files outside hidden folders, then path order."""
     root = original_context.root
@@ -261,7 +266,7 @@ def _plain_file(root: Path, path: str) -> bool:
                                         and p.is_relative_to(root))
 
 
-def copied_files(doc, context: BuildContext) -> set[str]:
+def copied_files(doc: Dockerfile, context: BuildContext) -> set[str]:
     """The context files (after .dockerignore) that the Dockerfile's COPY/ADD sources include."""
     files: set[str] = set()
     for source in ContextUse(doc).sources:
