@@ -14,7 +14,8 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
-from typing import Callable
+from email.message import Message
+from typing import Any, Callable, Mapping
 
 from .forge import ForgeError, PullRequest, PullRequestExists, RateLimited
 
@@ -57,7 +58,8 @@ class GitHub:
         quote = urllib.parse.quote
         return f"/repos/{quote(self.owner, safe='')}/{quote(self.repo, safe='')}/{rest}"
 
-    def _request(self, method: str, path: str, *, query: dict | None = None, body: dict | None = None):
+    def _request(self, method: str, path: str, *, query: dict[str, str] | None = None,
+                 body: Mapping[str, object] | None = None) -> Any:  # the answer's JSON
         url = self.api_url.rstrip("/") + path + ("?" + urllib.parse.urlencode(query) if query else "")
         data = json.dumps(body).encode() if body is not None else None
         for attempt in range(self.retries + 1):
@@ -72,7 +74,7 @@ class GitHub:
             self.sleep(wait)
         raise AssertionError("unreachable")  # pragma: no cover - the last attempt returns or raises
 
-    def _send(self, method: str, url: str, data: bytes | None):
+    def _send(self, method: str, url: str, data: bytes | None) -> tuple[int, Message, bytes]:
         request = urllib.request.Request(url, data=data, method=method, headers={
             "Accept": "application/vnd.github+json",
             "Authorization": f"Bearer {self.token}",
@@ -89,18 +91,18 @@ class GitHub:
             reason = getattr(error, "reason", error)
             raise ForgeError(self._redact(f"cannot reach {self.api_url}: {reason}")) from None
 
-    def _wait(self, status: int, headers, attempt: int) -> float | None:
+    def _wait(self, status: int, headers: Message, attempt: int) -> float | None:
         """Seconds to wait before retrying, or None when this answer is final."""
         if attempt >= self.retries:
             return None
         if status >= 500:
-            return self.backoff * 2 ** attempt
+            return self.backoff * 2.0 ** attempt
         limited = _rate_limit_wait(status, headers)
         if limited is not None and limited <= self.max_wait:
             return max(limited, 1.0)
         return None
 
-    def _error(self, method: str, path: str, status: int, headers, raw: bytes) -> ForgeError:
+    def _error(self, method: str, path: str, status: int, headers: Message, raw: bytes) -> ForgeError:
         try:
             payload = json.loads(raw)
         except ValueError:
@@ -110,6 +112,7 @@ class GitHub:
                    if isinstance(e, dict)] if isinstance(payload, dict) else []
         what = f"{method} {path}"
         limited = _rate_limit_wait(status, headers)
+        error: ForgeError
         if limited is not None:
             error = RateLimited(f"GitHub rate limit reached ({status}) for {what}: try again in "
                                 f"{limited:.0f} s")
@@ -136,7 +139,7 @@ class GitHub:
         return text.replace(self.token, "***") if self.token else text
 
 
-def _rate_limit_wait(status: int, headers) -> float | None:
+def _rate_limit_wait(status: int, headers: Message) -> float | None:
     """Seconds until the rate limit lifts, when this answer is a rate-limit refusal."""
     if status not in (403, 429):
         return None
@@ -149,6 +152,6 @@ def _rate_limit_wait(status: int, headers) -> float | None:
     return None
 
 
-def _pull(data: dict) -> PullRequest:
+def _pull(data: dict[str, Any]) -> PullRequest:
     return PullRequest(number=data["number"], url=data["html_url"], state=data["state"],
                        head=data["head"]["ref"], title=data.get("title") or "")
