@@ -32,11 +32,21 @@ class ListUse:
     a nested ``sh -c``).
     """
 
-    command: object  # optimizer.shell.Command
+    command: Command
     access: Access
     what: str
     top_level: bool
     query: bool = False  # a READS that only looks (apt-cache, apt list ...), installs nothing
+
+
+@dataclass(frozen=True)
+class _Found:
+    """A use before it is attributed to the script's command (see ``ListUse``)."""
+
+    access: Access
+    what: str
+    top_level: bool = True
+    query: bool = False
 
 
 def list_uses(script: Script) -> Iterator[ListUse]:
@@ -65,11 +75,11 @@ def named(found: list[tuple[str, int]]) -> list[str]:
     return [f"{what} (line{'s' * (len(at) > 1)} {', '.join(map(str, at))})" for what, at in lines.items()]
 
 
-def _use(access: Access, what: str, query: bool = False) -> ListUse:
-    return ListUse(None, access, what, True, query)
+def _use(access: Access, what: str, query: bool = False) -> _Found:
+    return _Found(access, what, True, query)
 
 
-def _uses(command: Command) -> list[ListUse]:
+def _uses(command: Command) -> list[_Found]:
     """What one simple command does with the lists; several uses for an ``sh -c`` string."""
     program = command.program
     if program is None:
@@ -108,7 +118,7 @@ def _first_word(command: Command) -> str:
     return command.argv[0].text_raw if command.argv else "?"
 
 
-def _shell(command: Command, program: str) -> list[ListUse]:
+def _shell(command: Command, program: str) -> list[_Found]:
     """``sh -c 'STRING'``: what STRING does; a script file or stdin is unknown."""
     words = command.words
     i = 0
@@ -131,11 +141,11 @@ def _shell(command: Command, program: str) -> list[ListUse]:
     return [_use(Access.UNKNOWN, f"a script fed to `{program}` on its input")]
 
 
-def _string(text: str, shell: str) -> list[ListUse]:
+def _string(text: str, shell: str) -> list[_Found]:
     script = _parse(text)
     if script.has_errors:
         return [_use(Access.UNKNOWN, f"`{shell} -c` with a string we cannot parse")]
-    return [ListUse(None, use.access, f"{use.what} (in `{shell} -c`)", inner.top_level and use.top_level, use.query)
+    return [_Found(use.access, f"{use.what} (in `{shell} -c`)", inner.top_level and use.top_level, use.query)
             for inner in script.commands for use in _uses(inner)]
 
 
