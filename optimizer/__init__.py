@@ -3,11 +3,17 @@
 ``parse`` and ``optimize`` are loaded on first use, so ``dockeropt --version`` stays fast.
 """
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .model import Dockerfile, Instruction, parse
+    from .pipeline import optimize
+
 __version__ = "0.1.0"
 __all__ = ["Dockerfile", "Instruction", "__version__", "optimize", "parse"]
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> object:
     if name in ("Dockerfile", "Instruction", "parse"):
         from . import model
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Sequence
+
 from .passes.base import Example, Pass
 from .verify.declared import SCOPES
 
@@ -53,7 +55,7 @@ def _image_change(item: str) -> str:
     return f"`{item}` ({SCOPES[item]})" if item in SCOPES else f"`{item}`"
 
 
-def passes_table(passes) -> str:
+def passes_table(passes: Sequence[Pass]) -> str:
     """The README's table of passes, in run order."""
     rows = ["| id | name | safety | what | hadolint |", "|---|---|---|---|---|"]
     rows += [f"| {p.id} | {p.name} | {p.safety.value} | {p.title} | {', '.join(p.hadolint)} |"
@@ -61,7 +63,7 @@ def passes_table(passes) -> str:
     return "\n".join(rows) + "\n"
 
 
-def rules_list(passes) -> str:
+def rules_list(passes: Sequence[Pass]) -> str:
     """Every pass on one line: id, name, safety, hadolint rules and title (``dockeropt rules``)."""
     width = max(len(p.name) for p in passes)
     twins = {p.id: ", ".join(p.hadolint) or "-" for p in passes}

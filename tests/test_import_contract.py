@@ -27,11 +27,12 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("passes", ("optimizer.passes", "optimizer.postcheck", "optimizer.suppress", "optimizer.config",
                 "optimizer.selection")),
     ("pipeline", ("optimizer.pipeline", "optimizer")),
-    # What users run: reports, the file session, the CLI, the bot, verify, the rule docs, the
-    # configuration file and Dockerfile discovery.
+    # What users run: reports, the file session, the commands (with their shared argument parser and
+    # the passes' options as flags and keys), the bot, verify, the rule docs, the configuration file
+    # and Dockerfile discovery.
     ("front ends", ("optimizer.report", "optimizer.session", "optimizer.cli", "optimizer.console",
-                    "optimizer.bot", "optimizer.verify", "optimizer.docs", "optimizer.rules",
-                    "optimizer.discover", "optimizer.config_file")),
+                    "optimizer.command", "optimizer.options", "optimizer.bot", "optimizer.verify",
+                    "optimizer.docs", "optimizer.rules", "optimizer.discover", "optimizer.config_file")),
 )
 
 #: Packages of the lowest layer that must not import one another.
@@ -82,7 +83,7 @@ def imports(path: Path, package: Path) -> list[tuple[int, str, bool]]:
                 is_module = (package.parent / sub.replace(".", "/")).with_suffix(".py").is_file() or \
                     (package.parent / sub.replace(".", "/") / "__init__.py").is_file()
                 found.append((node.lineno, sub if is_module else target, bool(node.level)))
-    return found
+    return list(dict.fromkeys(found))
 
 
 def _sources(package: Path) -> list[Path]:
