@@ -2,119 +2,111 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
-from pathlib import Path
-
-import click
 
 from . import __version__
+from .command import USAGE_ERROR, existing_file, folder, at_least, out, parser, say, split
 from .config import JAVA_RUNTIMES
-from .fileio import InputError
 
-
-def _split(values: tuple[str, ...]) -> frozenset[str]:
-    return frozenset(v.strip() for value in values for v in value.split(",") if v.strip())
-
-
-def _out(text: str) -> None:
-    """Write text to stdout byte-exactly (undecodable input bytes go back out as they came)."""
-    from .fileio import encode
-
-    sys.stdout.flush()
-    sys.stdout.buffer.write(encode(text))
-    sys.stdout.buffer.flush()
-
-
-EPILOG = """\b
+EPILOG = """\
 Commands:
   dockeropt verify DOCKERFILE   prove a rewrite with real builds (dockeropt verify --help)
   dockeropt bot --repo DIR      open or update a pull request with the fixes (dockeropt bot --help)
   dockeropt rules               list every pass: id, name, safety, hadolint rules
 
-\b
 Exit status: 0 nothing to change (or all written), 1 changes available, 2 error."""
+DESCRIPTION = """\
+Propose exact, explained fixes for Dockerfiles, as a unified diff.
+
+PATH is a Dockerfile, a folder (searched recursively for Dockerfile, *.Dockerfile, Dockerfile.*,
+Containerfile, *.Containerfile; .gitignore, node_modules/, vendor/ and the config's exclude are
+skipped), a quoted glob, or - for standard input. Without PATH: the current folder."""
 FORMATS = ("text", "json", "sarif", "github", "gitlab")
 
 
-@click.command(context_settings={"help_option_names": ["-h", "--help"]}, epilog=EPILOG)
-@click.argument("paths", nargs=-1, metavar="[PATH|GLOB|-]...")
-@click.option("--write", "-w", is_flag=True, help="Write the fixes back to the files.")
-@click.option("--check", is_flag=True, help="Report only; exit 1 when fixes are available.")
-@click.option("--diff", "show_diff", is_flag=True, help="Print the diff (the default without --write/--check).")
-@click.option("--unsafe", is_flag=True, help="Also apply fixes that may change behaviour.")
-@click.option("--select", multiple=True, metavar="IDS",
-              help="Only these passes: ids, names, id prefixes (DO1) or hadolint ids (DL3009), comma-separated.")
-@click.option("--ignore", multiple=True, metavar="IDS", help="Skip these passes (as for --select).")
-@click.option("--output-format", "--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
-              help="text: diff on stdout, findings on stderr; json; sarif (code scanning); github (workflow "
-                   "annotations); gitlab (Code Quality report).")
-@click.option("--statistics", is_flag=True, help="Print how many findings each pass has instead of each finding.")
-@click.option("--exit-zero", is_flag=True, help="Exit 0 even when fixes are available (2 still means an error).")
-@click.option("--exit-non-zero-on-fix", is_flag=True, help="With --write: exit 1 when a file was written.")
-@click.option("--quiet", "-q", is_flag=True, help="Print only the diff and errors.")
-@click.option("--verbose", "-v", is_flag=True, help="Also print the risk of fixes that are not applied.")
-@click.option("--context", "context_dir", type=click.Path(exists=True, file_okay=False), default=None,
-              help="Build context directory (default: each Dockerfile's folder).")
-@click.option("--stdin-filename", metavar="PATH", default=None,
-              help="The name of standard input (-): its label, config and build context (its folder).")
-@click.option("--color/--no-color", default=None,
-              help="Colour the diff and findings (default: on a terminal; NO_COLOR and FORCE_COLOR are honoured).")
-@click.option("--java-runtime", type=click.Choice(JAVA_RUNTIMES), default=None,
-              help="Runtime image for java-multi-stage: eclipse-temurin -jre-alpine (default), -jre, or distroless.")
-@click.option("--spring-layers", is_flag=True, default=None,
-              help="java-multi-stage: extract Spring Boot layers in the runtime stage (Boot >= 3.3).")
-@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False), default=None,
-              help="Config file (default: .dockeropt.toml or pyproject.toml [tool.dockeropt], searched upwards).")
-@click.option("--timeout", type=click.FloatRange(min=0), default=60, show_default=True, metavar="SECONDS",
-              help="Give up on a file after this long, leaving it unchanged (0: no limit).")
-@click.option("--explain", metavar="ID", is_flag=False, flag_value="",
-              help="Print the documentation of a pass (without ID: list every pass) and exit.")
-@click.version_option(__version__, "--version", prog_name="dockeropt")
-def main(paths, write, check, show_diff, unsafe, select, ignore, fmt, statistics, exit_zero, exit_non_zero_on_fix,
-         quiet, verbose, context_dir, stdin_filename, color, java_runtime, spring_layers, config_path, explain,
-         timeout):
-    """Propose exact, explained fixes for Dockerfiles, as a unified diff.
+def arguments(prog: str = "dockeropt") -> argparse.ArgumentParser:
+    """The main command's arguments."""
+    p = parser(prog, "[OPTIONS] [PATH|GLOB|-]...", DESCRIPTION, EPILOG)
+    p.add_argument("paths", nargs="*", metavar="PATH|GLOB|-")
+    p.add_argument("--write", "-w", action="store_true", help="Write the fixes back to the files.")
+    p.add_argument("--check", action="store_true", help="Report only; exit 1 when fixes are available.")
+    p.add_argument("--diff", dest="show_diff", action="store_true",
+                   help="Print the diff (the default without --write/--check).")
+    p.add_argument("--unsafe", action="store_true", help="Also apply fixes that may change behaviour.")
+    p.add_argument("--select", action="append", default=[], metavar="IDS",
+                   help="Only these passes: ids, names, id prefixes (DO1) or hadolint ids (DL3009), comma-separated.")
+    p.add_argument("--ignore", action="append", default=[], metavar="IDS", help="Skip these passes (as for --select).")
+    p.add_argument("--output-format", "--format", dest="fmt", choices=FORMATS, default="text", metavar="FORMAT",
+                   help="text: diff on stdout, findings on stderr; json; sarif (code scanning); github (workflow "
+                        "annotations); gitlab (Code Quality report). Default: text.")
+    p.add_argument("--statistics", action="store_true",
+                   help="Print how many findings each pass has instead of each finding.")
+    p.add_argument("--exit-zero", action="store_true",
+                   help="Exit 0 even when fixes are available (2 still means an error).")
+    p.add_argument("--exit-non-zero-on-fix", action="store_true", help="With --write: exit 1 when a file was written.")
+    p.add_argument("--quiet", "-q", action="store_true", help="Print only the diff and errors.")
+    p.add_argument("--verbose", "-v", action="store_true", help="Also print the risk of fixes that are not applied.")
+    p.add_argument("--context", dest="context_dir", type=folder, metavar="DIR",
+                   help="Build context directory (default: each Dockerfile's folder).")
+    p.add_argument("--stdin-filename", metavar="PATH",
+                   help="The name of standard input (-): its label, config and build context (its folder).")
+    p.add_argument("--color", action=argparse.BooleanOptionalAction,
+                   help="Colour the diff and findings (default: on a terminal; NO_COLOR and FORCE_COLOR are honoured).")
+    p.add_argument("--java-runtime", choices=JAVA_RUNTIMES, metavar="RUNTIME",
+                   help="Runtime image for java-multi-stage: eclipse-temurin -jre-alpine (default), -jre, or distroless.")
+    p.add_argument("--spring-layers", action="store_true", default=None,
+                   help="java-multi-stage: extract Spring Boot layers in the runtime stage (Boot >= 3.3).")
+    p.add_argument("--config", dest="config_path", type=existing_file, metavar="FILE",
+                   help="Config file (default: .dockeropt.toml or pyproject.toml [tool.dockeropt], searched upwards).")
+    p.add_argument("--timeout", type=at_least(0), default=60, metavar="SECONDS",
+                   help="Give up on a file after this long, leaving it unchanged (0: no limit). Default: 60.")
+    p.add_argument("--explain", metavar="ID", nargs="?", const="",
+                   help="Print the documentation of a pass (without ID: list every pass) and exit.")
+    p.add_argument("--version", action="version", version=f"dockeropt, version {__version__}")
+    return p
 
-    PATH is a Dockerfile, a folder (searched recursively for Dockerfile, *.Dockerfile, Dockerfile.*,
-    Containerfile, *.Containerfile; .gitignore, node_modules/, vendor/ and the config's exclude are
-    skipped), a quoted glob, or - for standard input. Without PATH: the current folder.
-    """
+
+def main(argv: list[str] | None = None, prog: str = "dockeropt") -> int:
+    """Run the command on ``argv`` (default: the process's arguments); returns the exit status."""
     from .discover import NoMatch, expand
     from .selection import unknown
 
-    if explain is not None:
-        sys.exit(_explain(explain))
-    if write and check:
-        raise click.UsageError("--write and --check cannot be used together")
-    if statistics and fmt not in ("text", "json"):
-        raise click.UsageError(f"--statistics prints text or json, not {fmt}")
-    selected, ignored = _split(select), _split(ignore)
+    p = arguments(prog)
+    a = p.parse_intermixed_args(argv)
+    if a.explain is not None:
+        return _explain(a.explain)
+    if a.write and a.check:
+        p.error("--write and --check cannot be used together")
+    if a.statistics and a.fmt not in ("text", "json"):
+        p.error(f"--statistics prints text or json, not {a.fmt}")
+    selected, ignored = split(a.select), split(a.ignore)
     if unknown(selected | ignored):
-        raise click.UsageError(f"unknown pass: {', '.join(unknown(selected | ignored))} (see dockeropt rules)")
-    flags = dict(select=selected, ignore=ignored, unsafe=unsafe, java_runtime=java_runtime,
-                 spring_layers=bool(spring_layers), time_limit=timeout or None)
+        p.error(f"unknown pass: {', '.join(unknown(selected | ignored))} (see dockeropt rules)")
+    flags = dict(select=selected, ignore=ignored, unsafe=a.unsafe, java_runtime=a.java_runtime,
+                 spring_layers=bool(a.spring_layers), time_limit=a.timeout or None)
     from .config_file import ProjectConfig
     from .pipeline import selected_passes
 
     if not selected_passes(ProjectConfig().config(**flags)):
-        raise click.UsageError("no pass selected")
+        p.error("no pass selected")
     try:
-        files = expand(paths or (".",))
+        files = expand(a.paths or (".",))
     except NoMatch as error:
-        click.echo(f"dockeropt: {error}", err=True)
-        sys.exit(2)
+        say(f"dockeropt: {error}", err=True)
+        return USAGE_ERROR
     if not files:
-        click.echo(f"dockeropt: no Dockerfile found under {', '.join(paths or ('.',))}", err=True)
-        sys.exit(0)
+        say(f"dockeropt: no Dockerfile found under {', '.join(a.paths or ('.',))}", err=True)
+        return 0
     from .session import Request, run_file
 
-    request = Request(flags, config_path, context_dir, stdin_filename, write)
+    request = Request(flags, a.config_path, a.context_dir, a.stdin_filename, a.write)
     reports = [run_file(path, request) for path in files]
-    out_colour, err_colour = _colour(color, sys.stdout), _colour(color, sys.stderr)
-    _emit(reports, fmt=fmt, write=write, show_diff=show_diff or not (write or check), statistics=statistics,
-          quiet=quiet, verbose=verbose, colours=(out_colour, err_colour))
-    sys.exit(_status(reports, write=write, exit_zero=exit_zero, on_fix=exit_non_zero_on_fix))
+    out_colour, err_colour = _colour(a.color, sys.stdout), _colour(a.color, sys.stderr)
+    _emit(reports, fmt=a.fmt, write=a.write, show_diff=a.show_diff or not (a.write or a.check),
+          statistics=a.statistics, quiet=a.quiet, verbose=a.verbose, colours=(out_colour, err_colour))
+    return _status(reports, write=a.write, exit_zero=a.exit_zero, on_fix=a.exit_non_zero_on_fix)
 
 
 def _colour(flag: bool | None, stream) -> bool:
@@ -134,13 +126,13 @@ def _explain(key: str) -> int:
     from .selection import pass_ids
 
     if not key:
-        _out(rules_list(PASSES))
+        out(rules_list(PASSES))
         return 0
     chosen = [p for p in PASSES if p.id in pass_ids(key)]
     if not chosen:
-        click.echo(f"dockeropt: unknown pass {key!r}; `dockeropt rules` lists them", err=True)
+        say(f"dockeropt: unknown pass {key!r}; `dockeropt rules` lists them", err=True)
         return 2
-    _out("\n".join(explain(p) for p in chosen))
+    out("\n".join(explain(p) for p in chosen))
     return 0
 
 
@@ -154,25 +146,25 @@ def _emit(reports, *, fmt: str, write: bool, show_diff: bool, statistics: bool, 
         import json
 
         rows = text.statistics(reports)
-        _out(json.dumps(rows, indent=2) + "\n" if fmt == "json" else "".join(f"{line}\n" for line in text.statistics_lines(reports)))
+        out(json.dumps(rows, indent=2) + "\n" if fmt == "json" else "".join(f"{line}\n" for line in text.statistics_lines(reports)))
         for report in reports:
             if report.error:
-                click.echo(text.paint(report.error, "error", colours[1]), err=True, color=colours[1])
+                say(text.paint(report.error, "error", colours[1]), err=True, colour=colours[1])
         return
     if fmt != "text":
-        _out(_render(fmt, reports, write))
+        out(_render(fmt, reports, write))
         return
     for report in reports:
         if report.stdin and write and report.result:
-            _out(report.result.text)
+            out(report.result.text)
         elif show_diff and report.full_diff:
-            _out(colorize(report.full_diff) if colours[0] else report.full_diff)
+            out(colorize(report.full_diff) if colours[0] else report.full_diff)
         lines = [report.error] if quiet and report.error else [] if quiet else \
             text.finding_lines(report, written=write, verbose=verbose, colour=colours[1])
         for line in lines:
-            click.echo(line, err=True, color=colours[1])
+            say(line, err=True, colour=colours[1])
     if not quiet:
-        click.echo(text.summary(reports, written=write), err=True)
+        say(text.summary(reports, written=write), err=True, colour=colours[1])
 
 
 def _render(fmt: str, reports, write: bool) -> str:

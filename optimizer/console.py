@@ -1,4 +1,4 @@
-"""The console-script entry point: answers ``--version`` before loading click, and sends the
+"""The console-script entry point: answers ``--version`` before loading anything else, and sends the
 ``verify``, ``bot`` and ``rules`` subcommands to their own modules (``dockeropt PATH...`` stays the main job)."""
 
 from __future__ import annotations
@@ -19,8 +19,7 @@ def main() -> None:
         import importlib
 
         command = importlib.import_module(SUBCOMMANDS[args[0]]).main
-        command(args=args[1:], prog_name=f"dockeropt {args[0]}")
-        return
+        sys.exit(command(args[1:], f"dockeropt {args[0]}"))
     from .cli import main as cli
 
-    cli(prog_name="dockeropt")
+    sys.exit(cli(args, "dockeropt"))

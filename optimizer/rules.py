@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import click
 
-
-@click.command(context_settings={"help_option_names": ["-h", "--help"]})
-def main() -> None:
+def main(argv: list[str] | None = None, prog: str = "dockeropt rules") -> int:
     """List every pass, in run order (``dockeropt --explain ID`` prints one's documentation)."""
+    from .command import out, parser
+
+    parser(prog, "", "List every pass, in run order (dockeropt --explain ID prints one's documentation).").parse_args(argv)
     from .docs import rules_list
     from .passes import PASSES
 
-    click.echo(rules_list(PASSES), nl=False)
+    out(rules_list(PASSES))
+    return 0

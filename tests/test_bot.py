@@ -8,11 +8,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from optimizer.bot.cli import main
 
 from .fake_github import FakeGitHub
+from .helpers import invoke
 
 TOKEN = "ghp_test0123456789abcdefTOKEN"
 BRANCH = "dockeropt/optimize"
@@ -72,7 +72,7 @@ def github():
 def bot(repo: Repo, github: FakeGitHub | None, *args: str, token: str | None = TOKEN):
     env = {"GITHUB_TOKEN": token} if token else {"GITHUB_TOKEN": ""}
     api = ["--api-url", github.url] if github else []
-    return CliRunner().invoke(main, ["--repo", str(repo.work), *api, *args], env=env)
+    return invoke(main, ["--repo", str(repo.work), *api, *args], env=env)
 
 
 def test_dry_run_prints_the_pull_request_and_the_diff_and_touches_nothing(repo):
@@ -230,7 +230,7 @@ def test_a_missing_token_is_a_usage_error(repo):
 
 
 def test_token_env_names_the_variable(repo, github):
-    result = CliRunner().invoke(main, ["--repo", str(repo.work), "--api-url", github.url, "--token-env", "BOT_PAT"],
+    result = invoke(main, ["--repo", str(repo.work), "--api-url", github.url, "--token-env", "BOT_PAT"],
                                 env={"GITHUB_TOKEN": "", "BOT_PAT": TOKEN})
     assert result.exit_code == 0, result.output
     assert github.calls[0].authorization == f"Bearer {TOKEN}"

@@ -8,9 +8,9 @@ import subprocess
 import sys
 
 import pytest
-from click.testing import CliRunner
 
 from optimizer.cli import main
+from .helpers import invoke
 
 SPLIT = "FROM debian\nRUN apt-get update\nRUN apt-get install -y curl\n"
 MERGED = "FROM debian\nRUN apt-get update && apt-get install -y curl\n"
@@ -20,7 +20,7 @@ def run(*args, input=None):
     """Invoke the CLI; unless the test picks passes itself, only DO101 runs (stable expectations)."""
     if not {"--select", "--ignore", "--explain"} & set(args):
         args = ("--select", "DO101", *args)
-    return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
+    return invoke(main, list(args), input=input)
 
 
 @pytest.fixture
@@ -152,8 +152,8 @@ def test_version_is_fast_and_does_not_load_the_shell_parser():
     assert out.startswith("dockeropt, version") and out.strip().endswith("False")
 
 
-def test_console_entry_answers_version_without_loading_click():
-    code = "import sys; from optimizer.console import main; main(); print('click' in sys.modules)"
+def test_console_entry_answers_version_without_loading_the_argument_parser():
+    code = "import sys; from optimizer.console import main; main(); print('optimizer.cli' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code, "--version"], capture_output=True, text=True,
                          check=True).stdout
     assert out == "dockeropt, version 0.1.0\nFalse\n"

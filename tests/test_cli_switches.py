@@ -9,9 +9,9 @@ import subprocess
 import sys
 
 import pytest
-from click.testing import CliRunner
 
 from optimizer.cli import main
+from .helpers import invoke
 
 SPLIT = "FROM debian\nRUN apt-get update\nRUN apt-get install -y curl\n"
 MERGED = "FROM debian\nRUN apt-get update && apt-get install -y curl\n"
@@ -19,7 +19,7 @@ APT = "FROM debian\nRUN apt-get update\nRUN apt install -y curl\n"
 
 
 def run(*args: str, input: str | None = None, env: dict | None = None):
-    return CliRunner().invoke(main, list(args), input=input, env=env, catch_exceptions=False)
+    return invoke(main, list(args), input=input, env=env)
 
 
 @pytest.fixture

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import pytest
-from click.testing import CliRunner
 
 from optimizer.cli import main
 from optimizer.config_file import find_config, load_config
 from optimizer.fileio import InputError
+from .helpers import invoke as run_command
 
 SPLIT = "FROM debian\nRUN apt-get update\nRUN apt-get install curl\n"  # DO101 and DO105 apply
 
 
 def invoke(*args):
-    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return run_command(main, list(args))
 
 
 def test_pyproject_section_is_found_from_a_subfolder_and_its_select_applies(tmp_path):

@@ -8,7 +8,6 @@ import os
 import subprocess
 
 import pytest
-from click.testing import CliRunner
 
 from optimizer import fileio, pipeline
 from optimizer.cli import main
@@ -17,6 +16,7 @@ from optimizer.edits import Edit
 from optimizer.fileio import InputError, create_atomic, extend_atomic
 from optimizer.passes.base import Fix, NewFile, Pass, Safety
 from optimizer.pipeline import Status, optimize
+from .helpers import invoke
 
 DOCKERFILE = "FROM debian\nCOPY app.py /app/\nCMD [\"python3\", \"/app/app.py\"]\n"
 
@@ -270,11 +270,11 @@ EXPECTED = ("# added by dockeropt\n# version control\n.git\n"
 def cli(*args, cwd=None):
     args = ("--select", "DO204", *args)
     if cwd is None:
-        return CliRunner().invoke(main, list(args), catch_exceptions=False)
+        return invoke(main, list(args))
     old = os.getcwd()
     os.chdir(cwd)
     try:
-        return CliRunner().invoke(main, list(args), catch_exceptions=False)
+        return invoke(main, list(args))
     finally:
         os.chdir(old)
 
@@ -345,7 +345,7 @@ def test_cli_does_not_overwrite_a_dockerignore_that_appeared_meanwhile(project, 
 
 def test_cli_writes_the_dockerfile_first_and_the_file_beside_it(project):
     (project / "Dockerfile").write_text("FROM debian\nRUN apt-get update\nRUN apt-get install -y curl\nCOPY . /app\n")
-    result = CliRunner().invoke(main, ["--select", "DO101,DO204", "--write", str(project / "Dockerfile")])
+    result = invoke(main, ["--select", "DO101,DO204", "--write", str(project / "Dockerfile")])
     assert result.exit_code == 0
     assert "apt-get update && apt-get install" in (project / "Dockerfile").read_text()
     assert (project / ".dockerignore").read_text().startswith("# added by dockeropt\n# version control\n.git\n")
@@ -369,13 +369,13 @@ def test_cli_context_option_and_stdin(project, tmp_path_factory):
     result = cli("--context", str(project), str(other / "Dockerfile"))
     assert result.exit_code == 1
     assert "+.git\n" in result.stdout
-    stdin = CliRunner().invoke(main, ["--select", "DO204", "--context", str(project), "-"], input=NODE)
+    stdin = invoke(main, ["--select", "DO204", "--context", str(project), "-"], input=NODE)
     assert stdin.exit_code == 1 and "+++ b/" in stdin.stdout
     assert not (project / ".dockerignore").exists()
 
 
 def test_cli_stdin_write_says_the_file_beside_it_was_not_written(project):
-    result = CliRunner().invoke(main, ["--select", "DO204", "--context", str(project), "--write", "-"], input=NODE)
+    result = invoke(main, ["--select", "DO204", "--context", str(project), "--write", "-"], input=NODE)
     assert result.exit_code == 0 and result.stdout == NODE
     assert ".dockerignore not written: standard input has no folder" in result.stderr
     assert "nothing to change" in result.stderr

@@ -13,7 +13,6 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 import optimizer.pipeline
 from optimizer.cli import main
@@ -21,6 +20,7 @@ from optimizer.config import Config
 from optimizer.fileio import MAX_BYTES
 from optimizer.passes import PASSES
 from optimizer.pipeline import TimeLimitExceeded, optimize
+from .helpers import invoke
 
 SPLIT = b"FROM debian\nRUN apt-get update\nRUN apt-get install -y curl\n"
 MERGED = b"FROM debian\nRUN apt-get update && apt-get install -y curl\n"
@@ -30,7 +30,7 @@ DOCKEROPT = Path(sys.executable).parent / "dockeropt"
 
 def run(*args, input=None):
     """The CLI in-process with only DO101, so the expected rewrite stays SPLIT -> MERGED."""
-    return CliRunner().invoke(main, ["--select", "DO101", *args], input=input, catch_exceptions=False)
+    return invoke(main, ["--select", "DO101", *args], input=input)
 
 
 def garbage() -> bytes:
@@ -287,7 +287,7 @@ def test_the_context_layer_never_reads_outside_the_context(escaping_context):
     _AUDIT.append(seen)
     try:
         for args in ([], ["--write", "--unsafe"], ["--format", "json", "--unsafe"]):
-            CliRunner().invoke(main, [*args, str(dockerfile)], catch_exceptions=False)
+            invoke(main, [*args, str(dockerfile)])
     finally:
         _AUDIT.remove(seen)
     opened = {os.path.realpath(p) for p in seen}
@@ -359,7 +359,7 @@ def test_nothing_from_a_dockerfile_is_ever_executed(tmp_path, args):
     commands: list[str] = []
     _COMMANDS.append(commands)
     try:
-        result = CliRunner().invoke(main, [*args, str(path)], catch_exceptions=False)
+        result = invoke(main, [*args, str(path)])
     finally:
         _COMMANDS.remove(commands)
     assert result.exit_code in (0, 1), result.stderr
@@ -428,8 +428,7 @@ def test_hostile_context_files_do_not_hang_a_run(tmp_path, files):
     for name, text in files.items():
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text(text)
-    result = _within(60, lambda: CliRunner().invoke(main, ["--unsafe", str(tmp_path / "Dockerfile")],
-                                                    catch_exceptions=False))
+    result = _within(60, lambda: invoke(main, ["--unsafe", str(tmp_path / "Dockerfile")]))
     assert result.exit_code in (0, 1), result.stderr
 
 

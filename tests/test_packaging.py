@@ -48,7 +48,7 @@ def test_the_metadata_is_ready_to_publish(wheel):
     lines = zipfile.ZipFile(wheel).read(meta_name).decode().splitlines()
     requires = [line for line in lines if line.startswith("Requires-Dist:") and "extra ==" not in line]
     assert {line.split()[1].split(";")[0].split("<")[0].split(">")[0] for line in requires} == {
-        "click", "tree-sitter", "tree-sitter-bash", "tomli"}
+        "tree-sitter", "tree-sitter-bash", "tomli"}
     assert all("<" in line for line in requires if "tomli" not in line), "bounded below the next major"
     assert "Requires-Python: >=3.10" in lines
     assert any(line.startswith("Classifier: Operating System :: OS Independent") for line in lines)

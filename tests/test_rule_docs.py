@@ -5,12 +5,12 @@ from __future__ import annotations
 import importlib.util
 
 import pytest
-from click.testing import CliRunner
 
 from optimizer.cli import main
 from optimizer.passes import PASSES
 
 from .conftest import ROOT
+from .helpers import invoke
 
 RULES = ROOT / "docs" / "rules"
 
@@ -32,7 +32,7 @@ def test_rule_pages_are_current_and_nothing_else_is_there():
 def test_explain_prints_the_rule_page(pass_):
     page = (RULES / f"{pass_.id}-{pass_.name}.md").read_text()
     for key in (pass_.id, pass_.name):
-        result = CliRunner().invoke(main, ["--explain", key])
+        result = invoke(main, ["--explain", key])
         assert result.exit_code == 0 and result.output == page
     assert "## What it does" in page and "## Example" in page and "## Fix safety" in page
 

@@ -8,17 +8,17 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from click.testing import CliRunner
 
 from optimizer.cli import main
 from optimizer.passes import PASSES
+from .helpers import invoke
 
 SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text())
 SPLIT = "FROM debian\nRUN apt-get update\nRUN apt-get install -y curl\n"
 
 
 def sarif(*args, input=None):
-    result = CliRunner().invoke(main, ["--format", "sarif", *args], input=input, catch_exceptions=False)
+    result = invoke(main, ["--format", "sarif", *args], input=input)
     log = json.loads(result.stdout_bytes)
     jsonschema.Draft4Validator(SCHEMA).validate(log)
     return result.exit_code, log

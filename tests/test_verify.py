@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from optimizer.config import Config
 from optimizer.context import BuildContext
@@ -19,6 +18,7 @@ from optimizer.verify.cli import main
 from optimizer.verify.compare import compare
 from optimizer.verify.report import ImageReport
 from optimizer.verify.run import edited_file
+from .helpers import invoke
 
 SPLIT = "FROM debian:bookworm\nRUN apt-get update\nRUN apt-get install -y curl\nCOPY app.sh /app/\nCMD [\"/app/app.sh\"]\n"
 
@@ -238,14 +238,14 @@ def test_no_builder_lists_what_was_looked_for(fake_path, monkeypatch):
 
 
 def test_cli_without_a_builder_exits_2_with_the_list(fake_path, project):
-    result = CliRunner().invoke(main, ["--select", "DO101", str(project / "Dockerfile")])
+    result = invoke(main, ["--select", "DO101", str(project / "Dockerfile")])
     assert result.exit_code == 2
     assert "no usable image builder" in result.stderr and "podman" in result.stderr
 
 
 def test_nothing_to_change_exits_0_without_looking_for_a_builder(fake_path, tmp_path):
     (tmp_path / "Dockerfile").write_text("FROM debian:bookworm\nCMD [\"true\"]\n")
-    result = CliRunner().invoke(main, [str(tmp_path / "Dockerfile")])
+    result = invoke(main, [str(tmp_path / "Dockerfile")])
     assert result.exit_code == 0, result.output
     assert "nothing to change" in result.stdout
     assert fake_path.calls() == []
@@ -257,7 +257,7 @@ def test_nothing_to_change_exits_0_without_looking_for_a_builder(fake_path, tmp_
 ], ids=["missing-file", "unknown-pass"])
 def test_usage_and_input_errors_exit_2(fake_path, project, monkeypatch, args, message):
     monkeypatch.chdir(project)
-    result = CliRunner().invoke(main, args)
+    result = invoke(main, args)
     assert result.exit_code == 2 and message in result.output
 
 
@@ -290,7 +290,7 @@ def test_an_undeclared_change_fails_and_names_the_pass(fake_path, project, monke
     fake_path("docker")
     for key, value in env.items():
         monkeypatch.setenv(key, value)
-    result = CliRunner().invoke(main, ["--builder", "docker", "--select", "DO101", "--smoke", "true",
+    result = invoke(main, ["--builder", "docker", "--select", "DO101", "--smoke", "true",
                                        "--format", "json", str(project / "Dockerfile")])
     assert result.exit_code == 1, result.output
     data = json.loads(result.stdout)
@@ -325,7 +325,7 @@ def test_markdown_lists_which_rebuild_steps_came_from_the_cache():
 def test_an_undeclared_file_difference_fails_and_is_listed(fake_path, project, monkeypatch):
     fake_path("docker")
     monkeypatch.setenv("FAKE_FILES_rewritten", '{"etc/os-release": "debian", "etc/ld.so.cache": "new"}')
-    result = CliRunner().invoke(main, ["--builder", "docker", "--select", "DO101", "--format", "json",
+    result = invoke(main, ["--builder", "docker", "--select", "DO101", "--format", "json",
                                        str(project / "Dockerfile")])
     assert result.exit_code == 1, result.output
     data = json.loads(result.stdout)
@@ -347,7 +347,7 @@ def test_a_base_image_that_cannot_be_pulled_is_an_environment_problem_exit_2(fak
     fake_path("podman")
     monkeypatch.setenv("FAKE_BUILD_LOG", "Error: creating build container: initializing source "
                                          "docker://debian:bookworm: pinging container registry registry-1.docker.io")
-    result = CliRunner().invoke(main, ["--builder", "podman", "--select", "DO101", str(project / "Dockerfile")])
+    result = invoke(main, ["--builder", "podman", "--select", "DO101", str(project / "Dockerfile")])
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1 and "the base image debian:bookworm cannot be pulled or found" in result.stderr
     assert "FAILED" not in result.output
@@ -356,7 +356,7 @@ def test_a_base_image_that_cannot_be_pulled_is_an_environment_problem_exit_2(fak
 def test_an_original_that_does_not_build_is_its_own_verdict_exit_3(fake_path, project, monkeypatch):
     fake_path("docker")
     monkeypatch.setenv("FAKE_BUILD_LOG", 'Error: building at STEP "RUN apt-get update": exit status 100')
-    result = CliRunner().invoke(main, ["--builder", "docker", "--select", "DO101", "--format", "json",
+    result = invoke(main, ["--builder", "docker", "--select", "DO101", "--format", "json",
                                        str(project / "Dockerfile")])
     assert result.exit_code == 3, result.output
     data = json.loads(result.stdout)
@@ -365,20 +365,20 @@ def test_an_original_that_does_not_build_is_its_own_verdict_exit_3(fake_path, pr
 
 
 def test_no_builder_is_one_line(fake_path, project):
-    result = CliRunner().invoke(main, ["--select", "DO101", str(project / "Dockerfile")])
+    result = invoke(main, ["--select", "DO101", str(project / "Dockerfile")])
     assert result.exit_code == 2 and result.stderr.count("\n") == 1
 
 
 def test_runs_repeats_the_clean_build_and_the_rebuild(fake_path, project):
     fake_path("docker")
-    result = CliRunner().invoke(main, ["--builder", "docker", "--select", "DO101", "--runs", "3", "--format", "json",
+    result = invoke(main, ["--builder", "docker", "--select", "DO101", "--runs", "3", "--format", "json",
                                        str(project / "Dockerfile")])
     assert result.exit_code == 0, result.output
     builds = [c for c in fake_path.calls() if c[1] == "build"]
     assert sum("--no-cache" in argv for argv in builds) == 6 and len(builds) == 12
     data = json.loads(result.stdout)
     assert len(data["original"]["clean_build_runs_s"]) == 3 and len(data["rewritten"]["rebuild_after_edit_runs_s"]) == 3
-    assert CliRunner().invoke(main, ["--runs", "0", str(project / "Dockerfile")]).exit_code == 2
+    assert invoke(main, ["--runs", "0", str(project / "Dockerfile")]).exit_code == 2
 
 
 # --target: one stage of a multi-stage Dockerfile ---------------------------------------------------------
@@ -411,11 +411,11 @@ def test_a_target_the_rewrite_does_not_change_proves_nothing_and_is_refused(fake
     fake_path("docker")
     (project / "Dockerfile").write_text(STAGED)
     args = ["--builder", "docker", "--select", "DO101", str(project / "Dockerfile")]
-    result = CliRunner().invoke(main, [*args, "--target", "builder"])
+    result = invoke(main, [*args, "--target", "builder"])
     assert result.exit_code == 2
     assert ("--target builder: the rewrite changes no instruction that a build of stage builder runs, so building "
             "it proves nothing (the fixes are on lines 5)") in result.stderr
     assert not [argv for argv in fake_path.calls() if argv[1] == "build"]
-    missing = CliRunner().invoke(main, [*args, "--target", "web"])
+    missing = invoke(main, [*args, "--target", "web"])
     assert missing.exit_code == 2 and "--target web: no such stage (stages: builder, dev-envs)" in missing.stderr
-    assert CliRunner().invoke(main, [*args, "--target", "dev-envs"]).exit_code == 0
+    assert invoke(main, [*args, "--target", "dev-envs"]).exit_code == 0

@@ -19,7 +19,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from optimizer.config import Config
 from optimizer.context import BuildContext
@@ -32,6 +31,7 @@ from optimizer.verify.cli import main
 
 from .conftest import ROOT, read_text, require, shown
 from .test_golden import CASES, _config, _workspace
+from .helpers import invoke
 
 LAB = Path(os.environ.get("DOCKEROPT_LAB") or
            Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "dockeropt-lab")
@@ -61,7 +61,7 @@ def show(capsys, report) -> None:
 
 
 def test_apt_golden_case_builds_smaller_with_the_same_runtime_config(lab, capsys):
-    result = CliRunner().invoke(main, ["--builder", "podman", "--format", "json",
+    result = invoke(main, ["--builder", "podman", "--format", "json",
                                        str(ROOT / "corpus" / "apt-update-split" / "Dockerfile")])
     with capsys.disabled():
         print("\n" + result.output)
