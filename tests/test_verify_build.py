@@ -94,6 +94,29 @@ def test_java_golden_case_multi_stage_runs_the_same_and_declares_its_changes(lab
     assert a.smoke == b.smoke and a.smoke[0] == 0
 
 
+def test_assume_yes_golden_case_the_original_aborts_and_the_rewrite_builds(lab, capsys, tmp_path):
+    case = ROOT / "corpus" / "apt-assume-yes"  # CRLF line endings: the builder reads them too
+    report = verify_dockerfile(case / "Dockerfile", _workspace(case, tmp_path) / "context", Config(),
+                               builder="podman", rebuild=False)
+    show(capsys, report)
+    assert report.passes == ("DO105 apt-assume-yes", "DO103 apt-clean-lists")
+    assert report.original_broken and not report.original.builds
+    assert "Abort." in report.original.error  # apt-get asked "Do you want to continue? [Y/n]" and read EOF
+    assert report.rewritten.builds  # -y answers it; the upgrade and the purge of gnupg run too
+
+
+def test_npm_ci_golden_case_installs_the_same_files_as_npm_install(lab, capsys, tmp_path):
+    case = ROOT / "corpus" / "npm-ci"  # DO109 is never SAFE: npm ci fails where the lockfile is out of date
+    report = verify_dockerfile(case / "Dockerfile", _workspace(case, tmp_path) / "context",
+                               Config(unsafe=True, select=frozenset({"DO109"})), builder="podman",
+                               smoke="node -e \"console.log(require('ms')('2 days'))\"", rebuild=False)
+    show(capsys, report)
+    assert report.passes == ("DO109 npm-ci",)
+    assert report.ok, report.text()
+    assert report.files is not None and report.files.undeclared == ()
+    assert report.original.smoke == report.rewritten.smoke and report.original.smoke[0] == 0
+
+
 def _drop_copy(doc, context, config):
     for inst in doc.instructions:
         if inst.keyword == "COPY":
@@ -142,8 +165,19 @@ VERIFIED: dict[tuple, object] = {}  # one verification per distinct SAFE rewrite
 #: Golden cases not verified here, and why (each is a fact about the lab or another test, checked by hand)
 NOT_HERE = {
     "apt-update-split": "verified with the same SAFE fixes, rebuilds included, by test_apt_golden_case_...",
+    "apt-assume-yes": "the original cannot build, by design: `apt-get install` without -y aborts; "
+                      "test_assume_yes_golden_case_... builds both and checks that only the rewrite builds",
     "maven-go-offline": "the original does not build in the lab: Spring Boot's parent POM is not in Debian's "
                         "Maven repository and Maven Central is unreachable",
+    "apk-no-cache": "needs Alpine's apk (DO106 changes only where apk keeps its index): no Alpine mirror is "
+                    "reachable, and the lab's -alpine names are Debian with an apk script that imitates apk's "
+                    "cache; the case also has no context (go.mod, go.sum, cmd/app)",
+    "dnf-yum-clean": "needs fedora:40 and ubi9/ubi-minimal with dnf/microdnf (DO108): no container registry and "
+                     "no Fedora or UBI package mirror is reachable; the case also has no context (Makefile, sources)",
+    "gradle-dependencies-first": "needs Gradle 8 with the Spring Boot plugin: Debian has Gradle 4.4 only, and "
+                                 "services.gradle.org, the plugin portal and Maven Central are unreachable",
+    "go-manifests-first": "the original does not build in the lab: it requires github.com/google/uuid v1.6.0, "
+                          "the Go module proxy is unreachable and Debian's golang-github-google-uuid-dev is 1.3.0",
 }
 
 

@@ -1,5 +1,6 @@
 # Stand-in for node:N and node:N-slim (every N: it is Debian bookworm's Node.js 18), with npm and yarn 1
-# unpacked from the npm registry where the official image has them (/usr/local/lib/node_modules/npm, /opt/yarn-*).
+# unpacked from the npm registry where the official image has them (/usr/local/lib/node_modules/npm, /opt/yarn-*),
+# and the official image's user node (uid/gid 1000, home /home/node).
 FROM debian:bookworm
 ARG NPM_VERSION=10.8.2
 ARG YARN_VERSION=1.22.22
@@ -17,5 +18,6 @@ RUN apt-get update \
  && ln -s ../lib/node_modules/npm/bin/npx-cli.js /usr/local/bin/npx \
  && ln -s "/opt/yarn-v$YARN_VERSION/bin/yarn" /usr/local/bin/yarn \
  && ln -s "/opt/yarn-v$YARN_VERSION/bin/yarnpkg" /usr/local/bin/yarnpkg \
- && npm --version && yarn --version
+ && npm --version && yarn --version \
+ && groupadd --gid 1000 node && useradd --uid 1000 --gid node --shell /bin/bash --create-home node
 CMD ["node"]
