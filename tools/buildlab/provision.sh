@@ -34,9 +34,14 @@ base_image() {  # base_image IMAGE SUITE MIRROR SCRIPT SOURCES [DEBOOTSTRAP_OPTI
     touch "$C/.lab-ok"
   fi
   rm -rf "$R"; cp -a "$C" "$R"
+  printf '%s\n' "$sources" > "$R/etc/apt/sources.list"
+  printf '#!/bin/sh\nexit 101\n' > "$R/usr/sbin/policy-rc.d"; chmod 755 "$R/usr/sbin/policy-rc.d"
+  # The official images are rebuilt with the suite's current updates: so is this one.
+  cp /etc/resolv.conf "$R/etc/resolv.conf"
+  chroot "$R" sh -c 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get -y -qq -o Dpkg::Options::=--force-confold \
+    dist-upgrade' > "$C.upgrade.log" 2>&1 || { tail -20 "$C.upgrade.log" >&2; return 1; }
   rm -rf "$R"/.lab-ok "$R"/var/lib/apt/lists/* "$R"/var/cache/apt/archives/*.deb "$R"/var/cache/apt/*.bin "$R"/var/log/*.log
   rm -f "$R/etc/resolv.conf" "$R/etc/hostname"; mkdir -p "$R/var/lib/apt/lists/partial"
-  printf '%s\n' "$sources" > "$R/etc/apt/sources.list"
   # The official image's apt/dpkg tweaks: clean after installs, gzip'd lists, no translations, no fsync.
   A=$R/etc/apt/apt.conf.d; clean='"rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true";'
   printf 'DPkg::Post-Invoke { %s };\nAPT::Update::Post-Invoke { %s };\nDir::Cache::pkgcache "";\nDir::Cache::srcpkgcache "";\n' "$clean" "$clean" > "$A/docker-clean"
@@ -44,13 +49,12 @@ base_image() {  # base_image IMAGE SUITE MIRROR SCRIPT SOURCES [DEBOOTSTRAP_OPTI
   echo 'Acquire::Languages "none";' > "$A/docker-no-languages"
   echo 'Apt::AutoRemove::SuggestsImportant "false";' > "$A/docker-autoremove-suggests"
   echo force-unsafe-io > "$R/etc/dpkg/dpkg.cfg.d/docker-apt-speedup"
-  printf '#!/bin/sh\nexit 101\n' > "$R/usr/sbin/policy-rc.d"; chmod 755 "$R/usr/sbin/policy-rc.d"
   # Hosts behind a TLS-intercepting proxy: trust its CA inside builds too (used when a build installs ca-certificates).
   mkdir -p "$R/usr/local/share/ca-certificates"
   cp /usr/local/share/ca-certificates/*.crt "$R/usr/local/share/ca-certificates/" 2>/dev/null || true
   [ -z "${TWEAK:-}" ] || "$TWEAK" "$R"
   tar -C "$R" --numeric-owner -cf - . | podman import -q --change 'CMD ["bash"]' - "localhost/$image" >/dev/null
-  rm -rf "$R" "$C"
+  rm -rf "$R" "$C" "$C.upgrade.log"
 }
 D=http://deb.debian.org/debian
 ubuntu_keyring() {  # Ubuntu's archive keys: Debian's ubuntu-keyring package (trixie), fetched with apt (Debian-signed)
@@ -132,6 +136,8 @@ lane_node() {
 lane_go() {
   standin standins/go.Dockerfile golang:1.19 golang:1 golang:1.18 golang:1.18-bullseye golang:1.19-bookworm
   BASE=localhost/golang:1.19 standin standins/alpine.Dockerfile golang:1.19-alpine golang:1-alpine golang:1.18-alpine
+}
+lane_go122() {
   ARGS="GO_VERSION=1.22 GO_PACKAGE=golang-1.22-go SUITE=bookworm-backports" \
     standin standins/go.Dockerfile golang:1.22 golang:1.22-bookworm
 }
@@ -143,7 +149,7 @@ lane_debian() {
   standin standins/distroless.Dockerfile distroless-static:debian12
   podman tag localhost/distroless-static:debian12 gcr.io/distroless/static-debian12 gcr.io/distroless/static
 }
-lanes="java python node go debian"; pids=""
+lanes="java python node go go122 debian"; pids=""
 for lane in $lanes; do lane_$lane > "$L/lane-$lane.log" 2>&1 & pids="$pids $!"; done
 failed=""; set -- $lanes
 for pid in $pids; do wait "$pid" || failed="$failed $1"; shift; done
