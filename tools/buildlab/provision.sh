@@ -22,7 +22,8 @@ if ! dpkg -s $PKGS >/dev/null 2>&1; then
   fi
 fi
 command -v podman >/dev/null || { echo "provision: podman is not installed (needs root + apt)" >&2; exit 1; }
-base_image() {  # base_image IMAGE SUITE MIRROR SCRIPT SOURCES [DEBOOTSTRAP_OPTION...] (TWEAK=function: finishes the tree)
+base_image() {  # base_image IMAGE SUITE MIRROR SCRIPT SOURCES [DEBOOTSTRAP_OPTION...] (TWEAK=function: finishes the tree;
+  # UPGRADE=1: with the updates published since the release)
   # debootstraps SUITE (minbase) from MIRROR, gives it the official images' apt/dpkg settings and SOURCES (lines of
   # sources.list), and imports it as localhost/IMAGE. The chroot is kept until the import succeeds.
   local image=$1 suite=$2 mirror=$3 script=$4 sources=$5 C R A clean; shift 5
@@ -36,10 +37,11 @@ base_image() {  # base_image IMAGE SUITE MIRROR SCRIPT SOURCES [DEBOOTSTRAP_OPTI
   rm -rf "$R"; cp -a "$C" "$R"
   printf '%s\n' "$sources" > "$R/etc/apt/sources.list"
   printf '#!/bin/sh\nexit 101\n' > "$R/usr/sbin/policy-rc.d"; chmod 755 "$R/usr/sbin/policy-rc.d"
-  # The official images are rebuilt with the suite's current updates: so is this one.
-  cp /etc/resolv.conf "$R/etc/resolv.conf"
-  chroot "$R" sh -c 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get -y -qq -o Dpkg::Options::=--force-confold \
-    dist-upgrade' > "$C.upgrade.log" 2>&1 || { tail -20 "$C.upgrade.log" >&2; return 1; }
+  if [ -n "${UPGRADE:-}" ]; then  # the official image is rebuilt with the suite's current updates: so is this one
+    cp /etc/resolv.conf "$R/etc/resolv.conf"
+    chroot "$R" sh -c 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get -y -qq -o Dpkg::Options::=--force-confold \
+      dist-upgrade' > "$C.upgrade.log" 2>&1 || { tail -20 "$C.upgrade.log" >&2; return 1; }
+  fi
   rm -rf "$R"/.lab-ok "$R"/var/lib/apt/lists/* "$R"/var/cache/apt/archives/*.deb "$R"/var/cache/apt/*.bin "$R"/var/log/*.log
   rm -f "$R/etc/resolv.conf" "$R/etc/hostname"; mkdir -p "$R/var/lib/apt/lists/partial"
   # The official image's apt/dpkg tweaks: clean after installs, gzip'd lists, no translations, no fsync.
@@ -80,7 +82,7 @@ ubuntu_image() {  # what the official ubuntu:24.04 adds to the minbase tree: the
 lane_ubuntu() {  # Ubuntu 24.04 from archive.ubuntu.com (debootstrap has no noble script: jammy's is the same)
   local U=http://archive.ubuntu.com/ubuntu c="main restricted universe multiverse"
   ubuntu_keyring
-  TWEAK=ubuntu_image base_image ubuntu:24.04 noble $U /usr/share/debootstrap/scripts/jammy "deb $U noble $c
+  UPGRADE=1 TWEAK=ubuntu_image base_image ubuntu:24.04 noble $U /usr/share/debootstrap/scripts/jammy "deb $U noble $c
 deb $U noble-updates $c
 deb $U noble-backports $c
 deb http://security.ubuntu.com/ubuntu noble-security $c" --keyring="$L/ubuntu-keyring/usr/share/keyrings/ubuntu-archive-keyring.gpg"
