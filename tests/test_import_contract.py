@@ -20,8 +20,9 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     # The Dockerfile model, the shell reader, the build context, text edits, file I/O and diffs.
     ("foundation", ("optimizer.model", "optimizer.shell", "optimizer.context", "optimizer.edits",
                     "optimizer.fileio", "optimizer.diff")),
-    # What the Dockerfile does: scripts, copies, paths, tools, manifests read.
-    ("facts", ("optimizer.facts",)),
+    # What the Dockerfile does: scripts, copies, paths, tools, manifests read; and the builders of new
+    # lines (they extend a RUN's script, and facts name the lines they plan).
+    ("facts", ("optimizer.facts", "optimizer.builders")),
     # The passes with what they share: the options (Config and which passes it selects), the rewrite
     # checks (postcheck) and suppression comments.
     ("passes", ("optimizer.passes", "optimizer.postcheck", "optimizer.suppress", "optimizer.config",

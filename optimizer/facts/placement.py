@@ -1,11 +1,11 @@
-"""Where lines inserted above a source copy go and how they are written (DO202, DO205)."""
+"""What goes above a source copy before the build that uses it, and which WORKDIRs move up with it (DO202, DO205)."""
 
 from __future__ import annotations
 
 import posixpath
 from collections.abc import Callable
 
-from ..edits import Edit
+from ..builders import New, new
 from ..model import Instruction
 from .copies import destination
 
@@ -35,38 +35,16 @@ def workdirs_to_move(segment: list[Instruction], first_source: Instruction) -> l
     return workdirs
 
 
-def insert_above(first_source: Instruction, moved: list[Instruction], text: str) -> tuple[Edit, ...]:
-    """Insert ``text`` above the source copy, preceded by the WORKDIRs that move up (with their comments)."""
-    moved_text = "".join(inst.text for inst in moved)
-    return (Edit.insert(first_source.full_span[0], moved_text + text),
-            *(Edit.delete(*inst.full_span) for inst in moved))
+def copy_instructions(flags: str, copies: list[tuple[list[str], str]]) -> list[New]:
+    """One ``COPY [flags] <sources> <target>`` per ``copy_groups`` pair."""
+    return [new("COPY", flags, *files, target) for files, target in copies]
 
 
-def copy_lines(first_source: Instruction, flags: str, copies: list[tuple[list[str], str]]) -> str:
-    """``COPY`` lines in the source copy's indentation, keyword case and line ending."""
-    keyword_case, indent, newline = _style(first_source)
-    return "".join(indent + " ".join([keyword_case("COPY"), *([flags] if flags else []), *files, target]) + newline
-                   for files, target in copies)
-
-
-def new_lines(first_source: Instruction, run_inst: Instruction, flags: str,
-              copies: list[tuple[list[str], str]], command: str) -> str:
-    """The inserted COPY lines and resolution RUN, in the source copy's indentation, keyword case and
-    line ending (the RUN keeps the build RUN's flags, e.g. a secret mount)."""
-    keyword_case, indent, newline = _style(first_source)
-    text = copy_lines(first_source, flags, copies)
+def resolution_lines(run_inst: Instruction, flags: str, copies: list[tuple[list[str], str]],
+                     command: str) -> list[New]:
+    """The copies, then a RUN of ``command`` with the build RUN's flags (a secret mount ...)."""
     run_flags = " ".join(f.text for f in run_inst.effective.flags)
-    text += indent + " ".join(p for p in (keyword_case("RUN"), run_flags, command) if p) + newline
-    if first_source.comments:
-        text += newline  # the copy's comment stays with the copy it describes
-    return text
-
-
-def _style(first_source: Instruction) -> tuple[Callable[[str], str], str, str]:
-    keyword_case = str.lower if first_source.keyword_text.islower() else (lambda word: word)
-    first_line = first_source.comments[0] if first_source.comments else first_source.lines[0]
-    indent = first_line.text[:len(first_line.text) - len(first_line.text.lstrip(" \t"))]
-    return keyword_case, indent, first_line.ending or "\n"
+    return [*copy_instructions(flags, copies), new("RUN", run_flags, command)]
 
 
 def copy_groups(paths: list[str], base: str, is_dir: Callable[[str], bool]) -> list[tuple[list[str], str]]:

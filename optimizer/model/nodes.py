@@ -13,6 +13,7 @@ from functools import cached_property
 from typing import Literal, NamedTuple, Union
 
 from .logical import LogicalText
+from .style import Stylist
 
 LineKind = Literal["code", "comment", "blank", "heredoc", "terminator", "directive"]
 
@@ -339,11 +340,10 @@ class Dockerfile:
         final = self.stages[-1]
         return stage.index == final.index or any(s.index == stage.index for s in self.ancestors(final))
 
-    @property
-    def newline(self) -> str:
-        """The file's dominant line ending, for text a fix inserts."""
-        crlf = self.text.count("\r\n")
-        return "\r\n" if crlf and crlf * 2 >= self.text.count("\n") else "\n"
+    @cached_property
+    def style(self) -> Stylist:
+        """The file's conventions (line ending, keyword case, continuation lines) for text a fix adds."""
+        return Stylist(self)
 
     def line_at(self, offset: int) -> int:
         """1-based line number of a document offset."""

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import posixpath
 
-from ..facts.placement import copy_groups, insert_above, new_lines, workdirs_to_move
+from ..builders import insert_above
+from ..facts.placement import copy_groups, resolution_lines, workdirs_to_move
 from ..facts.build_tools import (copied_paths, gradle_files, is_gradle, maven_files, maven_reactor, read_gradle,
                                  read_mvn, sibling_dependencies)
 from ..facts.copies import destination, from_context, is_broad, is_copy, landing, normalise, sources, workdir_in_force
@@ -163,8 +164,7 @@ def _check_run(doc: Dockerfile, context, run_inst: Instruction) -> Finding | Non
     copies = copy_groups(missing, base, lambda path: path == ".mvn")
     chmod = _wrapper_chmod(doc, segment, first_source, "mvnw") if mvn.wrapper else ""
     command = chmod + " ".join([mvn.prefix, *mvn.kept, "dependency:go-offline"])
-    text = new_lines(first_source, run_inst, flags, copies, command)
-    edits = insert_above(first_source, moved, text)
+    edits = insert_above(doc, first_source, resolution_lines(run_inst, flags, copies, command), moved)
     risk = ("go-offline runs before the sources are copied: a pom or plugin that reads files from the "
             "sources at resolution time, or a profile activated by a file, may fail or resolve differently; "
             "plugins and dependencies resolved lazily still download during the build")
@@ -263,8 +263,7 @@ def _check_gradle_run(doc: Dockerfile, context, run_inst: Instruction) -> Findin
     if gradle.wrapper and not gradle.prefix.startswith("chmod"):
         chmod = _wrapper_chmod(doc, segment, first_source, "gradlew")
     command = chmod + " ".join([gradle.prefix, *gradle.kept, "dependencies"])
-    text = new_lines(first_source, run_inst, flags, copies, command)
-    edits = insert_above(first_source, moved, text)
+    edits = insert_above(doc, first_source, resolution_lines(run_inst, flags, copies, command), moved)
     what = ("the plugins" + (", the wrapper's Gradle distribution" if gradle.wrapper else "")
             + " and the dependency graph of every configuration (POM/module metadata)")
     risk = ("`dependencies` runs before the sources are copied: a build script that reads other files at "

@@ -313,7 +313,7 @@ def _go_env(inst: Instruction) -> bool:
 
 def _edits(doc: Dockerfile, stage: Stage, head, tail, name: str, runtime: _Runtime, copied: list[str],
            command) -> list[Edit]:
-    nl = doc.newline
+    nl = doc.style.newline
     edits: list[Edit] = []
     if stage.name is None:
         args = stage.from_.arguments

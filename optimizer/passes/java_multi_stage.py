@@ -258,7 +258,7 @@ def _tasks(doc, build: Instruction) -> list[str]:
 
 def _builder_edits(doc, stage: Stage, head, tail, name: str, image: str, jar: str, command: _Command,
                    runtime, workdir: str | None, layers: bool) -> list[Edit]:
-    nl = doc.newline
+    nl = doc.style.newline
     edits: list[Edit] = []
     if stage.name is None:
         edits.append(Edit.insert(_image_span(stage)[1], f" AS {name}"))

@@ -6,10 +6,10 @@ import re
 from dataclasses import dataclass, replace
 from typing import Iterator
 
-from ..edits import Edit
 from ..facts.copies import destination, is_broad_copy, landing, workdir_in_force
 from ..facts.install_inputs import Inputs, go_inputs, node_inputs, pip_inputs, reads_nothing
-from ..facts.placement import copy_groups, copy_lines, insert_above, new_lines, workdirs_to_move
+from ..builders import insert_above, move_below
+from ..facts.placement import copy_groups, copy_instructions, resolution_lines, workdirs_to_move
 from ..facts.runscript import env_in_force, mounted_any, mounts, run_script
 from ..model import Dockerfile, Instruction
 from .base import Example, Finding, Fix, Pass, Safety
@@ -274,8 +274,6 @@ def _go_build_plan(context, script, command, run, dest, env) -> _Plan | None:
 
 
 def _finding(doc: Dockerfile, context, copy: Instruction, plan: _Plan) -> Finding | None:
-    text = doc.text
-    start, end = copy.full_span
     raw_dest = destination(copy) or "."
     target = "./" if raw_dest in (".", "./") else raw_dest if raw_dest.endswith("/") else raw_dest + "/"
     flags = " ".join(f.text for f in copy.flags)
@@ -288,14 +286,9 @@ def _finding(doc: Dockerfile, context, copy: Instruction, plan: _Plan) -> Findin
             else workdirs_to_move(segment, copy)
         if moved is None:
             return None  # the download could not run where the build does
-        edits = insert_above(copy, moved, new_lines(copy, plan.run, flags, copies, plan.install))
+        edits = insert_above(doc, copy, resolution_lines(plan.run, flags, copies, plan.install), moved)
     else:
-        body = text[start:end]
-        run_end = plan.run.full_span[1]
-        newline = "\r\n" if text[:copy.end].endswith("\r\n") else "\n"
-        if run_end == len(text) and not text.endswith("\n"):
-            body = newline + body[: -len(newline)] if body.endswith(newline) else newline + body
-        edits = (Edit.replace((start, end), copy_lines(copy, flags, copies)), Edit.insert(run_end, body))
+        edits = move_below(doc, copy, plan.run, copy_instructions(flags, copies))
     safety = Safety.UNSAFE if plan.risks else Safety.SAFE
     what = ", ".join(paths)
     how = (f"moves `{_short(copy)}` below `{plan.install}`" if plan.move
