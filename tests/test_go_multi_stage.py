@@ -49,6 +49,13 @@ FIXES = [
         "FROM golang:1.22 AS build\r\nCOPY . /src\r\nRUN cd /src && CGO_ENABLED=0 go build -o /app\r\n\r\n"
         "FROM gcr.io/distroless/static-debian12\r\nCOPY --from=build /app /app\r\nCMD [\"/app\"]\r\n",
         id="crlf-no-workdir"),
+    pytest.param(
+        STATIC.replace("FROM", "from").replace("WORKDIR", "workdir").replace("COPY", "copy").replace("RUN", "run")
+        .replace("EXPOSE", "expose").replace("CMD", "cmd"),
+        "from golang:1.22 as build\nworkdir /src\ncopy . .\nrun CGO_ENABLED=0 go build -o /out/app ./cmd/app\n\n"
+        "from gcr.io/distroless/static-debian12\nworkdir /src\ncopy --from=build /out/app /out/app\n"
+        'expose 8080\ncmd ["/out/app"]\n',
+        id="lower-case-file-gets-lower-case-lines"),
 ]
 
 
@@ -75,6 +82,16 @@ def test_go_runtime_setting(runtime, head):
     result = optimize(STATIC, config=config)
     assert result.text == BUILDER + head + TAIL
     assert optimize(result.text, config=config).text == result.text
+
+
+@pytest.mark.parametrize("runtime", ["scratch", "alpine", "debian"])
+def test_go_runtime_setup_lines_follow_a_lower_case_file(runtime):
+    config = Config(select=frozenset({ID}), unsafe=True, go_runtime=runtime)
+    before = "from golang:1.22\nworkdir /src\ncopy . .\nrun CGO_ENABLED=0 go build -o /out/app ./cmd/app\ncmd /out/app\n"
+    result = optimize(before, config=config)
+    assert result.text != before
+    keywords = [line.split()[0] for line in result.text.splitlines() if line]
+    assert all(keyword.islower() for keyword in keywords), keywords
 
 
 REPORTED = [

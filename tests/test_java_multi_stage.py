@@ -27,6 +27,7 @@ def _run(before, *, context=None, runtime="alpine", unsafe=True):
 
 
 MAVEN = "FROM maven:3.9-eclipse-temurin-17\nWORKDIR /app\nCOPY . .\nRUN mvn -B package\n"
+MAVEN_LOWER = "from maven:3.9-eclipse-temurin-17\nworkdir /app\ncopy . .\nrun mvn -B package\n"
 
 FIXES = [
     ("maven-single-stage",
@@ -103,6 +104,16 @@ FIXES = [
      "FROM maven:3.8-jdk-11 AS build\nCOPY . /src\nRUN mvn -f /src/pom.xml package\n"
      "FROM eclipse-temurin:11-jre-alpine\nCOPY --from=build /src/target/demo.jar /demo.jar\n"
      'ENTRYPOINT ["java","-jar","/demo.jar"]\n'),
+    ("lower-case-file-gets-lower-case-lines",
+     MAVEN_LOWER + "cmd exec java -jar target/app.jar\n", None, "distroless",
+     "from maven:3.9-eclipse-temurin-17 as build\nworkdir /app\ncopy . .\nrun mvn -B package\n\n"
+     "from gcr.io/distroless/java17-debian12\nworkdir /app\n"
+     "copy --from=build /app/target/app.jar /app/target/app.jar\n"
+     'entrypoint ["java", "-jar", "target/app.jar"]\n'),
+    ("lower-case-prebuilt-distroless-cmd-to-exec",
+     "from eclipse-temurin:21-jdk\ncopy build/libs/app.jar /app.jar\ncmd java -jar /app.jar\n", None, "distroless",
+     "from gcr.io/distroless/java21-debian12\ncopy build/libs/app.jar /app.jar\n"
+     'entrypoint ["java", "-jar", "/app.jar"]\n'),
     ("prebuilt-jar-swapped-keeps-platform-flag",
      "FROM --platform=linux/amd64 openjdk:8-jdk-alpine AS run\nADD target/app.jar app.jar\n"
      "ENTRYPOINT exec java $JAVA_OPTS -jar /app.jar\n", None, "alpine",
@@ -275,6 +286,15 @@ def test_spring_layers_extract_in_the_builder_and_copy_each_layer():
         'CMD ["java","-jar","target/app.jar"]\n')
     assert "layers.xml" in result.findings[0].finding.risk
     assert optimize(result.text, _boot("3.3.2"), config).text == result.text
+
+
+def test_spring_layers_in_a_lower_case_file_are_lower_case():
+    before = MAVEN_LOWER + 'cmd ["java","-jar","target/app.jar"]\n'
+    config = Config(select=frozenset({"DO301"}), unsafe=True, spring_layers=True)
+    result = optimize(before, _boot("3.3.2"), config)
+    assert "\nrun java -Djarmode=tools -jar /app/target/app.jar extract" in result.text
+    assert result.text.count("\ncopy --from=build /app/target/extracted/") == 4
+    assert not any(word in result.text for word in ("RUN", "COPY", "FROM", "WORKDIR", " AS "))
 
 
 @pytest.mark.parametrize("context,note", [(_boot("3.2.5"), "needs Spring Boot 3.3"), (_context(), "no Spring Boot")],

@@ -314,18 +314,21 @@ def _go_env(inst: Instruction) -> bool:
 def _edits(doc: Dockerfile, stage: Stage, head, tail, name: str, runtime: _Runtime, copied: list[str],
            command) -> list[Edit]:
     nl = doc.style.newline
+    kw = doc.style.keyword
     edits: list[Edit] = []
     if stage.name is None:
         args = stage.from_.arguments
         at = args.text.find(stage.base) + len(stage.base)
-        edits.append(Edit.insert(args.doc_span(0, at)[1], f" AS {name}"))
+        edits.append(Edit.insert(args.doc_span(0, at)[1], f" {kw('AS', stage.from_)} {name}"))
     rewrites = {} if runtime.shell else _exec_rewrites(command)
-    lines = [f"FROM {runtime.image}", *(line.format(stage=name) for line in runtime.setup)]
+    setup = [f"{kw(keyword)} {rest}" for keyword, rest in (line.format(stage=name).split(" ", 1)
+                                                           for line in runtime.setup)]
+    lines = [f"{kw('FROM')} {runtime.image}", *setup]
     workdir = workdir_in_force(doc, tail[0] if tail else head[-1])
     if workdir and any(i.keyword == "WORKDIR" for i in head):
-        lines.append(f"WORKDIR {workdir}")
+        lines.append(f"{kw('WORKDIR')} {workdir}")
     lines += [rewrites.get(id(i), _line_text(i)) for i in _carried(head, tail)]
-    lines += [f"COPY --from={name} {path} {path}" for path in copied]
+    lines += [f"{kw('COPY')} --from={name} {path} {path}" for path in copied]
     block, before = "", doc.text
     if tail:
         start, end = tail[0].full_span[0], tail[-1].end

@@ -259,13 +259,14 @@ def _tasks(doc, build: Instruction) -> list[str]:
 def _builder_edits(doc, stage: Stage, head, tail, name: str, image: str, jar: str, command: _Command,
                    runtime, workdir: str | None, layers: bool) -> list[Edit]:
     nl = doc.style.newline
+    kw = doc.style.keyword
     edits: list[Edit] = []
     if stage.name is None:
-        edits.append(Edit.insert(_image_span(stage)[1], f" AS {name}"))
-    rewrites = {} if runtime.shell else _exec_rewrites(command)
-    lines = [f"FROM {image}"]
+        edits.append(Edit.insert(_image_span(stage)[1], f" {kw('AS', stage.from_)} {name}"))
+    rewrites = {} if runtime.shell else _exec_rewrites(doc, command)
+    lines = [f"{kw('FROM')} {image}"]
     if workdir:
-        lines.append(f"WORKDIR {workdir}")
+        lines.append(f"{kw('WORKDIR')} {workdir}")
     for inst in _carried(head, tail):
         text = rewrites.get(id(inst), _line_text(inst))
         if text:
@@ -275,11 +276,11 @@ def _builder_edits(doc, stage: Stage, head, tail, name: str, image: str, jar: st
         folder = posixpath.dirname(jar)
         extracted = posixpath.join(folder, "extracted")
         at = head[-1].end
-        step = f"RUN java -Djarmode=tools -jar {jar} extract --layers --destination {extracted}{nl}"
+        step = f"{kw('RUN')} java -Djarmode=tools -jar {jar} extract --layers --destination {extracted}{nl}"
         edits.append(Edit.insert(at, step if doc.text[:at].endswith("\n") else nl + step))
-        lines += [f"COPY --from={source} {extracted}/{layer}/ {folder}/" for layer in _SPRING_LAYERS]
+        lines += [f"{kw('COPY')} --from={source} {extracted}/{layer}/ {folder}/" for layer in _SPRING_LAYERS]
     else:
-        lines.append(f"COPY --from={source} {jar} {jar}")
+        lines.append(f"{kw('COPY')} --from={source} {jar} {jar}")
     block, before = "", doc.text
     if tail:
         start, end = tail[0].full_span[0], tail[-1].end
@@ -482,13 +483,13 @@ def _runtime_problems(image, version: int | None, target: str | None, config, wh
     return [f"there is no {config.java_runtime} runtime image for Java {version}"]
 
 
-def _exec_rewrites(command: _Command) -> dict[int, str]:
+def _exec_rewrites(doc: Dockerfile, command: _Command) -> dict[int, str]:
     """Distroless (its own ENTRYPOINT is ``java -jar``, and it has no shell): the java command as one
     exec-form ENTRYPOINT in place of its first instruction, the others dropped (id -> new text)."""
     if all(i.exec_form for i in command.instructions) and command.instructions[0].keyword == "ENTRYPOINT":
         return {}
     first, *rest = command.instructions
-    rewrites = {id(first): "ENTRYPOINT " + json.dumps(list(command.words))}
+    rewrites = {id(first): doc.style.keyword("ENTRYPOINT", first) + " " + json.dumps(list(command.words))}
     rewrites.update((id(i), "") for i in rest)
     return rewrites
 
@@ -520,7 +521,7 @@ def _swap_findings(doc, context, config, stage: Stage, image, command: _Command)
     else:
         edits = [Edit.replace(_image_span(stage), target)]
         if not runtime.shell:
-            edits += _exec_edits(command)
+            edits += _exec_edits(doc, command)
         risk = (f"the runtime image is another distribution than `{stage.base}` (libc, CA certificates, "
                 f"fonts, timezone data) and has no JDK tools; {'; '.join(runtime.notes)}{version_note}")
         findings.append(PASS.finding(line, message, Fix(tuple(edits), Safety.UNSAFE, _declares(doc, edits)),
@@ -551,9 +552,9 @@ def _prebuilt_finding(stage: Stage, context) -> Finding:
         risk="the build moves into the image: its JDK, settings and repositories must be available there")
 
 
-def _exec_edits(command: _Command) -> list[Edit]:
+def _exec_edits(doc: Dockerfile, command: _Command) -> list[Edit]:
     return [Edit.replace(i.span, text + i.lines[-1].ending) if text else Edit.delete(*i.full_span)
-            for i in command.instructions for text in [_exec_rewrites(command).get(id(i))] if text is not None]
+            for i in command.instructions for text in [_exec_rewrites(doc, command).get(id(i))] if text is not None]
 
 
 def _image_span(stage: Stage) -> tuple[int, int]:
