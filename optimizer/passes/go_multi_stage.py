@@ -6,6 +6,7 @@ import json
 import posixpath
 from dataclasses import dataclass
 
+from ..builders import New, append_stage, name_stage, new, written
 from ..edits import Edit, apply_edits
 from ..facts.commands import shell_form_words, stage_command
 from ..facts.copies import from_context, landing, normalise, sources, workdir_in_force
@@ -313,36 +314,16 @@ def _go_env(inst: Instruction) -> bool:
 
 def _edits(doc: Dockerfile, stage: Stage, head, tail, name: str, runtime: _Runtime, copied: list[str],
            command) -> list[Edit]:
-    nl = doc.style.newline
-    kw = doc.style.keyword
-    edits: list[Edit] = []
-    if stage.name is None:
-        args = stage.from_.arguments
-        at = args.text.find(stage.base) + len(stage.base)
-        edits.append(Edit.insert(args.doc_span(0, at)[1], f" {kw('AS', stage.from_)} {name}"))
+    edits: list[Edit] = [name_stage(doc, stage, name)] if stage.name is None else []
     rewrites = {} if runtime.shell else _exec_rewrites(command)
-    setup = [f"{kw(keyword)} {rest}" for keyword, rest in (line.format(stage=name).split(" ", 1)
+    block: list[New | str] = [new("FROM", runtime.image), *(new(*line.format(stage=name).split(" ", 1))
                                                            for line in runtime.setup)]
-    lines = [f"{kw('FROM')} {runtime.image}", *setup]
     workdir = workdir_in_force(doc, tail[0] if tail else head[-1])
     if workdir and any(i.keyword == "WORKDIR" for i in head):
-        lines.append(f"{kw('WORKDIR')} {workdir}")
-    lines += [rewrites.get(id(i), _line_text(i)) for i in _carried(head, tail)]
-    lines += [f"{kw('COPY')} --from={name} {path} {path}" for path in copied]
-    block, before = "", doc.text
-    if tail:
-        start, end = tail[0].full_span[0], tail[-1].end
-        inner = [Edit(i.start - start, i.end - start, rewrites[id(i)] + i.lines[-1].ending) for i in tail
-                 if id(i) in rewrites]
-        block = apply_edits(doc.text[start:end], inner)
-        if not block.endswith(("\n", "\r")):
-            block += nl
-        edits.append(Edit.delete(start, end))
-        before = doc.text[:start] + doc.text[end:]
-    ending = "" if before.endswith("\n") else nl
-    separator = "" if before.endswith(nl + nl) else nl
-    edits.append(Edit.insert(len(doc.text), ending + separator + nl.join(line for line in lines if line) + nl + block))
-    return edits
+        block.append(new("WORKDIR", workdir))
+    block += [rewrites.get(id(i), written(i)) for i in _carried(head, tail)]
+    block += [new("COPY", f"--from={name}", path, path) for path in copied]
+    return edits + append_stage(doc, block, tail, rewrites)
 
 
 def _carried(head, tail) -> list[Instruction]:
@@ -360,15 +341,10 @@ def _carried(head, tail) -> list[Instruction]:
     return keep
 
 
-def _exec_rewrites(command) -> dict[int, str]:
-    """A shell-less image: a shell-form command becomes exec form (id -> new text); CMD after an
-    exec-form ENTRYPOINT stays as it is when it is already exec form."""
-    return {id(i): f"{i.keyword_text} {json.dumps(_words(i), ensure_ascii=False)}" for i in command[0]
-            if not i.exec_form}
-
-
-def _line_text(inst: Instruction) -> str:
-    return "".join(line.text for line in inst.lines).rstrip("\r\n")
+def _exec_rewrites(command) -> dict[int, New | None]:
+    """A shell-less image: a shell-form command becomes exec form (by ``id``); CMD after an exec-form
+    ENTRYPOINT stays as it is when it is already exec form."""
+    return {id(i): new(i.keyword, json.dumps(_words(i), ensure_ascii=False)) for i in command[0] if not i.exec_form}
 
 
 def _free_name(doc: Dockerfile) -> str:

@@ -7,6 +7,8 @@ import posixpath
 import re
 from dataclasses import dataclass
 
+from .. import builders
+from ..builders import New, append_stage, insert_below, name_stage, new, written
 from ..facts.commands import stage_command
 from ..facts.copies import from_context, normalise, sources, workdir_in_force
 from ..edits import Edit, apply_edits
@@ -258,47 +260,23 @@ def _tasks(doc, build: Instruction) -> list[str]:
 
 def _builder_edits(doc, stage: Stage, head, tail, name: str, image: str, jar: str, command: _Command,
                    runtime, workdir: str | None, layers: bool) -> list[Edit]:
-    nl = doc.style.newline
-    kw = doc.style.keyword
-    edits: list[Edit] = []
-    if stage.name is None:
-        edits.append(Edit.insert(_image_span(stage)[1], f" {kw('AS', stage.from_)} {name}"))
-    rewrites = {} if runtime.shell else _exec_rewrites(doc, command)
-    lines = [f"{kw('FROM')} {image}"]
-    if workdir:
-        lines.append(f"{kw('WORKDIR')} {workdir}")
+    edits: list[Edit] = [name_stage(doc, stage, name)] if stage.name is None else []
+    rewrites = {} if runtime.shell else _exec_rewrites(command)
+    block: list[New | str] = [new("FROM", image), *([new("WORKDIR", workdir)] if workdir else [])]
     for inst in _carried(head, tail):
-        text = rewrites.get(id(inst), _line_text(inst))
-        if text:
-            lines.append(text)
+        carried = rewrites.get(id(inst), written(inst))
+        if carried is not None:
+            block.append(carried)
     source = stage.from_.value[-1] if stage.name else name
     if layers:  # the builder extracts the layers; each becomes a COPY, the jar keeps its path
         folder = posixpath.dirname(jar)
         extracted = posixpath.join(folder, "extracted")
-        at = head[-1].end
-        step = f"{kw('RUN')} java -Djarmode=tools -jar {jar} extract --layers --destination {extracted}{nl}"
-        edits.append(Edit.insert(at, step if doc.text[:at].endswith("\n") else nl + step))
-        lines += [f"{kw('COPY')} --from={source} {extracted}/{layer}/ {folder}/" for layer in _SPRING_LAYERS]
+        edits.append(insert_below(doc, head[-1], [new(
+            "RUN", f"java -Djarmode=tools -jar {jar} extract --layers --destination {extracted}")]))
+        block += [new("COPY", f"--from={source}", f"{extracted}/{layer}/", f"{folder}/") for layer in _SPRING_LAYERS]
     else:
-        lines.append(f"{kw('COPY')} --from={source} {jar} {jar}")
-    block, before = "", doc.text
-    if tail:
-        start, end = tail[0].full_span[0], tail[-1].end
-        inner = []
-        for inst in (i for i in tail if id(i) in rewrites):
-            new = rewrites[id(inst)]
-            span = (inst.start, inst.end) if new else inst.full_span
-            inner.append(Edit(span[0] - start, span[1] - start, new + inst.lines[-1].ending if new else ""))
-        block = apply_edits(doc.text[start:end], inner)
-        if not block.endswith(("\n", "\r")):
-            block += nl
-        edits.append(Edit.delete(start, end))
-        before = doc.text[:start] + doc.text[end:]
-    text = nl.join(lines) + nl + block
-    ending = "" if before.endswith("\n") else nl
-    separator = "" if before.endswith(nl + nl) else nl  # a blank line before the new FROM
-    edits.append(Edit.insert(len(doc.text), ending + separator + text))
-    return edits
+        block.append(new("COPY", f"--from={source}", jar, jar))
+    return edits + append_stage(doc, block, tail, rewrites)
 
 
 def _head_workdir(doc, head, tail) -> str | None:
@@ -331,10 +309,6 @@ def _build_env(inst: Instruction) -> bool:
 def _build_key(key: str) -> bool:
     """An ENV key of the build tool or the JDK image (JVM options are the application's)."""
     return key.startswith(_BUILD_ENV_PREFIXES) and key not in _JVM_OPTION_KEYS
-
-
-def _line_text(inst: Instruction) -> str:
-    return "".join(line.text for line in inst.lines).rstrip("\r\n")
 
 
 def _free_name(doc: Dockerfile) -> str:
@@ -483,14 +457,14 @@ def _runtime_problems(image, version: int | None, target: str | None, config, wh
     return [f"there is no {config.java_runtime} runtime image for Java {version}"]
 
 
-def _exec_rewrites(doc: Dockerfile, command: _Command) -> dict[int, str]:
+def _exec_rewrites(command: _Command) -> dict[int, New | None]:
     """Distroless (its own ENTRYPOINT is ``java -jar``, and it has no shell): the java command as one
-    exec-form ENTRYPOINT in place of its first instruction, the others dropped (id -> new text)."""
+    exec-form ENTRYPOINT in place of its first instruction, the others dropped (by ``id``; None: dropped)."""
     if all(i.exec_form for i in command.instructions) and command.instructions[0].keyword == "ENTRYPOINT":
         return {}
     first, *rest = command.instructions
-    rewrites = {id(first): doc.style.keyword("ENTRYPOINT", first) + " " + json.dumps(list(command.words))}
-    rewrites.update((id(i), "") for i in rest)
+    rewrites: dict[int, New | None] = {id(first): new("ENTRYPOINT", json.dumps(list(command.words)))}
+    rewrites.update((id(i), None) for i in rest)
     return rewrites
 
 
@@ -553,8 +527,10 @@ def _prebuilt_finding(stage: Stage, context) -> Finding:
 
 
 def _exec_edits(doc: Dockerfile, command: _Command) -> list[Edit]:
-    return [Edit.replace(i.span, text + i.lines[-1].ending) if text else Edit.delete(*i.full_span)
-            for i in command.instructions for text in [_exec_rewrites(doc, command).get(id(i))] if text is not None]
+    """The distroless rewrite of the command (``_exec_rewrites``) made in place."""
+    rewrites = _exec_rewrites(command)
+    return [builders.replace(doc, i, [rewrites[id(i)]]) if rewrites[id(i)] else Edit.delete(*i.full_span)
+            for i in command.instructions if id(i) in rewrites]
 
 
 def _image_span(stage: Stage) -> tuple[int, int]:
