@@ -75,6 +75,13 @@ FIXES = [
                  "COPY target/app.jar /app/target/app.jar\n"
                  "CMD [\"java\",\"-Dspring.config.location=/app/config/application.yml\",\"-jar\",\"/app/target/app.jar\"]\n",
                  context(JAR + ["config/application.yml"]), id="named-config-kept"),
+    pytest.param("FROM eclipse-temurin:17-jre\r\n"
+                 "CMD [\"java\",\"-Dspring.config.location=/app/config/application.yml\",\"-jar\",\"/app/target/app.jar\"]\r\n"
+                 "  COPY . /app",
+                 "FROM eclipse-temurin:17-jre\r\n"
+                 "CMD [\"java\",\"-Dspring.config.location=/app/config/application.yml\",\"-jar\",\"/app/target/app.jar\"]\r\n"
+                 "  COPY config/application.yml /app/config/application.yml\r\n  COPY target/app.jar /app/target/app.jar",
+                 context(JAR + ["config/application.yml"]), id="crlf-last-line-without-newline-two-copies"),
     pytest.param("FROM maven:3.9\nWORKDIR /app\nCOPY . .\nRUN mvn -B package\n",
                  "FROM maven:3.9\nWORKDIR /app\nCOPY pom.xml ./\nRUN mvn -B dependency:go-offline\n"
                  "COPY src ./src/\nRUN mvn -B package\n",

@@ -80,7 +80,7 @@ def _check_copy(doc, context, stage, inst: Instruction):
     new = [k for k in kept if k not in already]
     if not new:
         return None
-    text = _render(inst, new, dest_written, context)
+    text = _render(doc, inst, new, dest_written, context)
     left = _left_out(context, kept)
     size = sum(s for _, s in left)
     unknown = all(s == 0 for _, s in left)
@@ -362,7 +362,7 @@ def _left_out(context, kept: list[str]) -> list[tuple[str, int]]:
 # --- output ----------------------------------------------------------------------------------------
 
 
-def _render(inst: Instruction, new: list[str], dest_written: str, context) -> str:
+def _render(doc: Dockerfile, inst: Instruction, new: list[str], dest_written: str, context) -> str:
     line = inst.lines[0]
     indent = line.text[:len(line.text) - len(line.text.lstrip(" \t"))]
     ending = line.ending or ""
@@ -382,7 +382,7 @@ def _render(inst: Instruction, new: list[str], dest_written: str, context) -> st
     grouped = [(paths, base + paths[0]) if len(paths) == 1 and "/" in paths[0] else (paths, target)
                for paths, target in grouped]
     lines = [indent + " ".join([inst.keyword_text, *flags, *paths, target]) for paths, target in grouped + out]
-    newline = ending or "\n"
+    newline = ending or doc.style.newline
     return newline.join(lines) + ending
 
 
