@@ -10,7 +10,7 @@ from ..facts.copies import destination, from_context, is_broad, landing, normali
 from ..facts.footprint import footprint
 from ..facts.history import history
 from ..facts.paths import ImagePath, absolute, overlap, related, resolve, within
-from ..edits import Edit
+from ..builders import New, new, replace
 from ..model import Dockerfile, Instruction
 from ..facts.runscript import run_script
 from .base import Example, Fix, Pass, Safety
@@ -77,10 +77,10 @@ def _check_copy(doc, context, stage, inst: Instruction):
             key = normalise("/" + srcs_other[0]).lstrip("/") if len(srcs_other) == 1 else ""
             if key and key not in context.files and landing(doc, other) == posixpath.join(dest_abs, key):
                 already.add(key)  # ``COPY .mvn ./.mvn/``: a directory copied to the same place
-    new = [k for k in kept if k not in already]
-    if not new:
+    to_copy = [k for k in kept if k not in already]
+    if not to_copy:
         return None
-    text = _render(doc, inst, new, dest_written, context)
+    edit = replace(doc, inst, _narrow_copies(inst, to_copy, dest_written, context))
     left = _left_out(context, kept)
     size = sum(s for _, s in left)
     unknown = all(s == 0 for _, s in left)
@@ -91,7 +91,7 @@ def _check_copy(doc, context, stage, inst: Instruction):
     total = "sizes unknown" if unknown else f"{size} bytes" + (", other sizes unknown" if partly else "")
     what = ("the image only runs the jar" if kind == "jar" else "the Maven build only needs its poms and sources")
     message = (f"`COPY {srcs[0]} {dest_written}` copies the whole build context; {what}: copy "
-               f"{', '.join(new)} instead. Left out: {listed or 'nothing listed'} ({total})")
+               f"{', '.join(to_copy)} instead. Left out: {listed or 'nothing listed'} ({total})")
     risk = ("a file the application or the build reads without the Dockerfile naming it (a config "
             "directory, lombok.config, a resource the pom points at) is no longer in the image; left out: "
             f"{listed or 'nothing listed'} ({total})")
@@ -99,7 +99,7 @@ def _check_copy(doc, context, stage, inst: Instruction):
     if downgrade:
         safety = Safety.SUGGESTION
         risk = f"{downgrade}; {risk}"
-    return PASS.finding(inst.start_line, message, Fix((Edit.replace(inst.span, text),), safety), risk=risk)
+    return PASS.finding(inst.start_line, message, Fix((edit,), safety), risk=risk)
 
 
 # --- (a) a prebuilt jar ----------------------------------------------------------------------------
@@ -362,28 +362,24 @@ def _left_out(context, kept: list[str]) -> list[tuple[str, int]]:
 # --- output ----------------------------------------------------------------------------------------
 
 
-def _render(doc: Dockerfile, inst: Instruction, new: list[str], dest_written: str, context) -> str:
-    line = inst.lines[0]
-    indent = line.text[:len(line.text) - len(line.text.lstrip(" \t"))]
-    ending = line.ending or ""
+def _narrow_copies(inst: Instruction, to_copy: list[str], dest_written: str, context) -> list[New]:
+    """The COPYs that replace the broad one: the files of one directory together, each directory on
+    its own; a single file in a subdirectory keeps the exact path the command uses."""
     flags = [f.text for f in inst.flags]
     base = dest_written if dest_written.endswith("/") else dest_written + "/"
     if dest_written in (".", "./"):
         base = "./"
     files: dict[str, list[str]] = {}
     out = []
-    for path in new:
+    for path in to_copy:
         if path in context.files:
             files.setdefault(posixpath.dirname(path), []).append(path)
         else:
             out.append(([path], base + path + "/"))
     grouped = [(paths, base + (d + "/" if d else "")) for d, paths in files.items()]
-    # A single file keeps the exact path the command uses.
     grouped = [(paths, base + paths[0]) if len(paths) == 1 and "/" in paths[0] else (paths, target)
                for paths, target in grouped]
-    lines = [indent + " ".join([inst.keyword_text, *flags, *paths, target]) for paths, target in grouped + out]
-    newline = ending or doc.style.newline
-    return newline.join(lines) + ending
+    return [new("COPY", *flags, *paths, target) for paths, target in grouped + out]
 
 
 PASS = Pass(
