@@ -56,6 +56,10 @@ FIXES = [
         f"FROM debian\r\nRUN apt-get update \\\r\n && apt-get install -y curl \\\r\n && {RM}\r\nCMD [\"curl\"]\r\n",
         id="crlf"),
     pytest.param(
+        "FROM debian\r\nRUN apt-get update && \\\r\n    apt-get install -y curl",
+        f"FROM debian\r\nRUN apt-get update && \\\r\n    apt-get install -y curl && \\\r\n    {RM}",
+        id="crlf-last-line-without-newline"),
+    pytest.param(
         "FROM debian\nRUN set -eux; apt-get update; apt-get install -y curl\n",
         f"FROM debian\nRUN set -eux; apt-get update; apt-get install -y curl && {RM}\n",
         id="set-e-semicolons"),

@@ -60,6 +60,10 @@ FIXES = [
         "FROM debian\r\nRUN apt-get update && apt-get install -y a \\\r\n  b\r\n",
         id="crlf"),
     pytest.param(
+        "FROM debian\r\nRUN apt-get update\r\nRUN <<EOF\r\nset -e\r\napt-get install -y a\r\necho ok\r\nEOF\r\n",
+        "FROM debian\r\nRUN <<EOF\r\nset -e\r\napt-get update\r\napt-get install -y a\r\necho ok\r\nEOF\r\n",
+        id="crlf-heredoc-line"),
+    pytest.param(
         "FROM debian\nRUN apt-get update\nRUN apt-get install -y a",
         "FROM debian\nRUN apt-get update && apt-get install -y a",
         id="no-final-newline"),

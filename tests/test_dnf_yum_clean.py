@@ -85,6 +85,10 @@ FIXES = [
         "FROM fedora\r\nRUN dnf install -y \\\r\n    x && \\\r\n    dnf clean all\r\n",
         id="crlf"),
     pytest.param(
+        "FROM fedora\r\nRUN dnf install -y \\\r\n    x",
+        "FROM fedora\r\nRUN dnf install -y \\\r\n    x && \\\r\n    dnf clean all",
+        id="crlf-last-line-without-newline"),
+    pytest.param(
         "FROM fedora\nRUN dnf install -y \\\n    # compiler\n    gcc \\\n && make\n",
         "FROM fedora\nRUN dnf install -y \\\n    # compiler\n    gcc \\\n && make \\\n && dnf clean all\n",
         id="comment-inside-continuation"),

@@ -110,7 +110,7 @@ class RunScript:
     def _newline_at(self, offset: int) -> str:
         for line in self.inst.lines:
             if line.start <= offset <= line.end:
-                return line.ending or "\n"
+                return line.ending or self.inst.lines[0].ending or "\n"  # the last line of the file: the RUN's
         return "\n"
 
     def _continuation_style(self) -> tuple[bool, str] | None:

@@ -207,7 +207,9 @@ def _insertion(use: _Use, update: str) -> tuple[Edit | None, Safety, str]:
         return run.insert_before(command.span, f"{update} && "), Safety.SAFE, ""
     if op_before in (None, ";", "\n") and run.errexit_before(step):
         if op_before == "\n":
-            text = f"{update}\n{run.indent_before(command.span)}"
+            at = run.source.doc_offset(command.span[0])
+            newline = next((ln.ending for ln in run.inst.lines if ln.start <= at < ln.end), "\n")
+            text = f"{update}{newline}{run.indent_before(command.span)}"
         else:
             text = f"{update}; "
         return run.insert_before(command.span, text), Safety.SAFE, ""
