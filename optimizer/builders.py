@@ -172,15 +172,21 @@ def append_step(doc: Dockerfile, run: RunScript, step: str) -> Edit:
     Joining with ``&&`` keeps failure behaviour: the new step runs only when the last one
     succeeded, so a failing last step still fails the RUN.
     """
-    doc_end = run.doc_span(run.script.chain[-1].span)[1]
+    last = run.script.chain[-1].span
     continuation = None if run.is_heredoc else doc.style.continuation_of(run.inst)
     if continuation is None:
-        return Edit.insert(doc_end, f" && {step}")
+        return step_after(run, last, step)
+    doc_end = run.doc_span(last)[1]
     line = next((ln for ln in run.inst.lines if ln.start <= doc_end <= ln.end), run.inst.lines[-1])
     escape = " " + run.inst.escape + doc.style.newline_of(line) + continuation.indent
     if continuation.operator_leads:
         return Edit.insert(doc_end, f"{escape}&& {step}")
     return Edit.insert(doc_end, f" &&{escape}{step}")
+
+
+def step_after(run: RunScript, span: tuple[int, int], step: str) -> Edit:
+    """`` && step`` right after the script span ``span``, on its line."""
+    return Edit.insert(run.doc_span(span)[1], f" && {step}")
 
 
 Joiner = Literal["&&", ";", "\n"]

@@ -40,23 +40,6 @@ class RunScript:
     def insert_before(self, span: tuple[int, int], text: str) -> Edit:
         return Edit.insert(self.source.doc_offset(span[0]), text)
 
-    def append_step(self, step: str) -> Edit:
-        """Add ``&& step`` after the script's last step, in the RUN's own continuation style.
-
-        Joining with ``&&`` keeps failure behaviour: the new step runs only when the last one
-        succeeded, so a failing last step still fails the RUN.
-        """
-        end = self.doc_span(self.script.chain[-1].span)[1]
-        style = None if self.is_heredoc else self._continuation_style()
-        if style is None:
-            return Edit.insert(end, f" && {step}")
-        leading, indent = style
-        escape = self.inst.escape
-        newline = self._newline_at(end)
-        if leading:
-            return Edit.insert(end, f" {escape}{newline}{indent}&& {step}")
-        return Edit.insert(end, f" && {escape}{newline}{indent}{step}")
-
     def insert_option(self, command: Command, option: str) -> Edit:
         """Insert `` option`` before the command's first operand (after its options)."""
         words = command.words
@@ -106,34 +89,6 @@ class RunScript:
     @property
     def is_heredoc(self) -> bool:
         return self.source is not self.inst.effective.arguments
-
-    def _newline_at(self, offset: int) -> str:
-        for line in self.inst.lines:
-            if line.start <= offset <= line.end:
-                return line.ending or self.inst.lines[0].ending or "\n"  # the last line of the file: the RUN's
-        return "\n"
-
-    def _continuation_style(self) -> tuple[bool, str] | None:
-        """(``&&`` leads its line?, indent of continuation lines), or None for a one-line RUN."""
-        code_lines = [line for line in self.inst.lines if line.kind == "code"]
-        if len(code_lines) < 2:
-            return None
-        for step in self.script.chain[1:]:
-            if step.op_before != "&&" or step.op_span is None:
-                continue
-            at = self.source.doc_offset(step.op_span[0])
-            line = next((ln for ln in code_lines if ln.start <= at < ln.end), None)
-            if line is None:
-                continue
-            before = line.text[:at - line.start]
-            if not before.strip():
-                return True, before
-            step_at = self.source.doc_offset(step.span[0])
-            step_line = next((ln for ln in code_lines if ln.start <= step_at < ln.end), None)
-            if step_line is not None and step_line is not line:
-                return False, step_line.text[:step_at - step_line.start]
-        last = code_lines[-1].content
-        return False, last[:len(last) - len(last.lstrip())]
 
     def indent_before(self, span: tuple[int, int]) -> str:
         """The whitespace between the start of the script line and ``span``."""

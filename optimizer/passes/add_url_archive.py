@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Iterator
 from urllib.parse import urlsplit
 
+from ..builders import insert_step, step_after
 from ..edits import Edit
 from ..facts.copies import destination, expand, sources, workdir_in_force
 from ..facts.images import distribution, image_ref
@@ -118,12 +119,11 @@ def _finding(doc: Dockerfile, stage: Stage, download: _Download, run: RunScript,
         problems.append("the RUN joins its steps with something other than `&&`")
     if problems:
         return PASS.finding(inst.start_line, message, risk="; ".join(problems))
-    edits = [_delete(doc, inst), run.insert_before(run.script.chain[0].span, _fetch(tool, download) + " && ")]
+    edits = [_delete(doc, inst), insert_step(doc, run, run.script.chain[0].span, _fetch(tool, download))]
     if not any(c.name == "rm" and any(posixpath.basename(w.value or "") == name for w in c.words)
                for c in run.script.commands):
         command, word = extraction  # removed right after, where the word names the file as written
-        end = run.doc_span(run.script.chain[command.step_index].span)[1]
-        edits.append(Edit.insert(end, f" && rm -f {word.text_raw}"))
+        edits.append(step_after(run, run.script.chain[command.step_index].span, f"rm -f {word.text_raw}"))
     risk = ("the RUN's cache key is its text, not the remote file: a changed file at the same URL is fetched "
             f"again only when the RUN changes; the download uses the image's {tool} and CA certificates")
     changes = (path if path.startswith("/") else "/**/" + name,)  # the archive is gone from the image

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable, Iterator
 
+from ..builders import append_step
 from ..model import Dockerfile, Instruction, Stage
 from ..facts.apt_lists import Access, list_uses, named
 from ..facts.runscript import RunScript, mentions_apt, mounted_over, run_scripts
@@ -38,7 +39,7 @@ def check(doc: Dockerfile, context, config) -> Iterator[Finding]:
                 inst.start_line,
                 "the package lists fetched by `apt-get update` stay in this layer (tens of MB); "
                 f"remove them with `{cleanup}` in the same RUN",
-                Fix((run.append_step(cleanup),), Safety.UNSAFE if later.unknown else Safety.SAFE),
+                Fix((append_step(doc, run, cleanup),), Safety.UNSAFE if later.unknown else Safety.SAFE),
                 risk=_unknown_risk(later.unknown), end_line=inst.end_line)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterator
 
+from ..builders import insert_step
 from ..edits import Edit
 from ..model import Dockerfile, Instruction, Stage
 from ..facts.apt_lists import Access, ListUse, list_uses, named
@@ -116,7 +117,7 @@ def _merge_lone_update(doc: Dockerfile, stage: Stage, lone: RunScript, after: li
                     f"the install at line {use.run.line_of(use.command.span)} runs as USER {user} without sudo, "
                     "so an `apt-get update` added there would not have root's rights; merge by hand"),
                 end_line=lone.inst.end_line)
-        edit, use_safety, risk = _insertion(use, update_text)
+        edit, use_safety, risk = _insertion(doc, use, update_text)
         if edit is None:
             return None
         edits.append(edit)
@@ -173,7 +174,7 @@ def _relying_installs(doc: Dockerfile, stage: Stage, runs: list) -> Iterator[Fin
         read = _first_reader(run)
         if read is not None and not read.query and fetched[run.onbuild]:
             update = _update_like(read.command)
-            edit, safety, risk = _insertion(_Use(run, read.command), update)
+            edit, safety, risk = _insertion(doc, _Use(run, read.command), update)
             if edit is not None:
                 yield PASS.finding(
                     inst.start_line,
@@ -192,28 +193,22 @@ def _update_like(reader) -> str:
     return with_privilege_of(reader, f"{program} update")
 
 
-def _insertion(use: _Use, update: str) -> tuple[Edit | None, Safety, str]:
+def _insertion(doc: Dockerfile, use: _Use, update: str) -> tuple[Edit | None, Safety, str]:
     """Where and how to insert ``update`` before the reader, keeping failure behaviour."""
     run, command = use.run, use.command
     chain = run.script.chain
     if not command.top_level:
-        return (run.insert_before(command.span, f"{update} && "), Safety.UNSAFE,
+        return (insert_step(doc, run, command.span, update), Safety.UNSAFE,
                 "the install is nested (if/subshell/pipeline); check that a failed update still fails")
     step = command.step_index
     op_before = chain[step].op_before
     if op_before == "||":
         return None, Safety.SUGGESTION, ""
     if all(s.op_before == "&&" for s in chain[step + 1:]):
-        return run.insert_before(command.span, f"{update} && "), Safety.SAFE, ""
+        return insert_step(doc, run, command.span, update), Safety.SAFE, ""
     if op_before in (None, ";", "\n") and run.errexit_before(step):
-        if op_before == "\n":
-            at = run.source.doc_offset(command.span[0])
-            newline = next((ln.ending for ln in run.inst.lines if ln.start <= at < ln.end), "\n")
-            text = f"{update}{newline}{run.indent_before(command.span)}"
-        else:
-            text = f"{update}; "
-        return run.insert_before(command.span, text), Safety.SAFE, ""
-    return (run.insert_before(command.span, f"{update} && "), Safety.UNSAFE,
+        return insert_step(doc, run, command.span, update, "\n" if op_before == "\n" else ";"), Safety.SAFE, ""
+    return (insert_step(doc, run, command.span, update), Safety.UNSAFE,
             "later steps are joined with ';', so a failed apt-get update would no longer fail the build")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
+from ..builders import append_step
 from ..edits import Edit
 from ..model import Dockerfile, Stage
 from ..facts.distro import stage_distro
@@ -153,7 +154,7 @@ def _missing_clean(doc: Dockerfile, stage: Stage, run: RunScript, after: list) -
         run.line_of(appended[0].span),
         f"{where} leaves repository metadata and packages in the layer; end the RUN with "
         f"`{' && '.join(steps)}`",
-        Fix((run.append_step(" && ".join(steps)),), Safety.SAFE),
+        Fix((append_step(doc, run, " && ".join(steps)),), Safety.SAFE),
         hadolint=_clean_rules([cmd.program for cmd in appended]))
 
 
