@@ -20,6 +20,7 @@ FIXES = [
     pytest.param("FROM a\r\n# start\r\nCMD app \\\r\n  --port 80\r\n", 'FROM a\r\n# start\r\nCMD ["app", "--port", "80"]\r\n',
                  id="crlf-continuation-comment-above-kept"),
     pytest.param("FROM a\nCMD app", 'FROM a\nCMD ["app"]', id="no-final-newline"),
+    pytest.param("FROM a\n  CMD app --port 80\n", 'FROM a\n  CMD ["app", "--port", "80"]\n', id="indentation-kept"),
     pytest.param("FROM a\nCMD app é\n", 'FROM a\nCMD ["app", "é"]\n', id="non-ascii-kept-readable"),
 ]
 

@@ -24,6 +24,8 @@ FIXES = [
     pytest.param("FROM debian:12\r\n# who to ask\r\nMAINTAINER jane\r\nRUN true\r\n",
                  'FROM debian:12\r\n# who to ask\r\nLABEL maintainer="jane"\r\nRUN true\r\n', id="crlf-comment-kept"),
     pytest.param("FROM debian:12\nMAINTAINER jane", 'FROM debian:12\nLABEL maintainer="jane"', id="no-final-newline"),
+    pytest.param("FROM debian:12\n\tMAINTAINER jane\n", 'FROM debian:12\n\tLABEL maintainer="jane"\n',
+                 id="indentation-kept"),
     pytest.param("FROM a AS b\nMAINTAINER x\nFROM b\nMAINTAINER y\n",
                  'FROM a AS b\nLABEL maintainer="x"\nFROM b\nLABEL maintainer="y"\n', id="every-stage"),
     pytest.param('FROM a\nLABEL maintainer="x"\nFROM a\nMAINTAINER y\n',

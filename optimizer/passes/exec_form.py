@@ -8,7 +8,7 @@ from typing import Iterator
 from ..edits import Edit
 from ..facts.commands import shell_form_words
 from ..facts.runscript import runs_posix_shell
-from ..model import Dockerfile, Instruction, Stage
+from ..model import Dockerfile, Instruction, Stage, Stylist
 from .base import Example, Finding, Fix, Pass, Safety
 
 ID, NAME = "DO111", "exec-form"
@@ -51,7 +51,7 @@ def _finding(doc: Dockerfile, stage: Stage, inst: Instruction, words: list[str],
                 "now receives these words instead of `/bin/sh -c \"...\"`")
     else:
         risk = "the program becomes PID 1 and gets the signals itself; `docker run` arguments now reach it"
-    edit = Edit.replace(inst.span, new + inst.lines[-1].ending)
+    edit = Edit.replace(inst.span, Stylist.indent_of(inst.lines[0]) + new + inst.lines[-1].ending)
     declares = frozenset({"runtime"}) if final else frozenset()
     return PASS.finding(inst.start_line, message, Fix((edit,), Safety.UNSAFE, declares), risk=risk)
 

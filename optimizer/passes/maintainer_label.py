@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..edits import Edit
-from ..model import Dockerfile, Instruction, Stage
+from ..model import Dockerfile, Instruction, Stage, Stylist
 from .base import Example, Finding, Fix, Pass, Safety
 
 ID, NAME = "DO110", "maintainer-label"
@@ -24,7 +24,7 @@ def _finding(stage: Stage, inst: Instruction) -> Finding:
     if len(inst.lines) > 1:
         return PASS.finding(inst.start_line, message, risk="the instruction spans several lines; rewrite it by hand")
     fix_safety = Safety.UNSAFE if _other_maintainer_label(stage) else Safety.SAFE
-    edit = Edit.replace(inst.span, label + inst.lines[-1].ending)
+    edit = Edit.replace(inst.span, Stylist.indent_of(inst.lines[0]) + label + inst.lines[-1].ending)
     risk = "" if fix_safety is Safety.SAFE else \
         "the stage sets a `maintainer` label too; the later of the two wins, so its value may change"
     return PASS.finding(inst.start_line, message, Fix((edit,), fix_safety), risk=risk)
