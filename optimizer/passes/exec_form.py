@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from typing import Iterator
 
-from ..edits import Edit
 from ..facts.commands import shell_form_words
 from ..facts.runscript import runs_posix_shell
-from ..model import Dockerfile, Instruction, Stage, Stylist
+from ..builders import New, render, replace
+from ..model import Dockerfile, Instruction, Stage
 from .base import Example, Finding, Fix, Pass, Safety
 
 ID, NAME = "DO111", "exec-form"
@@ -40,7 +40,8 @@ def _words(inst: Instruction) -> list[str] | None:
 
 
 def _finding(doc: Dockerfile, stage: Stage, inst: Instruction, words: list[str], final: bool) -> Finding:
-    new = f"{inst.keyword_text} {json.dumps(words, ensure_ascii=False)}"
+    exec_form = New(inst.keyword, json.dumps(words, ensure_ascii=False))
+    new = render(doc, [exec_form], near=inst, newline="")
     message = (f"shell-form {inst.keyword} runs under `/bin/sh -c`, which may keep signals from the program; "
                f"use the exec form `{new}`")
     blocker = _blocker(doc, stage, inst)
@@ -51,7 +52,7 @@ def _finding(doc: Dockerfile, stage: Stage, inst: Instruction, words: list[str],
                 "now receives these words instead of `/bin/sh -c \"...\"`")
     else:
         risk = "the program becomes PID 1 and gets the signals itself; `docker run` arguments now reach it"
-    edit = Edit.replace(inst.span, Stylist.indent_of(inst.lines[0]) + new + inst.lines[-1].ending)
+    edit = replace(doc, inst, [exec_form])
     declares = frozenset({"runtime"}) if final else frozenset()
     return PASS.finding(inst.start_line, message, Fix((edit,), Safety.UNSAFE, declares), risk=risk)
 

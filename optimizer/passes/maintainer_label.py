@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..edits import Edit
-from ..model import Dockerfile, Instruction, Stage, Stylist
+from ..builders import New, render, replace
+from ..model import Dockerfile, Instruction, Stage
 from .base import Example, Finding, Fix, Pass, Safety
 
 ID, NAME = "DO110", "maintainer-label"
@@ -15,27 +15,26 @@ def check(doc: Dockerfile, context, config) -> Iterator[Finding]:
     for stage in doc.stages:
         for inst in stage.instructions:
             if inst.keyword == "MAINTAINER" and inst.value:
-                yield _finding(stage, inst)
+                yield _finding(doc, stage, inst)
 
 
-def _finding(stage: Stage, inst: Instruction) -> Finding:
+def _finding(doc: Dockerfile, stage: Stage, inst: Instruction) -> Finding:
     label = _label(inst)
-    message = f"MAINTAINER is deprecated: use `{label}`"
+    message = f"MAINTAINER is deprecated: use `{render(doc, [label], near=inst, newline='')}`"
     if len(inst.lines) > 1:
         return PASS.finding(inst.start_line, message, risk="the instruction spans several lines; rewrite it by hand")
     fix_safety = Safety.UNSAFE if _other_maintainer_label(stage) else Safety.SAFE
-    edit = Edit.replace(inst.span, Stylist.indent_of(inst.lines[0]) + label + inst.lines[-1].ending)
+    edit = replace(doc, inst, [label])
     risk = "" if fix_safety is Safety.SAFE else \
         "the stage sets a `maintainer` label too; the later of the two wins, so its value may change"
     return PASS.finding(inst.start_line, message, Fix((edit,), fix_safety), risk=risk)
 
 
-def _label(inst: Instruction) -> str:
+def _label(inst: Instruction) -> New:
     """``LABEL maintainer="<value>"`` with what LABEL would expand or unquote escaped."""
     escape = inst.escape
     value = "".join(escape + ch if ch in ('"', "$", escape) else ch for ch in " ".join(inst.value))
-    keyword = "label" if inst.keyword_text.islower() else "LABEL"
-    return f'{keyword} maintainer="{value}"'
+    return New("LABEL", f'maintainer="{value}"')
 
 
 def _other_maintainer_label(stage: Stage) -> bool:
