@@ -28,6 +28,8 @@ SUGGESTED = [
     pytest.param("FROM debian:12 AS base\nUSER root\nFROM base\nCMD app\n", 2, [_DEBIAN], id="root-in-parent-stage"),
     pytest.param("FROM golang:1.22 AS build\nUSER nobody\nFROM alpine:3.20\nCMD app\n", 3, [_ALPINE],
                  id="user-of-another-stage-does-not-count"),
+    pytest.param("from debian:12\ncmd app\n", 1, [_DEBIAN.replace("RUN", "run"), "`user 10001:10001`"],
+                 id="lower-case-file"),
 ]
 
 

@@ -6,6 +6,7 @@ import re
 from typing import Iterator
 
 from ..facts.images import distribution, image_ref
+from ..builders import New, new, render
 from ..model import Dockerfile, Instruction, Stage
 from .base import Example, Finding, Pass, Safety
 
@@ -38,9 +39,9 @@ def check(doc: Dockerfile, context, config) -> Iterator[Finding]:
     if user is not None:
         name = user.value[0].split(":")[0] if user.value else ""
         if name in ("root", "0"):
-            yield _finding(stage, user, base, dist, explicit=True)
+            yield _finding(doc, stage, user, base, dist, explicit=True)
     elif _may_run_as_root(base):
-        yield _finding(stage, stage.from_, base, dist, explicit=False)
+        yield _finding(doc, stage, stage.from_, base, dist, explicit=False)
 
 
 def _may_run_as_root(base: str) -> bool:
@@ -55,8 +56,8 @@ def _may_run_as_root(base: str) -> bool:
     return not (ref.registry == "cgr.dev" or any(ref.path.startswith(n) for n in _NON_ROOT_NAMESPACES))
 
 
-def _finding(stage: Stage, at: Instruction, base: str, dist: str | None, explicit: bool) -> Finding:
-    lines = _user_lines(base, dist)
+def _finding(doc: Dockerfile, stage: Stage, at: Instruction, base: str, dist: str | None, explicit: bool) -> Finding:
+    lines = [render(doc, [line], near=at, newline="") for line in _user_lines(base, dist)]
     where = "ends with `USER root`" if explicit else "sets no USER, so the container runs as root"
     message = f"the final stage {where}: add {' and '.join(f'`{line}`' for line in lines)} before its command"
     risks = ["the application may need root: files it writes must belong to the user (`COPY --chown=...`), "
@@ -71,19 +72,19 @@ def _finding(stage: Stage, at: Instruction, base: str, dist: str | None, explici
     return PASS.finding(at.start_line, message, risk="; ".join(risks), hadolint=("DL3002",) if explicit else ())
 
 
-def _user_lines(base: str, dist: str | None) -> list[str]:
+def _user_lines(base: str, dist: str | None) -> list[New]:
     """The instructions that create (where needed) and select a non-root user on this base."""
     ref = image_ref(base)
     if ref is not None and ref.official and ref.name == "node":
-        return ["USER node"]
+        return [new("USER", "node")]
     if dist == "distroless":
-        return ["USER 65532:65532"]
+        return [new("USER", "65532:65532")]
     if dist == "scratch":
-        return ["USER 65534:65534"]
+        return [new("USER", "65534:65534")]
     minimal = ref is not None and any(w in ref.name for w in ("minimal", "micro"))
     if dist in _CREATE and not minimal:
-        return [f"RUN {_CREATE[dist]}", "USER 10001:10001"]
-    return ["USER 10001:10001"]
+        return [new("RUN", _CREATE[dist]), new("USER", "10001:10001")]
+    return [new("USER", "10001:10001")]
 
 
 PASS = Pass(
