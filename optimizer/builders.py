@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, Union
 
 from .edits import Edit, apply_edits
-from .model import Dockerfile, Instruction, Line, Stage, Stylist
+from .model import Dockerfile, Instruction, Line, Stage, Stylist, Trivia
 
 if TYPE_CHECKING:
     from .facts.runscript import RunScript
@@ -119,6 +119,56 @@ def move_below(doc: Dockerfile, inst: Instruction, target: Instruction,
         body = newline + body.removesuffix(newline)
     text, _ = _render_like(doc, inst, replacement)
     return Edit.replace((start, end), text), Edit.insert(at, body)
+
+
+def move_above(doc: Dockerfile, insts: Sequence[Instruction], anchor: Instruction) -> list[Edit]:
+    """Move ``insts`` (later instructions, in file order) with their comments to just above ``anchor``
+    and its comments. The blank lines right above each go with it, except that those of the first stay
+    between the moved group and ``anchor``. A file that ended without a line ending still does."""
+    text = doc.text
+    deletions: list[list[int]] = []
+    pieces: list[str] = []
+    gap = ""
+    for index, inst in enumerate(insts):
+        start, end = inst.full_span
+        blanks = _blank_lines_above(doc, inst)
+        if index:
+            pieces.append(blanks)
+        else:
+            gap = blanks
+        pieces.append(text[start:end])
+        deletions.append([start - len(blanks), end])
+    deletions = _merged(deletions)
+    last = deletions[-1]
+    if last[1] == len(text) and not text.endswith("\n"):  # the line now last gives up its line ending
+        ending = "\r\n" if text[:last[0]].endswith("\r\n") else "\n"
+        last[0] -= len(ending)
+        pieces[-1] += ending
+    return [*(Edit.delete(start, end) for start, end in deletions),
+            Edit.insert(anchor.full_span[0], "".join(pieces) + gap)]
+
+
+def _blank_lines_above(doc: Dockerfile, inst: Instruction) -> str:
+    """The blank lines right above an instruction's comments."""
+    items = doc.items
+    for index, item in enumerate(items):
+        if item is inst:
+            before = items[index - 1] if index else None
+            if isinstance(before, Trivia) and all(line.kind == "blank" for line in before.lines):
+                return before.text
+            return ""
+    return ""
+
+
+def _merged(spans: list[list[int]]) -> list[list[int]]:
+    """Touching or overlapping ``[start, end]`` spans joined, in order."""
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return merged
 
 
 # --- stages ---------------------------------------------------------------------------------------

@@ -75,6 +75,17 @@ def test_move_below(before, after):
 
 
 @pytest.mark.parametrize("before, after", [
+    pytest.param("FROM a\nCOPY . .\n\n# one\nRUN b\n\nRUN c\nCMD d\n",
+                 "FROM a\n# one\nRUN b\n\nRUN c\n\nCOPY . .\nCMD d\n", id="blank-lines-move-with-them"),
+    pytest.param("FROM a\r\nCOPY . .\r\nRUN b", "FROM a\r\nRUN b\r\nCOPY . .", id="last-line-without-newline"),
+])
+def test_move_above(before, after):
+    doc = parse(before)
+    runs = [i for i in doc.instructions if i.keyword == "RUN"]
+    assert _apply(doc, builders.move_above(doc, runs, doc.instructions[1])) == after
+
+
+@pytest.mark.parametrize("before, after", [
     pytest.param("FROM golang\nRUN go build\n", "FROM golang AS build\nRUN go build\n", id="upper"),
     pytest.param("from golang:1.22\nrun go build\n", "from golang:1.22 as build\nrun go build\n", id="lower"),
 ])

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterator
 
-from ..edits import Edit
+from ..builders import move_above
 from ..facts.copies import (chown_by_name, destination, destination_variables, expand, from_stage, is_broad_copy,
                             is_context_copy, is_copy, source_file_names, workdir_in_force)
 from ..facts.footprint import Footprint, clip, footprint
@@ -15,7 +15,7 @@ from ..facts.paths import (CONFIG_READS, LANGUAGE_INSTALLS, ImagePath, absolute,
                            resolve, system_owned, within)
 from ..facts.scope import Scope
 from ..shell.tools import SYSTEM_PACKAGE_KINDS
-from ..model import Dockerfile, Instruction, Trivia
+from ..model import Dockerfile, Instruction
 from .base import Example, Finding, Fix, Pass, Safety
 
 ID, NAME = "DO201", "copy-after-dependencies"
@@ -284,30 +284,7 @@ def _findings(doc: Dockerfile, moves: list[_Move]) -> Iterator[Finding]:
 
 def _finding(doc: Dockerfile, group: list[_Move]) -> Finding:
     anchor = group[0].anchor
-    text = doc.text
-    deletions: list[list[int]] = []
-    pieces: list[str] = []
-    first_separator = ""
-    for index, move in enumerate(group):
-        start, end = move.run.full_span
-        separator = _blank_lines_before(doc, move.run)
-        body = text[start:end]
-        if index == 0:
-            first_separator = separator
-        else:
-            pieces.append(separator)
-        pieces.append(body)
-        deletions.append([start - len(separator), end])
-    deletions = _merge(deletions)
-    last = deletions[-1]
-    if last[1] == len(text) and not text.endswith("\n"):
-        # the file ends without a newline: keep it that way (the line now last loses its ending)
-        ending = "\r\n" if text[:last[0]].endswith("\r\n") else "\n"
-        last[0] -= len(ending)
-        pieces[-1] += ending
-    insertion = "".join(pieces) + first_separator
-    edits = [Edit.delete(s, e) for s, e in deletions]
-    edits.append(Edit.insert(anchor.full_span[0], insertion))
+    edits = move_above(doc, [move.run for move in group], anchor)
     safety = Safety.SAFE
     for move in group:
         safety = safety.at_least(move.safety)
@@ -325,28 +302,6 @@ def _finding(doc: Dockerfile, group: list[_Move]) -> Finding:
                         end_line=group[-1].run.end_line,
                         touches=tuple(inst.start_line for move in group
                                       for inst in (move.run, *(copy.inst for copy in move.passed))))
-
-
-def _blank_lines_before(doc: Dockerfile, inst: Instruction) -> str:
-    """The blank lines right above an instruction's comments (they move with it)."""
-    items = doc.items
-    for index, item in enumerate(items):
-        if item is inst:
-            before = items[index - 1] if index else None
-            if isinstance(before, Trivia) and all(line.kind == "blank" for line in before.lines):
-                return before.text
-            return ""
-    return ""
-
-
-def _merge(spans: list[list[int]]) -> list[list[int]]:
-    merged: list[list[int]] = []
-    for start, end in sorted(spans):
-        if merged and start <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], end)
-        else:
-            merged.append([start, end])
-    return merged
 
 
 def _blocked_suggestions(doc, segment, copies, runs, scope: Scope) -> Iterator[Finding]:
