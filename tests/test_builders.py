@@ -118,6 +118,9 @@ def test_append_stage(before, rewrites, after):
     pytest.param("# escape=`\nFROM a\nRUN b `\n  && d\n", "# escape=`\nFROM a\nRUN b `\n  && d `\n  && c\n",
                  id="escape-directive"),
     pytest.param("FROM a\nRUN <<EOF\nb\nEOF\n", "FROM a\nRUN <<EOF\nb && c\nEOF\n", id="heredoc"),
+    pytest.param("FROM a\nRUN x \\\n  && y\nRUN b \\\n    d\n", "FROM a\nRUN x \\\n  && y\nRUN b \\\n    d \\\n    && c\n",
+                 id="no-operator-of-its-own-follows-the-file"),
+    pytest.param("FROM a\nRUN b \\\n    d\n", "FROM a\nRUN b \\\n    d && \\\n    c\n", id="no-operator-anywhere"),
 ])
 def test_append_step(before, after):
     doc = parse(before)

@@ -56,7 +56,7 @@ def test_keyword_follows_the_nearest_instruction_then_the_file():
     pytest.param("FROM a\nRUN b \\\n    && c\n", Continuation(True, "    "), id="operator-leads"),
     pytest.param("FROM a\nRUN b && \\\n\tc\n", Continuation(False, "\t"), id="operator-ends-tab"),
     pytest.param("FROM a\nRUN b\\\n  && c\n", Continuation(True, "  ", False), id="no-space-before-escape"),
-    pytest.param("FROM a\nRUN b c \\\n  d e\n", Continuation(False, "  "), id="no-operator-last-indent"),
+    pytest.param("FROM a\nRUN b c \\\n  d e\n", Continuation(None, "  "), id="no-operator-last-indent"),
     pytest.param("FROM a\nRUN b && c \\\n  # note\n  && d\n", Continuation(True, "  "), id="comment-inside"),
     pytest.param("FROM a\nRUN b \\\n      c && \\\n  d\n", Continuation(False, "  "), id="first-operator-decides"),
     pytest.param("# escape=`\nFROM a\nRUN b `\n   && c\n", Continuation(True, "   "), id="escape-backtick"),
@@ -67,10 +67,16 @@ def test_continuation_of(text, expected):
     assert doc.style.continuation_of(doc.instructions[-1]) == expected
 
 
-def test_continuation_of_the_file_is_the_most_common():
-    doc = parse("FROM a\nRUN b \\\n  && c\nRUN d && \\\n    e\nRUN f \\\n  && g\n")
-    assert doc.style.continuation == Continuation(True, "  ")
-    assert parse("FROM a\nRUN b\n").style.continuation == DEFAULT_CONTINUATION
+@pytest.mark.parametrize("text, expected", [
+    pytest.param("FROM a\nRUN b \\\n  && c\nRUN d && \\\n    e\nRUN f \\\n  && g\n", Continuation(True, "  "),
+                 id="majority-leads"),
+    pytest.param("FROM a\nRUN b \\\n  && c\nRUN d && \\\n    e\n", Continuation(False, "  "), id="tie-ends"),
+    pytest.param("FROM a\nRUN b\\\n\tc\nRUN d \\\n\t&& e\nRUN f\\\n  g\n", Continuation(True, "\t", False),
+                 id="undecided-do-not-count-no-space"),
+    pytest.param("FROM a\nRUN b\n", DEFAULT_CONTINUATION, id="nothing-continued"),
+])
+def test_continuation_of_the_file(text, expected):
+    assert parse(text).style.continuation == expected
 
 
 @pytest.mark.parametrize("text, escape", [

@@ -21,10 +21,11 @@ Case = Literal["upper", "lower"]
 @dataclass(frozen=True)
 class Continuation:
     """How an instruction is split over lines: ``&&`` leading the continued line (``operator_leads``)
-    or ending the line before it, the indentation of continued lines, and whether a space separates
-    the text from the escape token (``apt-get update \\`` rather than ``apt-get update\\``)."""
+    or ending the line before it (None: no ``&&`` at a line break tells), the indentation of continued
+    lines, and whether a space separates the text from the escape token (``apt-get update \\`` rather
+    than ``apt-get update\\``)."""
 
-    operator_leads: bool
+    operator_leads: bool | None
     indent: str
     space_before_escape: bool = True
 
@@ -96,8 +97,8 @@ class Stylist:
         """How ``inst`` continues its lines, or None when it is written on one line.
 
         The first ``&&`` that starts a continued line, or ends the line before one, decides where
-        ``&&`` goes and the indentation; without one, the last line's indentation is kept and
-        ``&&`` ends the line."""
+        ``&&`` goes and the indentation; without one, where ``&&`` goes is not known and the last
+        line's indentation is kept."""
         code = [line for line in inst.lines if line.kind == "code"]
         if len(code) < 2:
             return None
@@ -110,18 +111,21 @@ class Stylist:
             if self._without_escape(before.content).endswith("&&"):
                 return Continuation(False, indent, space)
         last = code[-1].content
-        return Continuation(False, last[:len(last) - len(last.lstrip())], space)
+        return Continuation(None, last[:len(last) - len(last.lstrip())], space)
 
     @cached_property
     def continuation(self) -> Continuation:
-        """The file's most common continuation (ties: the first seen), for a new multi-line
-        instruction that has none of its own to follow."""
-        counts: dict[Continuation, int] = {}
-        for inst in self.doc.instructions:
-            found = self.continuation_of(inst)
-            if found is not None:
-                counts[found] = counts.get(found, 0) + 1
-        return max(counts, key=counts.__getitem__) if counts else DEFAULT_CONTINUATION
+        """The file's habits for continued lines, for text that has none of its own to follow: where
+        ``&&`` goes (the majority of the instructions that tell; ties: at the line end), the most
+        common indentation (ties: the first seen) and space before the escape token (ties: yes)."""
+        found = [c for c in map(self.continuation_of, self.doc.instructions) if c is not None]
+        if not found:
+            return DEFAULT_CONTINUATION
+        leads = [c.operator_leads for c in found if c.operator_leads is not None]
+        indents = [c.indent for c in found]
+        spaced = sum(c.space_before_escape for c in found)
+        return Continuation(leads.count(True) > leads.count(False), max(indents, key=indents.count),
+                            spaced * 2 >= len(found))
 
     @cached_property
     def heredocs(self) -> bool:
