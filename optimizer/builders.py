@@ -216,7 +216,7 @@ def append_stage(doc: Dockerfile, block: Block, moved: Sequence[Instruction] = (
 
 def append_step(doc: Dockerfile, run: RunScript, step: str) -> Edit:
     """Add ``&& step`` after the RUN's last step, continued the way the RUN continues its lines
-    (escape token, ``&&`` placement, indentation; where ``&&`` goes is the file's habit when no
+    (escape token and the space before it, ``&&`` placement, indentation; where ``&&`` goes is the file's habit when no
     ``&&`` of the RUN is at a line break), on the same line when the RUN is one line or a heredoc.
 
     Joining with ``&&`` keeps failure behaviour: the new step runs only when the last one
@@ -228,7 +228,8 @@ def append_step(doc: Dockerfile, run: RunScript, step: str) -> Edit:
         return step_after(run, last, step)
     doc_end = run.doc_span(last)[1]
     line = next((ln for ln in run.inst.lines if ln.start <= doc_end <= ln.end), run.inst.lines[-1])
-    escape = " " + run.inst.escape + doc.style.newline_of(line) + continuation.indent
+    space = " " if continuation.space_before_escape else ""
+    escape = space + run.inst.escape + doc.style.newline_of(line) + continuation.indent
     leads = continuation.operator_leads
     if leads if leads is not None else doc.style.continuation.operator_leads:
         return Edit.insert(doc_end, f"{escape}&& {step}")

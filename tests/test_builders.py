@@ -121,6 +121,7 @@ def test_append_stage(before, rewrites, after):
     pytest.param("FROM a\nRUN x \\\n  && y\nRUN b \\\n    d\n", "FROM a\nRUN x \\\n  && y\nRUN b \\\n    d \\\n    && c\n",
                  id="no-operator-of-its-own-follows-the-file"),
     pytest.param("FROM a\nRUN b \\\n    d\n", "FROM a\nRUN b \\\n    d && \\\n    c\n", id="no-operator-anywhere"),
+    pytest.param("FROM a\nRUN b\\\n  && d\n", "FROM a\nRUN b\\\n  && d\\\n  && c\n", id="no-space-before-escape"),
 ])
 def test_append_step(before, after):
     doc = parse(before)
