@@ -60,6 +60,10 @@ FIXES = [
         f"FROM debian\r\nRUN apt-get update && \\\r\n    apt-get install -y curl && \\\r\n    {RM}",
         id="crlf-last-line-without-newline"),
     pytest.param(
+        "# escape=`\nFROM debian\nRUN apt-get update `\n && apt-get install -y curl\n",
+        f"# escape=`\nFROM debian\nRUN apt-get update `\n && apt-get install -y curl `\n && {RM}\n",
+        id="escape-directive-backtick"),
+    pytest.param(
         "FROM debian\nRUN set -eux; apt-get update; apt-get install -y curl\n",
         f"FROM debian\nRUN set -eux; apt-get update; apt-get install -y curl && {RM}\n",
         id="set-e-semicolons"),
