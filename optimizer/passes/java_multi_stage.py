@@ -529,7 +529,7 @@ def _prebuilt_finding(stage: Stage, context) -> Finding:
 def _exec_edits(doc: Dockerfile, command: _Command) -> list[Edit]:
     """The distroless rewrite of the command (``_exec_rewrites``) made in place."""
     rewrites = _exec_rewrites(command)
-    return [builders.replace(doc, i, [rewrites[id(i)]]) if rewrites[id(i)] else Edit.delete(*i.full_span)
+    return [builders.replace(doc, i, [item]) if (item := rewrites[id(i)]) else Edit.delete(*i.full_span)
             for i in command.instructions if id(i) in rewrites]
 
 
