@@ -14,7 +14,7 @@ For every folder of ``../shared/projects`` (catalogue: ``benchmarks/real_project
 Each row: builds before/after, size, layers, clean build, rebuild after a source edit, filesystem
 comparison (when verify reports it), smoke command, passes applied; and why a project cannot build here.
 
-    .venv/bin/python benchmarks/real_projects.py [--only NAME ...] [--ci] [--json FILE] [--resume]
+    .venv/bin/python benchmarks/real_projects.py [--only NAME ...] [--ci] [--kind own|naive] [--json FILE] [--resume]
                                                  [--out benchmarks/REAL_PROJECTS.md]
 """
 
@@ -52,6 +52,7 @@ LAB = Path(os.environ.get("DOCKEROPT_LAB") or
            Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "dockeropt-lab")
 DIGEST = re.compile(r"@sha256:[0-9a-f]{64}")
 DEV_STAGE = "dev-envs"
+KINDS = ("own", "naive")
 UNDECLARED_FILES = re.compile(r"(\d+) undeclared file difference")
 #: The stand-ins, what they are, and the real image's size for comparison (Docker Hub, amd64, uncompressed,
 #: approximate: this machine cannot pull them).
@@ -477,13 +478,15 @@ def record(row: dict, json_path: Path | None) -> dict:
 
 
 def run(projects: Iterable[Project], json_path: Path | None, done: dict[tuple[str, str], dict],
-        build: bool = True) -> list[dict]:
-    """Verify every plan of ``projects`` (one at a time) that ``done`` does not hold yet, recording each;
-    without ``build``, such a plan is reported as not run."""
+        build: bool = True, kinds: Iterable[str] = KINDS) -> list[dict]:
+    """Verify every plan of ``projects`` and ``kinds`` (one at a time) that ``done`` does not hold yet, recording
+    each; without ``build``, such a plan is reported as not run. Plans of other kinds come from ``done`` only."""
     rows = []
     for project in projects:
         for plan in plans(project, lab_image_exists):
             row = done.get((project.name, plan.kind))
+            if row is None and plan.kind not in kinds:
+                continue
             if row is None and not build:
                 row = {**summary(plan), "not_run": not plan.blockers}
             elif row is None:
@@ -511,6 +514,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", nargs="*", default=None, help="only these project folders")
     parser.add_argument("--ci", action="store_true", help="only the CI subset")
+    parser.add_argument("--kind", choices=KINDS, default=None, help="only the projects' own Dockerfiles or naive variants")
     parser.add_argument("--json", type=Path, default=None, help="append each result to this JSON-lines file")
     parser.add_argument("--resume", action="store_true", help="reuse the results already in --json")
     parser.add_argument("--out", type=Path, default=None, help="write the markdown report here")
@@ -523,7 +527,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     chosen = [p for p in catalogue() if (args.only is None or p.name in args.only) and (p.ci or not args.ci)]
     done = load(args.json) if args.resume or args.no_build else {}
-    rows = run(chosen, args.json, done, build=not args.no_build)
+    rows = run(chosen, args.json, done, build=not args.no_build, kinds=(args.kind,) if args.kind else KINDS)
     provision = done.get(("-", "provision"))
     if args.fresh_provision and provision is None:
         provision = record(fresh_provision(), args.json)
