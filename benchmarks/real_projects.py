@@ -379,8 +379,9 @@ def render(rows: list[dict], standin_sizes: dict[str, int | None], host: str) ->
         f"**{statistics.median(changes):+.0%}**; median rebuild-after-edit speed-up "
         f"**{statistics.median(ratios):.1f}x**; {fs_text}."
         if changes and ratios else f"- Naive variants: {len(naive)} built.",
-        *([f"- Re-judged with the passes' current declarations (the globs verify applies; no rebuild), "
-           "for results recorded before a pass declared more: "
+        *([f"- Re-judged with the passes' current glob declarations (no rebuild; the maintainer-script evidence of "
+           "`packages-not-installed` needs both images, so it is not applied here), for results recorded before a "
+           "pass declared more: "
            f"{sum(left == [] for left in rejudged)} of the {len(rejudged)} naive variants with undeclared paths have "
            "none left; still undeclared: "
            + ("; ".join(f"{_name(r)}: {', '.join(left) if left is not None else 'not re-judged (list cut short)'}"
