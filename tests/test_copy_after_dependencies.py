@@ -287,6 +287,17 @@ def test_finding_points_at_the_run_and_names_the_copy():
     assert "`COPY . /app` (line 2)" in reported.finding.message
 
 
+def test_a_package_install_moved_above_a_copy_into_a_system_folder_is_unsafe_and_says_the_packages_files_stay():
+    # awesome-compose--apache-php--app: apache2's postinst writes /var/www/html/index.html only into an empty
+    # folder; moved above the copy, it does, and Apache serves that page before the copied index.php
+    before = "FROM debian:bookworm\nCOPY . /var/www/html/\nRUN apt-get install -y apache2 libapache2-mod-php\n"
+    after = "FROM debian:bookworm\nRUN apt-get install -y apache2 libapache2-mod-php\nCOPY . /var/www/html/\n"
+    assert_unsafe_fix(before, after, select=ID)
+    risk = rewrite(before, select=ID).findings[0].finding.risk
+    assert "package scripts may fill it only while it is empty" in risk
+    assert "the others stay beside the copied ones" in risk
+
+
 def test_broad_copy_with_a_blocked_install_gets_a_suggestion():
     result = rewrite("FROM debian\nCOPY . /app\nRUN apt-get install -y x && make -C /app\n", select=ID)
     (reported,) = result.findings

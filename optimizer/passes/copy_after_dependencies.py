@@ -122,8 +122,9 @@ def _cross(run: Footprint, copy: _Copy, scope: Scope) -> _Verdict:
                 unsafe.append(_unknown(config, dest, str(config), copy))
                 break
         if kind in SYSTEM_PACKAGE_KINDS and system_owned(dest):
-            unsafe.append(f"`{program}` may install files under {dest}; after the move the copied files "
-                          "replace them instead of the other way round")
+            unsafe.append(f"`{program}` may install files under {dest}, and package scripts may fill it only while "
+                          "it is empty; after the move the packages' files are there first: copied files of the same "
+                          "name replace them, the others stay beside the copied ones")
         installs = LANGUAGE_INSTALLS.get(kind, ())
         if any(overlap(scope.concrete(area), dest, scope.homes) is not False for area in installs):
             unsafe.append(f"`{program}` installs into {dest}'s area; after the move the copied files "
@@ -411,7 +412,9 @@ PASS = Pass(
         Unsafe because of a heuristic, named in the risk text, when:
         - a system package manager (apt, apk, rpm tools) runs and the copy lands in a system directory
           (`/etc/...`, `/usr/...` except `/usr/local` and `/usr/src`, `/var/...`): a package may
-          ship files there, and after the move the copied files win instead of the package's;
+          ship files there, and its scripts may fill the folder only while it is empty (apache2's postinst
+          puts its default index.html into an empty /var/www/html, which Apache then serves before a copied
+          index.php: found by benchmarks/real_projects.py); after the move the packages' files are there first;
         - a language package manager (pip, npm, gem, go, conda) runs and the copy lands where it installs
           (`/usr/local/...`, `/opt/conda`, `~/.local`, `/go`);
         - npm/yarn/pnpm/gem, `python -m` or a version probe runs in a working directory inside the copy
