@@ -119,16 +119,17 @@ def test_a_script_of_a_package_both_images_have_explains_nothing():
     assert evidence.generated.why("/etc/networks") is None
 
 
-def test_a_path_the_script_names_is_declared_only_when_the_rewritten_image_lacks_it():
-    evidence = _images({"netbase": NETBASE_POSTINST}, {"/etc/networks": "default 0.0.0.0\n"}, {})
+def test_a_path_the_script_writes_is_declared_only_when_the_rewritten_image_lacks_it():
+    script = NETBASE_POSTINST + "if [ -e /etc/hostname ]; then cp /etc/hostname /tmp/seen; fi\n"
+    evidence = _images({"netbase": script}, {"/etc/networks": "default 0.0.0.0\n"}, {}, original_only=("/etc/hostname",))
     assert evidence.generated.why("/etc/networks") == "netbase.postinst writes it"
-    assert evidence.generated.why("/etc/hostname") is None
+    assert evidence.generated.why("/etc/hostname") is None  # named, read, never written
     both = _images({"netbase": NETBASE_POSTINST}, {"/etc/networks": "default 0.0.0.0\n"},
                    {"/etc/networks": "loopback 127.0.0.0\n"})
     assert both.generated.why("/etc/networks") is None  # changed, not created: the script does not explain it
 
 
-def test_paths_built_from_the_scripts_plain_variables_are_named():
+def test_paths_built_from_the_scripts_plain_variables_are_written():
     links = ("/etc/fonts/conf.d/10-hinting-slight.conf", "/usr/local/share/fonts", "/etc/fonts/conf.d/hintfull.conf")
     evidence = _images({"fontconfig-config": FONTCONFIG_POSTINST}, {}, {}, original_only=links)
     why = evidence.generated.why

@@ -6,8 +6,10 @@ configured. When the rewritten image lacks a package that the original has (DO10
 recommend), a path is attributed to that package only with evidence read from the original image's dpkg
 database:
 
-- the script names the path, after its plain ``NAME=value`` assignments are expanded (netbase's postinst
-  writes /etc/networks; fontconfig-config's links ``$CONFDIR/$hintslight``);
+- the script writes the path by name, after its plain ``NAME=value`` assignments are expanded: the target
+  of a redirect, or what ``ln``, ``cp``, ``mv``, ``install`` (the destination), ``mkdir``, ``touch``, ``tee``
+  or ``update-alternatives --install`` (the link) create (netbase's postinst ``cat > /etc/networks``; fontconfig-config's
+  ``ln -s $CONFAVAIL/$hintslight $CONFDIR/$hintslight``);
 - the script runs a tool whose outputs are known (``GENERATORS``: ``update-ca-certificates`` links the
   certificates into /etc/ssl/certs, ``update-alternatives`` logs to /var/log/alternatives.log...);
 - a path both images have whose owner and mode only differ: the original's dpkg statoverride database lists
@@ -51,6 +53,11 @@ _ASSIGNMENT = re.compile(
     r"""^[ \t]*(?:(?:export|local|readonly)[ \t]+)?([A-Za-z_]\w*)=("[^"$`\\]*"|'[^']*'|[^\s;&|$`'"\\]*)""", re.M)
 _VARIABLE = re.compile(r"\$\{([A-Za-z_]\w*)\}|\$([A-Za-z_]\w*)")
 _PATH = re.compile(r"(?<![\w.$/-])/[\w.+@-]+(?:/[\w.+@-]+)*")
+_REDIRECT = re.compile(r">>?[ \t]*(/[\w.+@-]+(?:/[\w.+@-]+)*)")
+#: command -> which of its path operands it writes (cp/mv/install/ln: the destination, last)
+WRITERS = {"ln": "last", "cp": "last", "mv": "last", "install": "last", "mkdir": "all", "touch": "all", "tee": "all",
+           "update-alternatives": "first"}
+_WRITER = re.compile(rf"(?<![\w./-])(?:{'|'.join(map(re.escape, WRITERS))})(?![\w.-])")
 _NAME = re.compile(r"[a-z_][a-z0-9_.-]*\$?", re.I)
 STATOVERRIDE = "/var/lib/dpkg/statoverride"  # "owner group mode path" per line
 SCRIPT_TEXTS = tuple(f"{INFO}*.{kind}" for kind in SCRIPTS)
@@ -69,7 +76,19 @@ class Script:
         return re.search(rf"(?<![\w./-]){re.escape(tool)}(?![\w.-])", self.text) is not None
 
     def paths(self) -> set[str]:
+        """Every absolute path the script names."""
         return set(_PATH.findall(self.text))
+
+    def written(self) -> set[str]:
+        """The paths it writes by name: redirect targets, and operands after a command that writes files."""
+        found = set(_REDIRECT.findall(self.text))
+        for command in re.split(r"&&|\|\||[;|\n]", self.text):
+            writer = _WRITER.search(command)
+            if writer:
+                paths = _PATH.findall(command[writer.end():])
+                which = WRITERS[writer.group(0)]
+                found.update(paths if which == "all" else paths[-1:] if which == "last" else paths[:1])
+        return found
 
     def account_names(self) -> set[str]:
         """The names on the lines that run an account tool (options and their paths left out)."""
@@ -90,6 +109,7 @@ class Generated:
         self.original, self.rewritten = original, rewritten
         self.scripts = [script for package in sorted(removed) for script in _scripts(original, package)]
         self._named = {path: s for s in reversed(self.scripts) for path in s.paths()}
+        self._written = {path: s for s in reversed(self.scripts) for path in s.written()}
         self._tools = [(matcher(patterns), f"{s.name} runs {tool} ({why})")
                        for s in self.scripts for tool, (patterns, why) in GENERATORS.items() if s.runs(tool)]
         self._created = {name: s for s in reversed(self.scripts) for name in s.account_names()}
@@ -104,8 +124,8 @@ class Generated:
             return self._statoverride(path)
         if path not in self.original.files:
             return None
-        if path in self._named:
-            return f"{self._named[path].name} writes it"
+        if path in self._written:
+            return f"{self._written[path].name} writes it"
         return next((why for covers, why in self._tools if covers(path)), None)
 
     def _statoverride(self, path: str) -> str | None:
