@@ -7,8 +7,7 @@ import os
 import sys
 
 from . import __version__
-from .command import USAGE_ERROR, existing_file, folder, at_least, out, parser, say, split
-from .config import JAVA_RUNTIMES
+from .command import USAGE_ERROR, Parser, at_least, existing_file, folder, out, parser, say, split
 
 EPILOG = """\
 Commands:
@@ -26,8 +25,8 @@ skipped), a quoted glob, or - for standard input. Without PATH: the current fold
 FORMATS = ("text", "json", "sarif", "github", "gitlab")
 
 
-def arguments(prog: str = "dockeropt") -> argparse.ArgumentParser:
-    """The main command's arguments."""
+def arguments(prog: str = "dockeropt", *, pass_options: bool = True) -> Parser:
+    """The main command's arguments; with ``pass_options``, the passes' own (which imports every pass)."""
     p = parser(prog, "[OPTIONS] [PATH|GLOB|-]...", DESCRIPTION, EPILOG)
     p.add_argument("paths", nargs="*", metavar="PATH|GLOB|-")
     p.add_argument("--write", "-w", action="store_true", help="Write the fixes back to the files.")
@@ -54,10 +53,6 @@ def arguments(prog: str = "dockeropt") -> argparse.ArgumentParser:
                    help="The name of standard input (-): its label, config and build context (its folder).")
     p.add_argument("--color", action=argparse.BooleanOptionalAction,
                    help="Colour the diff and findings (default: on a terminal; NO_COLOR and FORCE_COLOR are honoured).")
-    p.add_argument("--java-runtime", choices=JAVA_RUNTIMES, metavar="RUNTIME",
-                   help="Runtime image for java-multi-stage: eclipse-temurin -jre-alpine (default), -jre, or distroless.")
-    p.add_argument("--spring-layers", action="store_true", default=None,
-                   help="java-multi-stage: extract Spring Boot layers in the runtime stage (Boot >= 3.3).")
     p.add_argument("--config", dest="config_path", type=existing_file, metavar="FILE",
                    help="Config file (default: .dockeropt.toml or pyproject.toml [tool.dockeropt], searched upwards).")
     p.add_argument("--timeout", type=at_least(0), default=60, metavar="SECONDS",
@@ -65,15 +60,23 @@ def arguments(prog: str = "dockeropt") -> argparse.ArgumentParser:
     p.add_argument("--explain", metavar="ID", nargs="?", const="",
                    help="Print the documentation of a pass (without ID: list every pass) and exit.")
     p.add_argument("--version", action="version", version=f"dockeropt, version {__version__}")
+    if pass_options:
+        from .options import add_flags
+
+        add_flags(p)
     return p
 
 
 def main(argv: list[str] | None = None, prog: str = "dockeropt") -> int:
     """Run the command on ``argv`` (default: the process's arguments); returns the exit status."""
     from .discover import NoMatch, expand
+    from .options import from_flags
     from .selection import unknown
 
-    p = arguments(prog)
+    argv = sys.argv[1:] if argv is None else argv
+    p = arguments(prog, pass_options=False)
+    if p.asks_for_more(argv):  # help, or maybe a pass's option
+        p = arguments(prog)
     a = p.parse_intermixed_args(argv)
     if a.explain is not None:
         return _explain(a.explain)
@@ -84,8 +87,7 @@ def main(argv: list[str] | None = None, prog: str = "dockeropt") -> int:
     selected, ignored = split(a.select), split(a.ignore)
     if unknown(selected | ignored):
         p.error(f"unknown pass: {', '.join(unknown(selected | ignored))} (see dockeropt rules)")
-    flags = dict(select=selected, ignore=ignored, unsafe=a.unsafe, java_runtime=a.java_runtime,
-                 spring_layers=bool(a.spring_layers), time_limit=a.timeout or None)
+    flags = dict(select=selected, ignore=ignored, unsafe=a.unsafe, options=from_flags(a), time_limit=a.timeout or None)
     from .config_file import ProjectConfig
     from .pipeline import selected_passes
 

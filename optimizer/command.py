@@ -13,7 +13,25 @@ _ANSI = re.compile(r"\033\[[;?0-9]*[a-zA-Z]")
 
 
 class Parser(argparse.ArgumentParser):
-    """A parser whose usage errors end with where to find help."""
+    """A parser whose usage errors end with where to find help, and that knows its own option strings."""
+
+    def __init__(self, **kwargs) -> None:
+        self.flags: set[str] = set()
+        super().__init__(**kwargs)
+
+    def add_argument(self, *args, **kwargs) -> argparse.Action:
+        action = super().add_argument(*args, **kwargs)
+        self.flags.update(action.option_strings)
+        return action
+
+    def asks_for_more(self, argv: list[str]) -> bool:
+        """Whether ``argv`` asks for help or names a long option this parser does not have."""
+        for arg in argv:
+            if arg == "--":
+                return False
+            if arg in ("-h", "--help") or (arg.startswith("--") and arg.split("=", 1)[0] not in self.flags):
+                return True
+        return False
 
     def error(self, message: str):
         self.exit(USAGE_ERROR, f"{self.format_usage()}{self.prog}: error: {message}\n"

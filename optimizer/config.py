@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-JAVA_RUNTIMES = ("alpine", "jre", "distroless")
-GO_RUNTIMES = ("distroless", "debian", "scratch", "alpine")
+from dataclasses import dataclass, field
+from typing import Mapping
 
 
 @dataclass(frozen=True)
@@ -17,10 +15,10 @@ class Config:
     unsafe: bool = False  # also apply UNSAFE fixes
     max_rounds: int = 5  # fixpoint cap: rounds of all passes before we give up converging
     post_check_oracle: bool = True  # also re-parse rewrites with BuildKit's parser when installed
-    java_runtime: str = "alpine"  # java-multi-stage runtime image: one of JAVA_RUNTIMES
-    spring_layers: bool = False  # java-multi-stage: extract Spring Boot layers in the runtime stage
-    go_runtime: str = "distroless"  # go-multi-stage runtime image: one of GO_RUNTIMES
     time_limit: float | None = None  # seconds optimize() may spend on one file; None: no limit
+    #: the passes' own options that a flag or the config file set, by name ("java-runtime"); a pass
+    #: reads its Option with ``option.of(config)``, which falls back to the declared default
+    options: Mapping[str, bool | str] = field(default_factory=dict, hash=False)
 
     def wants(self, pass_id: str) -> bool:
         """Whether the pass runs: ``select`` and ``ignore`` hold ids, names, id prefixes or hadolint ids."""

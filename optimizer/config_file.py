@@ -9,12 +9,11 @@ root (a folder with ``.git``). Keys use the command-line spelling::
     select = ["DO101", "apt-clean-lists"]
     ignore = ["DO204"]
     unsafe = false
-    java-runtime = "alpine"     # alpine | jre | distroless
-    go-runtime = "distroless"   # distroless | debian | scratch | alpine
-    spring-layers = false
+    java-runtime = "alpine"     # a pass's own option (Pass.options): alpine | jre | distroless
     exclude = ["examples/**"]   # Dockerfiles folder searches skip (glob, relative to the file's folder)
 
-``SETTINGS`` documents each key with its default (the README's table is generated from it).
+``SETTINGS`` documents the keys of every run, each pass's ``options`` its own; the README's table is
+generated from both.
 """
 
 from __future__ import annotations
@@ -22,8 +21,9 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Mapping
 
-from .config import GO_RUNTIMES, JAVA_RUNTIMES, Config
+from .config import Config
 from .fileio import InputError
 
 
@@ -42,10 +42,6 @@ SETTINGS = (
             "(`DL3009`). `--select` replaces it."),
     Setting("ignore", list, "`[]`", "Skip these passes (same keys). `--ignore` adds to it."),
     Setting("unsafe", bool, "`false`", "Also apply fixes that may change behaviour (`--unsafe`)."),
-    Setting("java-runtime", str, '`"alpine"`', "Runtime image of java-multi-stage: `alpine`, `jre` or `distroless`."),
-    Setting("spring-layers", bool, "`false`", "java-multi-stage: extract Spring Boot layers in the runtime stage."),
-    Setting("go-runtime", str, '`"distroless"`', "Runtime image of go-multi-stage: `distroless`, `debian`, `scratch` "
-            "or `alpine`."),
     Setting("exclude", list, "`[]`", "Globs of Dockerfiles that folder searches (CLI, bot, Action) skip, relative "
             "to the config file's folder; `**` spans folders, `dir/` means everything under it."),
 )
@@ -60,23 +56,20 @@ class ProjectConfig:
     select: tuple[str, ...] | None = None
     ignore: tuple[str, ...] = ()
     unsafe: bool | None = None
-    java_runtime: str | None = None
-    spring_layers: bool | None = None
-    go_runtime: str | None = None
     exclude: tuple[str, ...] = field(default=())
+    options: Mapping[str, bool | str] = field(default_factory=dict, hash=False)  # the passes' own, by name
 
     def config(self, *, select: frozenset[str] = frozenset(), ignore: frozenset[str] = frozenset(),
-               unsafe: bool = False, java_runtime: str | None = None, spring_layers: bool = False,
-               **options) -> Config:
+               unsafe: bool = False, options: Mapping[str, bool | str] | None = None, **settings) -> Config:
         """The Config of a run: flags win over the file (``select`` replaces its list, ``ignore`` adds to
-        it); ``options`` are other Config fields (``time_limit``)."""
+        it, a pass option given as a flag replaces the file's); ``settings`` are other Config fields
+        (``time_limit``)."""
         return Config(
             select=select or (frozenset(self.select) if self.select is not None else None),
             ignore=ignore | frozenset(self.ignore),
             unsafe=unsafe or bool(self.unsafe),
-            java_runtime=java_runtime or self.java_runtime or Config.java_runtime,
-            spring_layers=spring_layers or bool(self.spring_layers),
-            **{"go_runtime": self.go_runtime or Config.go_runtime, **options},
+            options={**self.options, **(options or {})},
+            **settings,
         )
 
 
@@ -109,21 +102,32 @@ def load_config(path: Path) -> ProjectConfig:
                                         "[tool.dockeropt], not both")
         table = nested.get("dockeropt", {})
     values: dict = {}
+    options: dict[str, bool | str] = {}
     for key, value in table.items():
-        kind = _KEYS.get(key)
-        if kind is None:
-            raise InputError(str(path), f"unknown dockeropt setting {key!r} (known: {', '.join(_KEYS)})")
+        if key not in _KEYS:
+            options[key] = value
+            continue
+        kind = _KEYS[key]
         if not isinstance(value, kind) or (kind is list and not all(isinstance(v, str) for v in value)):
             want = "a list of strings" if kind is list else kind.__name__
             raise InputError(str(path), f"dockeropt setting {key!r} must be {want}")
-        values[key.replace("-", "_")] = tuple(value) if kind is list else value
-    runtime = values.get("java_runtime")
-    if runtime is not None and runtime not in JAVA_RUNTIMES:
-        raise InputError(str(path), f"java-runtime must be one of {', '.join(JAVA_RUNTIMES)}, not {runtime!r}")
-    go = values.get("go_runtime")
-    if go is not None and go not in GO_RUNTIMES:
-        raise InputError(str(path), f"go-runtime must be one of {', '.join(GO_RUNTIMES)}, not {go!r}")
-    return ProjectConfig(path=path, **values)
+        values[key] = tuple(value) if kind is list else value
+    if options:
+        _check_options(path, options)
+    return ProjectConfig(path=path, options=options, **values)
+
+
+def _check_options(path: Path, options: dict[str, object]) -> None:
+    """Refuse a key that is neither a setting nor a pass's option, and an option's wrong value."""
+    from .options import declared, problem
+
+    for key, value in options.items():
+        if key not in declared():
+            known = ", ".join((*_KEYS, *declared()))
+            raise InputError(str(path), f"unknown dockeropt setting {key!r} (known: {known})")
+        why = problem(key, value)
+        if why:
+            raise InputError(str(path), why)
 
 
 def _has_section(path: Path) -> bool:
@@ -148,7 +152,12 @@ def _read_table(path: Path) -> dict:
 
 
 def settings_table() -> str:
-    """The README's table of config keys, defaults and meaning."""
+    """The README's table of config keys, defaults and meaning: the settings, then the passes' options."""
+    from .options import declared, describe
+
     rows = ["| key | default | what |", "|---|---|---|"]
     rows += [f"| `{s.key}` | {s.default} | {s.what} |" for s in SETTINGS]
+    for name, (pass_, option) in declared().items():
+        default = str(option.default).lower() if option.kind is bool else f'"{option.default}"'
+        rows.append(f"| `{name}` | `{default}` | {describe(pass_, option)} |")
     return "\n".join(rows) + "\n"

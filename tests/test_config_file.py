@@ -51,7 +51,7 @@ def test_java_runtime_key_is_read(tmp_path):
     path = tmp_path / ".dockeropt.toml"
     path.write_text('java-runtime = "distroless"\nspring-layers = true\nexclude = ["docs/**"]\n')
     config = load_config(path)
-    assert (config.java_runtime, config.spring_layers, config.exclude) == ("distroless", True, ("docs/**",))
+    assert (config.options, config.exclude) == ({"java-runtime": "distroless", "spring-layers": True}, ("docs/**",))
 
 
 @pytest.mark.parametrize("text, message", [
@@ -85,7 +85,8 @@ def test_the_readme_snippet_works_pasted_into_either_file(tmp_path, name):
     (tmp_path / name).write_text(readme_snippet())
     config = load_config(tmp_path / name)
     assert config.select == ("DO101", "apt-clean-lists") and config.ignore == ("DO204",)
-    assert config.java_runtime == "alpine" and config.exclude == ("examples/**",)
+    assert config.options == {"java-runtime": "alpine", "go-runtime": "distroless", "spring-layers": False}
+    assert config.exclude == ("examples/**",)
 
 
 def test_dockeropt_toml_with_keys_at_the_top_and_in_a_table_is_an_error(tmp_path):

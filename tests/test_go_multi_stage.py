@@ -78,7 +78,7 @@ RUNTIMES = [
 
 @pytest.mark.parametrize(("runtime", "head"), RUNTIMES)
 def test_go_runtime_setting(runtime, head):
-    config = Config(select=frozenset({ID}), unsafe=True, go_runtime=runtime)
+    config = Config(select=frozenset({ID}), unsafe=True, options={"go-runtime": runtime})
     result = optimize(STATIC, config=config)
     assert result.text == BUILDER + head + TAIL
     assert optimize(result.text, config=config).text == result.text

@@ -37,7 +37,7 @@ def _config(case) -> Config:
     runtime = case / "java-runtime"
     return Config(unsafe=(case / "unsafe").exists(),
                   select=frozenset(read_text(select).replace(",", " ").split()) if select.exists() else None,
-                  java_runtime=read_text(runtime).strip() if runtime.exists() else Config.java_runtime)
+                  options={"java-runtime": read_text(runtime).strip()} if runtime.exists() else {})
 
 
 def _workspace(case: Path, tmp_path: Path) -> Path | None:

@@ -22,7 +22,7 @@ def _context(release="17", final="<finalName>svc</finalName>", extra=()):
 
 
 def _run(before, *, context=None, runtime="alpine", unsafe=True):
-    config = Config(select=frozenset({"DO301"}), unsafe=unsafe, java_runtime=runtime)
+    config = Config(select=frozenset({"DO301"}), unsafe=unsafe, options={"java-runtime": runtime})
     return optimize(before, context, config)
 
 
@@ -273,7 +273,7 @@ def _boot(boot):
 
 def test_spring_layers_extract_in_the_builder_and_copy_each_layer():
     before = MAVEN + 'CMD ["java","-jar","target/app.jar"]\n'
-    config = Config(select=frozenset({"DO301"}), unsafe=True, spring_layers=True)
+    config = Config(select=frozenset({"DO301"}), unsafe=True, options={"spring-layers": True})
     result = optimize(before, _boot("3.3.2"), config)
     assert result.text == (
         "FROM maven:3.9-eclipse-temurin-17 AS build\nWORKDIR /app\nCOPY . .\nRUN mvn -B package\n"
@@ -301,7 +301,7 @@ def test_spring_layers_in_a_lower_case_file_are_lower_case():
                          ids=["boot-3.2", "not-boot"])
 def test_spring_layers_fall_back_to_the_whole_jar_and_say_why(context, note):
     before = MAVEN + 'CMD ["java","-jar","target/app.jar"]\n'
-    config = Config(select=frozenset({"DO301"}), unsafe=True, spring_layers=True)
+    config = Config(select=frozenset({"DO301"}), unsafe=True, options={"spring-layers": True})
     result = optimize(before, context, config)
     assert "COPY --from=build /app/target/app.jar /app/target/app.jar" in result.text
     assert note in result.findings[0].finding.risk

@@ -115,7 +115,7 @@ def _tool_version(name: str, parts: list[str]) -> int | None:
 
 
 def runtime_image(version: int, kind: str, openj9: bool = False) -> Runtime:
-    """The JRE runtime image for a Java version: ``kind`` is ``Config.java_runtime`` (alpine|jre|distroless).
+    """The JRE runtime image for a Java version: ``kind`` is DO301's ``java-runtime`` option (alpine|jre|distroless).
 
     An OpenJ9 build image gets IBM Semeru's OpenJ9 JRE (Ubuntu, no Alpine or distroless image), never a
     HotSpot one: OpenJ9's options (``-Xshareclasses``, ``-Xquickstart`` ...) stop HotSpot from starting.

@@ -96,6 +96,30 @@ class Example:
 
 
 @dataclass(frozen=True)
+class Option:
+    """A setting of one pass, declared once: the flag ``--NAME`` of ``dockeropt`` and ``dockeropt verify`` and
+    the config key ``NAME`` are made from it. A bool option is a switch; a str option takes one of ``choices``."""
+
+    name: str  # "java-runtime": the flag without its dashes, the config key, the key in Config.options
+    default: bool | str
+    help: str  # one line: what it chooses
+    choices: tuple[str, ...] = ()
+
+    @property
+    def kind(self) -> type:
+        return type(self.default)
+
+    def of(self, config: Config) -> bool | str:
+        """The value for this run: the flag's or the config file's, else the default."""
+        return config.options.get(self.name, self.default)
+
+    def allowed(self) -> str:
+        """The values it takes, for help: ``alpine, jre or distroless``."""
+        values = self.choices or ("true", "false")
+        return f"{', '.join(values[:-1])} or {values[-1]}"
+
+
+@dataclass(frozen=True)
 class Pass:
     """A rewrite: stable id and name, its documentation, and the check that finds it."""
 
@@ -113,6 +137,7 @@ class Pass:
     #: what a fix may change in the built image's files, for verify's filesystem comparison: absolute
     #: globs ("/var/lib/apt/lists/**") and scopes ("copied-context"); see optimizer/verify/declared.py
     image_changes: tuple[str, ...] = ()
+    options: tuple[Option, ...] = ()  # settings of this pass (flags and config keys are made from them)
 
     def __post_init__(self) -> None:
         # The documentation fields are written as indented triple-quoted markdown beside the pass.

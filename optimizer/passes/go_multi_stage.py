@@ -15,7 +15,9 @@ from ..facts.packages import installed_packages
 from ..facts.runscript import RunScript, env_in_force, run_script
 from ..model import Dockerfile, Instruction, Stage, parse
 from ..postcheck import RUNTIME_KEYWORDS
-from .base import Example, Finding, Fix, Pass, Safety
+from .base import Example, Finding, Fix, Option, Pass, Safety
+
+GO_RUNTIME = Option("go-runtime", "distroless", "runtime image", choices=("distroless", "debian", "scratch", "alpine"))
 
 ID, NAME = "DO302", "go-multi-stage"
 
@@ -141,7 +143,7 @@ def _resolve(word: str | None, cwd: str | None, command: bool = False) -> str | 
 def _finding(doc, context, config, stage: Stage, ref, command, build_inst: Instruction, run: RunScript, build,
              binary: str) -> Finding:
     static = _static(doc, stage, ref, build_inst, build)
-    runtime, runtime_problem = _runtime(config.go_runtime, static, ref)
+    runtime, runtime_problem = _runtime(GO_RUNTIME.of(config), static, ref)
     index = stage.instructions.index(build_inst)
     tail_at = max(i for i, inst in enumerate(stage.instructions) if inst.keyword not in _METADATA) + 1
     head, tail = stage.instructions[:tail_at], stage.instructions[tail_at:]
@@ -155,7 +157,7 @@ def _finding(doc, context, config, stage: Stage, ref, command, build_inst: Instr
     problems += data_problems
     problems += _carry_problems(stage, command, runtime, binary)
     name = stage.name or _free_name(doc)
-    target = runtime.image if runtime else f"<runtime image for {config.go_runtime}>"
+    target = runtime.image if runtime else f"<runtime image for {GO_RUNTIME.of(config)}>"
     message = (f"`{stage.base}` ships the Go toolchain and sources with the binary: build in a stage `{name}` and "
                f"run `{binary}` on `{target}` (`COPY --from={name} {binary} {binary}`)")
     if problems or runtime is None:
@@ -379,7 +381,7 @@ PASS = Pass(
         image without a shell a simple shell-form command becomes exec form. A final `go run` is reported:
         build once in a builder stage.
 
-        Runtime (config key `go-runtime`): `distroless` (default)
+        Runtime (`--go-runtime`, config key `go-runtime`): `distroless` (default)
         `gcr.io/distroless/static-debian12` for a static binary, `gcr.io/distroless/base-debian12`/
         `-debian11` (glibc) when cgo may be on and the builder's tag names bookworm/bullseye; `debian`
         `debian:<release>-slim` plus ca-certificates and tzdata; `scratch` (static only) plus the builder's
@@ -415,4 +417,5 @@ PASS = Pass(
         config={"unsafe": True}),),
     check=check,
     image_changes=("new-root",),
+    options=(GO_RUNTIME,),
 )

@@ -17,7 +17,11 @@ from ..model import Dockerfile, Instruction, Stage, parse
 from ..postcheck import RUNTIME_KEYWORDS
 from ..facts.runscript import run_script
 from ..shell import parse_script
-from .base import Example, Finding, Fix, Pass, Safety
+from .base import Example, Finding, Fix, Option, Pass, Safety
+
+JAVA_RUNTIME = Option("java-runtime", "alpine", "runtime image: eclipse-temurin's -jre-alpine or -jre, or distroless",
+                      choices=("alpine", "jre", "distroless"))
+SPRING_LAYERS = Option("spring-layers", False, "extract Spring Boot layers in the runtime stage (Boot >= 3.3)")
 
 ID, NAME = "DO301", "java-multi-stage"
 
@@ -139,7 +143,7 @@ def _builder_finding(doc, context, config, stage: Stage, image, command: _Comman
     tool = "gradle" if any(_program(c).startswith("gradle") for c in run_script(doc, build).script.commands) \
         else "maven"
     version, version_note = _version(image, context, tool)
-    runtime = runtime_image(version, config.java_runtime, image.openj9) if version else None
+    runtime = runtime_image(version, JAVA_RUNTIME.of(config), image.openj9) if version else None
     target = runtime.image if runtime else None
     index = stage.instructions.index(build)
     tail_at = max(i for i, inst in enumerate(stage.instructions) if inst.keyword not in _METADATA) + 1
@@ -186,7 +190,7 @@ def _builder_finding(doc, context, config, stage: Stage, image, command: _Comman
 
 def _spring_layers(context, tool: str, config) -> tuple[bool, str]:
     """Whether to copy Spring Boot's layers instead of the jar (``--spring-layers``), and what to say."""
-    if not config.spring_layers:
+    if not SPRING_LAYERS.of(config):
         return False, ""
     project = context.manifests.maven if tool == "maven" else context.manifests.gradle
     if project is None or not project.spring_boot:
@@ -451,10 +455,10 @@ def _runtime_problems(image, version: int | None, target: str | None, config, wh
     if target is not None:
         return []
     if image.openj9:
-        return [f"the build image runs Eclipse OpenJ9 (IBM Semeru), and there is no {config.java_runtime} OpenJ9 "
+        return [f"the build image runs Eclipse OpenJ9 (IBM Semeru), and there is no {JAVA_RUNTIME.of(config)} OpenJ9 "
                 f"runtime image for Java {version}; a HotSpot runtime (eclipse-temurin) would reject OpenJ9 options "
                 "(-Xshareclasses, -Xquickstart) and behave differently"]
-    return [f"there is no {config.java_runtime} runtime image for Java {version}"]
+    return [f"there is no {JAVA_RUNTIME.of(config)} runtime image for Java {version}"]
 
 
 def _exec_rewrites(command: _Command) -> dict[int, New | None]:
@@ -474,7 +478,7 @@ def _exec_rewrites(command: _Command) -> dict[int, New | None]:
 def _swap_findings(doc, context, config, stage: Stage, image, command: _Command) -> list[Finding]:
     line = stage.from_.start_line
     version, version_note = _version(image, context, "maven" if context.manifests.maven else "gradle")
-    runtime = runtime_image(version, config.java_runtime, image.openj9) if version else None
+    runtime = runtime_image(version, JAVA_RUNTIME.of(config), image.openj9) if version else None
     target = runtime.image if runtime else None
     problems = _runtime_problems(image, version, target, config, f"the tag of `{stage.base}`")
     if not command.java:
@@ -620,4 +624,5 @@ PASS = Pass(
                 config={"unsafe": True})),
     check=check,
     declares=frozenset(),
+    options=(JAVA_RUNTIME, SPRING_LAYERS),
 )

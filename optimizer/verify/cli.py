@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from ..command import USAGE_ERROR, at_least, not_file, not_folder, out, parser, say, split
-from ..config import JAVA_RUNTIMES
+from ..options import add_flags, from_flags
 from .builders import BUILDERS
 
 ORIGINAL_BROKEN = 3  # exit status when the original Dockerfile does not build
@@ -34,8 +34,6 @@ def arguments(prog: str = "dockeropt verify") -> argparse.ArgumentParser:
                    help="Only these passes (ids or names, comma-separated).")
     p.add_argument("--ignore", action="append", default=[], metavar="IDS",
                    help="Skip these passes (ids or names, comma-separated).")
-    p.add_argument("--java-runtime", choices=JAVA_RUNTIMES, metavar="RUNTIME",
-                   help="Runtime image for java-multi-stage: alpine, jre or distroless.")
     p.add_argument("--smoke", metavar="CMD", help="Run CMD in both images and compare status and output.")
     p.add_argument("--runs", type=at_least(1, int), default=1, metavar="N",
                    help="Build and rebuild each image N times; times are medians, shown with min-max. Default: 1.")
@@ -45,6 +43,7 @@ def arguments(prog: str = "dockeropt verify") -> argparse.ArgumentParser:
                    help="Build context directory (default: the Dockerfile's folder).")
     p.add_argument("--target", metavar="STAGE",
                    help="Build this stage of both Dockerfiles (and the stages it needs); the rewrite must change them.")
+    add_flags(p)
     return p
 
 
@@ -63,8 +62,7 @@ def main(argv: list[str] | None = None, prog: str = "dockeropt verify") -> int:
         project = project_config(path.resolve().parent)
     except InputError as error:
         return _fail(str(error))
-    config = project.config(select=split(a.select), ignore=split(a.ignore), unsafe=a.unsafe,
-                            java_runtime=a.java_runtime)
+    config = project.config(select=split(a.select), ignore=split(a.ignore), unsafe=a.unsafe, options=from_flags(a))
     unknown = unknown_passes((config.select or frozenset()) | config.ignore)
     if unknown:
         p.error(f"unknown pass: {', '.join(sorted(unknown))} (see dockeropt --explain ID)")
