@@ -8,6 +8,7 @@ import stat
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 ENCODING = "utf-8"
 ERRORS = "surrogateescape"  # undecodable bytes survive as lone surrogates and are written back as-is
@@ -142,35 +143,50 @@ def create_atomic(path: str, text: str) -> None:
         raise InputError(path, "already exists; not overwritten")
     try:
         _check_folder(path, target.parent)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".dockeropt", dir=target.parent)
     except OSError as error:
         raise InputError(path, f"cannot write: {error.strerror or error}") from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o666 & ~_umask())
+
+    def link(tmp: str) -> None:
         try:
             os.link(tmp, target)
         except FileExistsError:
             raise InputError(path, "appeared on disk while dockeropt was running; not overwritten") from None
         except OSError:  # no hard links here (some network and FUSE file systems)
-            _create_exclusive(target, data)
+            _create_exclusive(path, target, data)
+
+    _atomically(path, target, data, 0o666 & ~_umask(), link)
+
+
+def _create_exclusive(path: str, target: Path, data: bytes) -> None:
+    try:
+        fd = os.open(target, _CREATE_FLAGS, 0o666)
+    except FileExistsError:
+        raise InputError(path, "appeared on disk while dockeropt was running; not overwritten") from None
+    _write_synced(fd, data)
+
+
+def _atomically(path: str, target: Path, data: bytes, mode: int, put: Callable[[str], None]) -> None:
+    """The one atomic-write core: ``data`` goes to a temp file beside ``target`` (synced to disk, with
+    ``mode``), then ``put(temp)`` moves it into place (a rename replaces, a hard link creates); readers
+    see the old file or the whole new one, and the temp file never stays behind."""
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".dockeropt", dir=target.parent)
+    except OSError as error:
+        raise InputError(path, f"cannot write: {error.strerror or error}") from None
+    try:
+        _write_synced(fd, data)
+        os.chmod(tmp, mode)
+        put(tmp)
     except OSError as error:
         raise InputError(path, f"cannot write: {error.strerror or error}") from None
     finally:
         try:
             os.unlink(tmp)
-        except OSError:
+        except FileNotFoundError:  # renamed into place
             pass
 
 
-def _create_exclusive(target: Path, data: bytes) -> None:
-    try:
-        fd = os.open(target, _CREATE_FLAGS, 0o666)
-    except FileExistsError:
-        raise InputError(str(target), "appeared on disk while dockeropt was running; not overwritten") from None
+def _write_synced(fd: int, data: bytes) -> None:
     with os.fdopen(fd, "wb") as handle:
         handle.write(data)
         handle.flush()
@@ -209,16 +225,6 @@ def _replace(path: str, expected: bytes, data: bytes) -> None:
     try:
         mode = stat.S_IMODE(target.stat().st_mode)
         _check_writable(path, target, mode)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".dockeropt", dir=target.parent)
     except OSError as error:
         raise InputError(path, f"cannot write: {error.strerror or error}") from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, target)
-    except OSError as error:
-        os.unlink(tmp)
-        raise InputError(path, f"cannot write: {error.strerror or error}") from None
+    _atomically(path, target, data, mode, lambda tmp: os.replace(tmp, target))

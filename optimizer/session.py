@@ -1,17 +1,23 @@
-"""One Dockerfile's run for the CLI: read it, optimize it with its project's settings, explain what
-could not run, and write the results (the Dockerfile, then the files beside it)."""
+"""One Dockerfile's session, the same for the CLI, the bot and verify: read it, optimize it with its
+project's settings, explain what could not run, show the diffs (``optimize_path``), then write the
+Dockerfile and the files beside it, in that order (``write_outcome``)."""
 
 from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .config import Config
 from .context import BuildContext
 from .fileio import InputError
 from .report.files import ExtraFile, FileReport
+
+if TYPE_CHECKING:
+    from .passes.base import NewFile, Pass
 
 
 @dataclass(frozen=True)
@@ -23,46 +29,79 @@ class Request:
     context_dir: str | None = None  # --context
     stdin_filename: str | None = None  # --stdin-filename: the name and folder of ``-``
     write: bool = False
+    config: Config | None = None  # the settings as they are (verify): no flags, no config file
+    passes: Sequence[Pass] | None = None  # instead of the passes the config selects (verify)
+    root: Path | None = None  # name files relative to this folder (the bot: the repository's root)
 
 
 def label(path: str, request: Request) -> str:
-    """How a path is named in reports: ``-`` takes the ``--stdin-filename``, if any."""
+    """Where a path is, as the user named it: ``-`` takes the ``--stdin-filename``, if any."""
     return request.stdin_filename if path == "-" and request.stdin_filename else path
 
 
 def run_file(path: str, request: Request) -> FileReport:
-    """Optimize one path; every failure becomes the report's error line."""
+    """Optimize one path and, with --write, write the results; every failure becomes the report's error line."""
+    report = optimize_path(path, request)
+    return write_outcome(report) if request.write else report
+
+
+def optimize_path(path: str, request: Request) -> FileReport:
+    """Read and optimize one path (``-``: standard input), and show what changes; nothing is written."""
     from .diff import unified_diff
-    from .fileio import read_source, read_stdin, write_atomic
+    from .fileio import read_source, read_stdin
     from .pipeline import TimeLimitExceeded, optimize
 
-    name = label(path, request)
+    where = label(path, request)
+    name = where if request.root is None else _relative(where, request.root)
     try:
         source = read_stdin(sys.stdin.buffer) if path == "-" else read_source(path)
-        config = file_config(name, request)
+        config = request.config or file_config(where, request)
         context = _context(path, request)
         try:
-            result = optimize(source.text, context, config)
+            result = optimize(source.text, context, config,
+                              passes=tuple(request.passes) if request.passes is not None else None)
         except TimeLimitExceeded:
             raise InputError(name, f"gave up after {config.time_limit:g} s (--timeout); file left unchanged") from None
         if result.problems:
             problem = result.problems[0]
             raise InputError(name, problem.message, problem.line)
-        diff = unified_diff(result.original, result.text, _diff_path(name))
-        written = False
-        if request.write and result.changed and path != "-":
-            write_atomic(source, result.text)
-            written = True
     except InputError as error:
         return FileReport(name, error=str(error), stdin=path == "-")
+    diff = unified_diff(result.original, result.text, _diff_path(name))
     result = replace(result, warnings=(*_notes(path, source.text, context, config, result, request), *result.warnings))
-    writes_files = request.write and path != "-"
     if request.write and path == "-" and result.extra_files:
         names = ", ".join(new.path for new in result.extra_files)
         result = replace(result, warnings=(*result.warnings, f"{names} not written: standard input has no folder; "
                                            "run dockeropt on the Dockerfile's path to write it"))
-    extra, error = _extra_files(name, context, result, write=writes_files)
-    return FileReport(name, result, diff, written=written, files=extra, error=error, stdin=path == "-")
+    files = tuple(_extra_file(where, context.root / new.path, new, request.root) for new in result.extra_files)
+    return FileReport(name, result, diff, files=files, stdin=path == "-", source=source, config=config)
+
+
+def write_outcome(report: FileReport) -> FileReport:
+    """Write what the report changes: the Dockerfile, then the files beside it (atomically, each refused
+    when it changed on disk meanwhile). Returns the report saying what was written, or the error that
+    stopped it (a Dockerfile that could not be written leaves only the error)."""
+    from .fileio import create_atomic, extend_atomic, write_atomic
+
+    if report.error or report.stdin or report.result is None:
+        return report
+    written = report.result.changed
+    if written:
+        try:
+            write_atomic(report.source, report.result.text)
+        except InputError as error:
+            return FileReport(report.path, error=str(error))
+    files = list(report.files)
+    for i, (shown, new) in enumerate(zip(report.files, report.result.extra_files)):
+        try:
+            if new.new:
+                create_atomic(shown.target, new.text)
+            else:
+                extend_atomic(shown.target, new.original, new.text)
+        except InputError as error:
+            return replace(report, written=written, files=tuple(files), error=str(error))
+        files[i] = replace(shown, written=True)
+    return replace(report, written=written, files=tuple(files))
 
 
 def file_config(name: str, request: Request) -> Config:
@@ -142,30 +181,13 @@ def _blocked_by_selection(text: str, context: BuildContext, config: Config) -> l
             for selected, needed in sorted(blocked.items())]
 
 
-def _extra_files(name: str, context: BuildContext, result, *, write: bool) -> tuple[tuple[ExtraFile, ...], str]:
-    """The files beside the Dockerfile that the fixes create or extend: their diffs, and (with
-    --write) the files written, after the Dockerfile. Returns (files, error line or "")."""
+def _extra_file(name: str, target: Path, new: NewFile, root: Path | None) -> ExtraFile:
+    """A file beside the Dockerfile that the fixes create or extend, with its diff."""
     from .diff import new_file_diff, unified_diff
-    from .fileio import create_atomic, extend_atomic
 
-    extra = []
-    for new in result.extra_files:
-        shown = _extra_path(name, context.root / new.path)
-        diff = new_file_diff(new.text, shown) if new.new else unified_diff(new.original, new.text, shown)
-        extra.append(ExtraFile(shown, diff, new.new))
-    if not write:
-        return tuple(extra), ""
-    for i, new in enumerate(result.extra_files):
-        target = str(context.root / new.path)
-        try:
-            if new.new:
-                create_atomic(target, new.text)
-            else:
-                extend_atomic(target, new.original, new.text)
-        except InputError as error:
-            return tuple(extra), str(error)
-        extra[i] = replace(extra[i], written=True)
-    return tuple(extra), ""
+    shown = _extra_path(name, target, root)
+    diff = new_file_diff(new.text, shown) if new.new else unified_diff(new.original, new.text, shown)
+    return ExtraFile(shown, diff, new.new, target=str(target))
 
 
 def _context(path: str, request: Request) -> BuildContext:
@@ -190,8 +212,14 @@ def _diff_path(name: str) -> str:
     return p.as_posix() if not p.is_absolute() else p.name
 
 
-def _extra_path(name: str, target: Path) -> str:
-    """How a file beside the Dockerfile is named in diffs: like the Dockerfile's own name, relative
-    to the working directory (or to the Dockerfile's folder when the Dockerfile was given absolute)."""
-    base = Path(name).parent if name != "-" and Path(name).is_absolute() else Path.cwd()
-    return Path(os.path.relpath(os.path.realpath(target), os.path.realpath(base))).as_posix()
+def _extra_path(name: str, target: Path, root: Path | None) -> str:
+    """How a file beside the Dockerfile is named in diffs: like the Dockerfile's own name, relative to
+    ``root`` if any, else to the working directory (or to the Dockerfile's folder when the Dockerfile was
+    given absolute)."""
+    if root is None:
+        root = Path(name).parent if name != "-" and Path(name).is_absolute() else Path.cwd()
+    return _relative(str(target), root)
+
+
+def _relative(path: str, folder: Path) -> str:
+    return Path(os.path.relpath(os.path.realpath(path), os.path.realpath(folder))).as_posix()

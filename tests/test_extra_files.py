@@ -329,14 +329,14 @@ def test_cli_extends_an_existing_dockerignore_keeping_its_bytes(project):
 
 
 def test_cli_does_not_overwrite_a_dockerignore_that_appeared_meanwhile(project, monkeypatch):
-    from optimizer import session as cli_module
+    from optimizer import session
 
-    real = cli_module._extra_files
+    real = session.write_outcome
 
-    def racing(path, context, result, *, write):
+    def racing(report):
         (project / ".dockerignore").write_text("theirs\n")
-        return real(path, context, result, write=write)
-    monkeypatch.setattr(cli_module, "_extra_files", racing)
+        return real(report)
+    monkeypatch.setattr(session, "write_outcome", racing)
     result = cli("--write", str(project / "Dockerfile"))
     assert result.exit_code == 2
     assert "appeared on disk" in result.stderr or "already exists" in result.stderr

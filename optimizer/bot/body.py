@@ -28,8 +28,7 @@ def commit_message(plan: Plan) -> str:
     for outcome in plan.changed:
         lines.append(f"{outcome.path}:")
         lines += [f"- {r.pass_.id} {r.pass_.name}: {r.pass_.title}" for r in outcome.result.applied]
-        lines += [f"- {'creates' if new.new else 'extends'} {path}"
-                  for new, path in zip(outcome.result.extra_files, outcome.extra_files)]
+        lines += [f"- {'creates' if new.new else 'extends'} {new.path}" for new in outcome.files]
     return "\n".join(lines) + "\n"
 
 
@@ -49,7 +48,7 @@ def body(plan: Plan, limit: int = MAX_BODY) -> str:
     rows = []
     for outcome in changed:
         ids = ", ".join(sorted({r.pass_.id for r in outcome.result.applied}))
-        extra = "".join(f" (+ `{p}`)" for p in outcome.extra_files)
+        extra = "".join(f" (+ `{new.path}`)" for new in outcome.files)
         rows.append(f"| `{outcome.path}`{extra} | {ids} | {_safety(outcome.result.applied)} |")
     tail = ["", "### Suppress a change", "",
             "Put `# dockeropt: ignore=<id>` (for example `# dockeropt: ignore=DO101`) on the line above the "

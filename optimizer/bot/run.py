@@ -61,7 +61,9 @@ def run(options: Options, forge_for: Callable[[str, str], Forge]) -> Outcome:
         plan = _planned(path, options)
         if not plan.changed:
             return _close(git, forge, options, plan, existing)
-        apply_plan(plan, path)
+        errors = apply_plan(plan)
+        if errors:
+            raise BotError("; ".join(errors))
         clone.commit_all(commit_message(plan))
         commit = git.take_head(clone)
     pushed = _push(git, options, commit)

@@ -1,10 +1,16 @@
-"""The per-file outcome that the CLI hands to every renderer."""
+"""One Dockerfile's outcome (optimize_path / write_outcome in session.py): what the CLI's renderers
+print and what the bot commits and explains."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..pipeline import Result
+
+if TYPE_CHECKING:
+    from ..config import Config
+    from ..fileio import Source
 
 
 @dataclass(frozen=True)
@@ -15,19 +21,23 @@ class ExtraFile:
     diff: str  # a new-file diff (from /dev/null) or a diff of the appended lines
     new: bool  # created, rather than extended
     written: bool = False
+    target: str = ""  # where it is written: the build context's folder and the file's path in it
 
 
 @dataclass(frozen=True)
 class FileReport:
     """One path's result, its diff, or the error that stopped it."""
 
-    path: str
+    path: str  # as named in reports and diffs (the bot: relative to the repository's root)
     result: Result | None = None
     diff: str = ""
     error: str = ""  # "path:line: message" when the file (or a file beside it) could not be processed
     written: bool = False
     files: tuple[ExtraFile, ...] = ()
     stdin: bool = False  # read from standard input (``path`` is ``-`` or the --stdin-filename)
+    source: Source | None = None  # the Dockerfile as read (write_outcome refuses it if it changed since)
+    config: Config | None = None  # the settings it was optimized with
+    verify: object = None  # the bot with --verify: the VerifyReport of a real-build check
 
     @property
     def changed(self) -> bool:

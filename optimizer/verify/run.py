@@ -21,10 +21,11 @@ from pathlib import Path
 from ..config import Config
 from ..context import BuildContext
 from ..facts.context_use import ContextUse
-from ..fileio import InputError, encode, read_source
+from ..fileio import encode
 from ..model import Dockerfile, parse
 from ..passes.base import Pass
-from ..pipeline import Result, optimize
+from ..pipeline import Result
+from ..session import Request, optimize_path
 from .builders import BaseImageMissing, Builder, Step, detect, missing_base_image
 from .compare import ConfigDiff, compare
 from .declared import DOCKERFILE, Evidence, carried, declared_paths, generated_files, rewritten_dockerfile
@@ -60,19 +61,14 @@ def verify_dockerfile(dockerfile: Path, context: Path | None = None, config: Con
     if runs < 1:
         raise VerifyInputError(f"--runs must be at least 1, not {runs}")
     shown = str(dockerfile)
-    try:
-        source = read_source(shown)
-    except InputError as error:
-        raise VerifyInputError(str(error)) from None
     dockerfile = Path(dockerfile).resolve()
     root = Path(context).resolve() if context is not None else dockerfile.parent
-    if not root.is_dir():
+    if dockerfile.exists() and not root.is_dir():
         raise VerifyInputError(f"{context}: the build context is not a directory")
-    result = optimize(source.text, BuildContext.from_directory(root, dockerfile=dockerfile), config or Config(),
-                      passes=tuple(passes) if passes is not None else None)
-    if result.problems:
-        problem = result.problems[0]
-        raise VerifyInputError(f"{dockerfile}:{problem.line}: {problem.message}")
+    report = optimize_path(shown, Request(context_dir=str(root), config=config or Config(), passes=passes))
+    result = report.result
+    if result is None:
+        raise VerifyInputError(report.error)
     names = tuple(dict.fromkeys(f"{r.pass_.id} {r.pass_.name}" for r in result.applied))
     if not result.changed and not result.extra_files:
         return VerifyReport(shown, nothing_to_change=True,
