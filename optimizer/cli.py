@@ -69,15 +69,15 @@ def arguments(prog: str = "dockeropt", *, pass_options: bool = True) -> Parser:
 
 def main(argv: list[str] | None = None, prog: str = "dockeropt") -> int:
     """Run the command on ``argv`` (default: the process's arguments); returns the exit status."""
-    from .discover import NoMatch, expand
-    from .options import from_flags
-    from .selection import unknown
-
     argv = sys.argv[1:] if argv is None else argv
     p = arguments(prog, pass_options=False)
     if p.asks_for_more(argv):  # help, or maybe a pass's option
         p = arguments(prog)
     a = p.parse_intermixed_args(argv)
+    from .discover import NoMatch, expand
+    from .options import from_flags
+    from .selection import unknown
+
     if a.explain is not None:
         return _explain(a.explain)
     if a.write and a.check:

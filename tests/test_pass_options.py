@@ -85,3 +85,11 @@ def test_a_flag_wins_over_the_config_file(tmp_path):
     (tmp_path / "Dockerfile").write_text(GO)
     result = invoke(cli.main, ["--select", "DO302", "--unsafe", "--go-runtime", "alpine", str(tmp_path / "Dockerfile")])
     assert "+FROM alpine:" in result.stdout and "+FROM scratch" not in result.stdout
+
+
+def test_help_lists_each_option_with_its_pass_and_values():
+    for main in (cli.main, verify_cli.main):
+        helptext = " ".join(invoke(main, ["--help"]).stdout.split())
+        for name, (pass_, option) in declared().items():
+            assert f"--{name}" in helptext and f"{pass_.name}: {option.help}" in helptext
+            assert option.allowed() in helptext or not option.choices
