@@ -231,7 +231,7 @@ def test_a_missing_token_is_a_usage_error(repo):
 
 def test_token_env_names_the_variable(repo, github):
     result = invoke(main, ["--repo", str(repo.work), "--api-url", github.url, "--token-env", "BOT_PAT"],
-                                env={"GITHUB_TOKEN": "", "BOT_PAT": TOKEN})
+                    env={"GITHUB_TOKEN": "", "BOT_PAT": TOKEN})
     assert result.exit_code == 0, result.output
     assert github.calls[0].authorization == f"Bearer {TOKEN}"
 

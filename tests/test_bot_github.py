@@ -82,7 +82,7 @@ def test_the_token_never_appears_in_output_logs_or_errors(repo, caplog, monkeypa
     with FakeGitHub(token=SECRET) as fake:
         fake.script += script
         result = invoke(main, ["--repo", str(repo.work), "--api-url", fake.url, *args],
-                                    env={"GITHUB_TOKEN": SECRET})
+                        env={"GITHUB_TOKEN": SECRET})
     assert result.exit_code == code, result.output
     assert fake.calls or args, "the run reached the API"
     texts = [result.output, caplog.text, *(r.getMessage() for r in caplog.records)]

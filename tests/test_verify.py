@@ -291,7 +291,7 @@ def test_an_undeclared_change_fails_and_names_the_pass(fake_path, project, monke
     for key, value in env.items():
         monkeypatch.setenv(key, value)
     result = invoke(main, ["--builder", "docker", "--select", "DO101", "--smoke", "true",
-                                       "--format", "json", str(project / "Dockerfile")])
+                           "--format", "json", str(project / "Dockerfile")])
     assert result.exit_code == 1, result.output
     data = json.loads(result.stdout)
     assert data["ok"] is False
@@ -326,7 +326,7 @@ def test_an_undeclared_file_difference_fails_and_is_listed(fake_path, project, m
     fake_path("docker")
     monkeypatch.setenv("FAKE_FILES_rewritten", '{"etc/os-release": "debian", "etc/ld.so.cache": "new"}')
     result = invoke(main, ["--builder", "docker", "--select", "DO101", "--format", "json",
-                                       str(project / "Dockerfile")])
+                           str(project / "Dockerfile")])
     assert result.exit_code == 1, result.output
     data = json.loads(result.stdout)
     assert data["filesystem"] == {"same": False, "added": 1, "removed": 0, "changed": 0,
@@ -357,7 +357,7 @@ def test_an_original_that_does_not_build_is_its_own_verdict_exit_3(fake_path, pr
     fake_path("docker")
     monkeypatch.setenv("FAKE_BUILD_LOG", 'Error: building at STEP "RUN apt-get update": exit status 100')
     result = invoke(main, ["--builder", "docker", "--select", "DO101", "--format", "json",
-                                       str(project / "Dockerfile")])
+                           str(project / "Dockerfile")])
     assert result.exit_code == 3, result.output
     data = json.loads(result.stdout)
     assert data["verdict"] == "the original does not build" and data["failures"] == []
@@ -372,7 +372,7 @@ def test_no_builder_is_one_line(fake_path, project):
 def test_runs_repeats_the_clean_build_and_the_rebuild(fake_path, project):
     fake_path("docker")
     result = invoke(main, ["--builder", "docker", "--select", "DO101", "--runs", "3", "--format", "json",
-                                       str(project / "Dockerfile")])
+                           str(project / "Dockerfile")])
     assert result.exit_code == 0, result.output
     builds = [c for c in fake_path.calls() if c[1] == "build"]
     assert sum("--no-cache" in argv for argv in builds) == 6 and len(builds) == 12

@@ -62,7 +62,7 @@ def show(capsys, report) -> None:
 
 def test_apt_golden_case_builds_smaller_with_the_same_runtime_config(lab, capsys):
     result = invoke(main, ["--builder", "podman", "--format", "json",
-                                       str(ROOT / "corpus" / "apt-update-split" / "Dockerfile")])
+                           str(ROOT / "corpus" / "apt-update-split" / "Dockerfile")])
     with capsys.disabled():
         print("\n" + result.output)
     assert result.exit_code == 0
