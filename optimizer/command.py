@@ -7,6 +7,7 @@ import argparse
 import os
 import re
 import sys
+from typing import Any, Callable, NoReturn
 
 USAGE_ERROR = 2
 _ANSI = re.compile(r"\033\[[;?0-9]*[a-zA-Z]")
@@ -15,11 +16,11 @@ _ANSI = re.compile(r"\033\[[;?0-9]*[a-zA-Z]")
 class Parser(argparse.ArgumentParser):
     """A parser whose usage errors end with where to find help, and that knows its own option strings."""
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         self.flags: set[str] = set()
         super().__init__(**kwargs)
 
-    def add_argument(self, *args, **kwargs) -> argparse.Action:
+    def add_argument(self, *args: Any, **kwargs: Any) -> argparse.Action:
         action = super().add_argument(*args, **kwargs)
         self.flags.update(action.option_strings)
         return action
@@ -33,7 +34,7 @@ class Parser(argparse.ArgumentParser):
                 return True
         return False
 
-    def error(self, message: str):
+    def error(self, message: str) -> NoReturn:
         self.exit(USAGE_ERROR, f"{self.format_usage()}{self.prog}: error: {message}\n"
                                f"Try '{self.prog} -h' for help.\n")
 
@@ -73,10 +74,10 @@ def not_folder(value: str) -> str:
     return value
 
 
-def at_least(minimum: float, kind: type = float):
+def at_least(minimum: float, kind: type[int] | type[float] = float) -> Callable[[str], float]:
     """An argument of type ``kind`` (int or float) no smaller than ``minimum``."""
 
-    def check(value: str):
+    def check(value: str) -> float:
         try:
             number = kind(value)
         except ValueError:
