@@ -419,3 +419,20 @@ def test_a_target_the_rewrite_does_not_change_proves_nothing_and_is_refused(fake
     missing = invoke(main, [*args, "--target", "web"])
     assert missing.exit_code == 2 and "--target web: no such stage (stages: builder, dev-envs)" in missing.stderr
     assert invoke(main, [*args, "--target", "dev-envs"]).exit_code == 0
+
+
+def test_a_builder_too_slow_to_remove_its_containers_does_not_stop_the_cleanup(tmp_path, monkeypatch):
+    # seen under load 15: `podman rm --all --force` took over a minute and the verification crashed
+    import subprocess
+
+    from optimizer.verify.builders import Builder
+
+    storage = tmp_path / "storage"
+    (storage / "overlay").mkdir(parents=True)
+
+    def slow(self, argv, timeout, extra_env=None):
+        raise subprocess.TimeoutExpired(argv, timeout)
+
+    monkeypatch.setattr(Builder, "_run", slow)
+    Builder("podman", "/usr/bin/podman").discard(storage)
+    assert not storage.exists()

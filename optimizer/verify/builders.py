@@ -243,8 +243,12 @@ class Builder:
 
     def discard(self, directory: Path) -> None:
         """Delete a private storage made by ``isolated``: its containers first (they hold mounts), then
-        the files (rootless layers need the user namespace)."""
-        self._run(["rm", "--all"] if self.name == "buildah" else ["rm", "--all", "--force"], PROBE_TIMEOUT * 3)
+        the files (rootless layers need the user namespace). A builder too slow to remove its containers
+        (a loaded host) does not stop the verification: the mounts are unmounted and the files removed."""
+        try:
+            self._run(["rm", "--all"] if self.name == "buildah" else ["rm", "--all", "--force"], PROBE_TIMEOUT * 3)
+        except subprocess.TimeoutExpired:
+            pass
         for point in sorted(_mounts_under(directory), key=len, reverse=True):  # buildah 1.28 leaks a failed
             subprocess.run(["umount", point], capture_output=True)             # step's mount (root only)
         shutil.rmtree(directory, ignore_errors=True)
