@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import bisect
 import enum
+import itertools
 import re
 import time
 from dataclasses import dataclass, field, replace
@@ -278,12 +280,11 @@ class _History:
     original: str
     context: BuildContext
     config: Config
-    batches: list[list[tuple[Edit, Reported]]] = field(default_factory=list)
+    batches: list[_Batch] = field(default_factory=list)
     first_lines: dict[str, frozenset[int]] = field(default_factory=dict)
 
     def record(self, edits: list[Edit], owners: list[Reported]) -> None:
-        order = {id(edit): i for i, edit in enumerate(edits)}
-        self.batches.append([(edit, owners[order[id(edit)]]) for edit in sort_edits(edits)])
+        self.batches.append(_Batch(edits, owners))
 
     def origin(self, pass_: Pass, current: str, line: int) -> tuple[int, Reported | None]:
         """The line in the original text, and the earliest fix whose new text is on this line when the
@@ -291,10 +292,9 @@ class _History:
         start, end = _line_offset(current, line), _line_offset(current, line + 1)
         creators: list[Reported] = []
         for batch in reversed(self.batches):
-            edits = [edit for edit, _ in batch]
-            creators += [owner for edit, owner in batch if edit.replacement and _touches(edit, edits, start, end)]
-            start, end = _map_back(start, edits), max(_map_back(end, edits), _map_back(start, edits))
-        original = self.original.count("\n", 0, start) + 1
+            creators += batch.creators(start, end)
+            start, end = batch.map_back(start), max(batch.map_back(end), batch.map_back(start))
+        original = bisect.bisect_right(_line_starts(self.original), start)
         if not creators or original in self._found_originally(pass_):
             return original, None
         return original, creators[-1]
@@ -310,11 +310,46 @@ class _History:
         return self.first_lines[pass_.id]
 
 
-def _touches(edit: Edit, edits: list[Edit], start: int, end: int) -> bool:
-    """Whether the text ``edit`` inserted (offsets after all of ``edits``) overlaps ``[start, end)``."""
-    shift = sum(len(e.replacement) - (e.end - e.start) for e in edits if e.start < edit.start)
-    new_start = edit.start + shift
-    return new_start < end and start < new_start + len(edit.replacement)
+class _Batch:
+    """One pass's applied edits in document order, with the offsets of their new text, so that mapping
+    an offset back or finding the edits on a line is a binary search (linear in the fix count overall)."""
+
+    def __init__(self, edits: list[Edit], owners: list[Reported]) -> None:
+        order = {id(edit): i for i, edit in enumerate(edits)}
+        self.edits = sort_edits(edits)
+        self.owners = [owners[order[id(edit)]] for edit in self.edits]
+        self.starts = [edit.start for edit in self.edits]
+        self.shifts = [0, *itertools.accumulate(len(e.replacement) - (e.end - e.start) for e in self.edits)]
+        # Where each edit's new text begins: shifted by the edits that start strictly before it.
+        self.new_starts = [e.start + self.shifts[bisect.bisect_left(self.starts, e.start)] for e in self.edits]
+        # The same, shifted by every edit before it in order (where _map_back places it).
+        self.placed = [e.start + self.shifts[i] for i, e in enumerate(self.edits)]
+
+    def creators(self, start: int, end: int) -> list[Reported]:
+        """The findings whose edits inserted text overlapping ``[start, end)`` (offsets after the batch)."""
+        found = []
+        i = bisect.bisect_left(self.new_starts, end) - 1
+        while i >= 0 and self.new_starts[i] >= start:  # begins inside the range
+            found.append(i)
+            i -= 1
+        if i >= 0:  # the edits beginning at the last point before the range may reach into it
+            before = self.new_starts[i]
+            while i >= 0 and self.new_starts[i] == before:
+                found.append(i)
+                i -= 1
+        return [self.owners[i] for i in sorted(found)
+                if self.edits[i].replacement and self.new_starts[i] < end
+                and start < self.new_starts[i] + len(self.edits[i].replacement)]
+
+    def map_back(self, offset: int) -> int:
+        """Map an offset in the edited text to the text before the batch."""
+        i = bisect.bisect_right(self.placed, offset) - 1
+        if i < 0:
+            return offset
+        edit = self.edits[i]
+        if offset < self.placed[i] + len(edit.replacement):
+            return edit.start
+        return offset - self.shifts[i + 1]
 
 
 def _line_offset(text: str, line: int) -> int:
@@ -326,18 +361,3 @@ def _line_offset(text: str, line: int) -> int:
 def _line_starts(text: str) -> tuple[int, ...]:
     """The offset of each line of ``text`` (found once per text, not once per finding)."""
     return (0, *(match.end() for match in re.finditer("\n", text)))
-
-
-def _map_back(offset: int, edits: list[Edit]) -> int:
-    """Map an offset in the edited text to the text before ``edits`` (sorted, non-overlapping)."""
-    shift = 0
-    for edit in edits:
-        new_start = edit.start + shift
-        new_end = new_start + len(edit.replacement)
-        if offset < new_start:
-            break
-        if offset < new_end:
-            return edit.start
-        shift += len(edit.replacement) - (edit.end - edit.start)
-    return offset - shift
-

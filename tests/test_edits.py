@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from optimizer.edits import Edit, EditConflict, apply_edits
-from optimizer.pipeline import _map_back
+from optimizer.pipeline import _Batch
 
 
 def test_edits_apply_in_document_order_regardless_of_input_order():
@@ -59,4 +59,47 @@ def test_offsets_outside_edits_map_back_to_the_same_character(case, data):
     original = data.draw(st.sampled_from(untouched))
     shift = sum(len(e.replacement) - (e.end - e.start) for e in edits if e.end <= original)
     assert new[original + shift] == text[original]
-    assert _map_back(original + shift, sorted(edits)) == original
+    assert _Batch(edits, list(range(len(edits)))).map_back(original + shift) == original
+
+
+@st.composite
+def text_and_touching_edits(draw):
+    """Edits that include insertions right before a replacement at the same offset."""
+    text, edits = draw(text_and_edits())
+    extra = [Edit.insert(e.start, draw(st.text(alphabet="xy\n", min_size=1, max_size=3)))
+             for e in edits if e.start != e.end and draw(st.booleans())]
+    return text, edits + extra
+
+
+def _scan_map_back(offset, edits):
+    """The straightforward linear scan the binary search must agree with."""
+    shift = 0
+    for edit in edits:
+        new_start = edit.start + shift
+        if offset < new_start:
+            break
+        if offset < new_start + len(edit.replacement):
+            return edit.start
+        shift += len(edit.replacement) - (edit.end - edit.start)
+    return offset - shift
+
+
+def _scan_creators(edits, start, end):
+    found = []
+    for edit in edits:
+        new_start = edit.start + sum(len(e.replacement) - (e.end - e.start) for e in edits if e.start < edit.start)
+        if edit.replacement and new_start < end and start < new_start + len(edit.replacement):
+            found.append(edit)
+    return found
+
+
+@given(text_and_touching_edits(), st.data())
+def test_batch_lookups_agree_with_a_linear_scan(case, data):
+    text, edits = case
+    new = apply_edits(text, edits)
+    batch = _Batch(edits, edits)  # each edit owns itself
+    ordered = sorted(edits)
+    start = data.draw(st.integers(0, len(new)))
+    end = data.draw(st.integers(start, len(new)))
+    assert batch.map_back(start) == _scan_map_back(start, ordered)
+    assert batch.creators(start, end) == _scan_creators(ordered, start, end)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from ..model import Dockerfile, Instruction
+import bisect
+
+from ..model import Dockerfile, Instruction, Stage
 
 _ROOT = frozenset({"root", "0"})
 
@@ -14,13 +16,16 @@ def user_in_force(doc: Dockerfile, inst: Instruction) -> str | None:
     if stage is None:
         return None
     user = None
-    for ancestor in [*reversed(doc.ancestors(stage)), stage]:
-        for candidate in ancestor.instructions:
-            if candidate is inst:
-                return user
-            if candidate.trigger is None and candidate.keyword == "USER" and candidate.value:
-                user = candidate.value[0]
-    return user
+    for ancestor in reversed(doc.ancestors(stage)):
+        user = _last_user(ancestor, len(ancestor.instructions), user)
+    return _last_user(stage, stage.index_of.get(id(inst), len(stage.instructions)), user)
+
+
+def _last_user(stage: Stage, before: int, user: str | None) -> str | None:
+    """The last ``USER`` of ``stage`` among its first ``before`` instructions, else ``user``."""
+    assignments = stage.user_assignments
+    count = bisect.bisect_left(assignments, before, key=lambda assignment: assignment[0])
+    return assignments[count - 1][1] if count else user
 
 
 def is_root(user: str | None) -> bool:

@@ -8,6 +8,7 @@ boundary, so an index maps to exactly one input byte or one decoded character).
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Literal, NamedTuple, Union
@@ -232,6 +233,12 @@ class Stage:
                     found.setdefault(key, []).append((i, value))
         return {key: tuple(values) for key, values in found.items()}
 
+    @cached_property
+    def user_assignments(self) -> tuple[tuple[int, str], ...]:
+        """``USER`` instructions (not ONBUILD triggers): (instruction index, user as written), in file order."""
+        return tuple((i, inst.value[0]) for i, inst in enumerate(self.instructions)
+                     if inst.trigger is None and inst.keyword == "USER" and inst.value)
+
 
 @dataclass(frozen=True)
 class Dockerfile:
@@ -345,6 +352,10 @@ class Dockerfile:
         """The file's conventions (line ending, keyword case, continuation lines) for text a fix adds."""
         return Stylist(self)
 
+    @cached_property
+    def _line_ends(self) -> tuple[int, ...]:
+        return tuple(match.start() for match in re.finditer("\n", self.text))
+
     def line_at(self, offset: int) -> int:
         """1-based line number of a document offset."""
-        return self.text.count("\n", 0, offset) + 1
+        return bisect.bisect_left(self._line_ends, offset) + 1

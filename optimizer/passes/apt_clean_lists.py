@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from typing import Iterable, Iterator
 
@@ -105,18 +106,18 @@ def _under_lists(path: str | None) -> bool:
     return bool(path) and path.rstrip("/") in (LISTS_DIR, "/var/lib/apt")
 
 
-def _read_later(doc: Dockerfile, stage: Stage, run: RunScript, after: list, triggers: list) -> _Later:
+def _read_later(doc: Dockerfile, stage: Stage, run: RunScript, after: Iterable, triggers: list) -> _Later:
     """Whether something that runs after this RUN's layer reads the lists without fetching its own
     (``triggers``: the stage's ONBUILD RUNs, found once per stage rather than once per RUN)."""
+    # Lazily: the scan usually stops at the next RUN, so a stage of many RUNs stays linear.
     if run.onbuild:  # runs in an image built FROM this one: later triggers, then that image's steps
-        sequence = [(i, r) for i, r in after if _onbuild(i)]
+        sequence = ((i, r) for i, r in after if _onbuild(i))
     else:  # later steps of the stage, then its triggers (in the images built FROM it)
-        sequence = [(i, r) for i, r in after if not _onbuild(i)]
-        sequence += triggers
+        sequence = itertools.chain(((i, r) for i, r in after if not _onbuild(i)), triggers)
     return _reads(doc, stage, sequence)
 
 
-def _reads(doc: Dockerfile, stage: Stage, sequence: list) -> _Later:
+def _reads(doc: Dockerfile, stage: Stage, sequence: Iterable) -> _Later:
     """``sequence`` (or, when it neither reads nor refreshes, a stage built FROM ``stage``) reads the lists."""
     verdict = _scan(sequence)
     if verdict.reads is not None:

@@ -100,12 +100,14 @@ def check(doc: Dockerfile, context, config) -> Iterator[Finding]:
                       True: inherited or any(_configures(doc, i) for i in stage.instructions if not i.trigger)}
         ca = any(_installs_ca(doc, inst) for inst in lineage)
         has_ca = {False: ca, True: ca}
+        needed_later = _needs_of_later_runs(doc, stage)
         for inst in stage.instructions:
             onbuild = inst.trigger is not None
             if inst.effective.keyword == "RUN" and not configured[onbuild] and not _mounts_config(inst):
                 run = run_script(doc, inst)
                 if run is not None and env_in_force(doc, inst, "APT_CONFIG") is None:
-                    yield from _findings(doc, run, has_ca[onbuild] or _installs_ca(doc, inst))
+                    later = {} if onbuild else needed_later.get(id(inst), {})
+                    yield from _findings(doc, run, has_ca[onbuild] or _installs_ca(doc, inst), later)
             if _configures(doc, inst):
                 configured[onbuild] = True
             if _installs_ca(doc, inst):
@@ -120,7 +122,7 @@ def _installs_ca(doc: Dockerfile, inst: Instruction) -> bool:
         is_install(c) and any(_package_name(w) == CA for w in c.positional()) for c in run.script.commands)
 
 
-def _findings(doc: Dockerfile, run: RunScript, has_ca: bool) -> Iterator[Finding]:
+def _findings(doc: Dockerfile, run: RunScript, has_ca: bool, later: dict[str, str]) -> Iterator[Finding]:
     stage = doc.stage_of(run.inst)
     distro = stage_distro(doc, stage) if stage is not None else Distro("unknown", None, "")
     for command in run.script.commands:
@@ -128,15 +130,16 @@ def _findings(doc: Dockerfile, run: RunScript, has_ca: bool) -> Iterator[Finding
             continue
         if _configures_in(run, before=command.span[0]):
             return  # this RUN configures apt before installing: that decides from here on
-        yield _finding(doc, run, command, distro, has_ca)
+        yield _finding(doc, run, command, distro, has_ca, later)
 
 
-def _finding(doc: Dockerfile, run: RunScript, command, distro: Distro, has_ca: bool) -> Finding:
+def _finding(doc: Dockerfile, run: RunScript, command, distro: Distro, has_ca: bool,
+             later: dict[str, str]) -> Finding:
     operands = command.positional()
     data, exact = data_for(distro)
     expanded = [(word, _expand(doc, run.inst, word)) for word in operands]
     dropped = dropped_by([n for _, names in expanded for n in names], present=(CA,) if has_ca else (),
-                         data=data, needed=_needs_after(doc, run, command))
+                         data=data, needed=_needs_after(run, command, later))
     unknown = [n for word, names in expanded
                for n in (names if names else [word.text_raw]) if not names or n in dropped.unknown]
     kept = (*(p for p, _ in dropped.kept), *((CA,) if dropped.ca_for else ()))
@@ -200,19 +203,27 @@ def _variable(doc: Dockerfile, inst: Instruction, name: str) -> str | None:
     return None if declared is None or "$" in declared else declared
 
 
-def _needs_after(doc: Dockerfile, run: RunScript, command) -> dict[str, str]:
-    """Recommends that later steps of the RUN, or later RUNs of the stage, need (gcc -> libc6-dev ...)."""
+def _needs_after(run: RunScript, command, later: dict[str, str]) -> dict[str, str]:
+    """Recommends that later steps of the RUN, or later RUNs of the stage (``later``), need
+    (gcc -> libc6-dev ...); the first step that needs a package names it."""
     found = needs_in([c for c in run.script.commands if c.span[0] > command.span[1]],
                      lambda c: run.line_of(c.span))
-    stage = doc.stage_of(run.inst)
-    if stage is None or run.onbuild:
-        return found
-    later = stage.instructions[stage.index_of.get(id(run.inst), len(stage.instructions)) + 1:]
-    for inst, other in run_scripts(doc, stage):
-        if other is not None and inst in later and inst.trigger is None:
-            for package, why in needs_in(other.script.commands, lambda c, o=other: o.line_of(c.span)).items():
-                found.setdefault(package, why)
+    for package, why in later.items():
+        found.setdefault(package, why)
     return found
+
+
+def _needs_of_later_runs(doc: Dockerfile, stage) -> dict[int, dict[str, str]]:
+    """For each RUN of the stage (by ``id``), what the stage's later RUNs (not ONBUILD ones) need, in
+    the order they first need it: built back to front, so a stage of many RUNs stays linear."""
+    result: dict[int, dict[str, str]] = {}
+    found: dict[str, str] = {}
+    for inst, run in reversed(run_scripts(doc, stage)):
+        result[id(inst)] = found
+        if run is not None and inst.trigger is None:
+            here = needs_in(run.script.commands, lambda c, r=run: r.line_of(c.span))
+            found = {**here, **{package: why for package, why in found.items() if package not in here}}
+    return result
 
 
 def _mb(kib: int) -> str:
