@@ -193,7 +193,9 @@ def _bare_openers(name: str) -> set[str]:
     return {f"<<{q}{name}{q}" for q in ("", "'", '"')} | {f"<<-{q}{name}{q}" for q in ("", "'", '"')}
 
 
-@lru_cache(maxsize=1024)
+# Every pass reads every RUN, in each round and once more on the original text: a cache smaller
+# than the RUNs of a file re-parses them all for each pass. A script is about 3 KB of objects.
+@lru_cache(maxsize=32768)
 def _parse(text: str) -> Script:
     from ..shell import parse_script
 
