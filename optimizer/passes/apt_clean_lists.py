@@ -106,7 +106,8 @@ def _under_lists(path: str | None) -> bool:
     return bool(path) and path.rstrip("/") in (LISTS_DIR, "/var/lib/apt")
 
 
-def _read_later(doc: Dockerfile, stage: Stage, run: RunScript, after: Iterable, triggers: list) -> _Later:
+def _read_later(doc: Dockerfile, stage: Stage, run: RunScript, after: Iterable[tuple[Instruction, RunScript | None]],
+                triggers: list[tuple[Instruction, RunScript | None]]) -> _Later:
     """Whether something that runs after this RUN's layer reads the lists without fetching its own
     (``triggers``: the stage's ONBUILD RUNs, found once per stage rather than once per RUN)."""
     # Lazily: the scan usually stops at the next RUN, so a stage of many RUNs stays linear.
@@ -117,7 +118,7 @@ def _read_later(doc: Dockerfile, stage: Stage, run: RunScript, after: Iterable, 
     return _reads(doc, stage, sequence)
 
 
-def _reads(doc: Dockerfile, stage: Stage, sequence: Iterable) -> _Later:
+def _reads(doc: Dockerfile, stage: Stage, sequence: Iterable[tuple[Instruction, RunScript | None]]) -> _Later:
     """``sequence`` (or, when it neither reads nor refreshes, a stage built FROM ``stage``) reads the lists."""
     verdict = _scan(sequence)
     if verdict.reads is not None:

@@ -7,7 +7,7 @@ import re
 from typing import Iterator
 
 from ..edits import Edit
-from ..model import Dockerfile, Instruction
+from ..model import Dockerfile, Instruction, Stage
 from ..facts.distro import Distro, expand_args, stage_distro
 from ..facts.recommends import CA, Dropped, RecommendsData, data_for, dropped_by, recommends_data, releases
 from ..facts.recommends_needs import needs_in
@@ -213,7 +213,7 @@ def _needs_after(run: RunScript, command, later: dict[str, str]) -> dict[str, st
     return found
 
 
-def _needs_of_later_runs(doc: Dockerfile, stage) -> dict[int, dict[str, str]]:
+def _needs_of_later_runs(doc: Dockerfile, stage: Stage) -> dict[int, dict[str, str]]:
     """For each RUN of the stage (by ``id``), what the stage's later RUNs (not ONBUILD ones) need, in
     the order they first need it: built back to front, so a stage of many RUNs stays linear."""
     result: dict[int, dict[str, str]] = {}
