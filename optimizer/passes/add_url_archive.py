@@ -1,4 +1,4 @@
-"""DO112 add-url-archive: download, extract and delete a remote archive in one RUN instead of ADD <URL> (documented in PASS)."""
+"""DO112 add-url-archive: download, extract and delete a remote archive in one RUN (documented in PASS)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""DO302 go-multi-stage: a golang image that builds and runs its binary gets a builder and a small runtime stage (documented in PASS)."""
+"""DO302 go-multi-stage: a golang image gets a builder and a small runtime stage (documented in PASS)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""DO301 java-multi-stage: run a Java image on a JRE runtime image, the JDK/Maven build in a builder stage (documented in PASS)."""
+"""DO301 java-multi-stage: run Java on a JRE image, the build in a builder stage (documented in PASS)."""
 
 from __future__ import annotations
 

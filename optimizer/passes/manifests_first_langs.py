@@ -1,4 +1,4 @@
-"""DO205 manifests-first-langs: copy npm/yarn/pnpm, pip and Go manifests and install before COPY . (documented in PASS)."""
+"""DO205 manifests-first-langs: copy npm/yarn/pnpm, pip and Go manifests and install first (documented in PASS)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""DO304 non-root-user: a final image that runs as root gets a suggestion with the exact USER lines (documented in PASS)."""
+"""DO304 non-root-user: suggest the USER lines for a final image that runs as root (documented in PASS)."""
 
 from __future__ import annotations
 
