@@ -5,9 +5,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from typing import TYPE_CHECKING, TextIO
 
 from . import __version__
 from .command import USAGE_ERROR, Parser, at_least, existing_file, folder, out, parser, say, split
+
+if TYPE_CHECKING:
+    from .report.files import FileReport
 
 EPILOG = """\
 Commands:
@@ -111,7 +115,7 @@ def main(argv: list[str] | None = None, prog: str = "dockeropt") -> int:
     return _status(reports, write=a.write, exit_zero=a.exit_zero, on_fix=a.exit_non_zero_on_fix)
 
 
-def _colour(flag: bool | None, stream) -> bool:
+def _colour(flag: bool | None, stream: TextIO) -> bool:
     """--color/--no-color, else NO_COLOR (off), else FORCE_COLOR (on), else whether ``stream`` is a terminal."""
     if flag is not None:
         return flag
@@ -138,8 +142,8 @@ def _explain(key: str) -> int:
     return 0
 
 
-def _emit(reports, *, fmt: str, write: bool, show_diff: bool, statistics: bool, quiet: bool, verbose: bool,
-          colours: tuple[bool, bool]) -> None:
+def _emit(reports: list[FileReport], *, fmt: str, write: bool, show_diff: bool, statistics: bool, quiet: bool,
+          verbose: bool, colours: tuple[bool, bool]) -> None:
     """Print the reports in the chosen format."""
     from .diff import colorize
     from .report import text
@@ -169,7 +173,7 @@ def _emit(reports, *, fmt: str, write: bool, show_diff: bool, statistics: bool, 
         say(text.summary(reports, written=write), err=True, colour=colours[1])
 
 
-def _render(fmt: str, reports, write: bool) -> str:
+def _render(fmt: str, reports: list[FileReport], write: bool) -> str:
     """The machine-readable formats."""
     if fmt == "json":
         from .report.json_report import to_json
@@ -184,7 +188,7 @@ def _render(fmt: str, reports, write: bool) -> str:
     return {"github": to_github, "gitlab": to_gitlab}[fmt](reports)
 
 
-def _status(reports, *, write: bool, exit_zero: bool, on_fix: bool) -> int:
+def _status(reports: list[FileReport], *, write: bool, exit_zero: bool, on_fix: bool) -> int:
     """2 on any error; 1 when fixes are available (or, with --exit-non-zero-on-fix, were written); else 0."""
     if any(r.error for r in reports):
         return 2

@@ -8,7 +8,7 @@ import stat
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import BinaryIO, Callable
 
 ENCODING = "utf-8"
 ERRORS = "surrogateescape"  # undecodable bytes survive as lone surrogates and are written back as-is
@@ -92,12 +92,12 @@ def _refuse_special(path: str | Path, mode: int) -> None:
         raise InputError(str(path), "not a regular file (a FIFO, socket or device); not read")
 
 
-def read_stdin(stream) -> Source:
+def read_stdin(stream: BinaryIO) -> Source:
     """Read a Dockerfile from standard input (a binary stream), as large as a file may be."""
     return Source("-", decode(_read_capped(stream, "<stdin>"), "<stdin>"), b"")
 
 
-def _read_capped(handle, path: str) -> bytes:
+def _read_capped(handle: BinaryIO, path: str) -> bytes:
     raw = handle.read(MAX_BYTES + 1)
     if len(raw) > MAX_BYTES:
         raise InputError(path, f"larger than {MAX_BYTES >> 20} MiB; not a Dockerfile dockeropt will read")

@@ -9,6 +9,7 @@ import re
 import time
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from typing import Literal
 
 from .config import Config
 from .context import BuildContext
@@ -16,7 +17,7 @@ from .facts.context_escapes import escape_warnings
 from .edits import Edit, EditConflict, apply_edits, sort_edits
 from .model import Dockerfile, Problem, parse
 from .passes import PASSES
-from .passes.base import Finding, NewFile, Pass, Safety
+from .passes.base import Finding, Fix, NewFile, Pass, Safety
 from .postcheck import file_problem, post_check
 from .suppress import is_suppressed
 
@@ -117,7 +118,7 @@ def optimize(text: str, context: BuildContext | None = None, config: Config | No
             for r in reported:
                 # A fix that only writes files leaves the text as it was: the pass proposes it again
                 # next round, so it is reported (and its files kept) from the last round only.
-                if r.status is Status.APPLIED and r.finding.fix.edits:
+                if r.status is Status.APPLIED and r.finding.fix is not None and r.finding.fix.edits:
                     changed = True
                     applied.append(r)
                 else:
@@ -208,7 +209,13 @@ def _all_at_once(pass_: Pass, doc: Dockerfile, findings: list[Finding], config: 
     return None if post_check(doc, candidate, declares, config) else candidate
 
 
-_ABSENT = object()  # a file that does not exist in the build context
+class _Absent(enum.Enum):
+    """A file that does not exist in the build context."""
+
+    ABSENT = "absent"
+
+
+_ABSENT = _Absent.ABSENT
 
 
 @dataclass
@@ -240,7 +247,7 @@ class _Files:
                 return Status.REJECTED, f"{new.path} is not what the fix expects"
         return None, ""
 
-    def add(self, fix, report: Reported) -> None:
+    def add(self, fix: Fix, report: Reported) -> None:
         for new in fix.files:
             reports: list[Reported] = []
             if new.path in self.current:  # built on an earlier fix's file: the diff starts from the disk
@@ -263,7 +270,7 @@ class _Files:
         return tuple(extra), rejected
 
 
-def _on_disk(context: BuildContext, path: str):
+def _on_disk(context: BuildContext, path: str) -> str | None | Literal[_Absent.ABSENT]:
     """The current text of a context file, or _ABSENT; None when it exists but cannot be read."""
     if path not in context.files:
         return _ABSENT

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Sequence
+
 from .. import __version__
 from ..pipeline import Reported, Status
 from .plan import Plan
+
+if TYPE_CHECKING:
+    from ..report.files import FileReport
 
 MARKER = "<!-- dockeropt-bot -->"  # lets people (and tools) tell the bot's pull requests apart
 _NOT_APPLIED = {
@@ -27,7 +32,7 @@ def commit_message(plan: Plan) -> str:
     lines = [title(plan), ""]
     for outcome in plan.changed:
         lines.append(f"{outcome.path}:")
-        lines += [f"- {r.pass_.id} {r.pass_.name}: {r.pass_.title}" for r in outcome.result.applied]
+        lines += [f"- {r.pass_.id} {r.pass_.name}: {r.pass_.title}" for r in _applied(outcome)]
         lines += [f"- {'creates' if new.new else 'extends'} {new.path}" for new in outcome.files]
     return "\n".join(lines) + "\n"
 
@@ -39,7 +44,7 @@ def body(plan: Plan, limit: int = MAX_BODY) -> str:
     """The markdown body: summary table first, then each change explained, what was not applied and the
     evidence, folded; how to opt out. Sections that would pass ``limit`` are left out, with a note."""
     changed = plan.changed
-    applied = sum(len(f.result.applied) for f in changed)
+    applied = sum(len(_applied(f)) for f in changed)
     head = [MARKER,
             f"dockeropt found **{applied} change{'s' * (applied != 1)}** in **{len(changed)} "
             f"Dockerfile{'s' * (len(changed) != 1)}**. Every change says why it helps and what could "
@@ -47,9 +52,9 @@ def body(plan: Plan, limit: int = MAX_BODY) -> str:
             "", "| file | changes | safety |", "|---|---|---|"]
     rows = []
     for outcome in changed:
-        ids = ", ".join(sorted({r.pass_.id for r in outcome.result.applied}))
+        ids = ", ".join(sorted({r.pass_.id for r in _applied(outcome)}))
         extra = "".join(f" (+ `{new.path}`)" for new in outcome.files)
-        rows.append(f"| `{outcome.path}`{extra} | {ids} | {_safety(outcome.result.applied)} |")
+        rows.append(f"| `{outcome.path}`{extra} | {ids} | {_safety(_applied(outcome))} |")
     tail = ["", "### Suppress a change", "",
             "Put `# dockeropt: ignore=<id>` (for example `# dockeropt: ignore=DO101`) on the line above the "
             "instruction, or list the id under `ignore` in `[tool.dockeropt]` (`pyproject.toml`) or "
@@ -61,16 +66,18 @@ def body(plan: Plan, limit: int = MAX_BODY) -> str:
 
 def _sections(plan: Plan) -> list[str]:
     """The folded details: one per changed file, then what was not applied, the evidence, the errors."""
-    sections = [_fold(f"<code>{outcome.path}</code>: {len(outcome.result.applied)} "
-                      f"change{'s' * (len(outcome.result.applied) != 1)}",
-                      [_change(r) for r in outcome.result.applied]) for outcome in plan.changed]
-    skipped = [(f.path, r) for f in plan.files for r in f.result.findings if r.status is not Status.APPLIED]
+    sections = [_fold(f"<code>{outcome.path}</code>: {len(_applied(outcome))} "
+                      f"change{'s' * (len(_applied(outcome)) != 1)}",
+                      [_change(r) for r in _applied(outcome)]) for outcome in plan.changed]
+    skipped = [(f.path, r) for f in plan.files for r in (f.result.findings if f.result else ()) if r.status is not Status.APPLIED]
     if skipped:
         sections.append(_fold(f"Not applied ({len(skipped)})", [
             "| file | line | change | why not |", "|---|---|---|---|",
             *(f"| `{path}` | {r.line} | {r.pass_.id} {r.pass_.title} | "
               f"{_cell(_NOT_APPLIED[r.status] + (': ' + r.detail if r.detail else ''))} |" for path, r in skipped)]))
-    for outcome in (f for f in plan.changed if f.verify is not None):
+    for outcome in plan.changed:
+        if outcome.verify is None:
+            continue
         verdict = "verified" if outcome.verify.ok else "**verification failed**"
         sections.append(_fold(f"Evidence (<code>dockeropt verify</code>) for <code>{outcome.path}</code>: {verdict}",
                               [outcome.verify.markdown().strip()]))
@@ -123,7 +130,12 @@ def _change(r: Reported) -> str:
     ])
 
 
-def _safety(applied) -> str:
+def _applied(report: FileReport) -> tuple[Reported, ...]:
+    """The fixes applied to a file (a plan's reports have a result)."""
+    return report.result.applied if report.result is not None else ()
+
+
+def _safety(applied: Sequence[Reported]) -> str:
     levels = {r.safety.value for r in applied}
     return "unsafe (opted in)" if "unsafe" in levels else "safe"
 

@@ -5,8 +5,13 @@ from __future__ import annotations
 import argparse
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING, Callable
 
 from ..command import USAGE_ERROR, folder, out, parser, say
+
+if TYPE_CHECKING:
+    from .forge import Forge
+    from .github import GitHub
 
 FORGES = ("github",)
 DESCRIPTION = """\
@@ -66,8 +71,8 @@ def main(argv: list[str] | None = None, prog: str = "dockeropt bot") -> int:
     except (BotError, ForgeError, GitError, InputError) as error:
         say(f"dockeropt bot: {error}", err=True)
         return USAGE_ERROR
-    for error in outcome.plan.errors:
-        say(f"dockeropt bot: {error}", err=True)
+    for problem in outcome.plan.errors:
+        say(f"dockeropt bot: {problem}", err=True)
     if outcome.pull is None:
         say("nothing to change")
     else:
@@ -78,10 +83,10 @@ def main(argv: list[str] | None = None, prog: str = "dockeropt bot") -> int:
     return 0
 
 
-def _forge_factory(forge: str, token: str, api_url: str | None):
+def _forge_factory(forge: str, token: str, api_url: str | None) -> Callable[[str, str], Forge]:
     from .github import API_URL, GitHub
 
-    def github(owner: str, name: str):
+    def github(owner: str, name: str) -> GitHub:
         return GitHub(owner, name, token, api_url or API_URL)
 
     return {"github": github}[forge]

@@ -83,13 +83,15 @@ def run(options: Options, forge_for: Callable[[str, str], Forge]) -> Outcome:
 def _base(git: Git, options: Options) -> tuple[str, str]:
     """The base branch (``--base``, else the remote's default branch) and its fetched tip; the bot's
     branch may be neither. ``--base`` works when the remote's HEAD cannot be resolved."""
+    default: str | None
     try:
         default = git.default_branch(options.remote)
     except GitError:
-        if options.base is None:
+        if not options.base:  # no --base, or an empty one (it fetched refs/heads/None)
             raise
         default = None
     base = options.base or default
+    assert base is not None  # --base, else the default branch (whose lookup raised otherwise)
     guard_branch(options.branch, {base} | ({default} if default else set()))
     return base, git.fetch(options.remote, base)
 

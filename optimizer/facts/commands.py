@@ -28,10 +28,11 @@ def shell_form_words(text: str) -> list[str | None] | None:
 
 
 Words = list[str | None]
+#: The ENTRYPOINT/CMD instructions a stage runs and their words.
+StageCommand = tuple[tuple[Instruction, ...], Words]
 
 
-def stage_command(stage: Stage, words_of: Callable[[Instruction], Words | None]
-                  ) -> tuple[tuple[Instruction, ...], Words] | None:
+def stage_command(stage: Stage, words_of: Callable[[Instruction], Words | None]) -> StageCommand | None:
     """The ENTRYPOINT/CMD instructions in force at the end of ``stage`` and their words, read by
     ``words_of`` (None: a word a shell expands); None when there is none, an ENTRYPOINT and a CMD are not
     both in exec form (a shell-form ENTRYPOINT ignores CMD), or ``words_of`` cannot read one."""

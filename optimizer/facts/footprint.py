@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Sequence
 
 from ..model import Dockerfile, Instruction
-from ..shell import GRAMMARS, tools
+from ..shell import Command, GRAMMARS, Option, Script, tools
 from ..shell.words import Word
 from .copies import is_remote
 from .paths import ImagePath, absolute, literal_directory, looks_like_path, resolve, under
@@ -30,7 +30,6 @@ from .programs import RULES
 from .runscript import POSIX_SHELLS, env_in_force, mounts, run_script
 
 if TYPE_CHECKING:
-    from ..shell import Command, Option, Script
     from .history import History, Read
 
 _ALLOWED_STEPS = frozenset({"command", "pipeline", "declaration_command", "variable_assignment",
@@ -81,7 +80,6 @@ class Footprint:
         """Record why the RUN cannot be read (the first reason wins)."""
         if not self.blocked:
             self.blocked = reason
-
 
 
 # --- reading a RUN ---------------------------------------------------------------------------------

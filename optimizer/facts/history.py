@@ -22,19 +22,16 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterator
 
-from ..model import Dockerfile, Instruction
+from ..model import Dockerfile, Instruction, Stage
 from ..shell import tools
 from .copies import destination, expand, from_context, instructions_before, is_copy, sources, workdir_in_force
-from .footprint import clip, footprint
+from .footprint import Footprint, clip, footprint
 from .paths import ImagePath, absolute, resolve, rooted, within
-from .runscript import env_in_force, run_script
+from .runscript import RunScript, env_in_force, run_script
 from .scope import home_directories
 
 if TYPE_CHECKING:
     from ..context import BuildContext
-    from ..model import Stage
-    from .footprint import Footprint
-    from .runscript import RunScript
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeGuard
 
 from ..context.manifests import (
+    NodeProject,
     local_reference,
     lockfile_install_scripts,
     node_local_path,
@@ -39,7 +40,6 @@ from ..context.manifests import (
 if TYPE_CHECKING:
     from ..context import BuildContext
     from ..shell import Command
-    from ..context.manifests import NodeProject
 
 Env = Callable[[str], "str | None"]  # the value of an environment variable the install sees
 

@@ -193,6 +193,10 @@ def _bare_openers(name: str) -> set[str]:
     return {f"<<{q}{name}{q}" for q in ("", "'", '"')} | {f"<<-{q}{name}{q}" for q in ("", "'", '"')}
 
 
+#: A RUN (or ONBUILD RUN) of a stage and its script, None when it cannot be read as shell.
+StageRun = tuple[Instruction, RunScript | None]
+
+
 # Every pass reads every RUN, in each round and once more on the original text: a cache smaller
 # than the RUNs of a file re-parses them all for each pass. A script is about 3 KB of objects.
 @lru_cache(maxsize=32768)
@@ -202,8 +206,7 @@ def _parse(text: str) -> Script:
     return parse_script(text)
 
 
-def later_runs(doc: Dockerfile, stage: Stage, after: list[tuple[Instruction, RunScript | None]]
-               ) -> list[tuple[Instruction, RunScript | None]]:
+def later_runs(doc: Dockerfile, stage: Stage, after: list[StageRun]) -> list[StageRun]:
     """The RUNs after a position in a stage (``after``), then those of the stages built FROM it."""
     runs = list(after)
     for child in doc.descendants(stage):
@@ -211,7 +214,7 @@ def later_runs(doc: Dockerfile, stage: Stage, after: list[tuple[Instruction, Run
     return runs
 
 
-def run_scripts(doc: Dockerfile, stage: Stage) -> list[tuple[Instruction, RunScript | None]]:
+def run_scripts(doc: Dockerfile, stage: Stage) -> list[StageRun]:
     """Every RUN and ONBUILD RUN of a stage in order, with its script when readable."""
     return [(inst, run_script(doc, inst)) for inst in stage.instructions
             if inst.effective.keyword == "RUN"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator, Sequence
 from urllib.parse import urlsplit
 
 from ..builders import insert_step, step_after
@@ -16,6 +16,11 @@ from ..facts.packages import installs, packages
 from ..facts.runscript import RunScript, run_script
 from ..model import Dockerfile, Instruction, Stage
 from .base import Example, Finding, Fix, Pass, Safety
+
+if TYPE_CHECKING:
+    from ..config import Config
+    from ..context import BuildContext
+    from ..shell import Command, Word
 
 ID, NAME = "DO112", "add-url-archive"
 
@@ -34,7 +39,7 @@ class _Download:
     path: str
 
 
-def check(doc: Dockerfile, context, config) -> Iterator[Finding]:
+def check(doc: Dockerfile, context: BuildContext, config: Config) -> Iterator[Finding]:
     for stage in doc.stages:
         for index, inst in enumerate(stage.instructions):
             download = _download(doc, inst)
@@ -43,7 +48,7 @@ def check(doc: Dockerfile, context, config) -> Iterator[Finding]:
             later = stage.instructions[index + 1:]
             for run in (run_script(doc, i) for i in later if i.keyword == "RUN"):
                 extraction = run and _extraction(doc, run, download.path)
-                if extraction:
+                if run is not None and extraction:
                     yield _finding(doc, stage, download, run, extraction, later)
                     break
 
@@ -71,7 +76,7 @@ def _download(doc: Dockerfile, inst: Instruction) -> _Download | None:
     return _Download(inst, url, posixpath.normpath(dest))
 
 
-def _extraction(doc: Dockerfile, run: RunScript, path: str):
+def _extraction(doc: Dockerfile, run: RunScript, path: str) -> tuple[Command, Word] | None:
     """The top-level tar/unzip step of the RUN and its word naming ``path`` (resolved against the
     WORKDIR and earlier ``cd``s), or None."""
     cwd = workdir_in_force(doc, run.inst) or "."
@@ -80,14 +85,14 @@ def _extraction(doc: Dockerfile, run: RunScript, path: str):
             target = _value(doc, run, command.words[0]) if command.words else None
             cwd = posixpath.normpath(posixpath.join(cwd, target)) if target else "?"
         elif command.top_level and posixpath.basename(command.name or "") in _EXTRACTORS:
-            named = [w for w in command.words if _value(doc, run, w) and
-                     posixpath.normpath(posixpath.join(cwd, _value(doc, run, w))) == path]
+            named = [w for w in command.words if (value := _value(doc, run, w)) and
+                     posixpath.normpath(posixpath.join(cwd, value)) == path]
             if named:
                 return command, named[0]
     return None
 
 
-def _value(doc: Dockerfile, run: RunScript, word) -> str | None:
+def _value(doc: Dockerfile, run: RunScript, word: Word) -> str | None:
     """A word's value: literal, or with ``$VAR`` set by an ENV of this file (None: not known)."""
     if word.is_static:
         return word.value
@@ -96,7 +101,8 @@ def _value(doc: Dockerfile, run: RunScript, word) -> str | None:
     return expand(doc, run.inst, word.text_raw)
 
 
-def _finding(doc: Dockerfile, stage: Stage, download: _Download, run: RunScript, extraction, later) -> Finding:
+def _finding(doc: Dockerfile, stage: Stage, download: _Download, run: RunScript, extraction: tuple[Command, Word],
+             later: Sequence[Instruction]) -> Finding:
     inst, path = download.inst, download.path
     message = (f"`ADD {download.url}` keeps the archive in its own layer even after line {run.inst.start_line} "
                "extracts it: download, extract and delete it in that RUN")
@@ -117,12 +123,13 @@ def _finding(doc: Dockerfile, stage: Stage, download: _Download, run: RunScript,
         problems.append(f"another instruction mentions {name}")
     if any(step.op_before not in (None, "&&") for step in run.script.chain):
         problems.append("the RUN joins its steps with something other than `&&`")
-    if problems:
+    if problems or tool is None:
         return PASS.finding(inst.start_line, message, risk="; ".join(problems))
     edits = [_delete(doc, inst), insert_step(doc, run, run.script.chain[0].span, _fetch(tool, download))]
     if not any(c.name == "rm" and any(posixpath.basename(w.value or "") == name for w in c.words)
                for c in run.script.commands):
         command, word = extraction  # removed right after, where the word names the file as written
+        assert command.step_index is not None  # the extraction is a top-level step
         edits.append(step_after(run, run.script.chain[command.step_index].span, f"rm -f {word.text_raw}"))
     risk = ("the RUN's cache key is its text, not the remote file: a changed file at the same URL is fetched "
             f"again only when the RUN changes; the download uses the image's {tool} and CA certificates")
@@ -149,7 +156,7 @@ def _fetch(tool: str, download: _Download) -> str:
     return f'{mkdir}wget -q -O {download.path} "{download.url}"'
 
 
-def _tool(doc: Dockerfile, stage: Stage, run: RunScript, later) -> str | None:
+def _tool(doc: Dockerfile, stage: Stage, run: RunScript, later: Sequence[Instruction]) -> str | None:
     """curl or wget, when the image evidently has one at the RUN (None: not known)."""
     chain = [*reversed(doc.ancestors(stage)), stage]
     earlier = [i for s in chain for i in s.instructions if i.keyword == "RUN"]
@@ -166,7 +173,7 @@ def _tool(doc: Dockerfile, stage: Stage, run: RunScript, later) -> str | None:
     return _base_tool(chain[0].base)
 
 
-def _named_tool(command) -> str | None:
+def _named_tool(command: Command) -> str | None:
     """curl/wget when the command runs it or installs it with a package manager."""
     ran = _runs_tool(command)
     if ran:
@@ -174,7 +181,7 @@ def _named_tool(command) -> str | None:
     return next((t for t in ("curl", "wget") if t in packages(command)), None)
 
 
-def _runs_tool(command) -> str | None:
+def _runs_tool(command: Command) -> str | None:
     name = posixpath.basename(command.name or "")
     return name if name in ("curl", "wget") else None
 

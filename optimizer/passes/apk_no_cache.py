@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from ..edits import Edit
 from ..model import Dockerfile, Instruction, Stage
-from ..facts.runscript import RunScript, later_runs, mounted_any, run_scripts
+from ..facts.runscript import RunScript, StageRun, later_runs, mounted_any, run_scripts
 from .base import Example, Finding, Fix, Pass, Safety
+
+if TYPE_CHECKING:
+    from ..config import Config
+    from ..context import BuildContext
+    from ..shell import Command
 
 CACHE_DIRS = ("/var/cache/apk", "/etc/apk/cache")
 #: Mount types whose contents a package manager's cache flag must leave alone.
@@ -15,16 +20,16 @@ CACHE_DIRS = ("/var/cache/apk", "/etc/apk/cache")
 _SELF_SUFFICIENT = ("add", "del", "update")
 
 
-def _is_add(cmd) -> bool:
+def _is_add(cmd: Command) -> bool:
     return cmd.is_("apk", "add")
 
 
-def _needs_no_cache(inst: Instruction, cmd) -> bool:
+def _needs_no_cache(inst: Instruction, cmd: Command) -> bool:
     return (_is_add(cmd) and not cmd.has_option("--no-cache") and not cmd.has_option("--no-network")
             and not mounted_any(inst, cmd.option_values("--cache-dir")))
 
 
-def check(doc: Dockerfile, context, config) -> Iterator[Finding]:
+def check(doc: Dockerfile, context: BuildContext, config: Config) -> Iterator[Finding]:
     for stage in doc.stages:
         runs = run_scripts(doc, stage)
         for position, (inst, run) in enumerate(runs):
@@ -43,7 +48,8 @@ def check(doc: Dockerfile, context, config) -> Iterator[Finding]:
                 yield finding
 
 
-def _pointless_update(doc: Dockerfile, stage: Stage, run: RunScript, after: list) -> Finding | None:
+def _pointless_update(doc: Dockerfile, stage: Stage, run: RunScript,
+                      after: list[StageRun]) -> Finding | None:
     """An ``apk update`` whose index no later command needs, as a finding that removes it."""
     commands = [c for c in run.script.commands if c.name != "set"]
     if len(commands) == 1 and commands[0].is_("apk", "update") and commands[0].top_level:
@@ -75,7 +81,7 @@ def _pointless_update(doc: Dockerfile, stage: Stage, run: RunScript, after: list
     return None
 
 
-def _deleted_after(run: RunScript, cmd) -> bool:
+def _deleted_after(run: RunScript, cmd: Command) -> bool:
     """A later ``rm`` of the RUN deletes the index ``cmd`` stored (``rm -rf /var/cache/apk/*``)."""
     return any(later.name == "rm" and any((w.value or "").rstrip("*/") in ("/var/cache/apk", "/var/cache")
                                           for w in later.operands())
@@ -91,7 +97,7 @@ def _removable(op_before: str | None, op_after: str | None) -> bool:
     return op_before == "&&" and op_after == "&&"
 
 
-def _users_ok(rest: list, runs: list, need_add: bool = False) -> bool:
+def _users_ok(rest: list[Command], runs: list[StageRun], need_add: bool = False) -> bool:
     """Every apk command after the update (``rest`` of its RUN, then later RUNs) copes without
     its index; with ``need_add`` (a lone update RUN) a later RUN must run ``apk add``, else the
     update's purpose is unknown."""
@@ -110,7 +116,7 @@ def _users_ok(rest: list, runs: list, need_add: bool = False) -> bool:
     return saw_add or not need_add
 
 
-def _copes(cmd) -> bool:
+def _copes(cmd: Command) -> bool:
     """This apk command does not need an index cached by an earlier ``apk update``."""
     if cmd.has_option("--no-network"):
         return False

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from ..edits import Edit
 from ..model import Dockerfile, Instruction
 from ..facts.runscript import RunScript, run_scripts
 from .apt import APT_PROGRAMS
 from .base import Example, Finding, Fix, Pass, Safety
+
+if TYPE_CHECKING:
+    from ..config import Config
+    from ..context import BuildContext
+    from ..shell import Command
 
 #: apt subcommands that may stop at "Do you want to continue? [Y/n]".
 PROMPTING = ("install", "reinstall", "remove", "purge", "autoremove", "auto-remove", "autopurge",
@@ -17,7 +22,7 @@ _TRUE = frozenset({"1", "yes", "true", "with", "on", "enable"})
 _ASSUME_YES = "apt::get::assume-yes"
 
 
-def check(doc: Dockerfile, context, config) -> Iterator[Finding]:
+def check(doc: Dockerfile, context: BuildContext, config: Config) -> Iterator[Finding]:
     for stage in doc.stages:
         for inst, run in run_scripts(doc, stage):
             if run is None:
@@ -30,11 +35,11 @@ def check(doc: Dockerfile, context, config) -> Iterator[Finding]:
                         yield finding
 
 
-def _prompting(command) -> bool:
+def _prompting(command: Command) -> bool:
     return command.program in APT_PROGRAMS and command.subcommand in PROMPTING
 
 
-def quiet_level(command) -> int:
+def quiet_level(command: Command) -> int:
     """apt's quiet level from ``-q`` options (``-qq`` counts twice, ``-q=2`` sets it)."""
     level = 0
     for option in command.options():
@@ -47,7 +52,7 @@ def quiet_level(command) -> int:
     return level
 
 
-def answers_prompt(command) -> bool:
+def answers_prompt(command: Command) -> bool:
     """The command line itself answers apt's Y/n prompt (or makes it impossible)."""
     if command.has_option("-y", "--assume-no", "--trivial-only"):
         return True
@@ -59,7 +64,7 @@ def answers_prompt(command) -> bool:
     return quiet_level(command) >= (2 if command.program == "apt-get" else 3)
 
 
-def _stdin_fed(run: RunScript, command) -> bool:
+def _stdin_fed(run: RunScript, command: Command) -> bool:
     """Something may answer the prompt on stdin: a pipe into the command or an input redirect."""
     before = run.script.text[:command.span[0]].rstrip()
     if before.endswith("|") and not before.endswith("||"):
@@ -71,10 +76,12 @@ def _stdin_fed(run: RunScript, command) -> bool:
     return False
 
 
-def _config_assumes_yes(doc: Dockerfile, inst: Instruction, run: RunScript, command) -> bool:
+def _config_assumes_yes(doc: Dockerfile, inst: Instruction, run: RunScript, command: Command) -> bool:
     """An earlier step writes ``APT::Get::Assume-Yes "true"`` into apt's configuration."""
     stage = doc.stage_of(inst)
-    earlier = []
+    if stage is None:
+        return False
+    earlier: list[Command] = []
     for lineage in (*reversed(doc.ancestors(stage)), stage):
         for other, other_run in run_scripts(doc, lineage):
             if other is inst:
@@ -94,7 +101,7 @@ def _writes_assume_yes(text: str) -> bool:
     return any(f'"{value}"' in rest or f"={value}" in rest for value in _TRUE)
 
 
-def _add_yes(run: RunScript, command) -> Finding | None:
+def _add_yes(run: RunScript, command: Command) -> Finding | None:
     subcommand = command.operands()[0]
     if subcommand.value != subcommand.text_raw:
         return None  # a quoted or escaped subcommand word: leave it to a human

@@ -4,21 +4,26 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from typing import Iterable, Iterator
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 from ..builders import append_step
 from ..model import Dockerfile, Instruction, Stage
 from ..facts.apt_lists import Access, list_uses, named
-from ..facts.runscript import RunScript, mentions_apt, mounted_over, run_scripts
+from ..facts.runscript import RunScript, StageRun, mentions_apt, mounted_over, run_scripts
 from .apt import APT_PROGRAMS, LISTS_DIR, is_update, reads_lists, with_privilege_of
 from .base import Example, Finding, Fix, Pass, Safety
+
+if TYPE_CHECKING:
+    from ..config import Config
+    from ..context import BuildContext
+    from ..shell import Command
 
 CLEANUP = f"rm -rf {LISTS_DIR}/*"
 _NAMED = 3  # unknown commands named in a risk text
 _LIST_PATHS = frozenset({LISTS_DIR, "/var/lib/apt", "/var/lib/apt/*", f"{LISTS_DIR}/*", f"{LISTS_DIR}/*/"})
 
 
-def check(doc: Dockerfile, context, config) -> Iterator[Finding]:
+def check(doc: Dockerfile, context: BuildContext, config: Config) -> Iterator[Finding]:
     for stage in doc.stages:
         reaches = doc.reaches_final_image(stage)
         runs = run_scripts(doc, stage)
@@ -71,7 +76,7 @@ def _installs_after_update(run: RunScript) -> bool:
     return False
 
 
-def _last_update(run: RunScript):
+def _last_update(run: RunScript) -> Command:
     return max((c for c in run.script.commands if is_update(c)), key=lambda c: c.span[1])
 
 
@@ -81,7 +86,7 @@ def _removes_lists(run: RunScript) -> bool:
     return any(_deletes_lists(c) for c in run.script.commands if c.span[0] >= after)
 
 
-def _deletes_lists(command) -> bool:
+def _deletes_lists(command: Command) -> bool:
     if command.program in APT_PROGRAMS and command.subcommand in ("distclean", "dist-clean"):
         return True  # apt >= 2.7: clean, and remove the package lists
     if command.program == "rm":
@@ -103,7 +108,9 @@ def _is_lists_path(path: str | None) -> bool:
 
 
 def _under_lists(path: str | None) -> bool:
-    return bool(path) and path.rstrip("/") in (LISTS_DIR, "/var/lib/apt")
+    if not path:
+        return False
+    return path.rstrip("/") in (LISTS_DIR, "/var/lib/apt")
 
 
 def _read_later(doc: Dockerfile, stage: Stage, run: RunScript, after: Iterable[tuple[Instruction, RunScript | None]],
@@ -111,6 +118,7 @@ def _read_later(doc: Dockerfile, stage: Stage, run: RunScript, after: Iterable[t
     """Whether something that runs after this RUN's layer reads the lists without fetching its own
     (``triggers``: the stage's ONBUILD RUNs, found once per stage rather than once per RUN)."""
     # Lazily: the scan usually stops at the next RUN, so a stage of many RUNs stays linear.
+    sequence: Iterable[StageRun]
     if run.onbuild:  # runs in an image built FROM this one: later triggers, then that image's steps
         sequence = ((i, r) for i, r in after if _onbuild(i))
     else:  # later steps of the stage, then its triggers (in the images built FROM it)
@@ -125,7 +133,8 @@ def _reads(doc: Dockerfile, stage: Stage, sequence: Iterable[tuple[Instruction, 
         return verdict
     unknown = list(verdict.unknown)
     for child in doc.descendants(stage):
-        if doc.parent_of(child).index == stage.index:
+        parent = doc.parent_of(child)
+        if parent is not None and parent.index == stage.index:
             runs = run_scripts(doc, child)
             below = _reads(doc, child, [(i, r) for i, r in runs if not _onbuild(i)]
                            + [(i, r) for i, r in runs if _onbuild(i)])
@@ -137,7 +146,7 @@ def _reads(doc: Dockerfile, stage: Stage, sequence: Iterable[tuple[Instruction, 
 
 def _scan(sequence: Iterable[tuple[Instruction, RunScript | None]]) -> _Later:
     """Read: something reads old lists; fresh: a RUN fetches new ones first; the unknowns met on the way."""
-    unknown: list[str] = []
+    unknown: list[tuple[str, int]] = []
     for inst, run in sequence:
         if run is None:
             if mentions_apt(inst):

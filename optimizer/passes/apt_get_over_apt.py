@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from ..edits import Edit
 from ..model import Dockerfile, Stage
 from ..facts.runscript import RunScript, mounted_over, run_scripts
 from .apt_assume_yes import PROMPTING, answers_prompt, quiet_level
 from .base import Example, Finding, Fix, Pass, Safety
+
+if TYPE_CHECKING:
+    from ..config import Config
+    from ..context import BuildContext
+    from ..shell import Command
 
 #: apt subcommand -> (apt-get subcommand text, option to add after it).
 _EQUIVALENT: dict[str, tuple[str | None, str]] = {
@@ -40,7 +45,7 @@ DOCKER_CLEAN_IMAGES = frozenset({
 })
 
 
-def check(doc: Dockerfile, context, config) -> Iterator[Finding]:
+def check(doc: Dockerfile, context: BuildContext, config: Config) -> Iterator[Finding]:
     for stage in doc.stages:
         for inst, run in run_scripts(doc, stage):
             if run is None:
@@ -52,7 +57,7 @@ def check(doc: Dockerfile, context, config) -> Iterator[Finding]:
                         yield finding
 
 
-def _plain_apt(command) -> bool:
+def _plain_apt(command: Command) -> bool:
     """The command word is a literal ``apt`` or ``/path/to/apt`` with no quoting."""
     for word in command.argv:
         if word.span == command.name_span:
@@ -60,7 +65,7 @@ def _plain_apt(command) -> bool:
     return False
 
 
-def _finding(doc: Dockerfile, stage: Stage, run: RunScript, command) -> Finding | None:
+def _finding(doc: Dockerfile, stage: Stage, run: RunScript, command: Command) -> Finding | None:
     inst = run.inst
     operands = command.operands()
     sub = operands[0] if operands else None
@@ -102,7 +107,7 @@ def _contiguous(run: RunScript, span: tuple[int, int]) -> bool:
     return run.source.is_contiguous(*span)
 
 
-def _archives_dropped(doc: Dockerfile, stage: Stage, run: RunScript, command) -> bool:
+def _archives_dropped(doc: Dockerfile, stage: Stage, run: RunScript, command: Command) -> bool:
     """Downloaded .deb files do not stay in the layer whether apt or apt-get downloads them."""
     if command.has_option("-s", "-d", "--print-uris"):
         return True
@@ -114,7 +119,7 @@ def _archives_dropped(doc: Dockerfile, stage: Stage, run: RunScript, command) ->
     return docker_clean_base(doc, stage)
 
 
-def _cleans_archives(command) -> bool:
+def _cleans_archives(command: Command) -> bool:
     if command.program in ("apt-get", "apt") and command.subcommand in ("clean", "distclean", "dist-clean"):
         return True
     if command.program == "rm":

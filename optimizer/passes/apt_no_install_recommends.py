@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from typing import Iterator
+from typing import TYPE_CHECKING, Callable, Iterator, Sequence
 
 from ..edits import Edit
 from ..model import Dockerfile, Instruction, Stage
@@ -15,13 +15,18 @@ from ..facts.runscript import RunScript, env_in_force, mounts, run_script, run_s
 from .apt import APT_PROGRAMS, is_install
 from .base import Example, Finding, Fix, Pass, Safety
 
+if TYPE_CHECKING:
+    from ..config import Config
+    from ..context import BuildContext
+    from ..shell import Command, Word
+
 _RECOMMENDS_OPTIONS = frozenset({"--no-install-recommends", "--install-recommends",
                                  "--without-install-recommends"})
 _MARKER = re.compile("install-recommends", re.IGNORECASE)
 _VARIABLE = re.compile(r"\$(?:([A-Za-z_][A-Za-z0-9_]*)|\{([A-Za-z_][A-Za-z0-9_]*)\})")
 
 
-def _package_name(word) -> str | None:
+def _package_name(word: Word) -> str | None:
     """``curl=7.88*`` -> ``curl``; None for ``$VAR``, globs and local ``.deb`` paths."""
     value = word.value
     if value is None or not word.is_static or value.startswith(("/", ".")) or value.endswith(".deb"):
@@ -31,7 +36,7 @@ def _package_name(word) -> str | None:
     return value or None
 
 
-def _decides_recommends(command) -> bool:
+def _decides_recommends(command: Command) -> bool:
     """The command says itself whether recommends are installed (or reads a config we cannot see)."""
     for option in command.options():
         if option.canonical in _RECOMMENDS_OPTIONS or option.canonical == "-c":
@@ -41,7 +46,7 @@ def _decides_recommends(command) -> bool:
     return any(a.name == "APT_CONFIG" for a in command.env)
 
 
-def _is_apt(command) -> bool:
+def _is_apt(command: Command) -> bool:
     return command.program in APT_PROGRAMS or command.program == "apt-cache"
 
 
@@ -76,7 +81,7 @@ def _config_mentions(text: str) -> list[int]:
 _APT_FILES = (".list", ".sources", ".gpg", ".asc", ".pref", "preferences", "sources.list")
 
 
-def _into_apt_config(dest: str, sources=()) -> bool:
+def _into_apt_config(dest: str, sources: Sequence[str] = ()) -> bool:
     """A copy or mount target that may hold apt configuration we cannot read."""
     path = posixpath.normpath(dest.strip()) if dest.strip() else ""
     if path.startswith("/etc/apt/apt.conf"):
@@ -91,7 +96,7 @@ def _mounts_config(inst: Instruction) -> bool:
                for m in mounts(inst.effective))
 
 
-def check(doc: Dockerfile, context, config) -> Iterator[Finding]:
+def check(doc: Dockerfile, context: BuildContext, config: Config) -> Iterator[Finding]:
     for stage in doc.stages:
         lineage = [inst for parent in reversed(doc.ancestors(stage)) for inst in parent.instructions]
         inherited = any(_configures(doc, inst) for inst in lineage)
@@ -133,7 +138,7 @@ def _findings(doc: Dockerfile, run: RunScript, has_ca: bool, later: dict[str, st
         yield _finding(doc, run, command, distro, has_ca, later)
 
 
-def _finding(doc: Dockerfile, run: RunScript, command, distro: Distro, has_ca: bool,
+def _finding(doc: Dockerfile, run: RunScript, command: Command, distro: Distro, has_ca: bool,
              later: dict[str, str]) -> Finding:
     operands = command.positional()
     data, exact = data_for(distro)
@@ -160,7 +165,7 @@ def _finding(doc: Dockerfile, run: RunScript, command, distro: Distro, has_ca: b
         end_line=doc.line_at(run.doc_span(command.span)[1]))
 
 
-def _expand(doc: Dockerfile, inst: Instruction, word) -> list[str]:
+def _expand(doc: Dockerfile, inst: Instruction, word: Word) -> list[str]:
     """Package names a word stands for: itself, or the value of the ``$VAR`` it is (ENV, then ARG
     defaults), split on blanks. Empty when it cannot be told."""
     name = _package_name(word)
@@ -171,7 +176,8 @@ def _expand(doc: Dockerfile, inst: Instruction, word) -> list[str]:
         return []
     value = _variable(doc, inst, match.group(1) or match.group(2))
     names = [_plain_name(v) for v in (value or "").split()]
-    return names if names and all(names) else []
+    plain = [n for n in names if n]
+    return plain if names and len(plain) == len(names) else []
 
 
 def _plain_name(value: str) -> str | None:
@@ -203,11 +209,10 @@ def _variable(doc: Dockerfile, inst: Instruction, name: str) -> str | None:
     return None if declared is None or "$" in declared else declared
 
 
-def _needs_after(run: RunScript, command, later: dict[str, str]) -> dict[str, str]:
+def _needs_after(run: RunScript, command: Command, later: dict[str, str]) -> dict[str, str]:
     """Recommends that later steps of the RUN, or later RUNs of the stage (``later``), need
     (gcc -> libc6-dev ...); the first step that needs a package names it."""
-    found = needs_in([c for c in run.script.commands if c.span[0] > command.span[1]],
-                     lambda c: run.line_of(c.span))
+    found = needs_in([c for c in run.script.commands if c.span[0] > command.span[1]], _line_of(run))
     for package, why in later.items():
         found.setdefault(package, why)
     return found
@@ -221,9 +226,14 @@ def _needs_of_later_runs(doc: Dockerfile, stage: Stage) -> dict[int, dict[str, s
     for inst, run in reversed(run_scripts(doc, stage)):
         result[id(inst)] = found
         if run is not None and inst.trigger is None:
-            here = needs_in(run.script.commands, lambda c, r=run: r.line_of(c.span))
+            here = needs_in(run.script.commands, _line_of(run))
             found = {**here, **{package: why for package, why in found.items() if package not in here}}
     return result
+
+
+def _line_of(run: RunScript) -> Callable[[Command], int]:
+    """The file line of a command of ``run``."""
+    return lambda command: run.line_of(command.span)
 
 
 def _mb(kib: int) -> str:

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator, TypeGuard
 
 from ..builders import insert_step
 from ..edits import Edit
 from ..model import Dockerfile, Instruction, Stage
 from ..facts.apt_lists import Access, ListUse, list_uses, named
-from ..facts.runscript import RunScript, later_runs, mentions_apt, run_scripts
+from ..facts.runscript import RunScript, StageRun, later_runs, mentions_apt, run_scripts
 from ..facts.users import is_root, user_in_force
 from .apt import is_update, with_privilege_of
 from .base import Example, Finding, Fix, Pass, Safety
 
-def _is_set(cmd) -> bool:
+if TYPE_CHECKING:
+    from ..config import Config
+    from ..context import BuildContext
+    from ..shell import Command
+
+def _is_set(cmd: Command) -> bool:
     return cmd.name == "set"
 
 
@@ -23,7 +28,7 @@ class _Use:
     """A RUN that reads package lists it did not fetch itself."""
 
     run: RunScript
-    command: object  # the first list-reading command
+    command: Command  # the first list-reading command
 
 
 def _first_reader(run: RunScript) -> ListUse | None:
@@ -36,9 +41,9 @@ def _first_reader(run: RunScript) -> ListUse | None:
     return None
 
 
-def _unknown_before(run: RunScript, reader=None) -> list[tuple[str, int]]:
+def _unknown_before(run: RunScript, reader: Command | None = None) -> list[tuple[str, int]]:
     """Commands of ``run`` (before ``reader``, when given) that might read the lists: not modelled."""
-    found = []
+    found: list[tuple[str, int]] = []
     for use in list_uses(run.script):
         if use.command is reader:
             break
@@ -47,7 +52,7 @@ def _unknown_before(run: RunScript, reader=None) -> list[tuple[str, int]]:
     return found
 
 
-def _is_lone_update(run: RunScript | None) -> bool:
+def _is_lone_update(run: RunScript | None) -> TypeGuard[RunScript]:
     if run is None:
         return False
     commands = [c for c in run.script.commands if not _is_set(c)]
@@ -59,7 +64,7 @@ def _flags_carried(lone: Instruction, inst: Instruction) -> bool:
     return {f.text for f in lone.effective.flags} <= {f.text for f in inst.effective.flags}
 
 
-def check(doc: Dockerfile, context, config) -> Iterator[Finding]:
+def check(doc: Dockerfile, context: BuildContext, config: Config) -> Iterator[Finding]:
     seen_lone: set[int] = set()
     for stage in doc.stages:
         runs = run_scripts(doc, stage)
@@ -72,7 +77,8 @@ def check(doc: Dockerfile, context, config) -> Iterator[Finding]:
         yield from _relying_installs(doc, stage, runs)
 
 
-def _merge_lone_update(doc: Dockerfile, stage: Stage, lone: RunScript, after: list) -> Finding | None:
+def _merge_lone_update(doc: Dockerfile, stage: Stage, lone: RunScript,
+                       after: list[StageRun]) -> Finding | None:
     """Delete a lone update RUN and insert it into every RUN that reads the lists after it."""
     update = next(c for c in lone.script.commands if is_update(c))
     uses: list[_Use] = []
@@ -134,7 +140,7 @@ def _unknown_risk(unknown: list[tuple[str, int]]) -> str:
             "run between the update and the install, and would find no lists after the merge")
 
 
-def _privileged(doc: Dockerfile, lone: RunScript, update, use: _Use, text: str) -> str | None:
+def _privileged(doc: Dockerfile, lone: RunScript, update: Command, use: _Use, text: str) -> str | None:
     """The update as it must be written in ``use``'s RUN to run with the privilege of its install:
     as written when the same USER is in force; with ``sudo`` when the install runs through sudo;
     None when a non-root USER installs without sudo (we cannot tell how it gets root)."""
@@ -160,7 +166,8 @@ def _useless_update(doc: Dockerfile, stage: Stage, lone: RunScript, text: str) -
         hadolint=("DL3009",))
 
 
-def _relying_installs(doc: Dockerfile, stage: Stage, runs: list) -> Iterator[Finding]:
+def _relying_installs(doc: Dockerfile, stage: Stage,
+                      runs: list[StageRun]) -> Iterator[Finding]:
     """Installs that read lists fetched by an earlier RUN that did more than update."""
     lineage_updates = any(
         any(is_update(c) for c in run.script.commands) and not _is_lone_update(run)
@@ -187,7 +194,7 @@ def _relying_installs(doc: Dockerfile, stage: Stage, runs: list) -> Iterator[Fin
                 fetched[True] = True
 
 
-def _update_like(reader) -> str:
+def _update_like(reader: Command) -> str:
     """``apt-get update`` invoked like ``reader`` (same program, same sudo)."""
     program = "apt" if reader.program == "apt" else "apt-get"
     return with_privilege_of(reader, f"{program} update")
@@ -201,6 +208,7 @@ def _insertion(doc: Dockerfile, use: _Use, update: str) -> tuple[Edit | None, Sa
         return (insert_step(doc, run, command.span, update), Safety.UNSAFE,
                 "the install is nested (if/subshell/pipeline); check that a failed update still fails")
     step = command.step_index
+    assert step is not None  # a top-level command is a step of the chain
     op_before = chain[step].op_before
     if op_before == "||":
         return None, Safety.SUGGESTION, ""

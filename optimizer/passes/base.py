@@ -113,6 +113,13 @@ class Option:
         """The value for this run: the flag's or the config file's, else the default."""
         return config.options.get(self.name, self.default)
 
+    def choice(self, config: Config) -> str:
+        """The value of an option with ``choices`` for this run."""
+        value = self.of(config)
+        if not isinstance(value, str):
+            raise TypeError(f"--{self.name} is a switch, not a choice")
+        return value
+
     def allowed(self) -> str:
         """The values it takes, for help: ``alpine, jre or distroless``."""
         values = self.choices or ("true", "false")
@@ -144,5 +151,7 @@ class Pass:
         for name in ("what", "why", "safety_notes"):
             object.__setattr__(self, name, inspect.cleandoc(getattr(self, name)))
 
-    def finding(self, line: int, message: str, fix: Fix | None = None, **kwargs) -> Finding:
-        return Finding(self.id, line, message, fix, **kwargs)
+    def finding(self, line: int, message: str, fix: Fix | None = None, *, risk: str = "",
+                end_line: int | None = None, hadolint: tuple[str, ...] | None = None,
+                touches: tuple[int, ...] = ()) -> Finding:
+        return Finding(self.id, line, message, fix, risk, end_line, hadolint, touches)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from ..facts.images import ImageRef, distribution, image_ref
 from ..facts.java import LTS, java_image
@@ -11,6 +11,10 @@ from ..facts.packages import packages
 from ..facts.runscript import run_script
 from ..model import Dockerfile, Stage
 from .base import Example, Finding, Pass, Safety
+
+if TYPE_CHECKING:
+    from ..config import Config
+    from ..context import BuildContext
 
 ID, NAME = "DO303", "base-image"
 
@@ -22,7 +26,7 @@ _FULL_ONLY = frozenset({"gcc", "g++", "cc", "c++", "make", "cmake", "git", "curl
 _JDK_PACKAGE = re.compile(r"openjdk-(\d+)-(jdk|jre)(-headless)?$")
 
 
-def check(doc: Dockerfile, context, config) -> Iterator[Finding]:
+def check(doc: Dockerfile, context: BuildContext, config: Config) -> Iterator[Finding]:
     for stage in doc.stages:
         if doc.parent_of(stage) is not None or stage.base.lower() == "scratch":
             continue
@@ -109,7 +113,9 @@ def _temurin(stage: Stage, ref: ImageRef) -> Finding:
 def _apt_jdk(doc: Dockerfile, stage: Stage) -> Iterator[Finding]:
     for inst in stage.instructions:
         run = run_script(doc, inst) if inst.keyword == "RUN" else None
-        for command in run.script.commands if run else ():
+        if run is None:
+            continue
+        for command in run.script.commands:
             for name in sorted(packages(command)):
                 match = _JDK_PACKAGE.match(name)
                 if match:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterator
+from typing import TYPE_CHECKING, Callable, Iterator, Literal, Sequence
 
 from ..builders import move_above
 from ..facts.copies import (chown_by_name, destination, destination_variables, expand, from_stage, is_broad_copy,
@@ -17,6 +17,10 @@ from ..facts.scope import Scope
 from ..shell.tools import SYSTEM_PACKAGE_KINDS
 from ..model import Dockerfile, Instruction
 from .base import Example, Finding, Fix, Pass, Safety
+
+if TYPE_CHECKING:
+    from ..config import Config
+    from ..context import BuildContext
 
 ID, NAME = "DO201", "copy-after-dependencies"
 
@@ -49,7 +53,7 @@ class _Verdict:
     by_packages: bool = False  # the system package manager itself reads what the copy writes
 
 
-def _copy(doc: Dockerfile, inst: Instruction, cwd: ImagePath, context) -> _Copy:
+def _copy(doc: Dockerfile, inst: Instruction, cwd: ImagePath, context: BuildContext) -> _Copy:
     dest_raw = destination(inst)
     expanded = expand(doc, inst, dest_raw) if dest_raw is not None else None
     return _Copy(
@@ -85,7 +89,7 @@ def _cross(run: Footprint, copy: _Copy, scope: Scope) -> _Verdict:
         return _Verdict(Safety.UNSAFE, tuple(dict.fromkeys(reasons)))
     unsafe: list[str] = []
 
-    def touches(path: ImagePath, test=None) -> bool | None:
+    def touches(path: ImagePath, test: Callable[[ImagePath, ImagePath], bool | None] | None = None) -> bool | None:
         return related(scope.concrete(path), dest, scope.homes, run.links, test)
 
     if dest.root == "/":
@@ -163,7 +167,7 @@ def _cross(run: Footprint, copy: _Copy, scope: Scope) -> _Verdict:
     return _Verdict(Safety.SAFE)
 
 
-def _shadowing(run: Footprint, copy: _Copy, path_dirs: tuple[ImagePath, ...]) -> str | bool | None:
+def _shadowing(run: Footprint, copy: _Copy, path_dirs: tuple[ImagePath, ...]) -> str | Literal[False] | None:
     """False when the copy adds a command the RUN runs; a risk text when it may; None otherwise."""
     dest = copy.dest
     if dest is None or dest.root != "/":
@@ -209,7 +213,7 @@ class _Move:
     passed: list[_Copy]
 
 
-def check(doc: Dockerfile, context, config) -> Iterator[Finding]:
+def check(doc: Dockerfile, context: BuildContext, config: Config) -> Iterator[Finding]:
     past: History | None = None
     for stage in doc.stages:
         for segment in _segments(stage.instructions):
@@ -217,7 +221,7 @@ def check(doc: Dockerfile, context, config) -> Iterator[Finding]:
             yield from _segment_findings(doc, segment, past, context, config)
 
 
-def _segments(instructions) -> Iterator[list[Instruction]]:
+def _segments(instructions: Sequence[Instruction]) -> Iterator[list[Instruction]]:
     """Runs of COPY/ADD/RUN (not ONBUILD) with at least one of each."""
     current: list[Instruction] = []
     for inst in (*instructions, None):
@@ -229,7 +233,8 @@ def _segments(instructions) -> Iterator[list[Instruction]]:
         current = []
 
 
-def _segment_findings(doc, segment, past: History, context, config) -> Iterator[Finding]:
+def _segment_findings(doc: Dockerfile, segment: list[Instruction], past: History, context: BuildContext,
+                      config: Config) -> Iterator[Finding]:
     workdir = workdir_in_force(doc, segment[0])
     cwd = absolute(workdir) if workdir is not None else ImagePath(".", ())
     copies = {id(i): _copy(doc, i, cwd, context) for i in segment if is_copy(i)}
@@ -244,7 +249,8 @@ def _segment_findings(doc, segment, past: History, context, config) -> Iterator[
         yield from _blocked_suggestions(doc, segment, copies, runs, scope)
 
 
-def _simulate(segment, copies, runs, scope: Scope, *, allow_unsafe: bool) -> list[_Move]:
+def _simulate(segment: list[Instruction], copies: dict[int, _Copy], runs: dict[int, Footprint], scope: Scope, *,
+              allow_unsafe: bool) -> list[_Move]:
     """Bubble each RUN up past the copies directly above it, keeping RUN order."""
     order = list(segment)
     moves: list[_Move] = []
@@ -266,7 +272,8 @@ def _simulate(segment, copies, runs, scope: Scope, *, allow_unsafe: bool) -> lis
             continue
         safety = Safety.SAFE
         for _, verdict in passed:
-            safety = safety.at_least(verdict.safety)
+            if verdict.safety is not None:  # each passed
+                safety = safety.at_least(verdict.safety)
         reasons = tuple(dict.fromkeys(r for _, verdict in passed for r in verdict.reasons))
         order.pop(position)
         order.insert(position - len(passed), inst)
@@ -305,7 +312,8 @@ def _finding(doc: Dockerfile, group: list[_Move]) -> Finding:
                                       for inst in (move.run, *(copy.inst for copy in move.passed))))
 
 
-def _blocked_suggestions(doc, segment, copies, runs, scope: Scope) -> Iterator[Finding]:
+def _blocked_suggestions(doc: Dockerfile, segment: list[Instruction], copies: dict[int, _Copy],
+                         runs: dict[int, Footprint], scope: Scope) -> Iterator[Finding]:
     """A broad context copy followed by a RUN that installs system packages but cannot move."""
     for index, inst in enumerate(segment):
         if inst.keyword != "RUN" or not index or not is_copy(segment[index - 1]):

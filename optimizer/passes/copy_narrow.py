@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import posixpath
 import shlex
+from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
 from ..facts.build_tools import copied_paths, maven_files, read_mvn
 from ..facts.copies import destination, from_context, is_broad, landing, normalise, sources, workdir_in_force
 from ..facts.footprint import footprint
 from ..facts.history import history
-from ..facts.paths import ImagePath, absolute, overlap, related, resolve, within
+from ..facts.paths import ImagePath, Symlink, absolute, overlap, related, resolve, within
 from ..builders import New, new, replace
-from ..model import Dockerfile, Instruction
+from ..model import Dockerfile, Instruction, Stage
 from ..facts.runscript import run_script
-from .base import Example, Fix, Pass, Safety
+from .base import Example, Finding, Fix, Pass, Safety
+
+if TYPE_CHECKING:
+    from ..config import Config
+    from ..context import BuildContext
 
 ID, NAME = "DO203", "copy-narrow"
 
@@ -25,10 +30,10 @@ _SKIP = frozenset({"FROM", "COPY", "ADD", "ARG", "EXPOSE", "USER", "WORKDIR", "L
 _LIST_LIMIT = 8
 
 
-def check(doc: Dockerfile, context, config) -> list:
+def check(doc: Dockerfile, context: BuildContext, config: Config) -> list[Finding]:
     if not getattr(context, "known", False):
         return []
-    findings = []
+    findings: list[Finding] = []
     for stage in doc.stages:
         for inst in stage.instructions:
             if inst.keyword == "COPY":
@@ -38,7 +43,7 @@ def check(doc: Dockerfile, context, config) -> list:
     return findings
 
 
-def _check_copy(doc, context, stage, inst: Instruction):
+def _check_copy(doc: Dockerfile, context: BuildContext, stage: Stage, inst: Instruction) -> Finding | None:
     srcs = sources(inst)
     if (len(srcs) != 1 or not is_broad(srcs[0]) or not from_context(inst, srcs[0]) or inst.exec_form
             or len(inst.lines) != 1 or inst.heredocs):
@@ -83,12 +88,12 @@ def _check_copy(doc, context, stage, inst: Instruction):
     edit = replace(doc, inst, _narrow_copies(inst, to_copy, dest_written, context))
     left = _left_out(context, kept)
     size = sum(s for _, s in left)
-    unknown = all(s == 0 for _, s in left)
+    sizes_unknown = all(s == 0 for _, s in left)
     listed = ", ".join(f"{name} ({s} bytes)" if s else name for name, s in left[:_LIST_LIMIT])
     if len(left) > _LIST_LIMIT:
         listed += f" and {len(left) - _LIST_LIMIT} more"
     partly = any(s == 0 for _, s in left)
-    total = "sizes unknown" if unknown else f"{size} bytes" + (", other sizes unknown" if partly else "")
+    total = "sizes unknown" if sizes_unknown else f"{size} bytes" + (", other sizes unknown" if partly else "")
     what = ("the image only runs the jar" if kind == "jar" else "the Maven build only needs its poms and sources")
     message = (f"`COPY {srcs[0]} {dest_written}` copies the whole build context; {what}: copy "
                f"{', '.join(to_copy)} instead. Left out: {listed or 'nothing listed'} ({total})")
@@ -114,7 +119,7 @@ def _command_words(inst: Instruction) -> list[str] | None:
         return None
 
 
-def _final_workdir(doc: Dockerfile, stage) -> str | None:
+def _final_workdir(doc: Dockerfile, stage: Stage) -> str | None:
     last = stage.instructions[-1]
     cwd = workdir_in_force(doc, last)
     if last.keyword == "WORKDIR" and last.value:
@@ -127,7 +132,7 @@ def _final_workdir(doc: Dockerfile, stage) -> str | None:
     return cwd
 
 
-def _jar_case(doc, context, stage, dest_abs: str):
+def _jar_case(doc: Dockerfile, context: BuildContext, stage: Stage, dest_abs: str) -> tuple[list[str], str] | None:
     entry = cmd = None
     for current in [*reversed(doc.ancestors(stage)), stage]:
         for other in current.instructions:
@@ -183,7 +188,8 @@ def _jar_case(doc, context, stage, dest_abs: str):
 # --- (b) an in-image Maven build -------------------------------------------------------------------
 
 
-def _maven_case(doc, context, copy: Instruction, dest_abs: str, after: list[Instruction]):
+def _maven_case(doc: Dockerfile, context: BuildContext, copy: Instruction, dest_abs: str,
+                after: Sequence[Instruction]) -> tuple[list[str], list[str], Instruction, str] | None:
     maven = context.manifests.maven
     if maven is None or not maven.parsed:
         return None
@@ -219,7 +225,7 @@ def _maven_case(doc, context, copy: Instruction, dest_abs: str, after: list[Inst
     return None
 
 
-def _pom_mentions(context, needed: list[str], kept: list[str]) -> str:
+def _pom_mentions(context: BuildContext, needed: list[str], kept: list[str]) -> str:
     """A pom naming a top-level context entry that would be left out."""
     tops = {p.split("/")[0] for p in context.included} - {k.split("/")[0] for k in kept}
     tops -= {"target", "pom.xml"}
@@ -235,11 +241,12 @@ def _pom_mentions(context, needed: list[str], kept: list[str]) -> str:
 # --- who else reads the copied files ---------------------------------------------------------------
 
 
-def _inside(path: ImagePath, allowed: list[ImagePath], links=()) -> bool:
+def _inside(path: ImagePath, allowed: list[ImagePath], links: Iterable[Symlink] = ()) -> bool:
     return any(related(path, a, links=links, test=within) is True for a in allowed)
 
 
-def _build_run_ok(doc, context, inst, cwd_text, dest: ImagePath, allowed) -> bool:
+def _build_run_ok(doc: Dockerfile, context: BuildContext, inst: Instruction, cwd_text: str | None, dest: ImagePath,
+                  allowed: list[ImagePath]) -> bool:
     """The other commands of the Maven build's RUN (``mvn package && cp conf/x target/``) name no
     copied path that is left out, and do not change directory."""
     run = run_script(doc, inst)
@@ -264,7 +271,9 @@ def _build_run_ok(doc, context, inst, cwd_text, dest: ImagePath, allowed) -> boo
     return True
 
 
-def _nothing_else_reads(doc, context, stage, copy, after, dest: ImagePath, allowed, build_run) -> str | None:
+def _nothing_else_reads(doc: Dockerfile, context: BuildContext, stage: Stage, copy: Instruction,
+                        after: Sequence[Instruction], dest: ImagePath, allowed: list[ImagePath],
+                        build_run: Instruction | None) -> str | None:
     """No instruction after the copy (nor a COPY --from of the stage) reads a copied path that is
     left out: "" when proven, None when one does, else what we cannot tell (a RUN whose reads are
     not fully known, a step we cannot read naming the destination)."""
@@ -282,7 +291,7 @@ def _nothing_else_reads(doc, context, stage, copy, after, dest: ImagePath, allow
             if facts.blocked:
                 return None
 
-            def inside(path: ImagePath, test=within) -> bool | None:
+            def inside(path: ImagePath, test: Callable[[ImagePath, ImagePath], bool | None] = within) -> bool | None:
                 return related(path, dest, links=facts.links, test=test)
 
             for read in facts.indirect:
@@ -342,7 +351,7 @@ def _nothing_else_reads(doc, context, stage, copy, after, dest: ImagePath, allow
     return unknown
 
 
-def _left_out(context, kept: list[str]) -> list[tuple[str, int]]:
+def _left_out(context: BuildContext, kept: list[str]) -> list[tuple[str, int]]:
     """Included context files no kept path covers, by top-level entry (``docs/``), largest first."""
     groups: dict[str, int] = {}
     for path, size in context.included.items():
@@ -362,7 +371,7 @@ def _left_out(context, kept: list[str]) -> list[tuple[str, int]]:
 # --- output ----------------------------------------------------------------------------------------
 
 
-def _narrow_copies(inst: Instruction, to_copy: list[str], dest_written: str, context) -> list[New]:
+def _narrow_copies(inst: Instruction, to_copy: list[str], dest_written: str, context: BuildContext) -> list[New]:
     """The COPYs that replace the broad one: the files of one directory together, each directory on
     its own; a single file in a subdirectory keeps the exact path the command uses."""
     flags = [f.text for f in inst.flags]

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from ..builders import append_step
 from ..edits import Edit
 from ..model import Dockerfile, Stage
 from ..facts.distro import stage_distro
-from ..facts.runscript import RunScript, later_runs, mounted_any, run_scripts
+from ..facts.runscript import RunScript, StageRun, later_runs, mounted_any, run_scripts
 from .base import Example, Finding, Fix, Pass, Safety
+
+if TYPE_CHECKING:
+    from ..config import Config
+    from ..context import BuildContext
+    from ..shell import Command
+    from ..shell import Word
 
 PROGRAMS = ("yum", "dnf", "microdnf")
 CACHE_DIRS = ("/var/cache/yum", "/var/cache/dnf", "/var/cache/libdnf5")
@@ -32,7 +38,7 @@ _GROUPED_PROMPTS = {"group": {"install", "remove", "update", "upgrade"},
 _NEW_MICRODNF = re.compile(r"fedora|(?:ubi|rhel|el|ol|stream)(?:9|10)\b|:(?:9|10)(?:[.-]|$)")
 
 
-def _action(cmd) -> tuple[str | None, object | None]:
+def _action(cmd: Command) -> tuple[str | None, Word | None]:
     """The subcommand (``group install`` counts as ``group``+``install``) and the word to insert after."""
     operands = cmd.operands()
     if not operands:
@@ -43,7 +49,7 @@ def _action(cmd) -> tuple[str | None, object | None]:
     return sub, operands[0]
 
 
-def _downloads(cmd) -> bool:
+def _downloads(cmd: Command) -> bool:
     if cmd.program not in PROGRAMS:
         return False
     action, _ = _action(cmd)
@@ -53,7 +59,7 @@ def _downloads(cmd) -> bool:
     return sub in _DOWNLOADS or verb in _GROUPED.get(sub, ())
 
 
-def _prompts(cmd) -> bool:
+def _prompts(cmd: Command) -> bool:
     action, _ = _action(cmd)
     if cmd.program not in PROGRAMS or action is None:
         return False
@@ -61,11 +67,11 @@ def _prompts(cmd) -> bool:
     return sub in _PROMPTS or verb in _GROUPED_PROMPTS.get(sub, ())
 
 
-def _setopt(cmd, name: str) -> bool:
+def _setopt(cmd: Command, name: str) -> bool:
     return any((v or "").partition("=")[0].strip().lower() == name for v in cmd.option_values("--setopt"))
 
 
-def _cleans(cmd, program: str) -> bool:
+def _cleans(cmd: Command, program: str) -> bool:
     """``program clean all``, or ``rm`` of a yum/dnf cache directory (or its contents)."""
     if cmd.is_(program, "clean"):
         return "all" in [w.value for w in cmd.positional()]
@@ -74,7 +80,7 @@ def _cleans(cmd, program: str) -> bool:
     return False
 
 
-def check(doc: Dockerfile, context, config) -> Iterator[Finding]:
+def check(doc: Dockerfile, context: BuildContext, config: Config) -> Iterator[Finding]:
     for stage in doc.stages:
         runs = run_scripts(doc, stage)
         for position, (inst, run) in enumerate(runs):
@@ -91,6 +97,8 @@ def _missing_yes(doc: Dockerfile, stage: Stage, run: RunScript) -> Iterator[Find
         if cmd.program == "microdnf" and _assumes_yes(doc, stage):
             continue
         action, word = _action(cmd)
+        if word is None:  # never: a prompting command has an action
+            continue
         safety, risk, asks = Safety.SAFE, "", "asks for confirmation"
         if cmd.program == "microdnf":
             asks = "asks for confirmation on microdnf 3.8+ (RHEL 9 and later)"
@@ -116,35 +124,34 @@ def _root_base(doc: Dockerfile, stage: Stage) -> str:
     return (ancestors[-1] if ancestors else stage).base.lower()
 
 
-def _missing_clean(doc: Dockerfile, stage: Stage, run: RunScript, after: list) -> Iterator[Finding]:
+def _missing_clean(doc: Dockerfile, stage: Stage, run: RunScript, after: list[StageRun]) -> Iterator[Finding]:
     commands = run.script.commands
-    last_download: dict[str, object] = {}
+    last_download: dict[str, Command] = {}
     for cmd in commands:
-        if _downloads(cmd):
+        if cmd.program is not None and _downloads(cmd):
             last_download[cmd.program] = cmd
     if not last_download or mounted_any(run.inst, CACHE_DIRS):
         return
-    missing = []
+    missing: list[tuple[Command, tuple[Command, Edit] | None]] = []  # (download, (partial clean, widened))
     for program, cmd in last_download.items():
         later = [c for c in commands if c.span[0] > cmd.span[0]]
         if any(_cleans(c, program) for c in later):
             continue
         partial = next((c for c in later if c.is_(program, "clean") and c.positional()), None)
-        if partial is not None and _widen(run, partial) is not None:
-            missing.append((cmd, partial))
-        else:
-            missing.append((cmd, None))
+        widened = _widen(run, partial) if partial is not None else None
+        missing.append((cmd, (partial, widened) if partial is not None and widened is not None else None))
     if not missing or not _may_clean(run, after, doc, stage):
         return
-    for cmd, partial in missing:
-        if partial is not None:
+    for cmd, widening in missing:
+        if widening is not None:
+            partial, widened = widening
             what = " ".join(w.text_raw for w in partial.positional())
             yield PASS.finding(
                 run.line_of(partial.span),
                 f"`{partial.program} clean {what}` leaves the rest of the cache in the layer; "
-                f"use `{partial.program} clean all`", Fix((_widen(run, partial),), Safety.SAFE),
+                f"use `{partial.program} clean all`", Fix((widened,), Safety.SAFE),
                 hadolint=_clean_rules([partial.program]))
-    appended = [cmd for cmd, partial in missing if partial is None]
+    appended = [cmd for cmd, widening in missing if widening is None]
     if not appended:
         return
     sudo = {c.program for c in commands if _downloads(c) and "sudo" in c.wrappers}
@@ -158,12 +165,12 @@ def _missing_clean(doc: Dockerfile, stage: Stage, run: RunScript, after: list) -
         hadolint=_clean_rules([cmd.program for cmd in appended]))
 
 
-def _clean_rules(programs: list[str]) -> tuple[str, ...]:
+def _clean_rules(programs: list[str | None]) -> tuple[str, ...]:
     """DL3032 for yum, DL3040 for dnf and microdnf."""
     return tuple(sorted({"DL3032" if program == "yum" else "DL3040" for program in programs}))
 
 
-def _widen(run: RunScript, clean) -> Edit | None:
+def _widen(run: RunScript, clean: Command) -> Edit | None:
     """Replace the targets of ``clean packages metadata`` with ``all`` when they sit on one line."""
     words = clean.positional()
     start, end = words[0].span[0], words[-1].span[1]
@@ -172,7 +179,7 @@ def _widen(run: RunScript, clean) -> Edit | None:
     return Edit.replace(run.doc_span((start, end)), "all")
 
 
-def _may_clean(run: RunScript, after: list, doc: Dockerfile, stage: Stage) -> bool:
+def _may_clean(run: RunScript, after: list[StageRun], doc: Dockerfile, stage: Stage) -> bool:
     """Nothing needs the cache this RUN fills: no downloadonly/keepcache here, no later -C."""
     for cmd in run.script.commands:
         if cmd.program not in PROGRAMS:

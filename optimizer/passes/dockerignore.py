@@ -7,7 +7,7 @@ import os
 import posixpath
 import re
 from dataclasses import dataclass, field
-from typing import Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from ..context.dockerignore import DockerignoreError, IgnoreMatcher, parse_patterns
 from ..facts.context_use import ContextUse, ignores, newly_excluded_sources
@@ -16,6 +16,10 @@ from ..facts.copies import copy_sources
 from ..facts.vcs_use import READS, UNKNOWN, VCS_MARKERS, git_use
 from ..model import Dockerfile, parse
 from .base import Example, Finding, Fix, NewFile, Pass, Safety
+
+if TYPE_CHECKING:
+    from ..config import Config
+    from ..context import BuildContext
 
 HEADER = "# added by dockeropt"
 
@@ -55,7 +59,7 @@ def _positional(args: tuple[str, ...]) -> list[str]:
     return [a for a in args if not a.startswith("-")]
 
 
-def _makes_target(program: str, args: tuple[str, ...], context, project: str) -> bool:
+def _makes_target(program: str, args: tuple[str, ...], context: BuildContext, project: str) -> bool:
     if program in ("mvn", "mvnw"):
         return (any(a in _MVN_PHASES or a.endswith((":repackage", ":build", ":jar", ":war")) for a in args)
                 and not _output_moved(context, project, ("pom.xml",), ("<directory>",)))
@@ -64,13 +68,13 @@ def _makes_target(program: str, args: tuple[str, ...], context, project: str) ->
     return program == "sbt" and bool(_positional(args))
 
 
-def _makes_build(program: str, args: tuple[str, ...], context, project: str) -> bool:
+def _makes_build(program: str, args: tuple[str, ...], context: BuildContext, project: str) -> bool:
     return (program in ("gradle", "gradlew") and any(a not in _GRADLE_NON_BUILDING for a in _positional(args))
             and not _output_moved(context, project, ("build.gradle", "build.gradle.kts"),
                                   ("builddir", "builddirectory")))
 
 
-def _output_moved(context, project: str, files: tuple[str, ...], words: tuple[str, ...]) -> bool:
+def _output_moved(context: BuildContext, project: str, files: tuple[str, ...], words: tuple[str, ...]) -> bool:
     """The build file moves the tool's output directory elsewhere (``<directory>``, ``buildDir``), or
     cannot be read to tell."""
     for name in files:
@@ -82,7 +86,7 @@ def _output_moved(context, project: str, files: tuple[str, ...], words: tuple[st
     return False
 
 
-def _makes_dist(program: str, args: tuple[str, ...], context, project: str) -> bool:
+def _makes_dist(program: str, args: tuple[str, ...], context: BuildContext, project: str) -> bool:
     """Python builds write dist/; a JavaScript build only when its script or tool provably does."""
     if program == "python":
         return "build" in args[:2] or "setup.py" in args
@@ -91,7 +95,7 @@ def _makes_dist(program: str, args: tuple[str, ...], context, project: str) -> b
     return js_output.writes("dist", program, args, context, project)
 
 
-def _makes_out(program: str, args: tuple[str, ...], context, project: str) -> bool:
+def _makes_out(program: str, args: tuple[str, ...], context: BuildContext, project: str) -> bool:
     return js_output.writes("out", program, args, context, project) or (
         program == "next" and "export" in args)
 
@@ -115,7 +119,7 @@ def _installs_python(program: str, args: tuple[str, ...]) -> bool:
     return program == "virtualenv"
 
 
-def _creates_venv(name: str):
+def _creates_venv(name: str) -> Callable[[str, tuple[str, ...]], bool]:
     """A command that makes the virtualenv ``name`` afresh (``python -m venv .venv``, ``uv sync``)."""
     def test(program: str, args: tuple[str, ...]) -> bool:
         named = any(posixpath.basename(a.rstrip("/")) == name for a in args)
@@ -133,7 +137,7 @@ _TOOL_HOME_FILES = {".m2": (".mvn/maven.config", ".mvn/jvm.config", ".mvn/settin
 _TOOL_HOME_WORDS = {".m2": (".m2", "maven.repo.local", "localrepository"), ".gradle": ("gradle.user.home",)}
 
 
-def _tool_home(occ: _Occurrence, context) -> tuple[Safety, str] | None:
+def _tool_home(occ: _Occurrence, context: BuildContext) -> tuple[Safety, str] | None:
     """``.m2``/``.gradle`` are caches unless the project's Maven/Gradle settings point the tool at them."""
     parent = posixpath.dirname(occ.path)
     for name in _TOOL_HOME_FILES.get(occ.name, ()):
@@ -160,7 +164,7 @@ _MAX_SIBLINGS = 20
 # The pass ------------------------------------------------------------------------------------------
 
 
-def check(doc: Dockerfile, context, config) -> Iterator[Finding]:
+def check(doc: Dockerfile, context: BuildContext, config: Config) -> Iterator[Finding]:
     if not context.known or not doc.stages or context.dockerignore_error:
         return
     path = context.dockerignore_path
@@ -192,7 +196,7 @@ def check(doc: Dockerfile, context, config) -> Iterator[Finding]:
         base = text
     if unsafe:
         block = _block(unsafe, newline, header=not safe)
-        text = base + block if safe else _append(original, block, newline)
+        text = base + block if safe and base is not None else _append(original, block, newline)
         risks = list(dict.fromkeys(part for e in unsafe for part in e.risk.split("; ") if part))
         yield PASS.finding(line, _message(path, base, unsafe, also=bool(safe)),
                            Fix((), Safety.UNSAFE, files=(NewFile(path, text, base),)), risk="; ".join(risks))
@@ -201,7 +205,7 @@ def check(doc: Dockerfile, context, config) -> Iterator[Finding]:
 # The Dockerfiles sharing the context ---------------------------------------------------------------
 
 
-def _readers(doc: Dockerfile, context) -> tuple[list[ContextUse], list[str]]:
+def _readers(doc: Dockerfile, context: BuildContext) -> tuple[list[ContextUse], list[str]]:
     """This Dockerfile and the other Dockerfiles of the context (parsed when readable), and the
     other Dockerfiles that could not be read."""
     readers = [ContextUse(doc)]
@@ -232,7 +236,7 @@ def _project_file(path: str) -> bool:
     return not any(part in _VCS or part in _DEP_DIRS for part in path.split("/")[:-1])
 
 
-def _our_path(context) -> str | None:
+def _our_path(context: BuildContext) -> str | None:
     if context.dockerfile is None or context.root is None:
         return None
     rel = os.path.relpath(os.path.abspath(context.dockerfile), os.path.abspath(context.root))
@@ -248,7 +252,7 @@ def _dockerfile_like(name: str) -> bool:
             or lower.endswith((".dockerfile", ".containerfile")))
 
 
-def _other_ignore_files(context, path: str) -> bool:
+def _other_ignore_files(context: BuildContext, path: str) -> bool:
     """A ``<Dockerfile>.dockerignore`` exists but we do not know which Dockerfile is ours."""
     return any(p.endswith(".dockerignore") and posixpath.basename(p) != ".dockerignore" and p != path
                for p in context.files)
@@ -279,7 +283,7 @@ class _Occurrence:
     files: list[str] = field(default_factory=list)
 
 
-def _occurrences(context) -> dict[str, _Occurrence]:
+def _occurrences(context: BuildContext) -> dict[str, _Occurrence]:
     """Every path of the context whose name is a candidate, with the files under it (outermost only)."""
     found: dict[str, _Occurrence] = {}
     for path in context.files:
@@ -326,7 +330,7 @@ def _is_env_file(name: str) -> bool:
     return not any(part in _ENV_TEMPLATES for part in name[5:].lower().split("."))
 
 
-def _plan(readers: list[ContextUse], unread: list[str], context, path: str, original: str) -> list[Entry]:
+def _plan(readers: list[ContextUse], unread: list[str], context: BuildContext, path: str, original: str) -> list[Entry]:
     """The entries to add, each judged for every Dockerfile that shares the context."""
     try:
         existing = IgnoreMatcher.from_text(original)
@@ -365,7 +369,8 @@ def _expressible(path: str) -> bool:
     return not (_PATTERN_SPECIALS.intersection(path) or path[:1] in ("#", "!") or path != path.strip())
 
 
-def _judge(occ: _Occurrence, readers: list[ContextUse], context, vcs_read: bool) -> tuple[Safety, str] | None:
+def _judge(occ: _Occurrence, readers: list[ContextUse], context: BuildContext, vcs_read: bool) -> tuple[Safety,
+           str] | None:
     """The safety of leaving ``occ`` out, for every Dockerfile (None: keep it)."""
     worst: tuple[Safety, str] = (Safety.SAFE, "")
     if occ.kind == "output" and not _is_output(occ, context):
@@ -411,7 +416,7 @@ def _secret_keys(text: str) -> list[str]:
     return keys
 
 
-def _env_readers(context) -> list[str]:
+def _env_readers(context: BuildContext) -> list[str]:
     """Dependencies of the project (package.json, requirements, pyproject) known to read ``.env``."""
     found = []
     text = context.read_text("package.json")
@@ -440,7 +445,7 @@ def _env_verdict(path: str, secrets: list[str], readers: list[str]) -> tuple[Saf
                            "or with RUN --mount=type=secret instead")
 
 
-def _judge_for(occ: _Occurrence, kind: str, reader: ContextUse, context,
+def _judge_for(occ: _Occurrence, kind: str, reader: ContextUse, context: BuildContext,
                vcs_read: bool) -> tuple[Safety, str] | None:
     named, carriers = reader.relation(occ.path, wild_names=occ.kind not in ("vcs", "ide"))
     if named:
@@ -488,12 +493,12 @@ def _judge_for(occ: _Occurrence, kind: str, reader: ContextUse, context,
     return Safety.SAFE, ""
 
 
-def _is_output(occ: _Occurrence, context) -> bool:
+def _is_output(occ: _Occurrence, context: BuildContext) -> bool:
     parent = posixpath.dirname(occ.path)
     return any(posixpath.join(parent, manifest) in context.files for manifest in _OUTPUTS[occ.name])
 
 
-def _manifests_read_vcs(context) -> bool:
+def _manifests_read_vcs(context: BuildContext) -> bool:
     """A build manifest uses version control at build time (a git plugin, versions from tags)."""
     paths = sorted((p for p in context.files if posixpath.basename(p) in _VCS_FILES and _project_file(p)),
                    key=lambda p: p.count("/"))[:50]
@@ -508,7 +513,8 @@ def _root_is_carried(readers: list[ContextUse]) -> bool:
     return any(s.kind == "broad" for r in readers for s in r.sources)
 
 
-def _group(occurrences: dict[str, _Occurrence], verdicts, context) -> list[Entry]:
+def _group(occurrences: dict[str, _Occurrence], verdicts: dict[str, tuple[Safety, str] | None],
+           context: BuildContext) -> list[Entry]:
     """One ``**/name`` line where every occurrence of a name goes, else one line per path."""
     by_name: dict[str, list[_Occurrence]] = {}
     for occ in occurrences.values():
@@ -525,14 +531,14 @@ def _group(occurrences: dict[str, _Occurrence], verdicts, context) -> list[Entry
         else:
             chunks = [(o.path, [o]) for o in kept]
         for pattern, occs in chunks:
-            safety, risk = max((verdicts[o.path] for o in occs), key=lambda v: v[0].rank)
+            safety, risk = max((v for o in occs if (v := verdicts[o.path]) is not None), key=lambda v: v[0].rank)
             entries.append(Entry(pattern, occs[0].kind, [o.path for o in occs],
                                  sum(len(o.files) for o in occs),
                                  sum(context.files.get(f, 0) for o in occs for f in o.files), safety, risk))
     return entries
 
 
-def _guard(entries: list[Entry], readers: list[ContextUse], context, original: str) -> list[Entry]:
+def _guard(entries: list[Entry], readers: list[ContextUse], context: BuildContext, original: str) -> list[Entry]:
     """Drop any entry that would exclude a COPY/ADD source (Docker's own matching decides)."""
     while entries:
         text = _append(original, _block(entries, "\n", header=True), "\n")
@@ -547,7 +553,7 @@ def _guard(entries: list[Entry], readers: list[ContextUse], context, original: s
     return entries
 
 
-def _entry_excludes(entry: Entry, written: str, reader: ContextUse, context) -> bool:
+def _entry_excludes(entry: Entry, written: str, reader: ContextUse, context: BuildContext) -> bool:
     """Does this entry alone exclude the source ``written``?"""
     matcher = IgnoreMatcher.from_text(entry.pattern)
     return any(ignores(matcher, p) for source in reader.sources if source.written == written
@@ -603,7 +609,7 @@ def _message(path: str, original: str | None, entries: list[Entry], *, also: boo
     return message
 
 
-def _bytes(size: int) -> str:
+def _bytes(size: float) -> str:
     for unit in ("B", "KB", "MB", "GB"):
         if size < 1024 or unit == "GB":
             return f"{size} {unit}" if unit == "B" else f"{size:.1f} {unit}"

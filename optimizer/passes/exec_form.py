@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from ..facts.commands import shell_form_words
 from ..facts.runscript import runs_posix_shell
 from ..builders import New, render, replace
 from ..model import Dockerfile, Instruction, Stage
 from .base import Example, Finding, Fix, Pass, Safety
+
+if TYPE_CHECKING:
+    from ..config import Config
+    from ..context import BuildContext
 
 ID, NAME = "DO111", "exec-form"
 
@@ -19,7 +23,7 @@ _BUILTINS = frozenset({".", ":", "source", "cd", "export", "set", "unset", "ulim
                        "type", "hash", "getopts", "jobs", "fg", "bg", "times", "let", "declare", "typeset"})
 
 
-def check(doc: Dockerfile, context, config) -> Iterator[Finding]:
+def check(doc: Dockerfile, context: BuildContext, config: Config) -> Iterator[Finding]:
     final = doc.stages[-1] if doc.stages else None
     for stage in doc.stages:
         for inst in stage.instructions:
@@ -34,9 +38,10 @@ def check(doc: Dockerfile, context, config) -> Iterator[Finding]:
 def _words(inst: Instruction) -> list[str] | None:
     """The literal words of a one-command shell form (``exec`` dropped), or None."""
     words = shell_form_words(inst.arguments.text)
-    if words is None or not all(words) or words[0] in _BUILTINS:
+    if words is None or not all(words):
         return None
-    return words
+    literal = [w for w in words if w]  # every word
+    return None if literal[0] in _BUILTINS else literal
 
 
 def _finding(doc: Dockerfile, stage: Stage, inst: Instruction, words: list[str], final: bool) -> Finding:

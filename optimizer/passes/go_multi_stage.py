@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import posixpath
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Sequence
 
 from ..builders import New, append_stage, name_stage, new, written
 from ..edits import Edit, apply_edits
-from ..facts.commands import shell_form_words, stage_command
+from ..facts.commands import StageCommand, shell_form_words, stage_command
 from ..facts.copies import from_context, landing, normalise, sources, workdir_in_force
-from ..facts.images import image_ref
+from ..facts.images import ImageRef, image_ref
 from ..facts.packages import installed_packages
 from ..facts.runscript import RunScript, env_in_force, run_script
 from ..model import Dockerfile, Instruction, Stage, parse
@@ -18,6 +19,11 @@ from ..postcheck import RUNTIME_KEYWORDS
 from .base import Example, Finding, Fix, Option, Pass, Safety
 
 GO_RUNTIME = Option("go-runtime", "distroless", "runtime image", choices=("distroless", "debian", "scratch", "alpine"))
+
+if TYPE_CHECKING:
+    from ..config import Config
+    from ..context import BuildContext
+    from ..shell import Command, Word
 
 ID, NAME = "DO302", "go-multi-stage"
 
@@ -59,7 +65,7 @@ class _Runtime:
     shell: bool
 
 
-def check(doc: Dockerfile, context, config) -> list[Finding]:
+def check(doc: Dockerfile, context: BuildContext, config: Config) -> list[Finding]:
     if not doc.stages:
         return []
     stage = doc.stages[-1]
@@ -87,7 +93,7 @@ def check(doc: Dockerfile, context, config) -> list[Finding]:
     return [_finding(doc, context, config, stage, ref, command, build_inst, run, build, output)]
 
 
-def _command(stage: Stage) -> tuple[tuple[Instruction, ...], list[str | None]] | None:
+def _command(stage: Stage) -> StageCommand | None:
     """The ENTRYPOINT/CMD instructions that make up the command and its words; None when the command
     cannot be read or its program is not a plain word."""
     found = stage_command(stage, _words)
@@ -98,7 +104,7 @@ def _words(inst: Instruction) -> list[str | None] | None:
     return list(inst.value) if inst.exec_form else shell_form_words(inst.arguments.text)
 
 
-def _output(doc: Dockerfile, run: RunScript, build) -> str | None:
+def _output(doc: Dockerfile, run: RunScript, build: Command) -> str | None:
     """The absolute path ``go build -o`` writes (None: no -o, a directory, or not known)."""
     values = _go_flag(build.words[1:], "o")
     if len(values) != 1 or not values[0] or values[0].endswith("/") or "$" in values[0]:
@@ -115,13 +121,13 @@ def _output(doc: Dockerfile, run: RunScript, build) -> str | None:
     return _resolve(values[0], cwd)
 
 
-def _go_flag(words, name: str) -> list[str | None]:
+def _go_flag(words: Sequence[Word], name: str) -> list[str | None]:
     """Values of a ``go build`` flag (Go's flag syntax: ``-o x``, ``--o=x``; flags end at the first
     package argument)."""
     found: list[str | None] = []
     i = 0
     while i < len(words) and (words[i].value or "").startswith("-"):
-        flag, eq, inline = words[i].value.lstrip("-").partition("=")
+        flag, eq, inline = (words[i].value or "").lstrip("-").partition("=")
         takes = flag in _GO_VALUE_FLAGS and not eq
         if flag == name:
             found.append(inline if eq else words[i + 1].value if takes and i + 1 < len(words) else None)
@@ -140,10 +146,10 @@ def _resolve(word: str | None, cwd: str | None, command: bool = False) -> str | 
     return normalise(posixpath.join(cwd, word))
 
 
-def _finding(doc, context, config, stage: Stage, ref, command, build_inst: Instruction, run: RunScript, build,
-             binary: str) -> Finding:
+def _finding(doc: Dockerfile, context: BuildContext, config: Config, stage: Stage, ref: ImageRef, command: StageCommand,
+             build_inst: Instruction, run: RunScript, build: Command, binary: str) -> Finding:
     static = _static(doc, stage, ref, build_inst, build)
-    runtime, runtime_problem = _runtime(GO_RUNTIME.of(config), static, ref)
+    runtime, runtime_problem = _runtime(GO_RUNTIME.choice(config), static, ref)
     index = stage.instructions.index(build_inst)
     tail_at = max(i for i, inst in enumerate(stage.instructions) if inst.keyword not in _METADATA) + 1
     head, tail = stage.instructions[:tail_at], stage.instructions[tail_at:]
@@ -172,7 +178,7 @@ def _finding(doc, context, config, stage: Stage, ref, command, build_inst: Instr
                         risk=risk)
 
 
-def _static(doc: Dockerfile, stage: Stage, ref, build_inst: Instruction, build) -> bool:
+def _static(doc: Dockerfile, stage: Stage, ref: ImageRef, build_inst: Instruction, build: Command) -> bool:
     """The binary links no libc: CGO_ENABLED=0 for the build, or Alpine's golang without a C compiler."""
     for assignment in build.env:
         if assignment.name == "CGO_ENABLED":
@@ -185,11 +191,11 @@ def _static(doc: Dockerfile, stage: Stage, ref, build_inst: Instruction, build) 
     return not (installed_packages(doc, stage.instructions) & _C_COMPILERS)
 
 
-def _alpine(ref) -> bool:
+def _alpine(ref: ImageRef) -> bool:
     return any(w.startswith("alpine") for w in ref.tag_words)
 
 
-def _runtime(kind: str, static: bool, ref) -> tuple[_Runtime | None, str]:
+def _runtime(kind: str, static: bool, ref: ImageRef) -> tuple[_Runtime | None, str]:
     """The runtime image for ``go-runtime`` and the binary's linking, or why there is none."""
     release = next((r for r in _DEBIAN if r in ref.tag_words), None)
     certs = "RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates tzdata && " \
@@ -213,7 +219,7 @@ def _runtime(kind: str, static: bool, ref) -> tuple[_Runtime | None, str]:
     return _Runtime(f"gcr.io/distroless/base-debian{_DEBIAN[release]}", (), False), ""
 
 
-def _setup_problems(doc: Dockerfile, instructions) -> list[str]:
+def _setup_problems(doc: Dockerfile, instructions: Sequence[Instruction]) -> list[str]:
     """Why what the stage set up before the build may be needed at run time."""
     problems = []
     extra = sorted(installed_packages(doc, instructions) - _BUILD_PACKAGES)
@@ -231,7 +237,7 @@ def _setup_problems(doc: Dockerfile, instructions) -> list[str]:
     return problems
 
 
-def _data_copies(doc: Dockerfile, context, stage: Stage) -> tuple[list[str], list[str]]:
+def _data_copies(doc: Dockerfile, context: BuildContext, stage: Stage) -> tuple[list[str], list[str]]:
     """Files of the build context, copied into the builder, that the program may read at run time: the
     image folders (or files) that hold them, to copy into the runtime stage, and why they cannot be."""
     if not getattr(context, "known", False):
@@ -258,7 +264,7 @@ def _data_copies(doc: Dockerfile, context, stage: Stage) -> tuple[list[str], lis
     return sorted(carried), []
 
 
-def _folder(source: str, context) -> str | None:
+def _folder(source: str, context: BuildContext) -> str | None:
     """The context folder a COPY source names ("" for the root), None when it is a file or a pattern."""
     path = normalise(source).lstrip("/")
     if path in ("", "."):
@@ -284,7 +290,7 @@ def _under(path: str, source: str) -> bool:
     return source == "." or path == source or path.startswith(source + "/")
 
 
-def _carry_problems(stage: Stage, command, runtime: _Runtime | None, binary: str) -> list[str]:
+def _carry_problems(stage: Stage, command: StageCommand, runtime: _Runtime | None, binary: str) -> list[str]:
     """Why the run-time settings would not work as they are on the runtime image."""
     problems = []
     shell = runtime is not None and runtime.shell
@@ -314,8 +320,8 @@ def _go_env(inst: Instruction) -> bool:
     return inst.keyword == "ENV" and all(k.startswith(_GO_ENV) for k in inst.value[::2])
 
 
-def _edits(doc: Dockerfile, stage: Stage, head, tail, name: str, runtime: _Runtime, copied: list[str],
-           command) -> list[Edit]:
+def _edits(doc: Dockerfile, stage: Stage, head: Sequence[Instruction], tail: Sequence[Instruction], name: str,
+           runtime: _Runtime, copied: list[str], command: StageCommand) -> list[Edit]:
     edits: list[Edit] = [name_stage(doc, stage, name)] if stage.name is None else []
     rewrites = {} if runtime.shell else _exec_rewrites(command)
     block: list[New | str] = [new("FROM", runtime.image), *(new(*line.format(stage=name).split(" ", 1))
@@ -328,7 +334,7 @@ def _edits(doc: Dockerfile, stage: Stage, head, tail, name: str, runtime: _Runti
     return edits + append_stage(doc, block, tail, rewrites)
 
 
-def _carried(head, tail) -> list[Instruction]:
+def _carried(head: Sequence[Instruction], tail: Sequence[Instruction]) -> list[Instruction]:
     """The run-time settings before the last build step that the image keeps: every additive one, the
     last of the others (unless a moved one of that kind replaces it); Go's own ENV stays behind."""
     moved = {i.keyword for i in tail}
@@ -343,7 +349,7 @@ def _carried(head, tail) -> list[Instruction]:
     return keep
 
 
-def _exec_rewrites(command) -> dict[int, New | None]:
+def _exec_rewrites(command: StageCommand) -> dict[int, New]:
     """A shell-less image: a shell-form command becomes exec form (by ``id``); CMD after an exec-form
     ENTRYPOINT stays as it is when it is already exec form."""
     return {id(i): new(i.keyword, json.dumps(_words(i), ensure_ascii=False)) for i in command[0] if not i.exec_form}

@@ -6,22 +6,27 @@ import json
 import posixpath
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Sequence
 
 from .. import builders
 from ..builders import New, append_stage, insert_below, name_stage, new, written
 from ..facts.commands import stage_command
 from ..facts.copies import from_context, normalise, sources, workdir_in_force
 from ..edits import Edit, apply_edits
-from ..facts.java import built_jar, extra_jars, java_image, java_launch, matches, runtime_image
+from ..facts.java import JavaImage, Runtime, built_jar, extra_jars, java_image, java_launch, matches, runtime_image
 from ..model import Dockerfile, Instruction, Stage, parse
 from ..postcheck import RUNTIME_KEYWORDS
 from ..facts.runscript import run_script
-from ..shell import parse_script
+from ..shell import Command, parse_script
 from .base import Example, Finding, Fix, Option, Pass, Safety
 
 JAVA_RUNTIME = Option("java-runtime", "alpine", "runtime image: eclipse-temurin's -jre-alpine or -jre, or distroless",
                       choices=("alpine", "jre", "distroless"))
 SPRING_LAYERS = Option("spring-layers", False, "extract Spring Boot layers in the runtime stage (Boot >= 3.3)")
+
+if TYPE_CHECKING:
+    from ..config import Config
+    from ..context import BuildContext
 
 ID, NAME = "DO301", "java-multi-stage"
 
@@ -68,7 +73,7 @@ class _Command:
         return bool(self.words) and posixpath.basename(self.words[0] or "") == "java"
 
 
-def check(doc: Dockerfile, context, config) -> list[Finding]:
+def check(doc: Dockerfile, context: BuildContext, config: Config) -> list[Finding]:
     if not doc.stages:
         return []
     stage = doc.stages[-1]
@@ -131,19 +136,19 @@ def _runs_builder(doc: Dockerfile, inst: Instruction) -> bool:
     return any(_program(c) in _BUILDERS for c in run.script.commands)
 
 
-def _program(command) -> str:
+def _program(command: Command) -> str:
     return posixpath.basename(command.name or "").removesuffix(".cmd")
 
 
 # --- (a) a stage that builds its own jar -------------------------------------------------------
 
 
-def _builder_finding(doc, context, config, stage: Stage, image, command: _Command, build: Instruction) -> Finding:
+def _builder_finding(doc: Dockerfile, context: BuildContext, config: Config, stage: Stage, image: JavaImage,
+                     command: _Command, build: Instruction) -> Finding:
     line = stage.from_.start_line
-    tool = "gradle" if any(_program(c).startswith("gradle") for c in run_script(doc, build).script.commands) \
-        else "maven"
+    tool = "gradle" if any(_program(c).startswith("gradle") for c in _commands(doc, build)) else "maven"
     version, version_note = _version(image, context, tool)
-    runtime = runtime_image(version, JAVA_RUNTIME.of(config), image.openj9) if version else None
+    runtime = runtime_image(version, JAVA_RUNTIME.choice(config), image.openj9) if version else None
     target = runtime.image if runtime else None
     index = stage.instructions.index(build)
     tail_at = max(i for i, inst in enumerate(stage.instructions) if inst.keyword not in _METADATA) + 1
@@ -174,11 +179,11 @@ def _builder_finding(doc, context, config, stage: Stage, image, command: _Comman
     proposal = (f"name this stage `{written_name}` and add a runtime stage `FROM {runtime_text}` with "
                 f"`COPY --from={written_name} {jar or '<path of the jar>'} {jar or '<path of the jar>'}` and the "
                 "run-time settings")
-    if problems:
+    if problems or runtime is None or runtime.image is None or jar is None:  # each of these is a problem
         return PASS.finding(line, f"the image ships the JDK and the build; {proposal}",
                             risk="; ".join(problems))
     layers, layers_note = _spring_layers(context, tool, config)
-    edits = _builder_edits(doc, stage, head, tail, name, target, jar, command, runtime, workdir, layers)
+    edits = _builder_edits(doc, stage, head, tail, name, runtime.image, jar, command, runtime, workdir, layers)
     risk = ("the runtime stage holds only the jar: files the application reads at run time from the "
             f"builder (config next to the sources, a Class-Path beside the jar) and JDK tools are gone; "
             f"{'; '.join(runtime.notes)}{version_note}{layers_note}")
@@ -188,7 +193,7 @@ def _builder_finding(doc, context, config, stage: Stage, image, command: _Comman
     return PASS.finding(line, message, fix, risk=risk)
 
 
-def _spring_layers(context, tool: str, config) -> tuple[bool, str]:
+def _spring_layers(context: BuildContext, tool: str, config: Config) -> tuple[bool, str]:
     """Whether to copy Spring Boot's layers instead of the jar (``--spring-layers``), and what to say."""
     if not SPRING_LAYERS.of(config):
         return False, ""
@@ -203,7 +208,7 @@ def _spring_layers(context, tool: str, config) -> tuple[bool, str]:
                   "names other layers, and a fully executable jar (launch script) cannot be extracted")
 
 
-def _places_jar(doc, inst: Instruction, jar: str) -> bool:
+def _places_jar(doc: Dockerfile, inst: Instruction, jar: str) -> bool:
     """A RUN after the build that only copies or moves the built jar to the path the command runs
     (``RUN cp target/${APP_FILE} app.jar``): part of the build."""
     run = run_script(doc, inst) if inst.keyword == "RUN" else None
@@ -217,7 +222,7 @@ def _places_jar(doc, inst: Instruction, jar: str) -> bool:
     return target is not None and "$" not in target and normalise(posixpath.join(cwd, target)) == jar
 
 
-def _version(image, context, tool: str) -> tuple[int | None, str]:
+def _version(image: JavaImage, context: BuildContext, tool: str) -> tuple[int | None, str]:
     if image.version is not None:
         return image.version, ""
     project = context.manifests.maven if tool == "maven" else context.manifests.gradle
@@ -228,10 +233,11 @@ def _version(image, context, tool: str) -> tuple[int | None, str]:
                    "may be newer")
 
 
-def _jar_path(doc, context, stage: Stage, command: _Command, build: Instruction,
+def _jar_path(doc: Dockerfile, context: BuildContext, stage: Stage, command: _Command, build: Instruction,
               tool: str) -> tuple[str | None, str | None]:
     """The absolute path of the jar the command runs, from the Dockerfile (and the build file for a
     glob), and why a glob may match other jars too (None when it names the build's only jar)."""
+    assert command.jar is not None  # the builder shape runs a jar
     word = command.words[command.jar]
     last = stage.instructions[-1]
     cwd = workdir_in_force(doc, last) if last.keyword != "WORKDIR" else None
@@ -256,14 +262,21 @@ def _jar_path(doc, context, stage: Stage, command: _Command, build: Instruction,
     return candidate, (f"`{word}` may match more than {posixpath.basename(candidate)}: {extra}" if extra else None)
 
 
-def _tasks(doc, build: Instruction) -> list[str]:
+def _tasks(doc: Dockerfile, build: Instruction) -> list[str]:
     """The Gradle tasks (or Maven phases) the build step names."""
-    return [w.value or "" for c in run_script(doc, build).script.commands if _program(c) in _BUILDERS
+    return [w.value or "" for c in _commands(doc, build) if _program(c) in _BUILDERS
             for w in c.words if not (w.value or "-").startswith("-")]
 
 
-def _builder_edits(doc, stage: Stage, head, tail, name: str, image: str, jar: str, command: _Command,
-                   runtime, workdir: str | None, layers: bool) -> list[Edit]:
+def _commands(doc: Dockerfile, build: Instruction) -> tuple[Command, ...]:
+    """The commands of the build RUN (one that runs a build tool, so readable)."""
+    run = run_script(doc, build)
+    return run.script.commands if run is not None else ()
+
+
+def _builder_edits(doc: Dockerfile, stage: Stage, head: Sequence[Instruction], tail: Sequence[Instruction],
+                   name: str, image: str, jar: str, command: _Command, runtime: Runtime, workdir: str | None,
+                   layers: bool) -> list[Edit]:
     edits: list[Edit] = [name_stage(doc, stage, name)] if stage.name is None else []
     rewrites = {} if runtime.shell else _exec_rewrites(command)
     block: list[New | str] = [new("FROM", image), *([new("WORKDIR", workdir)] if workdir else [])]
@@ -283,7 +296,7 @@ def _builder_edits(doc, stage: Stage, head, tail, name: str, image: str, jar: st
     return edits + append_stage(doc, block, tail, rewrites)
 
 
-def _head_workdir(doc, head, tail) -> str | None:
+def _head_workdir(doc: Dockerfile, head: Sequence[Instruction], tail: Sequence[Instruction]) -> str | None:
     """The absolute WORKDIR the moved settings start from, when the builder set one (head ends with a
     RUN/COPY/ADD, so the WORKDIR in force there is the builder's last)."""
     if not any(i.keyword == "WORKDIR" for i in head):
@@ -291,7 +304,7 @@ def _head_workdir(doc, head, tail) -> str | None:
     return workdir_in_force(doc, tail[0] if tail else head[-1])
 
 
-def _carried(head, tail) -> list[Instruction]:
+def _carried(head: Sequence[Instruction], tail: Sequence[Instruction]) -> list[Instruction]:
     """The builder's run-time settings before its last build step that the image keeps: every
     additive one, the last of the others (unless a moved one of that kind replaces it)."""
     moved = {i.keyword for i in tail}
@@ -334,7 +347,7 @@ def _runtime(doc: Dockerfile) -> list[tuple[str, tuple[str, ...], bool]]:
 # --- checks shared by the shapes -----------------------------------------------------------------
 
 
-def _stage_problems(doc, stage: Stage, instructions, build_ok: bool) -> list[str]:
+def _stage_problems(doc: Dockerfile, stage: Stage, instructions: Sequence[Instruction], build_ok: bool) -> list[str]:
     """Why the runtime image may lack what the stage's RUN steps set up."""
     problems = []
     if any(i.keyword == "SHELL" for i in stage.instructions):
@@ -366,7 +379,7 @@ def _stage_problems(doc, stage: Stage, instructions, build_ok: bool) -> list[str
     return problems
 
 
-def _carry_problems(stage: Stage, command: _Command, runtime) -> list[str]:
+def _carry_problems(stage: Stage, command: _Command, runtime: Runtime | None) -> list[str]:
     """Why the run-time settings would not work as they are on the runtime image."""
     problems = []
     shell = runtime is None or runtime.shell
@@ -411,7 +424,7 @@ def _healthcheck_programs(inst: Instruction) -> list[str | None]:
     return [c.name if c.name is not None and "$" not in c.name else None for c in script.commands]
 
 
-def _missing_tools(programs: list[str | None], runtime) -> list[str]:
+def _missing_tools(programs: list[str | None], runtime: Runtime | None) -> list[str]:
     """The programs the runtime image is not known to have (default deny)."""
     have = _SHELL_TOOLS if runtime is None or runtime.alpine else _SHELL_TOOLS | _GLIBC_TOOLS
     found = ["an unreadable command" if p is None else p for p in programs
@@ -419,7 +432,7 @@ def _missing_tools(programs: list[str | None], runtime) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def _lacks(runtime) -> str:
+def _lacks(runtime: Runtime | None) -> str:
     if runtime is not None and runtime.alpine:
         return "lacks (Alpine: busybox sh, no bash, curl or wget of its own)"
     return "may not have (it has the JRE and a shell's basic tools only)"
@@ -442,13 +455,14 @@ def _jvm_option_problems(stage: Stage, jar: str | None) -> list[str]:
     return problems
 
 
-def _placeholder(image, version: int | None) -> str:
+def _placeholder(image: JavaImage, version: int | None) -> str:
     """The runtime image to fill in when none can be proposed (OpenJ9 stays OpenJ9)."""
     java = version or "java-version"
     return f"ibm-semeru-runtimes:open-<{java}>-jre" if image.openj9 else f"eclipse-temurin:<{java}>-jre-alpine"
 
 
-def _runtime_problems(image, version: int | None, target: str | None, config, where: str) -> list[str]:
+def _runtime_problems(image: JavaImage, version: int | None, target: str | None, config: Config,
+                      where: str) -> list[str]:
     """Why there is no runtime image to propose: the version is unknown, or none of that kind exists."""
     if version is None:
         return [f"the Java version is not in {where} nor in the build file"]
@@ -475,10 +489,11 @@ def _exec_rewrites(command: _Command) -> dict[int, New | None]:
 # --- (b), (c): a JDK image that only runs the jar ------------------------------------------------
 
 
-def _swap_findings(doc, context, config, stage: Stage, image, command: _Command) -> list[Finding]:
+def _swap_findings(doc: Dockerfile, context: BuildContext, config: Config, stage: Stage, image: JavaImage,
+                   command: _Command) -> list[Finding]:
     line = stage.from_.start_line
     version, version_note = _version(image, context, "maven" if context.manifests.maven else "gradle")
-    runtime = runtime_image(version, JAVA_RUNTIME.of(config), image.openj9) if version else None
+    runtime = runtime_image(version, JAVA_RUNTIME.choice(config), image.openj9) if version else None
     target = runtime.image if runtime else None
     problems = _runtime_problems(image, version, target, config, f"the tag of `{stage.base}`")
     if not command.java:
@@ -493,11 +508,11 @@ def _swap_findings(doc, context, config, stage: Stage, image, command: _Command)
                    f"Java runtime, use the JRE image `{proposal}`")
     if image.repository in ("openjdk", "java"):
         message += f" (the `{image.repository}` images are deprecated)"
-    findings = []
-    if problems:
+    findings: list[Finding] = []
+    if problems or runtime is None or runtime.image is None:  # no runtime image is a problem
         findings.append(PASS.finding(line, message, risk="; ".join(problems)))
     else:
-        edits = [Edit.replace(_image_span(stage), target)]
+        edits = [Edit.replace(_image_span(stage), runtime.image)]
         if not runtime.shell:
             edits += _exec_edits(doc, command)
         risk = (f"the runtime image is another distribution than `{stage.base}` (libc, CA certificates, "
@@ -515,7 +530,7 @@ def _prebuilt(stage: Stage) -> bool:
                for i in stage.instructions if i.keyword in ("COPY", "ADD") for s in sources(i))
 
 
-def _prebuilt_finding(stage: Stage, context) -> Finding:
+def _prebuilt_finding(stage: Stage, context: BuildContext) -> Finding:
     manifests = context.manifests if getattr(context, "known", False) else None
     if manifests is not None and manifests.maven is not None:
         builder = "maven:<version>"

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from ..builders import New, render, replace
 from ..model import Dockerfile, Instruction, Stage
 from .base import Example, Finding, Fix, Pass, Safety
 
+if TYPE_CHECKING:
+    from ..config import Config
+    from ..context import BuildContext
+
 ID, NAME = "DO110", "maintainer-label"
 
 
-def check(doc: Dockerfile, context, config) -> Iterator[Finding]:
+def check(doc: Dockerfile, context: BuildContext, config: Config) -> Iterator[Finding]:
     for stage in doc.stages:
         for inst in stage.instructions:
             if inst.keyword == "MAINTAINER" and inst.value:

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from typing import Iterator
+from typing import TYPE_CHECKING, Callable, Iterator, Sequence
 
 from ..facts.copies import destination, is_broad_copy, landing, workdir_in_force
-from ..facts.install_inputs import Inputs, go_inputs, node_inputs, pip_inputs, reads_nothing
+from ..facts.install_inputs import Env, Inputs, go_inputs, node_inputs, pip_inputs, reads_nothing
 from ..builders import insert_above, move_below
 from ..facts.placement import copy_groups, copy_instructions, resolution_lines, workdirs_to_move
-from ..facts.runscript import env_in_force, mounted_any, mounts, run_script
+from ..facts.runscript import RunScript, env_in_force, mounted_any, mounts, run_script
 from ..model import Dockerfile, Instruction
 from .base import Example, Finding, Fix, Pass, Safety
+
+if TYPE_CHECKING:
+    from ..config import Config
+    from ..context import BuildContext
+    from ..shell import Command
 
 ID, NAME = "DO205", "manifests-first-langs"
 
@@ -48,7 +53,7 @@ class _Plan:
         return (*self.inputs.unknown, *self.unsafe)
 
 
-def check(doc: Dockerfile, context, config) -> Iterator[Finding]:
+def check(doc: Dockerfile, context: BuildContext, config: Config) -> Iterator[Finding]:
     if context is None or not getattr(context, "known", False):
         return
     for stage in doc.stages:
@@ -71,7 +76,8 @@ def check(doc: Dockerfile, context, config) -> Iterator[Finding]:
 # --- which RUN installs, and what it needs --------------------------------------------------------
 
 
-def _plan(doc, context, after: list[Instruction], copy: Instruction, dest: str) -> _Plan | None:
+def _plan(doc: Dockerfile, context: BuildContext, after: Sequence[Instruction], copy: Instruction,
+          dest: str) -> _Plan | None:
     between: list[Instruction] = []
     for inst in after:
         if inst.keyword == "RUN" and inst.trigger is None:
@@ -104,9 +110,9 @@ def _may_move_past(copy: Instruction, between: list[Instruction]) -> bool:
     return True
 
 
-def _downloaded_before(doc, copy: Instruction) -> bool:
+def _downloaded_before(doc: Dockerfile, copy: Instruction) -> bool:
     """A RUN above the broad copy in its stage already runs ``go mod download``."""
-    for inst in doc.stage_of(copy).instructions:
+    for inst in _stage_instructions(doc, copy):
         if inst is copy:
             return False
         script = run_script(doc, inst) if inst.keyword == "RUN" else None
@@ -131,7 +137,7 @@ def _go_between(plan: _Plan, between: list[Instruction]) -> _Plan | None:
     return plan
 
 
-def _install_plan(doc, context, run: Instruction, dest: str) -> _Plan | None:
+def _install_plan(doc: Dockerfile, context: BuildContext, run: Instruction, dest: str) -> _Plan | None:
     if workdir_in_force(doc, run) != dest:
         return None
     script = run_script(doc, run)
@@ -156,7 +162,8 @@ def _install_plan(doc, context, run: Instruction, dest: str) -> _Plan | None:
     return None
 
 
-def _reader_plan(context, script, command, run, dest, env) -> _Plan | None:
+def _reader_plan(context: BuildContext, script: RunScript, command: Command, run: Instruction, dest: str,
+                 env: Env) -> _Plan | None:
     """The plan of a single install command (npm/yarn/pnpm, ``pip install -r``, ``go mod download``)."""
     text = script.text_of(command.span)
     for reader in (_npm_plan, _yarn_plan, _pnpm_plan, _pip_plan, _go_download_plan):
@@ -166,19 +173,19 @@ def _reader_plan(context, script, command, run, dest, env) -> _Plan | None:
     return None
 
 
-def _environment(doc, run: Instruction):
+def _environment(doc: Dockerfile, run: Instruction) -> Callable[[Command], Env]:
     """The environment a command of ``run`` sees: its inline assignments, then ENV in force."""
-    def of(command):
+    def of(command: Command) -> Env:
         inline = {a.name: "$?" if a.value is None else a.value for a in command.env}  # "$": not a literal
         return lambda name: inline[name] if name in inline else env_in_force(doc, run, name)
     return of
 
 
-def _words(command) -> list[str]:
+def _words(command: Command) -> list[str]:
     return [w.value or "" for w in command.words]
 
 
-def _given(command, *names: str) -> bool:
+def _given(command: Command, *names: str) -> bool:
     return any(w == n or w.startswith(n + "=") for w in _words(command) for n in names)
 
 
@@ -187,16 +194,18 @@ _REWRITES = ("`{manager} install` without {flag} may rewrite {lockfile}; the lat
              "context's lockfile back")
 
 
-def _node_plan(context, manager: str, command, run, text, dest, env, frozen: bool) -> _Plan:
+def _node_plan(context: BuildContext, manager: str, command: Command, run: Instruction, text: str, dest: str,
+               env: Env, frozen: bool) -> _Plan:
     found = node_inputs(context, manager, dest, env, ignore_scripts=_given(command, "--ignore-scripts"))
-    unsafe = ()
+    unsafe: tuple[str, ...] = ()
     if not frozen and found.lockfile is not None:
         flag = {"npm": "`ci`", "yarn": "--frozen-lockfile", "pnpm": "--frozen-lockfile"}[manager]
         unsafe = (_REWRITES.format(manager=manager, flag=flag, lockfile=found.lockfile),)
     return _Plan(manager, found.inputs, run, text, True, unsafe, _NODE_CACHED)
 
 
-def _npm_plan(context, command, run, text, dest, env) -> _Plan | None:
+def _npm_plan(context: BuildContext, command: Command, run: Instruction, text: str, dest: str,
+              env: Env) -> _Plan | None:
     if command.program != "npm" or command.subcommand not in ("ci", "install", "i", "clean-install", "ic"):
         return None
     if command.positional() or _given(command, "--prefix", "-C", "-g", "--global", "--location",
@@ -207,7 +216,8 @@ def _npm_plan(context, command, run, text, dest, env) -> _Plan | None:
     return _node_plan(context, "npm", command, run, text, dest, env, frozen)
 
 
-def _yarn_plan(context, command, run, text, dest, env) -> _Plan | None:
+def _yarn_plan(context: BuildContext, command: Command, run: Instruction, text: str, dest: str,
+               env: Env) -> _Plan | None:
     if command.program != "yarn" or [w.value for w in command.operands()] not in ([], ["install"]):
         return None
     if _given(command, "--cwd", "--modules-folder"):
@@ -216,7 +226,8 @@ def _yarn_plan(context, command, run, text, dest, env) -> _Plan | None:
     return _node_plan(context, "yarn", command, run, text, dest, env, frozen)
 
 
-def _pnpm_plan(context, command, run, text, dest, env) -> _Plan | None:
+def _pnpm_plan(context: BuildContext, command: Command, run: Instruction, text: str, dest: str,
+               env: Env) -> _Plan | None:
     if command.program != "pnpm" or [w.value for w in command.operands()] not in (["install"], ["i"]):
         return None
     if _given(command, "--dir", "-C", "--filter", "-F", "-r", "--recursive", "-g", "--global"):
@@ -224,7 +235,8 @@ def _pnpm_plan(context, command, run, text, dest, env) -> _Plan | None:
     return _node_plan(context, "pnpm", command, run, text, dest, env, _given(command, "--frozen-lockfile"))
 
 
-def _pip_plan(context, command, run, text, dest, env) -> _Plan | None:
+def _pip_plan(context: BuildContext, command: Command, run: Instruction, text: str, dest: str,
+              env: Env) -> _Plan | None:
     if command.program != "pip" or command.subcommand != "install" or command.positional():
         return None
     if not command.option_values("-r"):
@@ -233,14 +245,16 @@ def _pip_plan(context, command, run, text, dest, env) -> _Plan | None:
                  "the installed packages stay cached until a requirements file changes")
 
 
-def _go_download_plan(context, command, run, text, dest, env) -> _Plan | None:
+def _go_download_plan(context: BuildContext, command: Command, run: Instruction, text: str, dest: str,
+                      env: Env) -> _Plan | None:
     if not command.is_("go", "mod", "download") or command.positional()[1:]:
         return None
     return _Plan("go", go_inputs(context, dest, env), run, text, True, (),
                  "the module cache stays until go.mod or go.sum changes")
 
 
-def _go_build_plan(context, script, command, run, dest, env) -> _Plan | None:
+def _go_build_plan(context: BuildContext, script: RunScript, command: Command, run: Instruction, dest: str,
+                   env: Env) -> _Plan | None:
     if not command.top_level or command.step_index is None:
         return None
     if any("-mod=vendor" in w or w in ("-C", "-modfile") or w.startswith("-modfile=") for w in _words(command)):
@@ -249,7 +263,8 @@ def _go_build_plan(context, script, command, run, dest, env) -> _Plan | None:
     module_cache = [env("GOMODCACHE") or "", *(f"{path}/pkg/mod" for path in gopaths if path)]
     if mounted_any(run, module_cache):
         return None  # the modules go to a cache (or tmpfs) mount, never to the download's layer
-    setup, unsafe = [], []
+    setup: list[str] = []
+    unsafe: list[str] = []
     for step in script.script.chain[:command.step_index]:
         cmd = step.command
         step_text = script.text_of(step.span).strip()
@@ -273,7 +288,7 @@ def _go_build_plan(context, script, command, run, dest, env) -> _Plan | None:
 # --- the edits ------------------------------------------------------------------------------------
 
 
-def _finding(doc: Dockerfile, context, copy: Instruction, plan: _Plan) -> Finding | None:
+def _finding(doc: Dockerfile, context: BuildContext, copy: Instruction, plan: _Plan) -> Finding | None:
     raw_dest = destination(copy) or "."
     target = "./" if raw_dest in (".", "./") else raw_dest if raw_dest.endswith("/") else raw_dest + "/"
     flags = " ".join(f.text for f in copy.flags)
@@ -282,10 +297,11 @@ def _finding(doc: Dockerfile, context, copy: Instruction, plan: _Plan) -> Findin
     moved: list[Instruction] = []
     if not plan.move:
         segment = _segment(doc, copy, plan.run)
-        moved = [] if workdir_in_force(doc, copy) == workdir_in_force(doc, plan.run) \
+        to_move = [] if workdir_in_force(doc, copy) == workdir_in_force(doc, plan.run) \
             else workdirs_to_move(segment, copy)
-        if moved is None:
+        if to_move is None:
             return None  # the download could not run where the build does
+        moved = to_move
         edits = insert_above(doc, copy, resolution_lines(plan.run, flags, copies, plan.install), moved)
     else:
         edits = move_below(doc, copy, plan.run, copy_instructions(flags, copies))
@@ -305,8 +321,14 @@ def _finding(doc: Dockerfile, context, copy: Instruction, plan: _Plan) -> Findin
 
 def _segment(doc: Dockerfile, copy: Instruction, run: Instruction) -> list[Instruction]:
     """The instructions from the broad copy up to (not including) the build RUN."""
-    instructions = doc.stage_of(copy).instructions
+    instructions = _stage_instructions(doc, copy)
     return list(instructions[instructions.index(copy):instructions.index(run)])
+
+
+def _stage_instructions(doc: Dockerfile, inst: Instruction) -> tuple[Instruction, ...]:
+    """The instructions of the stage ``inst`` is in."""
+    stage = doc.stage_of(inst)
+    return stage.instructions if stage is not None else ()
 
 
 def _short(inst: Instruction) -> str:

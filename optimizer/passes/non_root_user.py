@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from ..facts.images import distribution, image_ref
 from ..builders import New, new, render
 from ..model import Dockerfile, Instruction, Stage
 from .base import Example, Finding, Pass, Safety
+
+if TYPE_CHECKING:
+    from ..config import Config
+    from ..context import BuildContext
 
 ID, NAME = "DO304", "non-root-user"
 
@@ -26,7 +30,7 @@ _CREATE = {
 _CREATE["ubuntu"] = _CREATE["rhel"] = _CREATE["debian"]
 
 
-def check(doc: Dockerfile, context, config) -> Iterator[Finding]:
+def check(doc: Dockerfile, context: BuildContext, config: Config) -> Iterator[Finding]:
     if not doc.stages:
         return
     stage = doc.stages[-1]

@@ -5,13 +5,18 @@ from __future__ import annotations
 import fnmatch
 import posixpath
 import re
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from ..facts.copies import from_context, instructions_before, is_broad, is_copy, landing, normalise, sources, workdir_in_force
 from ..edits import Edit
 from ..model import Dockerfile, Instruction
 from ..facts.runscript import RunScript, mounts, run_scripts
 from .base import Example, Finding, Fix, Pass, Safety
+
+if TYPE_CHECKING:
+    from ..config import Config
+    from ..context import BuildContext
+    from ..shell import Command
 
 LOCKFILES = ("npm-shrinkwrap.json", "package-lock.json")
 INSTALL = ("install", "i", "in", "ins", "inst", "insta", "instal", "isnt", "isnta", "isntal", "isntall")
@@ -28,7 +33,7 @@ COMPATIBLE = frozenset("""
 _OLD_NODE = re.compile(r"(?:.*/)?node:(\d+)(?:[.-].*)?")
 
 
-def check(doc: Dockerfile, context, config) -> Iterator[Finding]:
+def check(doc: Dockerfile, context: BuildContext, config: Config) -> Iterator[Finding]:
     if not getattr(context, "known", False):
         return
     for stage in doc.stages:
@@ -43,7 +48,8 @@ def check(doc: Dockerfile, context, config) -> Iterator[Finding]:
                     yield finding
 
 
-def _check_command(doc: Dockerfile, context, inst: Instruction, run: RunScript, cmd) -> Finding | None:
+def _check_command(doc: Dockerfile, context: BuildContext, inst: Instruction, run: RunScript,
+                   cmd: Command) -> Finding | None:
     if cmd.program != "npm" or cmd.subcommand not in INSTALL or cmd.positional():
         return None
     if not all(option.canonical in COMPATIBLE for option in cmd.options()):

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from ..facts.copies import arg_default
 from ..model import Dockerfile
 from ..facts.runscript import CACHE_MOUNT_TYPES, RunScript, env_in_force, mounted_any, mounts, run_scripts
 from .base import Example, Finding, Fix, Pass, Safety
 
+if TYPE_CHECKING:
+    from ..config import Config
+    from ..context import BuildContext
+    from ..shell import Command
+
 _HOME_CACHES = ("/.cache/pip", "/.cache")
 
 
-def check(doc: Dockerfile, context, config) -> Iterator[Finding]:
+def check(doc: Dockerfile, context: BuildContext, config: Config) -> Iterator[Finding]:
     copied_out = _stages_whose_cache_is_copied_out(doc)
     for stage in doc.stages:
         if stage.index in copied_out:
@@ -33,7 +38,7 @@ def check(doc: Dockerfile, context, config) -> Iterator[Finding]:
                     Fix((run.insert_after(cmd.operands()[0], "--no-cache-dir"),), Safety.SAFE))
 
 
-def _env(doc: Dockerfile, run: RunScript, cmd, name: str) -> str | None:
+def _env(doc: Dockerfile, run: RunScript, cmd: Command, name: str) -> str | None:
     """The non-empty value ``name`` has in the command's environment, when we can see it."""
     for assignment in cmd.env:
         if assignment.name == name:
@@ -49,7 +54,7 @@ def _env(doc: Dockerfile, run: RunScript, cmd, name: str) -> str | None:
     return env_in_force(doc, run.inst, name) or arg_default(doc, run.inst, name) or None
 
 
-def _cache_mounted(doc: Dockerfile, run: RunScript, cmd) -> bool:
+def _cache_mounted(doc: Dockerfile, run: RunScript, cmd: Command) -> bool:
     """pip's cache directory is a cache/tmpfs/bind mount of the RUN (any user's ~/.cache counts)."""
     xdg = _env(doc, run, cmd, "XDG_CACHE_HOME")
     candidates = [_env(doc, run, cmd, "PIP_CACHE_DIR"), xdg and xdg.rstrip("/") + "/pip", "/root/.cache/pip"]

@@ -11,6 +11,7 @@ from ..pipeline import Result
 if TYPE_CHECKING:
     from ..config import Config
     from ..fileio import Source
+    from ..verify.report import VerifyReport
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ class FileReport:
     stdin: bool = False  # read from standard input (``path`` is ``-`` or the --stdin-filename)
     source: Source | None = None  # the Dockerfile as read (write_outcome refuses it if it changed since)
     config: Config | None = None  # the settings it was optimized with
-    verify: object = None  # the bot with --verify: the VerifyReport of a real-build check
+    verify: VerifyReport | None = None  # the bot with --verify: the result of a real-build check
 
     @property
     def changed(self) -> bool:

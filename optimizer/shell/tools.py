@@ -15,10 +15,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Sequence
 
 from .grammars import Options, compile_options
-from .options import parse_args
+from .options import Option, parse_args
 
 if TYPE_CHECKING:
-    from .options import Option
     from .words import Word
 
 _CA = ("/etc/ssl", "/etc/ca-certificates", "/etc/ca-certificates.conf", "/etc/pki",

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ...model import Dockerfile
 from ..base import Example, Finding, Pass, Safety
 from .gradle import gradle_finding
 from .layout import ID, NAME
 from .maven import maven_finding
 
+if TYPE_CHECKING:
+    from ...config import Config
+    from ...context import BuildContext
 
-def check(doc: Dockerfile, context, config) -> list[Finding]:
+
+def check(doc: Dockerfile, context: BuildContext, config: Config) -> list[Finding]:
     if not getattr(context, "known", False):
         return []
     maven, gradle = context.manifests.maven is not None, context.manifests.gradle is not None

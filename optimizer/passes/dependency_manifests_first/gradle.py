@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ...builders import insert_above
 from ...facts.build_tools import gradle_files, is_gradle, read_gradle
 from ...facts.copies import destination, from_context, is_broad, is_copy, landing, normalise, sources, workdir_in_force
@@ -12,8 +14,11 @@ from ..base import Finding
 from .layout import (copy_flags, finding, lands_in, reads_context_or_caches, segment_above, tool_runs_above,
                      wrapper_chmod)
 
+if TYPE_CHECKING:
+    from ...context import BuildContext
 
-def gradle_finding(doc: Dockerfile, context, run_inst: Instruction) -> Finding | None:
+
+def gradle_finding(doc: Dockerfile, context: BuildContext, run_inst: Instruction) -> Finding | None:
     run = run_script(doc, run_inst)
     if run is None:
         return None

@@ -56,7 +56,9 @@ def wrapper_chmod(doc: Dockerfile, segment: list[Instruction], first_source: Ins
         if inst.keyword != "RUN":
             continue
         run = run_script(doc, inst)
-        for command in run.script.commands if run else ():
+        if run is None:
+            continue
+        for command in run.script.commands:
             if command.name == "chmod" and any((w.value or "").endswith(wrapper) for w in command.words):
                 return run.script.text[command.span[0]:command.span[1]] + " && "
     return ""

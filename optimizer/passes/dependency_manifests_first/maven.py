@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+from typing import TYPE_CHECKING
 
 from ...builders import insert_above
 from ...facts.build_tools import copied_paths, maven_files, maven_reactor, read_mvn, sibling_dependencies
@@ -14,8 +15,11 @@ from ..base import Finding
 from .layout import (copy_flags, finding, lands_in, reads_context_or_caches, segment_above, tool_runs_above,
                      wrapper_chmod)
 
+if TYPE_CHECKING:
+    from ...context import BuildContext
 
-def maven_finding(doc: Dockerfile, context, run_inst: Instruction) -> Finding | None:
+
+def maven_finding(doc: Dockerfile, context: BuildContext, run_inst: Instruction) -> Finding | None:
     run = run_script(doc, run_inst)
     if run is None:
         return None
@@ -127,7 +131,7 @@ def maven_finding(doc: Dockerfile, context, run_inst: Instruction) -> Finding | 
     return finding(first_source, run_inst, moved, message, edits, risk)
 
 
-def _reactor_resolvable(context) -> bool:
+def _reactor_resolvable(context: BuildContext) -> bool:
     """go-offline can resolve every module on its own: no module pom is unreadable and none uses a
     sibling module (maven-dependency-plugin before 3.9 looks for the unbuilt sibling SNAPSHOT in the
     repositories and fails)."""
