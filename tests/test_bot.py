@@ -109,6 +109,8 @@ def test_base_is_honoured_when_the_remote_head_cannot_be_resolved(repo, github):
     assert refused.exit_code == 2 and "cannot tell the default branch of 'origin'; pass --base" in refused.output
     dry = bot(repo, None, "--dry-run", "--base", "main", token=None)
     assert dry.exit_code == 0 and dry.output.startswith("build(docker): optimize Dockerfile (dockeropt)\n")
+    empty = bot(repo, github, "--base", "")  # names no branch: like no --base
+    assert empty.exit_code == 2 and "cannot tell the default branch of 'origin'; pass --base" in empty.output
     done = bot(repo, github, "--base", "main")
     assert done.exit_code == 0, done.output
     assert github.calls[-1].body["base"] == "main"

@@ -86,7 +86,7 @@ def test_go_runtime_setting(runtime, head):
 
 @pytest.mark.parametrize("runtime", ["scratch", "alpine", "debian"])
 def test_go_runtime_setup_lines_follow_a_lower_case_file(runtime):
-    config = Config(select=frozenset({ID}), unsafe=True, go_runtime=runtime)
+    config = Config(select=frozenset({ID}), unsafe=True, options={"go-runtime": runtime})
     before = "from golang:1.22\nworkdir /src\ncopy . .\nrun CGO_ENABLED=0 go build -o /out/app ./cmd/app\ncmd /out/app\n"
     result = optimize(before, config=config)
     assert result.text != before

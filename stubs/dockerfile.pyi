@@ -1,0 +1,6 @@
+# Types for what optimizer/postcheck.py uses of the optional `dockerfile` package (BuildKit's parser,
+# a Go extension that ships no type information); mypy reads this through `mypy_path` in pyproject.toml.
+
+class GoParseError(Exception): ...
+
+def parse_string(s: str) -> tuple[object, ...]: ...
