@@ -290,7 +290,7 @@ def test_spring_layers_extract_in_the_builder_and_copy_each_layer():
 
 def test_spring_layers_in_a_lower_case_file_are_lower_case():
     before = MAVEN_LOWER + 'cmd ["java","-jar","target/app.jar"]\n'
-    config = Config(select=frozenset({"DO301"}), unsafe=True, spring_layers=True)
+    config = Config(select=frozenset({"DO301"}), unsafe=True, options={"spring-layers": True})
     result = optimize(before, _boot("3.3.2"), config)
     assert "\nrun java -Djarmode=tools -jar /app/target/app.jar extract" in result.text
     assert result.text.count("\ncopy --from=build /app/target/extracted/") == 4
