@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from optimizer.pipeline import Status
+from optimizer.config import Config
+from optimizer.pipeline import Status, optimize
 
 from .helpers import assert_safe_fix, assert_unchanged, rewrite
 
@@ -16,6 +17,10 @@ FIXES = [
         "FROM scratch\nRUN apt-get update && apt-get install python\n",
         f"FROM scratch\nRUN apt-get update && apt-get install python && {RM}\n",
         id="hadolint-no-cleanup"),
+    pytest.param(
+        "FROM scratch\nRUN apt-get update && apt-get install -y python > /tmp/install.log\n",
+        f"FROM scratch\nRUN apt-get update && apt-get install -y python > /tmp/install.log && {RM}\n",
+        id="install-output-redirect-stays-on-the-install"),
     pytest.param(
         "FROM ubuntu as foo\nRUN hey!\nFROM scratch\nRUN apt-get update && apt-get install python\n",
         f"FROM ubuntu as foo\nRUN hey!\nFROM scratch\nRUN apt-get update && apt-get install python && {RM}\n",
@@ -197,7 +202,7 @@ def test_later_install_made_safe_by_apt_update_with_install():
 
 def test_lists_stay_when_the_later_update_could_not_be_added():
     before = "FROM debian\nRUN apt-get update && apt-get install -y curl\nRUN true || apt-get install -y git\n"
-    result = rewrite(before, unsafe=True)
+    result = optimize(before, config=Config(unsafe=True, ignore=frozenset({"merge-runs"})))  # RUNs kept apart
     assert RM not in result.text
 
 

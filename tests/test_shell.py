@@ -330,6 +330,9 @@ CHAINS = [
     ),
     pytest.param("curl x | sh", [("pipeline", None, "curl x | sh")], id="pipeline"),
     pytest.param("a >f; b", [("command", None, "a >f"), ("command", ";", "b")], id="redirected"),
+    pytest.param("a && b >f", [("command", None, "a"), ("command", "&&", "b >f")], id="last-step-keeps-its-redirect"),
+    pytest.param("a && b | c 2>&1; d", [("command", None, "a"), ("pipeline", "&&", "b | c 2>&1"), ("command", ";", "d")],
+                 id="redirected-pipeline-in-a-list"),
     pytest.param("", [], id="empty"),
     pytest.param("  \n ", [], id="blank"),
 ]

@@ -31,7 +31,7 @@ def parse_script(text: str) -> Script:
     """Parse ``text`` (one shell script); never raises on bad syntax."""
     src = Source.of(text)
     root = _parser().parse(src.data).root_node
-    links = _chain(root, src)
+    links, ends = _chain(root, src)
     membership: dict[int, tuple[int, bool]] = {}
     for index, (node, _, _) in enumerate(links):
         body = _body(node)
@@ -45,7 +45,8 @@ def parse_script(text: str) -> Script:
     _Collector(src, membership, commands).visit(root)
     step_commands = {c.step_index: c for c in commands if c.top_level}
     chain = tuple(
-        Step(_kind(node), src.span(node.start_byte, node.end_byte), op, op_span, step_commands.get(i))
+        Step(_kind(node), src.span(node.start_byte, ends.get(node.end_byte, node.end_byte)), op, op_span,
+             step_commands.get(i))
         for i, (node, op, op_span) in enumerate(links)
     )
     return Script(text, tuple(commands), chain, root.has_error)
@@ -54,13 +55,15 @@ def parse_script(text: str) -> Script:
 # --- the top-level chain -------------------------------------------------------
 
 
-def _chain(root: Node, src: Source) -> list[_Link]:
-    """Top-level statements, flattening ``&&``/``||`` lists, with their joining operators.
+def _chain(root: Node, src: Source) -> tuple[list[_Link], dict[int, int]]:
+    """Top-level statements, flattening ``&&``/``||`` lists, with their joining operators; and where a
+    step really ends when tree-sitter hangs its redirect on the whole list (end byte -> end byte).
 
     Iterative (an explicit stack in source order): a RUN of thousands of ``&&`` steps nests as
     deep as it is long.
     """
     links: list[_Link] = []
+    ends: dict[int, int] = {}
     pending: Node | None = None
     last_end = 0
     stack: list[tuple[bool, Node]] = [(False, root)]  # (is an operator, node)
@@ -71,7 +74,9 @@ def _chain(root: Node, src: Source) -> list[_Link]:
             continue
         body = _body(node)
         if body.type == "list" and body is not node:
-            # `a && b | c > f`: tree-sitter-bash hangs the redirect on the whole list.
+            # `a && b | c > f`: tree-sitter-bash hangs the redirect on the whole list; the shell
+            # redirects only the last step, whose span takes the redirect in.
+            ends[body.end_byte] = ends.get(node.end_byte, node.end_byte)
             node = body
         if node.type in ("program", "list"):
             parts = [(child.type in _OPERATORS, child) for child in node.children
@@ -97,7 +102,7 @@ def _chain(root: Node, src: Source) -> list[_Link]:
             if operator is not None and right is not None:
                 follow += [(True, operator), (False, right)]
         stack.extend(reversed(follow))
-    return links
+    return links, ends
 
 
 def _newline_before(src: Source, after_byte: int, node: Node) -> Span | None:
