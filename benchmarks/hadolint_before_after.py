@@ -18,7 +18,7 @@ from optimizer import parse
 
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-RULES = ("DL3009", "DL3015", "DL3014", "DL3027", "DL3019", "DL3042", "DL3032", "DL3040", "DL3041")
+RULES = ("DL3009", "DL3015", "DL3014", "DL3027", "DL3019", "DL3042", "DL3032", "DL3040", "DL3041", "DL3059")
 
 
 def hadolint_counts(files: list[Path]) -> collections.Counter:

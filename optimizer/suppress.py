@@ -22,6 +22,11 @@ def _ignored_keys(inst: Instruction) -> set[str]:
     return keys
 
 
+def has_ignore_comment(inst: Instruction) -> bool:
+    """``inst`` owns an ignore comment for any rule (a fix that moves its comments changes what they suppress)."""
+    return bool(_ignored_keys(inst))
+
+
 def is_suppressed(doc: Dockerfile, finding: Finding, pass_: Pass) -> bool:
     """True when an instruction the finding is on or touches carries an ignore comment naming this pass."""
     rules = finding.hadolint if finding.hadolint is not None else pass_.hadolint

@@ -120,6 +120,15 @@ def assert_unchanged(before: str, *, select: str | None = None, unsafe: bool = T
     return result
 
 
+def assert_reported_without_fix(before: str, why: str, *, select: str):
+    """One finding, a suggestion whose risk says ``why``, and nothing applied even with --unsafe."""
+    result = assert_unchanged(before, select=select)
+    (reported,) = result.findings
+    assert reported.status is Status.SUGGESTION
+    assert why in reported.finding.risk
+    return reported
+
+
 def assert_unsafe_fix(before: str, after: str, *, select: str):
     """Without --unsafe the fix is only reported, with its risk; with --unsafe it gives ``after``."""
     result = rewrite(before, select=select)

@@ -15,10 +15,12 @@ from . import java_multi_stage
 from . import go_multi_stage
 from . import base_image
 from . import non_root_user
+from . import merge_runs
 from .base import Example, Finding, Fix, Pass, Safety
 
 # Order matters: apt-get before apt, -y and --no-install-recommends before the list cleanup that
-# closes the RUN; each pass sees the text the previous passes left.
+# closes the RUN; RUNs are merged only after the passes that move them (DO201 cannot move a merged
+# RUN's independent part above a COPY); each pass sees the text the previous passes left.
 PASSES: tuple[Pass, ...] = (
     apt_update_with_install.PASS,
     apt_get_over_apt.PASS,
@@ -37,6 +39,7 @@ PASSES: tuple[Pass, ...] = (
     copy_after_dependencies.PASS,
     copy_narrow.PASS,
     dockerignore.PASS,
+    merge_runs.PASS,
     java_multi_stage.PASS,
     go_multi_stage.PASS,
     base_image.PASS,
