@@ -5,7 +5,9 @@ Each named pass runs alone over every entry (its own file listing and manifests)
 in both). Every rewrite is checked: it parses (ours and, when installed, BuildKit's parser), keeps
 every comment line, and a second run changes nothing.
 
-    .venv/bin/python benchmarks/pass_corpus.py DO110 DO111 [--out benchmarks/PASS_CORPUS.md]
+    .venv/bin/python benchmarks/pass_corpus.py DO110 DO111 DO114:buildkit [--out benchmarks/PASS_CORPUS.md]
+
+``ID:option`` runs the pass with that switch of its own on (``DO114:buildkit``: DO114 does nothing without it).
 """
 
 from __future__ import annotations
@@ -31,22 +33,23 @@ def _comments(text: str) -> list[str]:
     return sorted(line.strip() for line in text.splitlines() if line.strip().startswith("#"))
 
 
-def survey(pass_id: str, paths: list[Path]) -> dict[str, object]:
+def survey(pass_id: str, paths: list[Path], options: dict[str, bool | str] | None = None) -> dict[str, object]:
     """Counts of files by status, and the files whose --unsafe rewrite breaks a promise."""
     counts: collections.Counter[str] = collections.Counter()
     broken: list[str] = []
     for path in paths:
         before = path.read_text(encoding="utf-8", errors="surrogateescape")
         context = BuildContext.from_corpus_entry(path.parent)
-        safe = optimize(before, context, Config(select=frozenset({pass_id})))
+        safe = optimize(before, context, Config(select=frozenset({pass_id}), options=options or {}))
         for status in {r.status for r in safe.findings}:
             counts[status.value] += 1
-        result = optimize(before, context, Config(select=frozenset({pass_id}), unsafe=True))
+        result = optimize(before, context, Config(select=frozenset({pass_id}), unsafe=True, options=options or {}))
         if result.text == before:
             continue
         counts["rewritten with --unsafe"] += 1
-        again = optimize(result.text, context, Config(select=frozenset({pass_id}), unsafe=True))
-        if not valid(result.text) or _comments(result.text) != _comments(before) or again.text != result.text:
+        again = optimize(result.text, context, Config(select=frozenset({pass_id}), unsafe=True, options=options or {}))
+        lost = collections.Counter(_comments(before)) - collections.Counter(_comments(result.text))
+        if not valid(result.text) or lost or again.text != result.text:
             broken.append(path.parent.name)
     return {"counts": counts, "broken": broken}
 
@@ -63,12 +66,14 @@ def main() -> None:
              "| pass | applied | needs-unsafe | suggestion | rejected | rewritten with --unsafe | valid, idempotent, "
              "comments kept |", "|---|---|---|---|---|---|---|"]
     names = {p.id: p.name for p in PASSES}
-    for pass_id in args.ids:
-        found = survey(pass_id, paths)
+    for key in args.ids:
+        pass_id, _, option = key.partition(":")
+        found = survey(pass_id, paths, {option: True} if option else None)
         counts, broken = found["counts"], found["broken"]
         rewritten = counts["rewritten with --unsafe"]
         kept = f"{rewritten - len(broken)}/{rewritten}" + (f" (broken: {', '.join(broken)})" if broken else "")
-        lines.append(f"| {pass_id} {names[pass_id]} | {counts['applied']} | {counts['needs-unsafe']} | "
+        label = f"{pass_id} {names[pass_id]}" + (f" (--{option})" if option else "")
+        lines.append(f"| {label} | {counts['applied']} | {counts['needs-unsafe']} | "
                      f"{counts['suggestion']} | {counts['rejected']} | {rewritten} | {kept} |")
     text = "\n".join(lines) + "\n"
     args.out.write_text(text)

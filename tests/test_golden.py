@@ -6,7 +6,8 @@ A ``context/`` folder makes it a case with a build context, read as ``--context 
 line, created with that many bytes, e.g. ``.git/HEAD`` or a large file). Its ``expected.diff`` then
 holds the diffs of the files the fixes create or extend too (``context/.dockerignore``), and the
 whole patch must apply with ``git apply``. A file named ``unsafe`` runs the case with ``--unsafe``,
-``select`` with only the pass ids it lists, ``java-runtime`` with that ``--java-runtime``.
+``select`` with only the pass ids it lists, ``java-runtime`` with that ``--java-runtime``, ``buildkit``
+with ``--buildkit``.
 
 Regenerate after a deliberate change with ``DOCKEROPT_UPDATE_GOLDEN=1 pytest tests/test_golden.py``
 and review the result with ``git diff corpus/``.
@@ -35,9 +36,12 @@ UPDATE = os.environ.get("DOCKEROPT_UPDATE_GOLDEN") == "1"
 def _config(case) -> Config:
     select = case / "select"  # pass ids, comma-separated: one step of a progression (corpus/java-progression-*)
     runtime = case / "java-runtime"
+    options: dict[str, bool | str] = {"java-runtime": read_text(runtime).strip()} if runtime.exists() else {}
+    if (case / "buildkit").exists():
+        options["buildkit"] = True
     return Config(unsafe=(case / "unsafe").exists(),
                   select=frozenset(read_text(select).replace(",", " ").split()) if select.exists() else None,
-                  options={"java-runtime": read_text(runtime).strip()} if runtime.exists() else {})
+                  options=options)
 
 
 def _workspace(case: Path, tmp_path: Path) -> Path | None:

@@ -16,6 +16,7 @@ from . import go_multi_stage
 from . import base_image
 from . import non_root_user
 from . import merge_runs
+from . import cache_mounts
 from .base import Example, Finding, Fix, Pass, Safety
 
 # Order matters: apt-get before apt, -y and --no-install-recommends before the list cleanup that
@@ -40,6 +41,7 @@ PASSES: tuple[Pass, ...] = (
     copy_narrow.PASS,
     dockerignore.PASS,
     merge_runs.PASS,
+    cache_mounts.PASS,
     java_multi_stage.PASS,
     go_multi_stage.PASS,
     base_image.PASS,
