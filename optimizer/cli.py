@@ -91,8 +91,9 @@ def main(argv: list[str] | None = None, prog: str = "dockeropt") -> int:
     selected, ignored = split(a.select), split(a.ignore)
     if unknown(selected | ignored):
         p.error(f"unknown pass: {', '.join(unknown(selected | ignored))} (see dockeropt rules)")
-    flags = dict(select=selected, ignore=ignored, unsafe=a.unsafe, options=from_flags(a), time_limit=a.timeout or None)
-    from .config_file import ProjectConfig
+    from .config_file import Flags, ProjectConfig
+
+    flags = Flags(select=selected, ignore=ignored, unsafe=a.unsafe, options=from_flags(a), time_limit=a.timeout or None)
     from .pipeline import selected_passes
 
     if not selected_passes(ProjectConfig().config(**flags)):

@@ -21,7 +21,7 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
+from typing import Any, Mapping, TypedDict
 
 from .config import Config
 from .fileio import InputError
@@ -48,6 +48,16 @@ SETTINGS = (
 _KEYS = {setting.key: setting.kind for setting in SETTINGS}
 
 
+class Flags(TypedDict, total=False):
+    """What the command line sets for every file of a run (``ProjectConfig.config`` arguments)."""
+
+    select: frozenset[str]
+    ignore: frozenset[str]
+    unsafe: bool
+    options: Mapping[str, bool | str]
+    time_limit: float | None
+
+
 @dataclass(frozen=True)
 class ProjectConfig:
     """The settings a project file gave, with where they came from (None: no file found)."""
@@ -60,16 +70,16 @@ class ProjectConfig:
     options: Mapping[str, bool | str] = field(default_factory=dict, hash=False)  # the passes' own, by name
 
     def config(self, *, select: frozenset[str] = frozenset(), ignore: frozenset[str] = frozenset(),
-               unsafe: bool = False, options: Mapping[str, bool | str] | None = None, **settings) -> Config:
+               unsafe: bool = False, options: Mapping[str, bool | str] | None = None,
+               time_limit: float | None = None) -> Config:
         """The Config of a run: flags win over the file (``select`` replaces its list, ``ignore`` adds to
-        it, a pass option given as a flag replaces the file's); ``settings`` are other Config fields
-        (``time_limit``)."""
+        it, a pass option given as a flag replaces the file's) and the time limit."""
         return Config(
             select=select or (frozenset(self.select) if self.select is not None else None),
             ignore=ignore | frozenset(self.ignore),
             unsafe=unsafe or bool(self.unsafe),
             options={**self.options, **(options or {})},
-            **settings,
+            time_limit=time_limit,
         )
 
 
@@ -101,23 +111,23 @@ def load_config(path: Path) -> ProjectConfig:
             raise InputError(str(path), "put the settings at the top of .dockeropt.toml or all under "
                                         "[tool.dockeropt], not both")
         table = nested.get("dockeropt", {})
-    values: dict = {}
+    values: dict[str, Any] = {}  # TOML values, checked below
     options: dict[str, bool | str] = {}
     for key, value in table.items():
         if key not in _KEYS:
             options[key] = value
             continue
         kind = _KEYS[key]
-        if not isinstance(value, kind) or (kind is list and not all(isinstance(v, str) for v in value)):
+        if not isinstance(value, kind) or (isinstance(value, list) and not all(isinstance(v, str) for v in value)):
             want = "a list of strings" if kind is list else kind.__name__
             raise InputError(str(path), f"dockeropt setting {key!r} must be {want}")
-        values[key] = tuple(value) if kind is list else value
+        values[key] = tuple(value) if isinstance(value, list) else value
     if options:
         _check_options(path, options)
     return ProjectConfig(path=path, options=options, **values)
 
 
-def _check_options(path: Path, options: dict[str, object]) -> None:
+def _check_options(path: Path, options: Mapping[str, object]) -> None:
     """Refuse a key that is neither a setting nor a pass's option, and an option's wrong value."""
     from .options import declared, problem
 
@@ -137,7 +147,7 @@ def _has_section(path: Path) -> bool:
         return False
 
 
-def _read_table(path: Path) -> dict:
+def _read_table(path: Path) -> dict[str, Any]:
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # pragma: no cover - Python 3.10

@@ -17,14 +17,16 @@ from .fileio import InputError
 from .report.files import ExtraFile, FileReport
 
 if TYPE_CHECKING:
+    from .config_file import Flags
     from .passes.base import NewFile, Pass
+    from .pipeline import Result
 
 
 @dataclass(frozen=True)
 class Request:
     """What the user asked for, the same for every file of a run."""
 
-    flags: dict = field(default_factory=dict)  # ProjectConfig.config() keyword arguments from the flags
+    flags: Flags = field(default_factory=lambda: _no_flags())  # ProjectConfig.config() arguments from the command line
     config_path: str | None = None  # --config: one file for every Dockerfile
     context_dir: str | None = None  # --context
     stdin_filename: str | None = None  # --stdin-filename: the name and folder of ``-``
@@ -73,7 +75,7 @@ def optimize_path(path: str, request: Request) -> FileReport:
         names = ", ".join(new.path for new in result.extra_files)
         result = replace(result, warnings=(*result.warnings, f"{names} not written: standard input has no folder; "
                                            "run dockeropt on the Dockerfile's path to write it"))
-    files = tuple(_extra_file(where, context.root / new.path, new, request.root) for new in result.extra_files)
+    files = tuple(_extra_file(where, _beside(context, new.path), new, request.root) for new in result.extra_files)
     return FileReport(name, result, diff, files=files, stdin=path == "-", source=source, config=config)
 
 
@@ -83,7 +85,7 @@ def write_outcome(report: FileReport) -> FileReport:
     stopped it (a Dockerfile that could not be written leaves only the error)."""
     from .fileio import create_atomic, extend_atomic, write_atomic
 
-    if report.error or report.stdin or report.result is None:
+    if report.error or report.stdin or report.result is None or report.source is None:
         return report
     written = report.result.changed
     if written:
@@ -94,7 +96,7 @@ def write_outcome(report: FileReport) -> FileReport:
     files = list(report.files)
     for i, (shown, new) in enumerate(zip(report.files, report.result.extra_files)):
         try:
-            if new.new:
+            if new.original is None:
                 create_atomic(shown.target, new.text)
             else:
                 extend_atomic(shown.target, new.original, new.text)
@@ -121,7 +123,8 @@ def file_config(name: str, request: Request) -> Config:
     return config
 
 
-def _notes(path: str, text: str, context: BuildContext, config: Config, result, request: Request) -> list[str]:
+def _notes(path: str, text: str, context: BuildContext, config: Config, result: Result,
+           request: Request) -> list[str]:
     """What the user should know about passes that could not see what they needed."""
     notes = []
     if path == "-" and not context.known:
@@ -161,7 +164,7 @@ class _Watched(BuildContext):
 
     asked: list[str] = field(default_factory=list)
 
-    def __getattribute__(self, name: str):
+    def __getattribute__(self, name: str) -> object:
         if not name.startswith("_") and name != "asked":
             object.__getattribute__(self, "asked").append(name)
         return super().__getattribute__(name)
@@ -181,12 +184,23 @@ def _blocked_by_selection(text: str, context: BuildContext, config: Config) -> l
             for selected, needed in sorted(blocked.items())]
 
 
+def _no_flags() -> Flags:
+    return {}
+
+
+def _beside(context: BuildContext, path: str) -> Path:
+    """Where a file a fix creates or extends lies (fixes write files only into a known folder)."""
+    if context.root is None:
+        raise ValueError(f"{path}: a file beside a Dockerfile read from no folder")
+    return context.root / path
+
+
 def _extra_file(name: str, target: Path, new: NewFile, root: Path | None) -> ExtraFile:
     """A file beside the Dockerfile that the fixes create or extend, with its diff."""
     from .diff import new_file_diff, unified_diff
 
     shown = _extra_path(name, target, root)
-    diff = new_file_diff(new.text, shown) if new.new else unified_diff(new.original, new.text, shown)
+    diff = new_file_diff(new.text, shown) if new.original is None else unified_diff(new.original, new.text, shown)
     return ExtraFile(shown, diff, new.new, target=str(target))
 
 
