@@ -1,6 +1,8 @@
 """dockeropt verify with real builds (podman and buildah) in the lab that tools/buildlab/provision.sh
 provisions without any registry: golden apt and Java cases, every golden case's SAFE fixes with the
-filesystem comparison, and broken rewrites caught (a dropped COPY, an ldconfig moved above its COPY).
+filesystem comparison, the UNSAFE rules no SAFE fix exercises (DO109 npm ci, DO202 go-offline), an original
+that only the rewrite makes build (DO105), and broken rewrites caught (a dropped COPY, an ldconfig moved
+above its COPY).
 
 Skipped where podman or the lab is missing; a failure under DOCKEROPT_STRICT_TESTS=1 (CI). A golden case
 whose base image the lab lacks is skipped when tools/buildlab does not name that image, and fails
@@ -85,6 +87,7 @@ def test_java_golden_case_multi_stage_runs_the_same_and_declares_its_changes(lab
                                builder="podman", smoke="java -jar target/greeter.jar")
     show(capsys, report)
     assert report.ok, report.text()
+    assert "DO202 dependency-manifests-first" in report.passes  # go-offline (never SAFE) built and compared here
     a, b = report.original, report.rewritten
     assert a.builds and b.builds and b.size < a.size
     assert report.edited_file == "src/main/java/greeter/Main.java"
