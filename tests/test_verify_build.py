@@ -51,6 +51,16 @@ def lab_env() -> dict[str, str]:
     return env
 
 
+def missing_images(lab_env, *images: str) -> list[str]:
+    return [image for image in images if subprocess.run(
+        ["podman", "image", "exists", image], env={**os.environ, **lab_env}).returncode != 0]
+
+
+def require_images(lab_env, *images: str) -> None:
+    missing = missing_images(lab_env, *images)
+    require(not missing, f"the build lab lacks {', '.join(missing)}: run tools/buildlab/provision.sh")
+
+
 @pytest.fixture
 def lab(lab_env, monkeypatch):
     for key, value in lab_env.items():
@@ -97,7 +107,8 @@ def test_java_golden_case_multi_stage_runs_the_same_and_declares_its_changes(lab
     assert a.smoke == b.smoke and a.smoke[0] == 0
 
 
-def test_assume_yes_golden_case_the_original_aborts_and_the_rewrite_builds(lab, capsys, tmp_path):
+def test_assume_yes_golden_case_the_original_aborts_and_the_rewrite_builds(lab_env, lab, capsys, tmp_path):
+    require_images(lab_env, "debian:bookworm-slim")
     case = ROOT / "corpus" / "apt-assume-yes"  # CRLF line endings: the builder reads them too
     report = verify_dockerfile(case / "Dockerfile", _workspace(case, tmp_path) / "context", Config(),
                                builder="podman", rebuild=False)
@@ -108,7 +119,11 @@ def test_assume_yes_golden_case_the_original_aborts_and_the_rewrite_builds(lab, 
     assert report.rewritten.builds  # -y answers it; the upgrade and the purge of gnupg run too
 
 
-def test_npm_ci_golden_case_installs_the_same_files_as_npm_install(lab, capsys, tmp_path):
+def test_npm_ci_golden_case_installs_the_same_files_as_npm_install(lab_env, lab, capsys, tmp_path):
+    require_images(lab_env, "node:20-slim")
+    require(subprocess.run(["podman", "run", "--rm", "--user", "node", "node:20-slim", "true"],
+                           env={**os.environ, **lab_env}, capture_output=True).returncode == 0,
+            "the lab's node stand-in predates the user node: run tools/buildlab/provision.sh")
     case = ROOT / "corpus" / "npm-ci"  # DO109 is never SAFE: npm ci fails where the lockfile is out of date
     report = verify_dockerfile(case / "Dockerfile", _workspace(case, tmp_path) / "context",
                                Config(unsafe=True, select=frozenset({"DO109"})), builder="podman",
@@ -195,8 +210,7 @@ def test_golden_case_safe_fixes_leave_no_undeclared_file_difference(lab_env, lab
     result = optimize(text, BuildContext.from_directory(context), config)
     if not result.applied:
         pytest.skip("no SAFE fix applies: nothing to build")
-    missing = sorted(image for image in base_images(text, result.text) if subprocess.run(
-        ["podman", "image", "exists", image], env={**os.environ, **lab_env}).returncode != 0)
+    missing = sorted(missing_images(lab_env, *base_images(text, result.text)))
     if missing:
         promise = [image for image in missing if promised(image)]
         require(not promise, f"the build lab lacks {', '.join(promise)}, which tools/buildlab provides")
