@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from optimizer.config import Config
+from optimizer.context import BuildContext
 from optimizer.pipeline import Status, optimize
 
 ID = "DO114"
@@ -17,11 +18,19 @@ SYNTAX = "# syntax=docker/dockerfile:1\n"
 PIP = "--mount=type=cache,target=/root/.cache/pip"
 GO = "--mount=type=cache,target=/go/pkg/mod"
 GO_BUILD = "--mount=type=cache,target=/root/.cache/go-build"
+YARN = "--mount=type=cache,target=/usr/local/share/.cache/yarn,sharing=locked"
+PNPM = "--mount=type=cache,target=/root/.local/share/pnpm/store"
+NPM = "--mount=type=cache,target=/root/.npm"
+MAVEN = "--mount=type=cache,target=/root/.m2/repository,sharing=locked"
+GRADLE = "--mount=type=cache,target=/root/.gradle/caches --mount=type=cache,target=/root/.gradle/wrapper"
+#: A yarn 1 project: the context yarn's cache location depends on.
+YARN_CLASSIC = BuildContext.from_listing(["package.json", "yarn.lock"], texts={"package.json": '{"name": "app"}'})
 
 
-def run(text: str, *, buildkit: bool = True, unsafe: bool = True, select: str | None = ID):
+def run(text: str, *, buildkit: bool = True, unsafe: bool = True, select: str | None = ID,
+        context: BuildContext | None = None):
     config = Config(unsafe=unsafe, options={"buildkit": buildkit}, select=frozenset({select}) if select else None)
-    return optimize(text, config=config)
+    return optimize(text, context, config=config)
 
 
 FIXES = [
@@ -48,10 +57,30 @@ FIXES = [
     pytest.param("FROM python:3.12\nUSER root\nRUN --network=host pip install flask\n",
                  f"{SYNTAX}FROM python:3.12\nUSER root\nRUN --network=host {PIP} pip install flask\n",
                  id="explicit-root-and-other-flags-kept"),
+    pytest.param("FROM maven:3.9-eclipse-temurin-17 AS build\nCOPY pom.xml .\nRUN mvn -B dependency:go-offline\n"
+                 "COPY src src\nRUN mvn -B -o package\nFROM eclipse-temurin:17-jre\n"
+                 "COPY --from=build target/app.jar /app.jar\nCMD [\"java\", \"-jar\", \"/app.jar\"]\n",
+                 f"{SYNTAX}FROM maven:3.9-eclipse-temurin-17 AS build\nCOPY pom.xml .\nRUN {MAVEN} mvn -B "
+                 f"dependency:go-offline\nCOPY src src\nRUN {MAVEN} mvn -B -o package\nFROM eclipse-temurin:17-jre\n"
+                 "COPY --from=build target/app.jar /app.jar\nCMD [\"java\", \"-jar\", \"/app.jar\"]\n",
+                 id="maven-go-offline-and-package-share-the-repository"),
+    pytest.param("FROM eclipse-temurin:17 AS build\nCOPY . .\nRUN ./gradlew --no-daemon build\n",
+                 f"{SYNTAX}FROM eclipse-temurin:17 AS build\nCOPY . .\nRUN {GRADLE} ./gradlew --no-daemon build\n",
+                 id="gradle-wrapper-caches-and-distribution"),
+    pytest.param("FROM node:20\nRUN npm install -g pnpm && pnpm install --frozen-lockfile\n",
+                 f"{SYNTAX}FROM node:20\nRUN {NPM} {PNPM} npm install -g pnpm && pnpm install --frozen-lockfile\n",
+                 id="pnpm-store-and-npm-for-the-global-install"),
     pytest.param("\ufeffFROM debian:12\r\nRUN apt-get update && apt-get install -y curl\r\n",
                  f"\ufeff# syntax=docker/dockerfile:1\r\nFROM debian:12\r\nRUN {APT} {KEEP}apt-get update && "
                  "apt-get install -y curl\r\n", id="bom-and-crlf"),
 ]
+
+
+def test_yarn_1_keeps_its_cache_in_a_mount_when_the_context_shows_yarn_1():
+    before = "FROM node:20\nCOPY package.json yarn.lock ./\nRUN yarn install --frozen-lockfile\n"
+    result = run(before, context=YARN_CLASSIC)
+    assert result.text == f"{SYNTAX}FROM node:20\nCOPY package.json yarn.lock ./\nRUN {YARN} yarn install --frozen-lockfile\n"
+    assert not run(result.text, context=YARN_CLASSIC).findings
 
 
 @pytest.mark.parametrize(("before", "after"), FIXES)
@@ -79,6 +108,27 @@ REPORTED = [
     pytest.param("FROM debian:12\nRUN apt-get update\nRUN [\"apt-get\", \"install\", \"-y\", \"curl\"]\n",
                  "cannot read", id="an-exec-form-run-of-the-tool"),
     pytest.param("FROM registry.example/go\nRUN go build ./...\n", "golang", id="go-not-on-the-official-image"),
+    pytest.param("FROM maven:3.9-eclipse-temurin-17\nCOPY . .\nRUN mvn -B package\nCMD [\"mvn\", \"spring-boot:run\"]\n",
+                 "the image runs mvn", id="maven-run-at-start-needs-the-repository"),
+    pytest.param("FROM maven:3.9-eclipse-temurin-17\nCOPY . .\nRUN ./mvnw package\nENTRYPOINT ./mvnw spring-boot:run\n",
+                 "the image runs mvn", id="maven-wrapper-in-shell-form-entrypoint"),
+    pytest.param("FROM golang:1.22\nCOPY . .\nRUN go mod download\nCMD [\"go\", \"run\", \".\"]\n",
+                 "the image runs go", id="go-run-at-start-needs-the-modules"),
+    pytest.param("FROM maven:3.9-eclipse-temurin-17 AS deps\nCOPY pom.xml .\nRUN mvn dependency:go-offline\n"
+                 "FROM maven:3.9-eclipse-temurin-17\nCOPY --from=deps /root/.m2 /root/.m2\n",
+                 "line 5 reads maven's downloads", id="repository-copied-to-another-stage"),
+    pytest.param("FROM maven:3.9-eclipse-temurin-17\nRUN mvn -s /build/settings.xml package\n", "passes -s",
+                 id="maven-settings-may-move-the-repository"),
+    pytest.param("FROM maven:3.9-eclipse-temurin-17\nENV MAVEN_OPTS=\"-Dmaven.repo.local=/repo\"\nRUN mvn package\n",
+                 "MAVEN_OPTS sets maven.repo.local", id="maven-opts-move-the-repository"),
+    pytest.param("FROM gradle:8-jdk17\nRUN gradle build\n", "root", id="gradle-image-home-is-not-root"),
+    pytest.param("FROM eclipse-temurin:17\nENV GRADLE_USER_HOME=/cache\nRUN ./gradlew build\n", "GRADLE_USER_HOME",
+                 id="gradle-home-moved"),
+    pytest.param("FROM node:20\nRUN yarn install\n", "unknown without the build context", id="yarn-version-unknown"),
+    pytest.param("FROM node:20\nRUN corepack enable && yarn install\n", "version 2+", id="yarn-switched-by-corepack"),
+    pytest.param("FROM node:20\nENV PNPM_HOME=/pnpm\nRUN pnpm install\n", "PNPM_HOME",
+                 id="pnpm-home-moves-the-store"),
+    pytest.param("FROM node:20\nRUN pnpm install --store-dir /s\n", "passes --store-dir", id="pnpm-store-flag"),
 ]
 
 
@@ -88,6 +138,23 @@ def test_reported_without_fix(before, why):
     assert result.text == before
     suggestions = [r for r in result.findings if r.status is Status.SUGGESTION]
     assert suggestions and why in " ".join(r.finding.risk for r in suggestions)
+
+
+@pytest.mark.parametrize(("files", "why"), [
+    pytest.param({".yarnrc.yml": "nodeLinker: node-modules\n"}, ".yarnrc.yml makes the project use yarn 2+", id="yarnrc-yml"),
+    pytest.param({"package.json": '{"packageManager": "yarn@4.1.0"}'}, "package.json makes the project use yarn 2+",
+                 id="package-manager-field"),
+])
+def test_yarn_2_projects_are_not_mounted_at_yarn_1s_cache(files, why):
+    context = BuildContext.from_listing(["yarn.lock", *files], texts=files)
+    result = run("FROM node:20\nCOPY . .\nRUN yarn install\n", context=context)
+    assert YARN not in result.text and why in result.findings[0].finding.risk
+
+
+def test_a_project_setting_that_moves_the_pnpm_store_is_named():
+    context = BuildContext.from_listing([".npmrc"], texts={".npmrc": "store-dir=/pnpm-store\n"})
+    result = run("FROM node:20\nRUN pnpm install\n", context=context)
+    assert PNPM not in result.text and ".npmrc sets store-dir" in result.findings[0].finding.risk
 
 
 def test_a_tool_that_cannot_be_mounted_everywhere_is_mounted_nowhere_and_named():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterator
 
@@ -34,9 +35,13 @@ class _Tool:
     program: str  # the word naming the program (what an unreadable RUN is searched for)
     targets: tuple[str, ...]
     sharing: str | None = None  # "locked": the tool cannot share its cache with a concurrent build
-    home: bool = False  # the targets are root's home: only when the RUN provably runs as root
+    home: bool = False  # the targets are root's: only when the RUN provably runs as root
     env: tuple[str, ...] = ()  # variables that move (or switch off) the cache
     base: str | None = None  # the targets hold only on this official image (its GOPATH)
+    flags: tuple[str, ...] = ()  # command options that move the cache
+    #: Text that names the cache elsewhere in the file (a later reader); empty: not checked.
+    mentions: tuple[str, ...] = ()
+    run_time: bool = False  # the program needs the downloads when the image runs it (CMD mvn spring-boot:run)
 
     def mount(self, target: str) -> str:
         sharing = f",sharing={self.sharing}" if self.sharing else ""
@@ -47,12 +52,26 @@ APT = _Tool("apt", "apt", ("/var/cache/apt", "/var/lib/apt"), sharing="locked")
 PIP = _Tool("pip", "pip", ("/root/.cache/pip",), home=True,
             env=("PIP_CACHE_DIR", "PIP_NO_CACHE_DIR", "XDG_CACHE_HOME", "HOME"))
 NPM = _Tool("npm", "npm", ("/root/.npm",), home=True, env=("npm_config_cache", "NPM_CONFIG_CACHE", "HOME"))
-GO_MODULES = _Tool("go modules", "go ", ("/go/pkg/mod",), env=("GOPATH", "GOMODCACHE", "GOFLAGS"), base="golang")
+YARN = _Tool("yarn", "yarn", ("/usr/local/share/.cache/yarn",), sharing="locked", home=True,
+             env=("YARN_CACHE_FOLDER", "XDG_CACHE_HOME"), flags=("--cache-folder",), mentions=(".cache/yarn",))
+PNPM = _Tool("pnpm", "pnpm", ("/root/.local/share/pnpm/store",), home=True,
+             env=("PNPM_HOME", "XDG_DATA_HOME", "npm_config_store_dir", "NPM_CONFIG_STORE_DIR", "HOME"),
+             flags=("--store-dir",), mentions=("pnpm/store", ".pnpm-store"))
+MAVEN = _Tool("maven", "mvn", ("/root/.m2/repository",), sharing="locked", home=True, env=("HOME",),
+              flags=("-Dmaven.repo.local", "-s", "--settings", "-gs", "--global-settings"), mentions=("/.m2",),
+              run_time=True)
+GRADLE = _Tool("gradle", "gradle", ("/root/.gradle/caches", "/root/.gradle/wrapper"), home=True,
+               env=("GRADLE_USER_HOME", "HOME"), flags=("-g", "--gradle-user-home"), mentions=("/.gradle",),
+               run_time=True)
+GO_MODULES = _Tool("go modules", "go ", ("/go/pkg/mod",), env=("GOPATH", "GOMODCACHE", "GOFLAGS"), base="golang",
+                   mentions=("/go/pkg",), run_time=True)
 GO_BUILD = _Tool("go build", "go ", ("/root/.cache/go-build",), home=True, env=("GOCACHE", "XDG_CACHE_HOME", "HOME"))
-TOOLS = (APT, PIP, NPM, GO_MODULES, GO_BUILD)
+TOOLS = (APT, PIP, NPM, YARN, PNPM, MAVEN, GRADLE, GO_MODULES, GO_BUILD)
 #: Official images that run as root (USER not set in the image), so HOME is /root.
 _ROOT_IMAGES = frozenset({"debian", "ubuntu", "python", "node", "golang", "buildpack-deps", "eclipse-temurin",
-                          "maven", "alpine", "rust", "ruby", "php"})
+                          "maven", "alpine", "rust", "ruby", "php", "openjdk", "amazoncorretto"})
+#: What a tool's program is called in CMD/ENTRYPOINT/HEALTHCHECK (wrappers included).
+_PROGRAMS = {MAVEN: ("mvn", "mvnw"), GRADLE: ("gradle", "gradlew"), GO_MODULES: ("go",)}
 
 
 def _uses(tool: _Tool, command: Command) -> bool:
@@ -64,6 +83,14 @@ def _uses(tool: _Tool, command: Command) -> bool:
         return command.is_("pip", "install") or command.is_("pip", "download") or command.is_("pip", "wheel")
     if tool is NPM:
         return command.program == "npm" and command.subcommand in ("ci", "install", "i", "add")
+    if tool is YARN:
+        return command.program == "yarn" and command.subcommand in (None, "install", "add", "global")
+    if tool is PNPM:
+        return command.program == "pnpm" and command.subcommand in ("install", "i", "add", "fetch")
+    if tool is MAVEN:
+        return command.program in ("mvn", "mvnw")
+    if tool is GRADLE:
+        return command.program in ("gradle", "gradlew")
     return command.program == "go" and command.subcommand in (
         ("mod", "build", "install", "test", "get", "run", "vet") if tool is GO_MODULES else ("build", "install", "test", "run", "vet"))
 
@@ -73,7 +100,7 @@ def check(doc: Dockerfile, context: BuildContext, config: Config) -> Iterator[Fi
         return
     runs = [(stage, run) for stage in doc.stages for inst in stage.instructions
             if inst.keyword == "RUN" and (run := run_script(doc, inst)) is not None]
-    tools, skipped = _mountable(doc, runs)
+    tools, skipped = _mountable(doc, runs, context)
     flags = {id(run.inst): [tool.mount(t) for tool in tools if _runs(tool, run) for t in tool.targets
                             if not mounted_over(run.inst, t, ("cache",))] for _, run in runs}
     changed = [run for _, run in runs if flags[id(run.inst)]]
@@ -105,7 +132,7 @@ def _runs(tool: _Tool, run: RunScript) -> bool:
     return any(_uses(tool, command) for command in run.script.commands)
 
 
-def _mountable(doc: Dockerfile, runs: list[tuple[Stage, RunScript]]
+def _mountable(doc: Dockerfile, runs: list[tuple[Stage, RunScript]], context: BuildContext
                ) -> tuple[list[_Tool], list[tuple[_Tool, int, str]]]:
     """The tools whose caches can be mounted in every RUN that uses them, and the others with the line of
     their first use and why not."""
@@ -114,12 +141,16 @@ def _mountable(doc: Dockerfile, runs: list[tuple[Stage, RunScript]]
     unread = [inst for inst in doc.instructions if inst.effective.keyword == "RUN" and run_script(doc, inst) is None]
     for tool in TOOLS:
         users = [(stage, run) for stage, run in runs if _runs(tool, run)]
+        if not users:
+            continue
         problems = [p for stage, run in users for p in _problems(doc, stage, run, tool)]
         problems += [f"line {inst.start_line} may run {tool.program} in a form this pass cannot read"
                      for inst in unread if tool.program in inst.text]
-        if problems and users:
+        problems += _readers(doc, tool, {id(run.inst) for _, run in users})
+        problems += _project_settings(doc, context, tool)
+        if problems:
             skipped.append((tool, users[0][1].inst.start_line, problems[0]))
-        elif users:
+        else:
             tools.append(tool)
     return tools, skipped
 
@@ -130,16 +161,73 @@ def _problems(doc: Dockerfile, stage: Stage, run: RunScript, tool: _Tool) -> Ite
     for name in tool.env:
         if env_in_force(doc, run.inst, name) is not None:
             yield f"{name} is set (line {line} uses another cache directory or none)"
+    if tool is MAVEN:
+        for name in ("MAVEN_OPTS", "MAVEN_ARGS"):
+            if "maven.repo.local" in (env_in_force(doc, run.inst, name) or ""):
+                yield f"{name} sets maven.repo.local (line {line} uses another local repository)"
+    for command in run.script.commands:
+        for word in command.words if tool.flags and _uses(tool, command) else ():
+            option = (word.value or "").partition("=")[0]
+            if option in tool.flags:
+                yield f"line {line} passes {option}, which may move {tool.name}'s cache"
     if tool.home and not _runs_as_root(doc, stage, run.inst):
         yield f"the RUN on line {line} may not run as root: its cache directory depends on the user's HOME"
     if tool.base and _official_root(doc, stage) != tool.base:
         yield f"the RUN on line {line} is not on the official {tool.base} image, whose paths the mount assumes"
     if tool is APT and not _removable_cleanups(run):
         yield f"the RUN on line {line} cleans apt's lists or cache in a way this pass cannot take out"
-    if tool is NPM and any(c.program == "npm" and c.subcommand == "cache" for c in run.script.commands):
-        yield f"the RUN on line {line} cleans npm's cache"
+    if tool in (NPM, YARN, PNPM) and any(c.program == tool.program and c.subcommand in ("cache", "store")
+                                         for c in run.script.commands):
+        yield f"the RUN on line {line} cleans {tool.name}'s cache"
     if run.onbuild:
         yield f"line {line} is an ONBUILD trigger"
+
+
+def _readers(doc: Dockerfile, tool: _Tool, mounted: set[int]) -> list[str]:
+    """What would miss the downloads once they stay in the mount: another instruction naming the cache (a RUN
+    that does not use the tool, ``COPY --from``), or the image running the program (``CMD mvn spring-boot:run``,
+    ``go run``), which would download everything again at every start."""
+    found = []
+    for inst in doc.instructions:
+        keyword, text = inst.effective.keyword, inst.text
+        if id(inst) in mounted or keyword not in ("RUN", "CMD", "ENTRYPOINT", "HEALTHCHECK", "COPY", "ADD"):
+            continue
+        reads = keyword in ("RUN", "CMD", "ENTRYPOINT", "HEALTHCHECK") or inst.effective.flag("from") is not None
+        if reads and any(mention in text for mention in tool.mentions):
+            found.append(f"line {inst.start_line} reads {tool.name}'s downloads, which the mount keeps out of "
+                         "the image")
+        elif tool.run_time and keyword != "RUN" and re.search(_program_word(tool), text):
+            found.append(f"the image runs {tool.program.strip()} (line {inst.start_line}), which needs the "
+                         "downloads the mount keeps out of the image")
+    return found
+
+
+def _program_word(tool: _Tool) -> str:
+    """A pattern for the tool's program as a command word in CMD/ENTRYPOINT text (``./mvnw``, ``"go"``)."""
+    return rf"(?<![\w.-])(?:{'|'.join(_PROGRAMS[tool])})(?![\w./-])"
+
+
+def _project_settings(doc: Dockerfile, context: BuildContext, tool: _Tool) -> list[str]:
+    """Project files and set-up steps that move the cache or change the tool: yarn 2+ keeps its cache in the
+    project or ``~/.yarn/berry``; ``.npmrc`` may set pnpm's ``store-dir``; ``.mvn/maven.config`` Maven's
+    local repository."""
+    if tool is YARN:
+        switch = next((inst for inst in doc.instructions if inst.effective.keyword == "RUN"
+                       and any(s in inst.text for s in ("corepack", "yarn set version", "@yarnpkg"))), None)
+        if switch is not None:
+            return [f"line {switch.start_line} may switch yarn to version 2+, which keeps its cache elsewhere"]
+        if not context.known:
+            return ["yarn's version is unknown without the build context (yarn 2+ keeps its cache elsewhere)"]
+        berry = [path for path in context.files if path.rpartition("/")[2] == ".yarnrc.yml"
+                 or (path.rpartition("/")[2] == "package.json" and "node_modules/" not in path
+                     and re.search(r'"packageManager"\s*:\s*"yarn@[2-9]', context.read_text(path) or ""))]
+        return [f"{berry[0]} makes the project use yarn 2+, which keeps its cache elsewhere"] if berry else []
+    settings = {PNPM: (".npmrc", "store-dir"), MAVEN: ("maven.config", "repo.local")}.get(tool)
+    if settings is None:
+        return []
+    name, key = settings
+    return [f"{path} sets {key}, which may move {tool.name}'s cache" for path in context.files
+            if path.rpartition("/")[2] == name and key in (context.read_text(path) or "")]
 
 
 def _runs_as_root(doc: Dockerfile, stage: Stage, inst: Instruction) -> bool:
@@ -265,17 +353,30 @@ PASS = Pass(
           they would empty the cache the mount keeps.
         - pip (`pip install/download/wheel`): `/root/.cache/pip`, and the command's `--no-cache-dir` goes.
         - npm (`npm ci/install`): `/root/.npm`.
+        - yarn 1 (`yarn`, `yarn install/add`): `/usr/local/share/.cache/yarn` (root's yarn cache), locked;
+          only when the build context shows yarn 1 (no `.yarnrc.yml`, no `packageManager: yarn@2+`).
+        - pnpm (`pnpm install/add/fetch`): the store, `/root/.local/share/pnpm/store`.
+        - Maven (`mvn`, `mvnw`): the local repository `/root/.m2/repository`, locked (Maven does not share
+          it safely between concurrent builds); `settings.xml` beside it stays in the image.
+        - Gradle (`gradle`, `gradlew`): `/root/.gradle/caches` and the wrapper's distributions
+          `/root/.gradle/wrapper`.
         - Go (`go mod/build/install/test ...` on the official golang image): `/go/pkg/mod` and
           `/root/.cache/go-build`.
         Adds `# syntax=docker/dockerfile:1` at the top when the file has no syntax directive.
 
         A tool is mounted in every RUN that uses it or in none (a RUN without the mount would not see what
-        another downloaded into it). Not mounted, with the reason in the finding, when a variable moves the
-        cache (`PIP_CACHE_DIR`, `PIP_NO_CACHE_DIR`, `XDG_CACHE_HOME`, `HOME`, `npm_config_cache`, `GOPATH`,
-        `GOMODCACHE`, `GOCACHE`, `GOFLAGS`), when a root's-home cache (pip, npm, go build) is used by a RUN
-        that may not run as root (a USER, or a base image not known to run as root), when the Go module
-        path is not the official golang image's, when apt's cleanup is not a separate `&&` step, when a RUN
-        cleans npm's cache, or in an ONBUILD trigger. Yarn, pnpm, Maven and Gradle are not handled yet.
+        another downloaded into it). Not mounted, with the reason in the finding, when a variable, an option
+        or a project file moves the cache (`PIP_CACHE_DIR`, `PIP_NO_CACHE_DIR`, `XDG_CACHE_HOME`, `HOME`,
+        `npm_config_cache`, `YARN_CACHE_FOLDER`, `PNPM_HOME`, `npm_config_store_dir`, `GRADLE_USER_HOME`,
+        `GOPATH`, `GOMODCACHE`, `GOCACHE`, `GOFLAGS`; `MAVEN_OPTS` with `maven.repo.local`; `--cache-folder`,
+        `--store-dir`, `-s`/`--settings`, `-Dmaven.repo.local`, `-g`; `.npmrc` `store-dir`,
+        `.mvn/maven.config`), when a root's cache is used by a RUN that may not run as root (a USER, or a
+        base image not known to run as root, such as the official gradle image), when the Go module path
+        is not the official golang image's, when yarn's version is unknown or may be switched (`corepack`),
+        when something else reads the downloads (another RUN or CMD naming the cache, a `COPY --from` of
+        it) or the image runs the tool at start (`CMD mvn spring-boot:run`, `go run`: it would download
+        everything again), when apt's cleanup is not a separate `&&` step, when a RUN cleans the tool's
+        cache, or in an ONBUILD trigger.
     """,
     why="""
         A RUN's layer is rebuilt whenever the manifest it installs from changes, and then every package is
@@ -290,7 +391,10 @@ PASS = Pass(
         a container of the image needs `apt-get update` first, and `apt-get autoremove` no longer knows which
         packages were installed automatically); the image keeps the `keep-cache` apt setting instead of
         `docker-clean`; and the cache is shared by every build on the builder (a cache left by another
-        Dockerfile may hold other package lists until `apt-get update` runs).
+        Dockerfile may hold other package lists until `apt-get update` runs); the downloads (Maven's
+        repository, Gradle's caches, Go modules) are no longer in the image: the pass does not mount them when
+        the image or another step reads them, which it recognises only by the cache's path or the tool's
+        name in CMD, ENTRYPOINT, HEALTHCHECK, RUN and `COPY --from`.
     """,
     examples=(Example(
         before=("FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl "
