@@ -128,8 +128,15 @@ def optimize(text: str, context: BuildContext | None = None, config: Config | No
     else:
         warnings[f"fixes did not settle after {config.max_rounds} rounds; the last round's changes are kept"] = None
     extra, rejected = files.final(doc)
-    findings = tuple(sorted((rejected.get(id(r), r) for r in applied + remaining), key=lambda r: r.line))
+    findings = _without_superseded(sorted((rejected.get(id(r), r) for r in applied + remaining), key=lambda r: r.line))
     return Result(text, doc.text, findings, warnings=tuple(warnings), extra_files=extra)
+
+
+def _without_superseded(findings: list[Reported]) -> tuple[Reported, ...]:
+    """The findings without those a better one replaces: a pass's findings on a line where a pass that
+    supersedes it proposes a fix (one piece of advice a line, not two that disagree)."""
+    replaced = {(other, r.line) for r in findings if r.finding.fix is not None for other in r.pass_.supersedes}
+    return tuple(r for r in findings if (r.pass_.id, r.line) not in replaced)
 
 
 def _check_time(deadline: float | None) -> None:

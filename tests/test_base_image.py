@@ -62,3 +62,15 @@ NOTHING = [
 @pytest.mark.parametrize("before", NOTHING)
 def test_nothing_reported(before):
     assert not assert_unchanged(before, select=ID).findings
+
+
+def test_openjdk_advice_gives_way_to_java_multi_stage_fix_on_the_same_line():
+    """Two passes must not give one FROM line two different images: DO301's JRE fix replaces DO303's JDK advice."""
+    from optimizer.config import Config
+    from optimizer.pipeline import optimize
+
+    jar = "FROM openjdk:17\nCOPY app.jar /app.jar\nCMD [\"java\", \"-jar\", \"/app.jar\"]\n"
+    by_line = [(r.line, r.pass_.id) for r in optimize(jar, config=Config()).findings]
+    assert (1, "DO301") in by_line and (1, "DO303") not in by_line
+    shell = "FROM openjdk:17\nCMD [\"jshell\"]\n"  # no JRE fix for DO301 to offer: DO303's advice stays
+    assert (1, "DO303") in [(r.line, r.pass_.id) for r in optimize(shell, config=Config()).findings]

@@ -145,6 +145,9 @@ class Pass:
     #: globs ("/var/lib/apt/lists/**") and scopes ("copied-context"); see optimizer/verify/declared.py
     image_changes: tuple[str, ...] = ()
     options: tuple[Option, ...] = ()  # settings of this pass (flags and config keys are made from them)
+    #: passes whose findings on a line where this pass proposes a fix give the same advice less well (DO301's
+    #: JRE image over DO303's "openjdk is deprecated, use the JDK image"): the pipeline drops them
+    supersedes: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         # The documentation fields are written as indented triple-quoted markdown beside the pass.

@@ -144,7 +144,7 @@ PASS = Pass(
           headers, node-gyp ...);
         - `openjdk:*`: the openjdk images are deprecated and have had no updates since July 2022;
           `eclipse-temurin` with the same Java release and flavour (JDK/JRE, Alpine), the next LTS for a
-          non-LTS release;
+          non-LTS release (not shown where DO301 java-multi-stage proposes its JRE image for the same line);
         - `ubuntu`/`debian` plus `apt-get install openjdk-N-jdk|jre(-headless)`: the
           `eclipse-temurin:N-jdk|jre` image (Ubuntu-based, apt-get still works) has the JDK ready,
           maintained by Adoptium, and the install RUN can drop it.

@@ -637,6 +637,7 @@ PASS = Pass(
                 after=('FROM eclipse-temurin:17-jre-alpine\nCOPY target/app.jar /app.jar\n'
                        'CMD ["java","-jar","/app.jar"]\n'),
                 config={"unsafe": True})),
+    supersedes=("DO303",),
     check=check,
     declares=frozenset(),
     options=(JAVA_RUNTIME, SPRING_LAYERS),
