@@ -24,7 +24,8 @@ SPLIT = "FROM debian:bookworm\nRUN apt-get update\nRUN apt-get install -y curl\n
 
 # A fake docker/podman/buildah: logs its argv to $FAKE_LOG; `info`/`buildx inspect` fail when the
 # builder's name is in $FAKE_DOWN; `image inspect TAG` answers a config whose Cmd is $FAKE_CMD_<variant>
-# (default ["app"]); `run [--flags] TAG ...` prints $FAKE_OUT_<variant> (default "ok"); `create TAG` + `export`
+# (default ["app"]), or fails as podman does (`[]` on stdout, $FAKE_INSPECT_ERROR on stderr, exit 125) when
+# that is set and names the variant; `run [--flags] TAG ...` prints $FAKE_OUT_<variant> (default "ok"); `create TAG` + `export`
 # stream a tar of $FAKE_FILES_<variant> (a JSON path -> content mapping); a build prints $FAKE_BUILD_LOG and
 # fails when it is set.
 FAKE = '''#!{python}
@@ -54,6 +55,8 @@ elif args[:1] == ["export"]:
             info = tarfile.TarInfo(name)
             info.size = len(text.encode())
             out.addfile(info, io.BytesIO(text.encode()))
+elif args[:2] == ["image", "inspect"] and variant(args[2]) in os.environ.get("FAKE_INSPECT_FAILS", ""):
+    print("[]"); print(os.environ["FAKE_INSPECT_ERROR"], file=sys.stderr); sys.exit(125)
 elif args[:2] == ["image", "inspect"]:
     cmd = json.loads(os.environ.get("FAKE_CMD_" + variant(args[2]), '["app"]'))
     print(json.dumps([{{"Size": 120000000, "RootFS": {{"Layers": ["a", "b"]}}, "Config": {{"Cmd": cmd}}}}]))
@@ -362,6 +365,23 @@ def test_an_original_that_does_not_build_is_its_own_verdict_exit_3(fake_path, pr
     data = json.loads(result.stdout)
     assert data["verdict"] == "the original does not build" and data["failures"] == []
     assert "exit status 100" in data["original"]["error"]
+
+
+@pytest.mark.parametrize("variant", ["original", "rewritten"])
+def test_an_image_the_builder_cannot_inspect_is_an_environment_problem_exit_2(fake_path, project, monkeypatch,
+                                                                              variant):
+    fake_path("podman")
+    error = 'Error: acquiring lock 0 for volume: open /run/libpod/alive: no such file or directory'
+    monkeypatch.setenv("FAKE_INSPECT_FAILS", variant)
+    monkeypatch.setenv("FAKE_INSPECT_ERROR", error)
+    result = invoke(main, ["--builder", "podman", "--select", "DO101", str(project / "Dockerfile")])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.count("\n") == 1
+    assert f"the {variant} Dockerfile built, but podman could not inspect the image: `podman image inspect " \
+           f"dockeropt-verify-" in result.stderr
+    assert f"failed (exit status 125): {error}" in result.stderr
+    assert "does not build" not in result.output + result.stderr and "FAILED" not in result.output
+    assert ["podman", "rm", "--all", "--force"] in fake_path.calls()  # its private storage is still cleaned up
 
 
 def test_no_builder_is_one_line(fake_path, project):

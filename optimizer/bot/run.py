@@ -146,7 +146,7 @@ def _verified(plan: Plan, root: Path) -> Plan:
             dockerfile = root / outcome.path
             try:
                 report = verify.verify_dockerfile(dockerfile, dockerfile.parent, config=outcome.config)
-            except (verify.NoBuilder, verify.VerifyInputError) as error:
+            except (verify.BuilderError, verify.VerifyInputError) as error:
                 raise BotError(f"--verify: {outcome.path}: {error}") from None
             outcome = replace(outcome, verify=report)
         files.append(outcome)

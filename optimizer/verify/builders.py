@@ -55,12 +55,21 @@ _MISSING_IMAGE = (
 )
 
 
-class NoBuilder(Exception):
+class BuilderError(Exception):
+    """The builder cannot do what verify needs: a problem of the environment, not of the Dockerfile (exit 2);
+    ``str()`` is the one-line explanation."""
+
+
+class NoBuilder(BuilderError):
     """No usable builder; ``str()`` says (on one line) what was looked for and why each one was not used."""
 
 
-class BaseImageMissing(Exception):
+class BaseImageMissing(BuilderError):
     """A base image the build needs cannot be pulled or found; ``str()`` is the one-line explanation."""
+
+
+class BuilderFailed(BuilderError):
+    """The builder failed after a successful build (e.g. ``podman image inspect``); ``str()`` quotes its message."""
 
 
 def missing_base_image(log: str) -> str | None:
@@ -160,18 +169,27 @@ class Builder:
             listed = self._json(["images", "--json", tag])
             return Image(parse_size(listed[0]["size"]) if listed else 0,
                          len((docker.get("rootfs") or {}).get("diff_ids") or []), docker.get("config") or {})
-        data = self._json(["image", "inspect", tag])[0]
+        found = self._json(["image", "inspect", tag])
+        if not found:
+            raise RuntimeError(f"`{PROGRAMS[self.name]} image inspect {tag}` found no image")
+        data = found[0]
         config = dict(data.get("Config") or {})
         if data.get("Healthcheck") and not config.get("Healthcheck"):  # podman keeps it beside Config
             config["Healthcheck"] = data["Healthcheck"]
         return Image(int(data.get("Size") or 0), len((data.get("RootFS") or {}).get("Layers") or []), config)
 
     def _json(self, argv: list[str]) -> Any:  # a JsonObject or a list of them
+        """The JSON a builder command prints; raises RuntimeError with the builder's own message when the command
+        fails (podman prints ``[]`` and exits 125 for an image it cannot inspect) or prints no JSON."""
         proc = self._run(argv, PROBE_TIMEOUT)
+        command = f"`{PROGRAMS[self.name]} {' '.join(argv)}`"
+        message = (proc.stderr.strip() or proc.stdout.strip())[-500:] or "no output"
+        if proc.returncode != 0:
+            raise RuntimeError(f"{command} failed (exit status {proc.returncode}): {message}")
         try:
             return json.loads(proc.stdout)
         except json.JSONDecodeError:
-            raise RuntimeError(f"{self.program} {' '.join(argv)} failed: {proc.stderr.strip()[-500:]}") from None
+            raise RuntimeError(f"{command} printed no JSON: {message}") from None
 
     def run(self, tag: str, command: list[str]) -> tuple[int, str]:
         """Run ``command`` in a container of the image (as ``docker run IMAGE COMMAND``): status, output."""

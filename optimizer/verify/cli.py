@@ -16,7 +16,8 @@ both images built, sizes, layers, clean and rebuild-after-edit times, the same r
 the same files (but for the differences the applied passes declare).
 
 Exit status: 0 verified (or nothing to change), 1 verification failed, 2 usage/input error or an
-environment problem (no builder, a base image that cannot be pulled or found), 3 the original
+environment problem (no builder, a base image that cannot be pulled or found, a builder that fails
+after a build, e.g. cannot inspect the image it built), 3 the original
 Dockerfile does not build."""
 
 
@@ -52,7 +53,7 @@ def main(argv: list[str] | None = None, prog: str = "dockeropt verify") -> int:
     from ..config_file import project_config
     from ..fileio import InputError
     from ..selection import unknown as unknown_passes
-    from .builders import BaseImageMissing, NoBuilder
+    from .builders import BuilderError
     from .run import VerifyInputError, verify_dockerfile
 
     p = arguments(prog)
@@ -69,7 +70,7 @@ def main(argv: list[str] | None = None, prog: str = "dockeropt verify") -> int:
     try:
         report = verify_dockerfile(path, Path(a.context_dir) if a.context_dir else None, config, a.builder, a.smoke,
                                    buildx_builder=a.buildx_builder, runs=a.runs, target=a.target)
-    except (VerifyInputError, NoBuilder, BaseImageMissing) as error:
+    except (VerifyInputError, BuilderError) as error:
         return _fail(str(error))
     out({"text": report.text, "json": report.to_json, "markdown": report.markdown}[a.fmt]())
     return 0 if report.ok else ORIGINAL_BROKEN if report.original_broken else 1

@@ -26,7 +26,7 @@ from ..model import Dockerfile, parse
 from ..passes.base import Pass
 from ..pipeline import Result
 from ..session import Request, optimize_path
-from .builders import BaseImageMissing, Builder, Step, detect, missing_base_image
+from .builders import BaseImageMissing, Builder, BuilderFailed, Step, detect, missing_base_image
 from .compare import ConfigDiff, compare
 from .declared import DOCKERFILE, Evidence, carried, declared_paths, generated_files, rewritten_dockerfile
 from .fscompare import FilesystemDiff, compare_files
@@ -140,8 +140,10 @@ def _measure(builder: Builder, storage: Path, dockerfile: Path, context: Path, t
             return ImageReport(label, False, clean.error_tail, clean_s=clean.seconds)
         try:
             image = own.inspect(tag)
-        except RuntimeError as error:
-            return ImageReport(label, False, str(error), clean_s=clean.seconds)
+        except RuntimeError as error:  # the image built: the builder, not the Dockerfile, is at fault
+            raise BuilderFailed(f"the {label} Dockerfile built, but {builder.label} could not inspect the image: "
+                                f"{error}; this is a problem of the builder's environment, not of the Dockerfile: "
+                                "fix it, then verify again") from None
         try:
             files, files_error = own.snapshot(tag), ""
         except RuntimeError as error:
