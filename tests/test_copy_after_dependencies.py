@@ -136,8 +136,8 @@ def test_fix(before, after):
 
 UNSAFE_FIXES = [
     pytest.param(
-        "FROM debian\nCOPY . /var/www/html\n" + APT,
-        "FROM debian\n" + APT + "COPY . /var/www/html\n",
+        "FROM debian\nCOPY index.php /var/www/html/\n" + APT,
+        "FROM debian\n" + APT + "COPY index.php /var/www/html/\n",
         id="system-directory-packages-may-write"),
     pytest.param(
         "FROM debian\nCOPY . .\n" + APT,
@@ -287,11 +287,22 @@ def test_finding_points_at_the_run_and_names_the_copy():
     assert "`COPY . /app` (line 2)" in reported.finding.message
 
 
-def test_a_package_install_moved_above_a_copy_into_a_system_folder_is_unsafe_and_says_the_packages_files_stay():
+def test_a_package_install_does_not_pass_a_folder_copied_into_a_system_folder_and_a_suggestion_says_why():
     # awesome-compose--apache-php--app: apache2's postinst writes /var/www/html/index.html only into an empty
-    # folder; moved above the copy, it does, and Apache serves that page before the copied index.php
+    # folder; moved above the copy (as --unsafe once did), it does, and Apache serves that page before the copied
+    # index.php (verify found the added file in the real build)
     before = "FROM debian:bookworm\nCOPY . /var/www/html/\nRUN apt-get install -y apache2 libapache2-mod-php\n"
-    after = "FROM debian:bookworm\nRUN apt-get install -y apache2 libapache2-mod-php\nCOPY . /var/www/html/\n"
+    result = rewrite(before, select=ID, unsafe=True)
+    assert result.text == before
+    (reported,) = result.findings
+    assert reported.status is Status.SUGGESTION and reported.line == 3
+    assert "package scripts may fill it only while it is empty" in reported.finding.message
+    assert "delete what the app must not keep there" in reported.finding.message
+
+
+def test_a_package_install_moved_above_named_files_copied_into_a_system_folder_is_unsafe_and_says_the_files_stay():
+    before = "FROM debian:bookworm\nCOPY site.conf /etc/apache2/sites-available/\nRUN apt-get install -y apache2\n"
+    after = "FROM debian:bookworm\nRUN apt-get install -y apache2\nCOPY site.conf /etc/apache2/sites-available/\n"
     assert_unsafe_fix(before, after, select=ID)
     risk = rewrite(before, select=ID).findings[0].finding.risk
     assert "package scripts may fill it only while it is empty" in risk
@@ -319,7 +330,7 @@ def test_whole_pipeline_keeps_the_other_passes_fixes():
 
 
 SUPPRESSED_MOVES = [
-    pytest.param("FROM debian\nCOPY . /etc/app\nRUN apt-get install -y x\n# dockeropt: ignore=DO201\nRUN apt-get install -y z\n",
+    pytest.param("FROM debian\nCOPY . /opt/app\nRUN apt-get install -y x\n# dockeropt: ignore=DO201\nRUN apt-get install -y z\n",
                  id="one-run-of-a-group"),
     pytest.param("FROM debian\n# dockeropt: ignore=DO201\nCOPY a /a\nCOPY . /b\nRUN apt-get install -y x\n",
                  id="a-copy-the-run-passes"),

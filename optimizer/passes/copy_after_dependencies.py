@@ -51,6 +51,7 @@ class _Verdict:
     safety: Safety | None  # None: may not pass
     reasons: tuple[str, ...] = ()
     by_packages: bool = False  # the system package manager itself reads what the copy writes
+    advice: str = ""  # what the suggestion for a blocked install advises, when not the usual
 
 
 def _copy(doc: Dockerfile, inst: Instruction, cwd: ImagePath, context: BuildContext) -> _Copy:
@@ -125,6 +126,14 @@ def _cross(run: Footprint, copy: _Copy, scope: Scope) -> _Verdict:
             if relation is None:
                 unsafe.append(_unknown(config, dest, str(config), copy))
                 break
+        if kind in SYSTEM_PACKAGE_KINDS and system_owned(dest) and copy.file_names is None:
+            return _Verdict(None, (f"`{program}` may install files under {dest}, and package scripts may fill it "
+                                   "only while it is empty (apache2's postinst puts its default index.html into an "
+                                   "empty /var/www/html, which Apache serves before a copied index.php); moved above "
+                                   f"`{copy.label}`, their files would be there first and stay beside the copied "
+                                   "ones",),
+                            advice=f"Move it above the copy yourself if nothing the packages put under {dest} "
+                                   "matters, or delete what the app must not keep there (apache2's index.html)")
         if kind in SYSTEM_PACKAGE_KINDS and system_owned(dest):
             unsafe.append(f"`{program}` may install files under {dest}, and package scripts may fill it only while "
                           "it is empty; after the move the packages' files are there first: copied files of the same "
@@ -332,8 +341,9 @@ def _blocked_suggestions(doc: Dockerfile, segment: list[Instruction], copies: di
         verdict = next((v for v in (_cross(run, c, scope) for c in above) if v.safety is None and v.reasons), None)
         if verdict is None:
             continue
-        advice = ("Copy only what it needs there before the install, and the rest after it" if verdict.by_packages
-                  else "Split the package install into its own RUN before the copy")
+        advice = verdict.advice or ("Copy only what it needs there before the install, and the rest after it"
+                                    if verdict.by_packages else "Split the package install into its own RUN before "
+                                    "the copy")
         yield PASS.finding(
             inst.start_line,
             f"this RUN installs system packages after `{broad.label}` (line {broad.inst.start_line}), so "
@@ -387,7 +397,8 @@ PASS = Pass(
         `~/.npmrc`, `/etc/passwd`, `/usr/local/lib` for ldconfig ...) must not overlap the copy's
         destination, in either direction. Anything else blocks: make, mvn, gradle, `npm install`/
         `npm ci` of the project, `pip install -r requirements.txt` or `.` in the copied directory,
-        scripts, git, `cd` into the copy, chmod/chown of it, `--mount=type=bind` (reads the context),
+        a system package install passing a folder copied into a system directory (`COPY . /var/www/html`:
+        package scripts may fill such a folder only while it is empty), scripts, git, `cd` into the copy, chmod/chown of it, `--mount=type=bind` (reads the context),
         a copy of tool configuration (`COPY sources.list /etc/apt/`), `COPY --chown=user` passed by a
         RUN that edits users, a copy adding a command the RUN runs, and ENV/ARG variables in force that
         point tools into the copy (`PYTHONPATH`, `LD_LIBRARY_PATH`, `PIP_*`, `NPM_CONFIG_*` ...).
@@ -418,11 +429,12 @@ PASS = Pass(
         but we cannot read (a script) touches only the paths it names.
 
         Unsafe because of a heuristic, named in the risk text, when:
-        - a system package manager (apt, apk, rpm tools) runs and the copy lands in a system directory
-          (`/etc/...`, `/usr/...` except `/usr/local` and `/usr/src`, `/var/...`): a package may
-          ship files there, and its scripts may fill the folder only while it is empty (apache2's postinst
-          puts its default index.html into an empty /var/www/html, which Apache then serves before a copied
-          index.php: found by benchmarks/real_projects.py); after the move the packages' files are there first;
+        - a system package manager (apt, apk, rpm tools) runs and a copy of named files lands in a system
+          directory (`/etc/...`, `/usr/...` except `/usr/local` and `/usr/src`, `/var/...`): a package may
+          ship files there, and its scripts may fill the folder only while it is empty; after the move the
+          packages' files are there first. A folder copied there (`COPY . /var/www/html`) is not passed at
+          all: apache2's postinst puts its default index.html into an empty /var/www/html, which Apache then
+          serves before a copied index.php (found by benchmarks/real_projects.py);
         - a language package manager (pip, npm, gem, go, conda) runs and the copy lands where it installs
           (`/usr/local/...`, `/opt/conda`, `~/.local`, `/go`);
         - npm/yarn/pnpm/gem, `python -m` or a version probe runs in a working directory inside the copy
