@@ -123,6 +123,17 @@ def _copy_local(found: _Collect, path: str | None, what: str, *, builds: bool = 
 
 _NAME = re.compile(r"^@?[A-Za-z0-9][\w.\-]*(/[A-Za-z0-9][\w.\-]*)?(@[\w.\-^~<>=*]+)?$")  # npm: name[@range]
 _PIP_NAME = re.compile(r"^[A-Za-z0-9][\w.\-]*(\[[\w,\-]+\])?([<>=!~]=?[\w.*+!\-]+(,[<>=!~]=?[\w.*+!\-]+)*)?$")
+#: Names pip takes for a local archive (``pip._internal.utils.filetypes``; ``x.tar.gz`` by its last two parts).
+_PIP_ARCHIVES = (".zip", ".whl", ".tar.bz2", ".tbz", ".tar.xz", ".txz", ".tlz", ".tar.lz", ".tar.lzma", ".tar.gz",
+                 ".tgz", ".tar")
+
+
+def plain_requirement(word: str) -> bool:
+    """A pip requirement specifier that names a package of the index and reads no file: a name with optional
+    extras and version specifiers (``flask``, ``"werkzeug<3"``, ``gunicorn[gevent]>=20,<23``). pip takes a word
+    for a local path only when it has a path separator, starts with a dot or names an archive (``x.whl``), and
+    for a URL only with ``:`` or ``@``; none of these match, and environment markers are not accepted."""
+    return bool(_PIP_NAME.match(word)) and not word.lower().endswith(_PIP_ARCHIVES)
 
 
 def reads_nothing(context: BuildContext, command: Command, ecosystem: str) -> bool:
@@ -145,7 +156,7 @@ def reads_nothing(context: BuildContext, command: Command, ecosystem: str) -> bo
             return False
         if command.is_("pip", "cache", "purge"):
             return True
-        return command.is_("pip", "install") and len(operands) > 1 and all(_PIP_NAME.match(o) for o in operands[1:]) \
+        return command.is_("pip", "install") and len(operands) > 1 and all(map(plain_requirement, operands[1:])) \
             and all(o.canonical in _PIP_PLAIN for o in command.options())
     return False
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Callable, Iterator, Sequence
 
 from ..facts.copies import destination, is_broad_copy, landing, workdir_in_force
-from ..facts.install_inputs import Env, Inputs, go_inputs, node_inputs, pip_inputs, reads_nothing
+from ..facts.install_inputs import Env, Inputs, go_inputs, node_inputs, pip_inputs, plain_requirement, reads_nothing
 from ..builders import insert_above, move_below
 from ..facts.placement import copy_groups, copy_instructions, resolution_lines, workdirs_to_move
 from ..facts.runscript import RunScript, env_in_force, mounted_any, mounts, run_script
@@ -237,8 +237,10 @@ def _pnpm_plan(context: BuildContext, command: Command, run: Instruction, text: 
 
 def _pip_plan(context: BuildContext, command: Command, run: Instruction, text: str, dest: str,
               env: Env) -> _Plan | None:
-    if command.program != "pip" or command.subcommand != "install" or command.positional():
+    if command.program != "pip" or command.subcommand != "install":
         return None
+    if any(w.value is None or not plain_requirement(w.value) for w in command.positional()):
+        return None  # a path, URL or archive beside -r reads the context (`.`, `./lib`, `x.whl`), or a variable
     if not command.option_values("-r"):
         return None
     return _Plan("pip", pip_inputs(context, command, dest, env), run, text, True, (),
@@ -344,7 +346,8 @@ PASS = Pass(
         it that installs the project's dependencies in `<dir>` (its WORKDIR is `<dir>`):
         - npm/yarn/pnpm and pip, and a RUN that is only `go mod download`: the install RUN runs one
           install command (`npm ci`, `npm install` without packages, `yarn`/`yarn install`,
-          `pnpm install`, `pip install -r <files>`), alone or beside steps that read nothing from the
+          `pnpm install`, `pip install -r <files>`, also with requirement specifiers beside the files:
+          `pip install -r requirements.txt "werkzeug<3"`, names of the index that read no file), alone or beside steps that read nothing from the
           project (`corepack enable`, `npm install -g pnpm`, `pip install --upgrade pip`, cache
           cleanups; `facts/install_inputs.reads_nothing`). The broad COPY is replaced by COPYs of what the
           install reads (same `--chown`/`--chmod`/`--link`), keeping each file's path relative to
@@ -371,7 +374,8 @@ PASS = Pass(
         (`patchedDependencies`, `patch:`), each workspace's package.json; for Go go.mod and go.sum.
 
         Not offered: unknown context; a requirements file or package that is not a literal path of the
-        context, or lies outside it; `-e .`/`.` (the install needs the project itself); options that
+        context, or lies outside it; `-e .`/`.` (the install needs the project itself); a path, URL, archive
+        (`x.whl`) or word with a variable beside the `-r` files on the command line; options that
         write into the project directory or change it (`--prefix`, `--target`, `--cwd`, `-C`);
         `go.work`, vendored modules, `-mod=vendor`, `replace` targets outside the context; a bind
         mount on the install, or a cache mount on the Go module cache (the download would not reach a
