@@ -83,6 +83,7 @@ class Project:
     own: str = "Dockerfile"
     own_smoke: str | None = None
     own_blocker: str | None = None
+    own_target: str | None = None
     smoke: str | None = None
     naive_blocker: str | None = None
     ci: bool = False
@@ -106,6 +107,7 @@ class Plan:
     smoke: str | None
     adapted: tuple[str, ...] = ()
     blockers: tuple[str, ...] = ()
+    target: str | None = None  # verify --target: build this stage (and those it needs) only
 
 
 def catalogue() -> list[Project]:
@@ -119,9 +121,10 @@ def notes() -> list[str]:
     return tomllib.loads(CATALOGUE.read_text(encoding="utf-8")).get("notes", [])
 
 
-def adapt(text: str) -> tuple[str, tuple[str, ...]]:
+def adapt(text: str, target: str | None = None) -> tuple[str, tuple[str, ...]]:
     """The own Dockerfile as the lab can start it: digests dropped from FROM, an unused dev-envs stage dropped
-    (when it is the last stage, the one before it is the image: the target the projects' compose files build)."""
+    (when it is the last stage, the one before it is the image: the target the projects' compose files build);
+    with a ``target`` the dev-envs stage stays (a build of the target does not run it)."""
     doc = parse(text)
     notes: list[str] = []
     cuts: list[tuple[int, int, str]] = []
@@ -129,7 +132,7 @@ def adapt(text: str) -> tuple[str, tuple[str, ...]]:
     used = {word.lower() for stage in stages for word in (stage.base,)} | {
         flag.value.lower() for inst in doc.instructions for flag in inst.flags_named("from") if flag.value}
     for i, stage in enumerate(stages):
-        if stage.name == DEV_STAGE and DEV_STAGE not in used and i > 0:
+        if stage.name == DEV_STAGE and DEV_STAGE not in used and i > 0 and target is None:
             end = stages[i + 1].from_.full_span[0] if i + 1 < len(stages) else len(text)
             cuts.append((stage.from_.full_span[0], end, ""))
             last = "" if i + 1 < len(stages) else f"; the image is stage `{stages[i - 1].name or i - 1}`"
@@ -143,20 +146,24 @@ def adapt(text: str) -> tuple[str, tuple[str, ...]]:
     return text, tuple(notes)
 
 
-def blockers(text: str, image_exists: Callable[[str], bool]) -> tuple[str, ...]:
-    """What stops this Dockerfile from building in the lab: RUN heredocs, base images without a stand-in,
-    images copied from a registry."""
+def blockers(text: str, image_exists: Callable[[str], bool], target: str | None = None) -> tuple[str, ...]:
+    """What stops this Dockerfile (or, with ``target``, the stages a build of that stage runs) from building in the
+    lab: RUN heredocs, base images without a stand-in, images copied from a registry."""
+    from optimizer.verify.target import needed_stages
+
     doc = parse(text)
     found: list[str] = []
     names = {stage.name for stage in doc.stages if stage.name} | {str(i) for i in range(len(doc.stages))}
-    for inst in doc.instructions:
+    stages = needed_stages(doc, target) if target else doc.stages
+    instructions = [inst for stage in stages for inst in stage.instructions]
+    for inst in instructions:
         if inst.heredocs:
             found.append(f"line {inst.start_line}: RUN heredoc (buildah 1.28 cannot build heredocs)")
-    for stage in doc.stages:
+    for stage in stages:
         base = stage.base
         if base.lower() not in names and base != "scratch" and "$" not in base and not image_exists(base):
             found.append(f"line {stage.from_.start_line}: no stand-in for `{base}` (no container registry here)")
-    for inst in doc.instructions:
+    for inst in instructions:
         for flag in inst.flags_named("from"):
             if flag.value and flag.value.lower() not in names and not image_exists(flag.value):
                 found.append(f"line {inst.start_line}: `COPY --from={flag.value}` needs that image from a registry")
@@ -166,9 +173,12 @@ def blockers(text: str, image_exists: Callable[[str], bool]) -> tuple[str, ...]:
 def plans(project: Project, image_exists: Callable[[str], bool]) -> list[Plan]:
     """The own Dockerfile and the naive variant of a project, each ready to verify or with its blockers."""
     own_path = project.context_dir / project.own
-    text, adapted = adapt(own_path.read_text(encoding="utf-8"))
-    own_blockers = blockers(text, image_exists) + ((project.own_blocker,) if project.own_blocker else ())
-    result = [Plan(project, "own", text, project.own_smoke or None, adapted, own_blockers)]
+    target = project.own_target
+    text, adapted = adapt(own_path.read_text(encoding="utf-8"), target)
+    own_blockers = blockers(text, image_exists, target) + ((project.own_blocker,) if project.own_blocker else ())
+    if target:
+        adapted += (f"built with `verify --target {target}` (the stages a build of `{target}` runs)",)
+    result = [Plan(project, "own", text, project.own_smoke or None, adapted, own_blockers, target)]
     if project.naive.is_file():
         naive = project.naive.read_text(encoding="utf-8")
         result.append(Plan(project, "naive", naive, project.smoke, (), blockers(naive, image_exists)))
@@ -190,14 +200,19 @@ def lab_image_exists(image: str) -> bool:
 
 def verify(plan: Plan) -> dict:
     """``dockeropt verify --unsafe`` on a plan that can build: verify's JSON report plus the plan's facts."""
-    from optimizer.verify import verify_dockerfile
+    from optimizer.verify import BuilderError, verify_dockerfile
 
     os.environ.update(lab_environment())
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="real-projects-") as tmp:
         dockerfile = Path(tmp) / "Dockerfile"
         dockerfile.write_text(plan.text, encoding="utf-8")
-        report = verify_dockerfile(dockerfile, plan.project.context_dir, Config(unsafe=True), "podman", plan.smoke)
+        try:
+            report = verify_dockerfile(dockerfile, plan.project.context_dir, Config(unsafe=True), "podman", plan.smoke,
+                                       target=plan.target)
+        except BuilderError as error:  # the lab, not the rewrite: recorded as not verified, to run again
+            return {**summary(plan), "ok": False, "verdict": "not verified (builder error)",
+                    "failures": [f"builder error: {error}"], "seconds": round(time.monotonic() - started, 1)}
     data = json.loads(report.to_json())
     data.pop("dockerfile", None)  # a temporary path
     return {**summary(plan), **data, "seconds": round(time.monotonic() - started, 1)}
@@ -346,6 +361,7 @@ def render(rows: list[dict], standin_sizes: dict[str, int | None], host: str) ->
     not_run = [r for r in rows if r.get("not_run")]
     rows = [r for r in rows if not r.get("not_run")]
     built = [r for r in rows if not r["blockers"] and not r.get("nothing_to_change")]
+    carried = [r for r in built if r.get("carried_over")]
     buildable = sorted({r["project"] for r in rows + not_run if not r["blockers"]})
     own = [r for r in rows if r["kind"] == "own"]
     naive = [r for r in built if r["kind"] == "naive"]
@@ -403,6 +419,8 @@ def render(rows: list[dict], standin_sizes: dict[str, int | None], host: str) ->
                                                      or "none") + ".",
         "",
         *([f"Not run for this report (time): {', '.join(map(_name, not_run))}.", ""] if not_run else []),
+        *([f"Carried over from an earlier run (the rewrite is the same today; not rebuilt for this report): "
+           f"{', '.join(map(_name, carried))}.", ""] if carried else []),
         "Adaptations of own Dockerfiles to the lab (the rest of each file is built as written):",
         "",
         *[f"- {r['project']}: {'; '.join(r['adapted'])}" for r in own if r["adapted"] and not r["blockers"]],
@@ -433,7 +451,9 @@ def render(rows: list[dict], standin_sizes: dict[str, int | None], host: str) ->
          f" Node.js, Go and Alpine stand-ins; podman already installed): **{provision['seconds']} s**"
          + ("" if provision["ok"] else " (FAILED)") + "." if provision else "- Provisioning not timed in this run."),
         f"- CI subset ({', '.join(sorted({r['project'] for r in ci}))}; `tests/test_real_projects.py` runs the same"
-        f" verifications): **{sum(r.get('seconds') or 0 for r in ci):.0f} s** of builds in this run.",
+        + (f" verifications): **{sum(r.get('seconds') or 0 for r in ci):.0f} s** of builds in this run."
+           if all(r.get("seconds") is not None for r in ci if r in built) else
+           " verifications): not rebuilt for this report (its time as a test is in the notes)."),
         "",
         "## Stand-in base images",
         "",

@@ -82,6 +82,25 @@ def test_adapt_makes_the_stage_before_a_final_dev_envs_stage_the_image():
     assert notes == ("`dev-envs` stage dropped (line 3; the image is stage `development`)",)
 
 
+def test_a_target_keeps_the_dev_envs_stage_and_only_the_stages_its_build_runs_can_block():
+    # awesome-compose--vuejs--vuejs: its fix is in stage development, which `verify --target development` builds
+    # without the heredocs and the Docker Hub copy of dev-envs
+    text = ("FROM node:14.4.0-alpine AS development\nCOPY . .\nRUN yarn install\nFROM development as dev-envs\n"
+            "RUN <<EOF\napk update\nEOF\nCOPY --from=gloursdocker/docker / /\n")
+    assert rp.adapt(text, "development") == (text, ())
+    standins = lambda image: image.startswith("node:")  # noqa: E731
+    assert rp.blockers(text, standins, "development") == ()
+    assert len(rp.blockers(text, standins)) == 2  # the whole file: the heredoc and the registry copy
+
+
+def test_vuejs_own_dockerfile_is_verified_with_target_development():
+    require(rp.PROJECTS.is_dir(), f"projects not found at {shown(rp.PROJECTS)}")
+    project = next(p for p in CATALOGUE if p.name == "awesome-compose--vuejs--vuejs")
+    own = next(p for p in rp.plans(project, lambda image: True) if p.kind == "own")
+    assert own.target == "development" and own.blockers == ()
+    assert "FROM development as dev-envs" in own.text  # kept: a build of the target does not run it
+
+
 def test_blockers_name_heredocs_missing_base_images_and_registry_copies():
     text = ("FROM python:3.10-alpine AS builder\nRUN <<EOF\napk add git\nEOF\nFROM nginx:alpine\n"
             "COPY --from=builder /a /a\nCOPY --from=gloursdocker/docker / /\nFROM scratch\n")
@@ -158,6 +177,16 @@ def test_report_gives_median_size_change_and_rebuild_speedup_and_counts_undeclar
     assert "1 undeclared filesystem differences in all" in text
     assert "| d | naive | needs the Go proxy |" in text
     assert "**1 undeclared**; declared by DO103 (3)" in text
+
+
+def test_report_names_the_rows_carried_over_from_an_earlier_run():
+    rows = [_row("a", "naive", (100_000_000, 90_000_000), (40.0, 4.0), []),
+            {**_row("b", "naive", (100_000_000, 95_000_000), (20.0, 1.0), []), "carried_over": True}]
+    rows[0]["seconds"] = 300.0
+    text = rp.render(rows, {}, "test host")
+    assert "Carried over from an earlier run (the rewrite is the same today; not rebuilt for this report): " \
+           "b (naive)." in text
+    assert "a (naive)" not in text.split("Carried over")[1].split("\n")[0]
 
 
 def test_report_groups_the_files_removed_packages_scripts_wrote_by_the_evidence():
