@@ -7,6 +7,8 @@ runtime config and the images' files, and runs the smoke command in both images.
     . tools/buildlab/env.sh
     .venv/bin/python benchmarks/verify_app.py go-http DO302 --go-runtime scratch \\
         --smoke "/usr/local/bin/hello -selftest" --out benchmarks/GO_MULTI_STAGE.md
+    .venv/bin/python benchmarks/verify_app.py python-psycopg2 DO306 --smoke "python app.py --selftest" \\
+        --out benchmarks/PYTHON_MULTI_STAGE.md
     .venv/bin/python benchmarks/verify_app.py add-url-archive DO112 --smoke "ls /opt/numpy-1.26.4" \\
         --out benchmarks/ADD_URL_ARCHIVE.md
 

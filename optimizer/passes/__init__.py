@@ -13,6 +13,7 @@ from . import dependency_manifests_first
 from . import copy_narrow
 from . import java_multi_stage
 from . import go_multi_stage
+from . import python_multi_stage
 from . import base_image
 from . import non_root_user
 from . import merge_runs
@@ -44,6 +45,7 @@ PASSES: tuple[Pass, ...] = (
     cache_mounts.PASS,
     java_multi_stage.PASS,
     go_multi_stage.PASS,
+    python_multi_stage.PASS,
     base_image.PASS,
     non_root_user.PASS,
 )

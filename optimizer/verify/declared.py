@@ -70,8 +70,8 @@ def declared_paths(items: Iterable[str], evidence: Evidence) -> Matcher:
     """The image paths that ``items`` (globs and scopes of one pass) cover, given the evidence."""
     items = tuple(items)
     tests = [matcher(i for i in items if i not in SCOPES)]
-    if "new-root" in items:
-        return lambda path: not any(path == kept or path.startswith(kept + "/") for kept in evidence.carried)
+    if "new-root" in items:  # the globs still count: a fix may declare paths its runtime stage copies too
+        tests.append(lambda path: not any(path == kept or path.startswith(kept + "/") for kept in evidence.carried))
     if "copied-context" in items:
         tests.append(_suffix_of(evidence.copied_context))
     if "packages-not-installed" in items:
