@@ -108,7 +108,7 @@ REPORTED = [
     pytest.param(_swap(BEFORE, ("libpq-dev", "libgdal-dev")), "libgdal-dev", id="unknown-dev-package"),
     pytest.param(_swap(BEFORE, ("libpq-dev", "libssl-dev")), "bookworm/trixie", id="release-dependent-no-codename"),
     pytest.param(_swap(BEFORE, ("gcc libpq-dev &&", "gcc libpq-dev && curl -sL https://x.sh | bash &&")),
-                 "also runs curl", id="install-run-does-more"),
+                 "also runs curl and bash beside the installs", id="install-run-does-more"),
     pytest.param(_swap(BEFORE, ("COPY . .\n", "COPY . .\nRUN make -C ext\n")), "runs make after the pip installs",
                  id="compiler-after-pip"),
     pytest.param(_swap(BEFORE, ("COPY . .\n", "COPY . .\nRUN ./scripts/prepare.sh\n")), "prepare.sh",
@@ -118,7 +118,10 @@ REPORTED = [
                  "curl, which the -slim image does not have", id="healthcheck-curl-on-slim"),
     pytest.param(_swap(BEFORE, (PIP, "RUN pip install --user -r requirements.txt\n")), "--user", id="pip-user"),
     pytest.param(_swap(BEFORE, (PIP, "RUN pip install -e .\n")), "-e", id="editable"),
-    pytest.param(_swap(BEFORE, (PIP, "RUN pip install .\n")), "from the build context", id="local-project"),
+    pytest.param(_swap(BEFORE, (PIP, "RUN cd src && pip install .\n")), "folder that is not known",
+                 id="local-project-after-cd"),
+    pytest.param(_swap(BEFORE, ("COPY . .\n", "COPY . .\nRUN apt-get purge -y gcc\n")), "later layer",
+                 id="purged-in-a-later-layer"),
     pytest.param(_swap(BEFORE, (PIP, "RUN /usr/local/bin/pip install -r requirements.txt\n")), "outside the venv",
                  id="absolute-pip"),
     pytest.param(_swap(BEFORE, ('CMD ["gunicorn", "app:app"]', 'CMD ["/usr/local/bin/gunicorn", "app:app"]')),
@@ -143,13 +146,24 @@ def test_reported_without_fix(before, why):
     assert why in reported.finding.risk + reported.finding.message
 
 
-def test_a_requirements_file_with_a_local_project_is_a_suggestion():
+def test_a_local_project_is_built_in_the_venv_and_its_build_folders_are_declared():
+    before = _swap(BEFORE, ("COPY requirements.txt .\n" + PIP + "COPY . .\n", "COPY . .\nRUN pip install .\n"))
+    result = optimize(before, config=Config(select=frozenset({ID}), unsafe=True))
+    assert result.text == _swap(AFTER, ("COPY requirements.txt .\n" + VENV + PIP, "COPY . .\n" + VENV
+                                        + "RUN pip install .\n"),
+                                ("COPY requirements.txt .\n" + COPY_VENV + "COPY . .\n", "COPY . .\n" + COPY_VENV))
+    fix = result.findings[0].finding.fix
+    assert {"/app/build/**", "/app/**/*.egg-info/**"} <= set(fix.image_changes)
+    assert "pip builds /app in place" in result.findings[0].finding.risk
+
+
+def test_a_requirements_file_with_an_editable_project_is_a_suggestion():
     context = BuildContext.from_listing(["requirements.txt", "app.py", "setup.py"],
                                         texts={"requirements.txt": "flask==3.0\n-e .\n"})
     result = optimize(BEFORE, context, Config(select=frozenset({ID}), unsafe=True))
     (reported,) = result.findings
     assert result.text == BEFORE and reported.status is Status.SUGGESTION
-    assert "requirements.txt installs `.`" in reported.finding.risk
+    assert "requirements.txt installs `.` editable" in reported.finding.risk
 
 
 def test_a_plain_requirements_file_keeps_the_fix():

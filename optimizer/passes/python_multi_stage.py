@@ -46,7 +46,8 @@ _FULL_ONLY = frozenset({"curl", "wget", "git", "ssh", "scp", "hg", "svn", "bzr",
                         "file", "procps", "ps", "netstat", "less", "vim"})
 _APT = ("apt-get", "apt")
 _APT_STEPS = frozenset({"update", "install", "clean", "autoclean", "upgrade", "dist-upgrade"})
-_PIP_OUTSIDE = ("--user", "-t", "--target", "--prefix", "--root", "-e", "--editable", "--src")
+_PIP_OUTSIDE = ("--user", "-t", "--target", "--prefix", "--root", "--src")
+_ARCHIVES = (".whl", ".tar.gz", ".zip", ".tar.bz2", ".tgz")
 _PIP_ENV = ("PIP_USER", "PIP_TARGET", "PIP_PREFIX", "PIP_ROOT", "PYTHONUSERBASE", "PIP_SRC")
 _CARRIED = frozenset({"ENV", "ARG", "LABEL", "EXPOSE", "VOLUME", "USER", "WORKDIR", "STOPSIGNAL", "HEALTHCHECK",
                       "ENTRYPOINT", "CMD", "COPY", "ADD", "MAINTAINER"})
@@ -64,6 +65,7 @@ class _Plan:
     build: list[str] = field(default_factory=list)  # build packages installed, in order
     runtime: list[str] = field(default_factory=list)  # library packages the runtime stage installs for them
     kept: set[str] = field(default_factory=set)  # other packages the stage installs (kept in the runtime)
+    projects: list[str] = field(default_factory=list)  # project folders pip builds in place
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -89,9 +91,10 @@ def check(doc: Dockerfile, context: BuildContext, config: Config) -> list[Findin
     pip_at = [n for n, i in enumerate(stage.instructions) if _pip_installs(runs.get(id(i)))]
     if not build_at or not pip_at or max(pip_at) < build_at[0] or max(build_at) > max(pip_at):
         return []
-    if any(c.is_(a, s) for r in runs.values() if r for c in r.script.commands for a in _APT
-           for s in ("purge", "remove", "autoremove")):
-        return []  # the stage removes what it built with itself
+    purges = [i for i in stage.instructions for r in [runs.get(id(i))] if r and any(
+        c.is_(a, s) for c in r.script.commands for a in _APT for s in ("purge", "remove", "autoremove"))]
+    if any(_build_install(runs.get(id(i))) or _pip_installs(runs.get(id(i))) for i in purges):
+        return []  # the stage removes what it built with in the same layer
     releases = next(((r,) for r in RELEASES if r in words), DEFAULT_RELEASES)
     plan = _Plan(releases, first_pip=min(pip_at), last_pip=max(pip_at))
     alpine = any(w.startswith("alpine") for w in words)
@@ -100,6 +103,9 @@ def check(doc: Dockerfile, context: BuildContext, config: Config) -> list[Findin
     _read_runs(doc, stage, runs, plan, releases, slim != stage.base)
     _read_pip(doc, context, stage, runs, plan)
     _read_settings(doc, stage, plan, slim != stage.base)
+    for inst in purges:
+        plan.problem(f"line {inst.start_line} removes packages in a later layer (the layers below keep them): "
+                     "drop it with the build packages")
     name = stage.name or _free_name(doc)
     build = ", ".join(plan.build[:4]) + (" ..." if len(plan.build) > 4 else "")
     libraries = ", ".join(plan.runtime)
@@ -118,10 +124,16 @@ def check(doc: Dockerfile, context: BuildContext, config: Config) -> list[Findin
             f"build packages brought, fails; pip's packages and scripts live in {plan.venv} instead of "
             "/usr/local (PATH finds them first)")
     if slim != stage.base:
-        plan.notes.append(f"`{slim}` lacks the libraries of the full image (libxml2, libjpeg, libpq ...) that a "
-                          "wheel built here may link without the stage installing them")
+        plan.notes.append(f"`{slim}` lacks the libraries and tools of the full image (libxml2, libjpeg, libpq, git, "
+                          "curl ...) that a wheel built here may link, or a script the image runs may call, without "
+                          "the stage installing them")
+    changes = ((plan.venv, f"{plan.venv}/**") if plan.made_venv is None else ()) + tuple(
+        f"{folder.rstrip('/')}/{pattern}" for folder in plan.projects
+        for pattern in ("build", "build/**", "**/*.egg-info", "**/*.egg-info/**"))
+    if plan.projects:
+        plan.notes.append(f"pip builds {', '.join(plan.projects)} in place: its build/ and *.egg-info folders stay in "
+                          "the builder")
     risk += "".join(f"; {note}" for note in plan.notes)
-    changes = (plan.venv, f"{plan.venv}/**") if plan.made_venv is None else ()
     return [PASS.finding(stage.from_.start_line, message,
                          Fix(tuple(edits), Safety.UNSAFE, _declares(doc, edits), image_changes=changes), risk=risk)]
 
@@ -182,13 +194,14 @@ def _read_runs(doc: Dockerfile, stage: Stage, runs: dict[int, RunScript | None],
             plan.problem(f"line {inst.start_line} cannot be read")
             continue
         dropped = index <= plan.last_pip and (_build_install(run) or bool(_pip_installs(run)) or inst is plan.made_venv)
+        beside: list[str] = []
         for command in run.script.commands:
             program = posixpath.basename(command.name or "?")
             if installs(command):
                 _read_install(inst, command, plan, releases, dropped)
             elif dropped and not (command.is_("pip", "install") or _venv_made(command) or _apt_step(command)
                                   or program in _HARMLESS or _lists_cleanup(command)):
-                plan.problem(f"line {inst.start_line} also runs {program}: the runtime stage would not")
+                beside += [program] if program not in beside else []
             elif program in _BUILD_PROGRAMS and index > plan.last_pip:
                 plan.problem(f"line {inst.start_line} runs {program} after the pip installs: the runtime stage "
                              "has no build tools")
@@ -201,6 +214,9 @@ def _read_runs(doc: Dockerfile, stage: Stage, runs: dict[int, RunScript | None],
                 note = f"line {inst.start_line} runs {program} in the runtime stage, without the build packages"
                 if note not in plan.notes:
                     plan.notes.append(note)
+        if beside:
+            plan.problem(f"line {inst.start_line} also runs {' and '.join(beside)} beside the installs: the runtime "
+                         "stage would not have what that sets up")
 
 
 def _replayable(command: Command) -> bool:
@@ -263,16 +279,38 @@ def _read_pip(doc: Dockerfile, context: BuildContext, stage: Stage, runs: dict[i
             for option in command.options():
                 if option.canonical in _PIP_OUTSIDE:
                     plan.problem(f"line {line} runs pip with {option.name}: the packages are not in the venv")
+                elif option.canonical in ("-e", "--editable"):
+                    plan.problem(f"line {line} installs editable (-e): the venv points into the builder's sources")
+            run = runs.get(id(inst))
+            moved = run is not None and any(c.name == "cd" for c in run.script.commands)
             for word in command.positional():
-                value = word.value or "?"
-                if value == "?" or value.startswith((".", "/")) or value.endswith((".whl", ".tar.gz", ".zip")):
-                    plan.problem(f"line {line} installs `{value}` from the build context: its sources stay in "
-                                 "the builder")
+                _local(doc, inst, word.value, moved, plan)
             for requirements in command.option_values("-r"):
-                _read_requirements(doc, context, inst, requirements, plan)
+                _read_requirements(doc, context, inst, requirements, moved, plan)
     for inst in stage.instructions:
         if inst.keyword == "ENV" and any(k in _PIP_ENV for k in inst.value[::2]):
             plan.problem(f"line {inst.start_line} sets where pip installs")
+
+
+def _local(doc: Dockerfile, inst: Instruction, value: str | None, moved: bool, plan: _Plan) -> None:
+    """A requirement that is a path: a project folder pip builds (in place, so its build/ and *.egg-info
+    folders are left in the builder's sources, not in the runtime stage's copy) or an archive."""
+    line = inst.start_line
+    if value is None or "$" in value:
+        plan.problem(f"line {line} installs a requirement the shell expands")
+        return
+    if not value.startswith((".", "/")) and "/" not in value and not value.endswith(_ARCHIVES):
+        return  # a name from the index
+    if "://" in value or "@" in value:
+        return
+    workdir = workdir_in_force(doc, inst)
+    if moved or (workdir is None and not value.startswith("/")):
+        plan.problem(f"line {line} installs `{value}` from a folder that is not known")
+        return
+    if not value.endswith(_ARCHIVES):
+        folder = normalise(posixpath.join(workdir or "/", value))
+        if folder not in plan.projects:
+            plan.projects.append(folder)
 
 
 def _venv_on_path(stage: Stage, plan: _Plan) -> bool:
@@ -290,7 +328,7 @@ def _user_before(stage: Stage, inst: Instruction) -> bool:
     return bool(users) and users[-1] not in ("root", "0")
 
 
-def _read_requirements(doc: Dockerfile, context: BuildContext, inst: Instruction, path: str | None,
+def _read_requirements(doc: Dockerfile, context: BuildContext, inst: Instruction, path: str | None, moved: bool,
                        plan: _Plan) -> None:
     if not getattr(context, "known", False) or not path or "$" in path:
         return
@@ -300,9 +338,11 @@ def _read_requirements(doc: Dockerfile, context: BuildContext, inst: Instruction
     if text is None:
         return
     facts = parse_requirements(text)
-    local = [*facts.editables, *facts.paths]
-    if local:
-        plan.problem(f"{candidates[0]} installs `{local[0]}` from the build context: its sources stay in the builder")
+    if facts.editables:
+        plan.problem(f"{candidates[0]} installs `{facts.editables[0]}` editable: the venv points into the builder's "
+                     "sources")
+    for local in facts.paths:
+        _local(doc, inst, local, moved, plan)
 
 
 def _read_settings(doc: Dockerfile, stage: Stage, plan: _Plan, new_base: bool) -> None:
@@ -432,7 +472,10 @@ PASS = Pass(
         its comments (the sources' COPY, EXPOSE, USER, CMD ...).
 
         The Debian release comes from the tag (bullseye, bookworm, trixie); a tag without one may be
-        bookworm or trixie, so a library is named only when both call it alike.
+        bookworm or trixie, so a library is named only when both call it alike. A local project (`pip
+        install .`, a folder named in the requirements file) is built into the venv too; pip builds it in
+        place, so its `build/` and `*.egg-info` folders stay in the builder (the fix declares them to
+        `dockeropt verify`, with the new venv).
     """,
     why="""
         gcc, the headers and `build-essential` are 200-400 MB that only `pip install` used, once, to
@@ -452,12 +495,13 @@ PASS = Pass(
         before, between or after the installs runs a program that is not file or account set-up (or
         python, noted in the risk) or a build tool, or a tool -slim lacks; pip installs outside the venv
         (`--user`, `--target`, `--prefix`, `--root`, an absolute pip or python path, PIP_USER/PIP_TARGET
-        ...), editable (`-e`) or local (`.`, a path, a wheel, or such a line in the requirements file)
-        installs, whose sources stay in the builder; pip runs as a user other than root; the command,
+        ...); an editable install (`-e`, also in the requirements file), whose venv would point into the
+        builder's sources; a local project installed after a `cd`; pip runs as a user other than root; a
+        later RUN removes packages (the layers below keep them: drop it with the fix); the command,
         entrypoint or health check runs a build tool, a tool -slim lacks (`curl` not installed), or a
         script by its /usr/local/bin path; the base is Alpine (its library packages are not modelled) or
-        pinned by a digest that the -slim tag does not share. No finding when the stage purges or
-        autoremoves the build packages itself.
+        pinned by a digest that the -slim tag does not share. No finding when the RUN that installs the
+        build packages or runs pip also purges or autoremoves them (they never reach a layer).
     """,
     examples=(Example(
         before=("FROM python:3.12\nRUN apt-get update && apt-get install -y --no-install-recommends gcc libpq-dev "
