@@ -11,7 +11,7 @@ from optimizer.passes.base import Safety
 from optimizer.pipeline import Status, optimize
 
 EXAMPLES = [pytest.param(p, example, id=f"{p.id}-{i}") for p in PASSES for i, example in enumerate(p.examples)]
-SUGGESTIONS = [e for e in EXAMPLES if e.values[0].safety is Safety.SUGGESTION]
+SUGGESTIONS = [e for e in EXAMPLES if e.values[0].safety is Safety.SUGGESTION or e.values[1].suggestion]
 UNSAFE = [e for e in EXAMPLES if e.values[1].config.get("unsafe")]
 
 
@@ -29,7 +29,7 @@ def test_optimizing_before_gives_after(pass_, example):
     result = run(pass_, example)
     assert not result.problems and not result.warnings
     assert {f.finding.pass_id for f in result.findings} == {pass_.id}
-    if pass_.safety is Safety.SUGGESTION:
+    if pass_.safety is Safety.SUGGESTION or example.suggestion:
         assert result.text == example.before and not result.extra_files
         assert {f.status for f in result.findings} == {Status.SUGGESTION}
         return
@@ -42,7 +42,7 @@ def test_optimizing_before_gives_after(pass_, example):
 @pytest.mark.parametrize("pass_, example", SUGGESTIONS)
 def test_a_suggestion_names_every_line_its_example_adds(pass_, example):
     messages = " ".join(f.finding.message for f in run(pass_, example).findings)
-    added = [line for line in example.after.splitlines() if line not in example.before.splitlines()]
+    added = [line for line in example.after.splitlines() if line.strip() and line not in example.before.splitlines()]
     assert added
     for line in added:
         assert f"`{line}`" in messages or f"`{line.split(None, 1)[1]}`" in messages, line

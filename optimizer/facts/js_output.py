@@ -74,3 +74,81 @@ def _tool_writes(directory: str, tool: str, context: BuildContext, project: str)
         if text is None or any(word in text.lower() for word in _MOVES_OUTPUT):
             return False
     return True
+
+
+#: Options of build tools that name their output directory.
+_OUTPUT_FLAGS = ("--outdir", "--out-dir", "--outfile", "--output-path", "--dist-dir", "--output", "-o", "-d")
+#: Tools (besides those of ``_DEFAULT_OUTPUT``) that build a project's assets or code, and what they write.
+_BUILD_DEFAULTS = {**_DEFAULT_OUTPUT, "nest": "", "tsc": "", "rollup": "", "esbuild": "", "babel": "", "tsup": ""}
+
+
+def builds(program: str, args: tuple[str, ...], context: BuildContext, project: str = "") -> bool:
+    """The command ``program args`` runs a JavaScript build: a build tool (``tsc``, ``vite build`` ...),
+    or an npm/yarn/pnpm script that runs one (or whose name starts with ``build``)."""
+    return _build_output(program, args, context, project, 0) is not None
+
+
+def output_of(program: str, args: tuple[str, ...], context: BuildContext, project: str = "") -> str | None:
+    """The one directory (relative to ``project``, e.g. ``dist``) a build step writes, when the project's
+    files tell it: a tool's default unmoved by its config, tsconfig's ``outDir``, an output option in the
+    script (``--outDir build``). None: not a build, several, or not known."""
+    found = _build_output(program, args, context, project, 0)
+    return found if found else None
+
+
+def _build_output(program: str, args: tuple[str, ...], context: BuildContext, project: str,
+                  depth: int) -> str | None:
+    """"" for a build whose output is not known, None for no build, else the output directory."""
+    name = program_key(program)
+    if name == "npx":
+        rest = [a for a in args if not a.startswith("-")]
+        return _build_output(rest[0], tuple(rest[1:]), context, project, depth) if rest else None
+    if name in _NODE:
+        return _script_output(name, args, context, project, depth)
+    if name not in _BUILD_DEFAULTS or (name in ("vite", "ng", "next", "react-scripts", "vue-cli-service", "nest")
+                                       and "build" not in args):
+        return None
+    flagged = _flag_output(args)
+    if flagged is not None:
+        return flagged
+    if name == "tsc":
+        config = context.read_text(posixpath.join(project, "tsconfig.json")) or ""
+        match = re.search(r'"outDir"\s*:\s*"(?:\./)?([^"]+?)/?"', config)
+        return _top(match.group(1)) if match else ""
+    default = _BUILD_DEFAULTS[name]
+    return default if default and _tool_writes(default, name, context, project) else ""
+
+
+def _script_output(name: str, args: tuple[str, ...], context: BuildContext, project: str, depth: int) -> str | None:
+    positional = [a for a in args if not a.startswith("-")]
+    script_name = positional[1] if positional[:1] in (["run"], ["run-script"]) and len(positional) > 1 else (
+        positional[0] if positional else None)
+    text = _script(name, args, context, project)
+    if text is None or script_name is None or depth > 2:
+        return None
+    script = parse_script(text)
+    if script.has_errors:
+        return "" if script_name.startswith("build") else None
+    found = [_build_output(c.name or "", tuple(w.value or "" for w in c.words), context, project, depth + 1)
+             for c in script.commands]
+    outputs = {f for f in found if f is not None}
+    if not outputs:
+        return "" if script_name.startswith("build") else None
+    return outputs.pop() if len(outputs) == 1 else ""
+
+
+def _flag_output(args: tuple[str, ...]) -> str | None:
+    for i, arg in enumerate(args):
+        flag, eq, value = arg.partition("=")
+        if flag.lower() in _OUTPUT_FLAGS:
+            value = value if eq else (args[i + 1] if i + 1 < len(args) else "")
+            return _top(value)
+    return None
+
+
+def _top(path: str) -> str:
+    """The first folder of a relative path inside the project ("" when absolute, outside or a variable)."""
+    path = posixpath.normpath(path)
+    if path.startswith(("/", "..")) or "$" in path or path == ".":
+        return ""
+    return path.split("/")[0]

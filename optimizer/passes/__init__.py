@@ -14,6 +14,7 @@ from . import copy_narrow
 from . import java_multi_stage
 from . import go_multi_stage
 from . import python_multi_stage
+from . import node_multi_stage
 from . import base_image
 from . import non_root_user
 from . import merge_runs
@@ -46,6 +47,7 @@ PASSES: tuple[Pass, ...] = (
     java_multi_stage.PASS,
     go_multi_stage.PASS,
     python_multi_stage.PASS,
+    node_multi_stage.PASS,
     base_image.PASS,
     non_root_user.PASS,
 )

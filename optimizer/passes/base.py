@@ -93,6 +93,7 @@ class Example:
     context: Mapping[str, str | None] | None = field(default=None, hash=False)  # path -> text or None; None: unknown
     config: Mapping[str, object] = field(default_factory=dict, hash=False)  # Config fields, e.g. {"unsafe": True}
     files: Mapping[str, str] = field(default_factory=dict, hash=False)  # path -> text of files the fix writes
+    suggestion: bool = False  # a suggestion of a pass that also fixes: ``after`` is what its message says to write
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,8 @@ A pass (``Pass.image_changes``) or one fix (``Fix.image_changes``) lists absolut
   (``maintscripts``: the script names the path or runs a tool known to write it, or adds the account
   entries that differ); any other generated file stays undeclared;
 - ``new-root``: every path but those the final stage copies from other stages or the context (the final
-  image starts from another base image; what the rewrite carries over must still be the same).
+  image starts from another base image; what the rewrite carries over must still be the same, but for
+  the globs declared beside it).
 
 The rewritten Dockerfile itself is a declared difference wherever a COPY put it (``DOCKERFILE``).
 """
