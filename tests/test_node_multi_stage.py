@@ -19,7 +19,7 @@ LOCK = {"lockfileVersion": 3, "packages": {"": {}, "node_modules/express": {"ver
 TSCONFIG = '{"compilerOptions": {"outDir": "./dist", "rootDir": "src"}}'
 HEAD = "FROM node:20\nWORKDIR /app\nCOPY package.json package-lock.json ./\nRUN npm ci\nCOPY . .\nRUN npm run build\n"
 APP = HEAD + 'EXPOSE 3000\nCMD ["node", "dist/server.js"]\n'
-BUILDER = HEAD.replace("FROM node:20\n", "FROM node:20 AS build\n") + "RUN npm prune --omit=dev\n\n"
+BUILDER = HEAD.replace("FROM node:20\n", "FROM node:20 AS build\n").replace("run build\n", "run build && npm prune --omit=dev\n") + "\n"
 RUNTIME = "FROM node:20-slim\nWORKDIR /app\nCOPY --from=build /app /app\n"
 TAIL = 'EXPOSE 3000\nCMD ["node", "dist/server.js"]\n'
 
@@ -70,6 +70,10 @@ FIXES = [
                  BUILDER.replace("WORKDIR /app\n", "WORKDIR /app\nENV NPM_CONFIG_LOGLEVEL=warn\n")
                  + RUNTIME.replace("WORKDIR /app\n", "WORKDIR /app\nENV NPM_CONFIG_LOGLEVEL=warn\n") + TAIL,
                  id="env-before-build-is-copied"),
+    pytest.param(APP.replace("RUN npm ci\nCOPY . .\nRUN npm run build", "COPY . .\nRUN npm ci \\\n && npm run build"), None,
+                 BUILDER.replace("RUN npm ci\nCOPY . .\nRUN npm run build && npm prune --omit=dev",
+                                 "COPY . .\nRUN npm ci \\\n && npm run build \\\n && npm prune --omit=dev")
+                 + RUNTIME + TAIL, id="continued-run-gets-a-continued-step"),
     pytest.param(APP.replace("\n", "\r\n"), None, (BUILDER + RUNTIME + TAIL).replace("\n", "\r\n"), id="crlf"),
     pytest.param(APP.lower().replace('cmd ["node", "dist/server.js"]', 'cmd ["node", "dist/server.js"]'), None,
                  (BUILDER + RUNTIME + TAIL).replace("FROM", "from").replace("WORKDIR", "workdir")
@@ -77,8 +81,8 @@ FIXES = [
                  .replace(" AS ", " as "), id="lower-case-file-gets-lower-case-lines"),
     pytest.param("FROM node:20\nWORKDIR /app\nCOPY . .\nRUN yarn install --frozen-lockfile && yarn build\n" + TAIL,
                  context(pkg={**PKG, "scripts": {"build": "vite build"}}, lock=None, **{"yarn.lock": ""}),
-                 "FROM node:20 AS build\nWORKDIR /app\nCOPY . .\nRUN yarn install --frozen-lockfile && yarn build\n"
-                 "RUN yarn install --production --frozen-lockfile --ignore-scripts --prefer-offline\n\n"
+                 "FROM node:20 AS build\nWORKDIR /app\nCOPY . .\nRUN yarn install --frozen-lockfile && yarn build && "
+                 "yarn install --production --frozen-lockfile --ignore-scripts --prefer-offline\n\n"
                  "FROM node:20\nWORKDIR /app\nCOPY --from=build /app /app\n" + TAIL,
                  id="yarn-1-no-package-lock-keeps-the-full-base"),
     pytest.param(APP, context(lock={"lockfileVersion": 3, "packages": {
@@ -93,7 +97,7 @@ FIXES = [
                  id="healthcheck-curl-keeps-the-full-base"),
     pytest.param(HEAD.replace("RUN npm run build", "RUN npx vite build") + 'CMD ["npm", "start"]\n',
                  context(pkg={**PKG, "scripts": {"start": "next start"}, "dependencies": {"next": "14"}}),
-                 BUILDER.replace("RUN npm run build", "RUN npx vite build") + RUNTIME + 'CMD ["npm", "start"]\n',
+                 BUILDER.replace("RUN npm run build &&", "RUN npx vite build &&") + RUNTIME + 'CMD ["npm", "start"]\n',
                  id="npx-build-tool-and-start-script-of-a-dependency"),
 ]
 
@@ -190,6 +194,7 @@ NO_CHANGE = [
     pytest.param(APP.replace("COPY . .", "ONBUILD COPY . ."), None, id="onbuild"),
     pytest.param("# dockeropt: ignore=DO305\n" + APP, None, id="suppressed"),
     pytest.param(APP, BuildContext.unknown(), id="context-unknown"),
+    pytest.param(APP.replace("RUN npm run build", 'RUN ["npm", "run", "build"]'), None, id="exec-form-build-not-read"),
     pytest.param(APP.replace('CMD ["node", "dist/server.js"]', ""), None, id="no-command"),
 ]
 

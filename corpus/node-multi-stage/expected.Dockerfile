@@ -7,8 +7,7 @@ RUN npm ci --no-audit
 
 COPY . .
 # tsc writes dist/ (tsconfig.json's outDir)
-RUN npm run build
-RUN npm prune --omit=dev
+RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
 WORKDIR /usr/src/app

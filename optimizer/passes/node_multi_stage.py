@@ -7,7 +7,7 @@ import posixpath
 import re
 from typing import TYPE_CHECKING, Any, Sequence
 
-from ..builders import New, append_stage, insert_below, name_stage, new, render, written
+from ..builders import New, append_stage, append_step, name_stage, new, render, written
 from ..edits import Edit, apply_edits
 from ..facts.commands import StageCommand, shell_form_words, stage_command
 from ..facts.copies import from_context, is_broad, is_copy, landing, normalise, sources, workdir_in_force
@@ -185,7 +185,7 @@ def _finding(doc: Dockerfile, context: BuildContext, stage: Stage, ref: ImageRef
                f"(with {posixpath.join(workdir, output) if output else 'the build output'}) onto `{runtime}`")
     if problems:
         return PASS.finding(stage.from_.start_line, message, risk="; ".join(problems))
-    edits = _edits(doc, stage, head, tail, name, runtime, workdir, prune)
+    edits = _edits(doc, stage, head, tail, name, runtime, workdir, prune, build_inst)
     changes = (f"{workdir}/node_modules/**", *(f"{workdir}/{lock}" for lock in _LOCKFILES[manager]))
     risk = (f"the runtime stage has only `{workdir}` with production dependencies: devDependencies, global "
             "installs, files written outside the WORKDIR and the npm cache are gone"
@@ -328,9 +328,11 @@ def _prune(manager: str, ref: ImageRef) -> str:
 
 
 def _edits(doc: Dockerfile, stage: Stage, head: Sequence[Instruction], tail: Sequence[Instruction], name: str,
-           runtime: str, workdir: str, prune: str) -> list[Edit]:
+           runtime: str, workdir: str, prune: str, build_inst: Instruction) -> list[Edit]:
     edits: list[Edit] = [name_stage(doc, stage, name)] if stage.name is None else []
-    edits.append(insert_below(doc, head[-1], [new("RUN", prune)]))
+    run = run_script(doc, build_inst)
+    assert run is not None  # the build was found in it
+    edits.append(append_step(doc, run, prune))
     block: list[New | str] = [new("FROM", runtime), new("WORKDIR", workdir)]
     block += [written(i) for i in _carried(head, tail)]
     block.append(new("COPY", f"--from={name}", workdir, workdir))
@@ -379,9 +381,9 @@ PASS = Pass(
         (`npm run build`, `yarn build`, `tsc`, `vite build`, `ng build`, `next build`, webpack ...: a tool, or
         a package.json script running one), and a command that runs the app with `node`, or through an
         npm/yarn script or npx with a program of `dependencies`. The stage becomes the builder (`AS build`,
-        or its name; its lines stay) and ends by pruning node_modules to production dependencies
-        (`npm prune --omit=dev`, `--production` before Node 15; Yarn 1: `yarn install --production
-        --frozen-lockfile --ignore-scripts --prefer-offline`). A runtime stage is appended: `FROM` the same
+        or its name; its lines stay) and its build RUN goes on to prune node_modules to production
+        dependencies (`&& npm prune --omit=dev`, `--production` before Node 15; Yarn 1: `yarn install
+        --production --frozen-lockfile --ignore-scripts --prefer-offline`). A runtime stage is appended: `FROM` the same
         image, or its `-slim` variant, the WORKDIR, the run-time settings (ENV, EXPOSE, LABEL, VOLUME, USER,
         STOPSIGNAL, HEALTHCHECK, ENTRYPOINT/CMD: those after the build move with their comments, those
         before are copied), and `COPY --from=build <workdir> <workdir>`: the app, its build output and the
@@ -420,7 +422,7 @@ PASS = Pass(
         before=('FROM node:20\nWORKDIR /app\nCOPY package.json package-lock.json ./\nRUN npm ci\nCOPY . .\n'
                 'RUN npm run build\nEXPOSE 3000\nCMD ["node", "dist/server.js"]\n'),
         after=('FROM node:20 AS build\nWORKDIR /app\nCOPY package.json package-lock.json ./\nRUN npm ci\nCOPY . .\n'
-               'RUN npm run build\nRUN npm prune --omit=dev\n\nFROM node:20-slim\nWORKDIR /app\n'
+               'RUN npm run build && npm prune --omit=dev\n\nFROM node:20-slim\nWORKDIR /app\n'
                'COPY --from=build /app /app\nEXPOSE 3000\nCMD ["node", "dist/server.js"]\n'),
         context={"package.json": '{"scripts": {"build": "tsc"}, "devDependencies": {"typescript": "5.6.3"}}',
                  "package-lock.json": '{"lockfileVersion": 3, "packages": {"": {}}}',
@@ -437,4 +439,5 @@ PASS = Pass(
     ),
     check=check,
     image_changes=("new-root",),
+    supersedes=("DO303",),
 )
