@@ -303,8 +303,58 @@ def test_finding_points_at_the_install_line():
 
 
 def test_ubuntu_stage_is_flagged_as_not_covered():
-    risk = _risk("FROM ubuntu:22.04\nRUN apt-get install -y jq\n")
-    assert "ubuntu:22.04 (Ubuntu 22.04 jammy)" in risk and "sizes are not given" in risk
+    risk = _risk("FROM ubuntu:20.04\nRUN apt-get install -y jq\n")
+    assert "ubuntu:20.04 (Ubuntu 20.04 focal)" in risk and "sizes are not given" in risk
+
+
+# Each release's own data: gcc's recommends are a different set on every release (bookworm's gcc-12
+# pulls in the X265/AV1 codecs through its recommends; trixie's and noble's do not).
+RELEASE_DATA = [
+    pytest.param("debian:bookworm", "on a clean debian:bookworm: libx265-199", "data: Debian bookworm, generated",
+                 id="debian-12"),
+    pytest.param("debian:trixie-slim", "on a clean debian:trixie: libc6-dev (12.2 MB), linux-libc-dev (10.9 MB)",
+                 "data: Debian trixie (13), generated", id="debian-13"),
+    pytest.param("ubuntu:24.04", "on a clean ubuntu:24.04: ", "data: Ubuntu noble (24.04), generated", id="ubuntu-24.04"),
+    pytest.param("ubuntu:jammy", "on a clean ubuntu:22.04: ", "data: Ubuntu jammy (22.04), generated", id="ubuntu-22.04"),
+]
+
+
+@pytest.mark.parametrize("image, names, source", RELEASE_DATA)
+def test_each_release_gets_its_own_names_and_sizes(image, names, source):
+    (reported,) = rewrite(f"FROM {image}\nRUN apt-get install -y gcc\n", select=ID, unsafe=True).findings
+    risk = reported.finding.risk
+    assert names in risk and source in risk
+    key = {"debian": "debian-", "ubuntu": "ubuntu-"}[image.split(":")[0]]
+    data = recommends_data(key + {"bookworm": "12", "trixie-slim": "13", "24.04": "24.04", "jammy": "22.04"}[
+        image.split(":")[1]])
+    dropped = dropped_by(["gcc"], data=data)
+    assert f"drops {len(dropped.packages)} recommended packages" in risk and dropped.packages[0] in risk
+    assert f"(about {dropped.kib / 1024:.1f} MB less)" in reported.finding.message
+    others = [k for k in ("debian-12", "debian-13", "ubuntu-24.04", "ubuntu-22.04") if k != data.key]
+    assert all(dropped_by(["gcc"], data=recommends_data(k)).packages != dropped.packages for k in others)
+
+
+UNCOVERED = [
+    pytest.param("debian:bullseye", "debian:bullseye (Debian 11 bullseye)", id="older-debian"),
+    pytest.param("debian:forky", "debian:forky (Debian 14 forky)", id="newer-debian"),
+    pytest.param("ubuntu:20.04", "ubuntu:20.04 (Ubuntu 20.04 focal)", id="older-ubuntu"),
+    pytest.param("ubuntu:25.04", "ubuntu:25.04 (Ubuntu 25.04 plucky)", id="interim-ubuntu"),
+]
+
+
+@pytest.mark.parametrize("image, described", UNCOVERED)
+def test_a_release_without_data_gets_no_names_or_sizes(image, described):
+    (reported,) = rewrite(f"FROM {image}\nRUN apt-get install -y gcc\n", select=ID, unsafe=True).findings
+    risk = reported.finding.risk
+    assert f"the base is {described}, which the data (" in risk and "sizes are not given" in risk
+    assert "drops" not in risk and "MB" not in risk and "MB" not in reported.finding.message
+
+
+@pytest.mark.parametrize("image, release", [("python:3.12-slim-trixie", "Debian 13 trixie"),
+                                            ("eclipse-temurin:21-jdk-noble", "Ubuntu 24.04 noble")])
+def test_an_image_built_on_a_covered_release_gets_no_sizes(image, release):
+    risk = _risk(f"FROM {image}\nRUN apt-get install -y gcc\n")
+    assert f"(built on {release}), which ships packages of its own" in risk and "drops" not in risk
 
 
 def test_nothing_to_drop_is_said():
@@ -328,11 +378,21 @@ def test_generator_reads_package_names_like_the_pass():
         ["curl", "zlib1g-dev", "git"]
 
 
-def test_shipped_data_is_in_the_generators_format():
+@pytest.mark.parametrize("key", ["debian-12", "debian-13", "ubuntu-22.04", "ubuntu-24.04"])
+def test_shipped_data_is_in_the_generators_format_and_says_where_it_comes_from(key):
     gen = _generator()
-    path = ROOT / "optimizer" / "data" / "apt_recommends_debian-12.json"
+    path = ROOT / "optimizer" / "data" / f"apt_recommends_{key}.json"
     text = path.read_text()
-    assert gen.dump(json.loads(text)) == text
+    raw = json.loads(text)
+    assert gen.dump(raw) == text
+    assert raw["generator"] == "tools/gen_apt_recommends.py" and raw["arch"] == "amd64"
+    codename = gen.RELEASES[tuple(key.split("-"))][0]
+    assert codename in raw["source"] and "signed by the release's archive keys" in raw["provenance"]
+    # only what DO102 reads: sizes of dropped packages, installs that some entry drops
+    dropped = {p for entry in raw["packages"].values() for p in entry["dropped"]}
+    assert set(raw["installed_size_kib"]) == dropped
+    assert all(set(entry) == {"default", "minimal", "dropped", "installs"} and set(entry["installs"]) <= dropped
+               for entry in raw["packages"].values())
 
 
 FLAG_IN_OTHER_COMMANDS = [
