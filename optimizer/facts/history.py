@@ -29,6 +29,7 @@ from .footprint import Footprint, clip, footprint
 from .paths import ImagePath, absolute, resolve, rooted, within
 from .runscript import RunScript, env_in_force, run_script
 from .scope import home_directories
+from .users import home_in_force
 
 if TYPE_CHECKING:
     from ..context import BuildContext
@@ -54,6 +55,7 @@ class ConfigWrite:
     kinds: frozenset[str]
     config: str  # what it writes, for messages: a path or a command (`npm config`)
     names: tuple[ImagePath, ...] | None  # paths its content names; None when we cannot tell
+    landed: ImagePath | None = None  # where a copy writes (its kinds then depend on the reader's HOME)
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,7 @@ class History:
         if set(kinds) & tools.GIT_USERS:
             kinds.setdefault("git", next(kinds[k] for k in kinds if k in tools.GIT_USERS))
         own = [e for e in self.events.get(id(facts.inst), ()) if isinstance(e, ConfigWrite)]
+        home = _known_home(doc, facts.inst)
         for event in [*self.before(doc, facts.inst), *own]:
             if isinstance(event, Link):
                 facts.links.append((event.link, event.target))
@@ -119,7 +122,8 @@ class History:
                 facts.indirect += [Read(p, f"line {event.line} (`{event.label}`) cannot be read and names {p}: it "
                                            "may configure a tool or link a path there", False) for p in event.names]
             else:
-                kind = next((k for k in sorted(event.kinds) if k in kinds), None)
+                held = event.kinds if home is None or event.landed is None else event.kinds & _held_by(event.landed, home)
+                kind = next((k for k in sorted(held) if k in kinds), None)
                 if kind is None:
                     continue
                 program = kinds[kind]
@@ -257,18 +261,18 @@ def _copy_events(doc: Dockerfile, inst: Instruction, context: BuildContext | Non
         return
     if target.heredocs:
         text = "".join(h.content for h in target.heredocs)
-        yield ConfigWrite(inst.start_line, label, holds, str(landing), named_paths(doc, inst, text))
+        yield ConfigWrite(inst.start_line, label, holds, str(landing), named_paths(doc, inst, text), landing)
         return
     files = _copied_files(inst, context, raw or "", landing)
     if files is None or context is None:  # no context: no files
-        yield ConfigWrite(inst.start_line, label, holds, str(landing), None)
+        yield ConfigWrite(inst.start_line, label, holds, str(landing), None, landing)
         return
     for name, landed in files:
         kinds = _config_kinds(landed, homes)
         if kinds:
             content = context.read_text(name)
             names = named_paths(doc, inst, content) if content is not None else None
-            yield ConfigWrite(inst.start_line, label, kinds, str(landed), names)
+            yield ConfigWrite(inst.start_line, label, kinds, str(landed), names, landed)
 
 
 def _stage_configs(doc: Dockerfile, stage: Stage, earlier: dict[int, tuple[Event, ...]], line: int, label: str,
@@ -285,6 +289,27 @@ def _stage_configs(doc: Dockerfile, stage: Stage, earlier: dict[int, tuple[Event
 
 def _archive(source: str) -> bool:
     return source.lower().endswith((".tar", ".gz", ".tgz", ".bz2", ".xz", ".zst", ".lz4", ".txz", ".tbz2"))
+
+
+def _known_home(doc: Dockerfile, inst: Instruction) -> ImagePath | None:
+    """The RUN's HOME when the file tells it (``ENV HOME``, or USER and the /etc/passwd it makes)."""
+    home = env_in_force(doc, inst, "HOME")
+    if home is None:
+        home = home_in_force(doc, inst)
+    return absolute(home) if home and home.startswith("/") and "$" not in home else None
+
+
+def _held_by(landing: ImagePath, home: ImagePath) -> frozenset[str]:
+    """Kinds of tool whose configuration a copy to ``landing`` may write for a reader whose HOME is
+    ``home``: absolute configurations as in ``_held``, home ones only in (or above) that home."""
+    kinds = {kind for kind, configs in _PATH_LISTS.items() for config in configs
+             if config.root == "/" and (within(config, landing) is True or within(landing, config) is True)}
+    if within(home, landing) is True:
+        kinds |= {kind for _, kind in _HOME_CONFIGS}
+    elif within(landing, home) is True:
+        rest = landing.parts[len(home.parts):]
+        kinds |= {kind for config, kind in _HOME_CONFIGS if rest[:len(config)] == config or config[:len(rest)] == rest}
+    return frozenset(kinds)
 
 
 def _held(landing: ImagePath, homes: tuple[ImagePath, ...]) -> frozenset[str]:

@@ -14,6 +14,7 @@ from ..shell import tools
 from .copies import instructions_before
 from .paths import ImagePath, absolute
 from .runscript import env_in_force, run_script
+from .users import home_in_force
 
 
 @dataclass(frozen=True)
@@ -23,13 +24,15 @@ class Scope:
 
     path_dirs: tuple[ImagePath, ...]  # the PATH in force
     homes: tuple[ImagePath, ...]  # home directories the file sets up
-    home: ImagePath | None = None  # HOME, when an ENV in force sets it
+    home: ImagePath | None = None  # HOME, when an ENV in force sets it or USER + /etc/passwd tell it
     reading_variables: tuple[tuple[str, ImagePath], ...] = ()  # (NAME, path) of variables in force
 
     @classmethod
     def at(cls, doc: Dockerfile, inst: Instruction, homes: tuple[ImagePath, ...]) -> Scope:
         """The scope in force for ``inst`` (``homes``: ``home_directories(doc)``)."""
         home = env_in_force(doc, inst, "HOME")
+        if home is None:
+            home = home_in_force(doc, inst)
         return cls(_path_dirs(doc, inst), homes,
                    absolute(home) if home and home.startswith("/") and "$" not in home else None,
                    _reading_variables(doc, inst))

@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 import bisect
+from typing import TYPE_CHECKING
 
 from ..model import Dockerfile, Instruction, Stage
+from ..shell import tools
+from .copies import instructions_before
+from .runscript import run_script
+
+if TYPE_CHECKING:
+    from ..shell import Option
 
 _ROOT = frozenset({"root", "0"})
 
@@ -31,3 +38,59 @@ def _last_user(stage: Stage, before: int, user: str | None) -> str | None:
 def is_root(user: str | None) -> bool:
     """``USER root``, ``USER 0:0`` ..., or no USER in the file (counted as the base image's root)."""
     return user is None or user.partition(":")[0] in _ROOT
+
+
+def home_in_force(doc: Dockerfile, inst: Instruction) -> str | None:
+    """HOME as the runtime sets it for ``inst`` from the user's /etc/passwd entry (no ``ENV HOME``):
+    ``/root`` after ``USER root``; for a user this file creates with ``useradd``/``adduser`` (and does
+    not move with ``usermod -d``), the home given with ``-d``/``--home`` or ``-b``, else
+    ``/home/<name>``. None when it cannot be told: no USER (the base image's user), a user the base
+    image or an unreadable step creates, a system user, a COPY/ADD over /etc/passwd, or a RUN after
+    the user is made that we cannot read."""
+    user = user_in_force(doc, inst)
+    if user is None:
+        return None
+    name = user.partition(":")[0]
+    if name in _ROOT:
+        return "/root"
+    home: str | None = None
+    created = False
+    for other in instructions_before(doc, inst):
+        target = other.effective
+        if target.keyword in ("COPY", "ADD") and created:
+            dest = target.value[-1].rstrip("/") if target.value else ""
+            if dest in ("/etc/passwd", "/etc", "") or "$" in dest:
+                return None
+        if target.keyword != "RUN":
+            continue
+        run = run_script(doc, other)
+        if run is None:
+            if created:
+                return None
+            continue
+        for command in run.script.commands:
+            if tools.TOOLS.get(command.program or "") is not tools.USER:
+                continue
+            options, operands = tools.USER.parse_words(command.words)
+            names = [w.value for w in operands]
+            if command.program in ("useradd", "adduser") and names[:1] == [name] and len(names) == 1:
+                created, home = True, _new_home(command.program, options, name)
+            elif command.program == "usermod" and names[-1:] == [name] and created:
+                moved = [o.value for o in options if o.canonical == "-d"]
+                if moved:
+                    home = moved[-1] if moved[-1] and moved[-1].startswith("/") and "$" not in moved[-1] else None
+    return home if created else None
+
+
+def _new_home(program: str, options: list[Option], name: str) -> str | None:
+    """The home directory ``useradd``/``adduser`` writes to /etc/passwd for ``name``."""
+    given = {o.canonical: o.value for o in options}
+    home = given.get("-d") or (given.get("-h") if program == "adduser" else None)
+    if home is not None:
+        return home if home.startswith("/") and "$" not in home else None
+    if any(o.canonical in ("-r", "--system", "-S") for o in options):
+        return None  # system users: /nonexistent, / or /home/<name> depending on the tool and version
+    base = given.get("-b")
+    if base is not None:
+        return f"{base.rstrip('/')}/{name}" if base.startswith("/") and "$" not in base else None
+    return f"/home/{name}"

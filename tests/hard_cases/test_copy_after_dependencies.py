@@ -101,6 +101,18 @@ USER_HOME = NODE + "RUN useradd -m -d /srv/app app\nCOPY . /srv/app\n" + NPM_G
 WORKDIR_HOME = NODE + "WORKDIR /home/node\nCOPY . .\n" + NPM_G
 GO_SSH = "FROM golang:1.22\nCOPY . /root\nRUN go install golang.org/x/tools/gopls@latest\n"
 USER_SWITCH = PY + "RUN useradd -m app\nUSER app\nCOPY . /home/app\nRUN pip install --user --no-cache-dir flask\n"
+# HOME from USER and /etc/passwd (no ENV HOME): the user this file creates, or root
+PIP_USER = "RUN pip install --user --no-cache-dir flask\n"
+OTHER_USER_HOME = PY + "RUN useradd -m worker\nUSER worker\nCOPY . /home/app\n" + PIP_USER
+OTHER_USER_BASE_DIR = PY + "RUN useradd -m -b /srv worker\nUSER worker\nCOPY . /home/worker\n" + PIP_USER
+EXPLICIT_ROOT_HOME = PY + "USER root\nCOPY . /home/app\n" + PIP
+USER_FROM_BASE_IMAGE = NODE + "USER node\nCOPY . /home/app\n" + NPM_G
+SYSTEM_USER = PY + "RUN useradd -r worker\nUSER worker\nCOPY . /home/app\n" + PIP_USER
+USER_MOVED = PY + "ARG HOMEDIR\nRUN useradd -m worker && usermod -d $HOMEDIR worker\nUSER worker\n" \
+    "COPY . /home/app\n" + PIP_USER
+USER_MOVED_INTO_COPY = PY + "RUN useradd -m worker && usermod -d /home/app worker\nUSER worker\n" \
+    "COPY . /home/app\n" + PIP_USER
+PASSWD_COPIED = PY + "RUN useradd -m worker\nCOPY passwd /etc/passwd\nUSER worker\nCOPY . /home/app\n" + PIP_USER
 NETRC = DEB + "COPY .netrc /root/.netrc\nCOPY . /app\nRUN curl -fsSL https://example.com/tool -o /usr/local/bin/tool\n"
 
 # --- symlinks made earlier ------------------------------------------------------------------------------
@@ -165,7 +177,16 @@ CASES = [
     _do201("copy-into-root-home", COPY_TO_ROOT, NOT_SAFE, "HOME"),
     _do201("user-home-is-destination", USER_HOME, NOT_SAFE, "HOME"),
     _do201("workdir-in-home", WORKDIR_HOME, NOT_SAFE, "HOME"),
-    _do201("user-switch-copy-into-its-home", USER_SWITCH, NOT_SAFE, "HOME"),
+    # useradd -m app + USER app: HOME is /home/app, where pip --user writes (~/.local): a known conflict
+    _do201("user-switch-copy-into-its-home", USER_SWITCH, NONE),
+    _safe_move("user-switch-copy-into-another-home", OTHER_USER_HOME, PIP_USER, "COPY . /home/app\n"),
+    _safe_move("user-home-under-base-dir", OTHER_USER_BASE_DIR, PIP_USER, "COPY . /home/worker\n"),
+    _safe_move("explicit-root-home", EXPLICIT_ROOT_HOME, PIP, "COPY . /home/app\n"),
+    _do201("user-made-by-the-base-image", USER_FROM_BASE_IMAGE, NOT_SAFE, "HOME"),
+    _do201("system-user-home-unknown", SYSTEM_USER, NOT_SAFE, "HOME"),
+    _do201("user-home-moved-to-unknown", USER_MOVED, NOT_SAFE, "HOME"),
+    _do201("user-home-moved-into-copy", USER_MOVED_INTO_COPY, NONE),
+    _do201("passwd-replaced-after-useradd", PASSWD_COPIED, NOT_SAFE, "HOME", context={"passwd": "x", "app.py": "x"}),
     _do201("go-reads-ssh-and-gitconfig", GO_SSH, NOT_SAFE, "HOME"),
     _safe_move("netrc-copied-elsewhere", NETRC, "RUN curl -fsSL https://example.com/tool -o /usr/local/bin/tool\n",
                "COPY . /app\n", context={".netrc": "machine example.com login u password p\n", "app.py": "x"}),
