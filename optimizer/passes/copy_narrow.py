@@ -10,6 +10,7 @@ from ..facts.build_tools import copied_paths, maven_files, read_mvn
 from ..facts.copies import destination, from_context, is_broad, landing, normalise, sources, workdir_in_force
 from ..facts.footprint import footprint
 from ..facts.history import history
+from ..facts.java import java_launch
 from ..facts.paths import ImagePath, Symlink, absolute, overlap, related, resolve, within
 from ..builders import New, new, replace
 from ..model import Dockerfile, Instruction, Stage
@@ -148,11 +149,14 @@ def _jar_case(doc: Dockerfile, context: BuildContext, stage: Stage, dest_abs: st
         if found is None or (inst is cmd and entry is not None and not entry.exec_form):
             return None
         words += found
-    if "-jar" not in words or words.index("-jar") + 1 >= len(words):
+    # The java command line read with the launcher's grammar: options may follow -jar, -version only prints.
+    java_at = next((i for i, w in enumerate(words) if posixpath.basename(w) == "java"), None)
+    launch = java_launch([None if "$" in w else w for w in words[java_at:]]) if java_at is not None else None
+    if java_at is None or launch is None or launch.mode != "jar" or launch.target is None:
         return None
-    jar_at = words.index("-jar") + 1
-    if not any(posixpath.basename(w) == "java" for w in words[:jar_at]):
-        return None
+    jar_at = java_at + launch.target
+    if "$" in words[jar_at]:
+        return None  # the jar is named by a variable
     cwd = _final_workdir(doc, stage)
     kept: list[str] = []
     downgrade = ""
@@ -398,8 +402,9 @@ PASS = Pass(
     title="Copy only what the image uses instead of the whole build context",
     what="""
         Two clear cases only:
-        - A prebuilt artifact: the stage's ENTRYPOINT/CMD runs `java -jar <path>` with the jar under the
-          copy's destination, and nothing else after the copy reads the copied files. The copy becomes
+        - A prebuilt artifact: the stage's ENTRYPOINT/CMD runs `java -jar <path>` (read with the java
+          launcher's option grammar: options may stand between `-jar` and the jar, `-version` runs
+          nothing, a jar named by a variable is unknown) with the jar under the copy's destination, and nothing else after the copy reads the copied files. The copy becomes
           `COPY <jar> <dest>/<jar>` (plus any other context file the command names), keeping the path the
           command uses (WORKDIR-relative paths resolved; a glob such as `target/*.jar` only when the context
           shows exactly one match).

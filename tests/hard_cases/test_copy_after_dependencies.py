@@ -237,6 +237,17 @@ NARROW_CASES = [
     _do203("narrow-opaque-step-names-copy",
            JAR + "COPY setup.sh /usr/local/bin/\nRUN setup.sh /app/config\nCOPY . /app\n"
            "RUN apt-get update && apt-get install -y curl\n" + JAR_CMD, NOT_SAFE, "cannot be read", "/app/config"),
+    # the java command line read with the launcher's grammar: options may stand between -jar and the jar
+    _do203("narrow-jar-after-a-system-property",
+           JAR + 'COPY . /app\nCMD ["java", "-jar", "-Dspring.profiles.active=prod", "/app/target/app.jar"]\n',
+           NOT_SAFE, "target/app.jar", "README.md"),
+    _do203("narrow-jar-after-an-agent",
+           JAR + "COPY . /app\nWORKDIR /app\nCMD java -jar -agentlib:jdwp=transport=dt_socket,server=y,suspend=n "
+           "-Xmx512m target/app.jar\n", NOT_SAFE, "target/app.jar"),
+    _do203("narrow-jar-named-by-a-variable", JAR + "COPY . /app\nENV JAR=/app/target/app.jar\n"
+           'CMD ["sh", "-c", "java -jar $JAR"]\n', NONE),
+    _do203("narrow-java-prints-its-version", JAR + 'COPY . /app\nCMD ["java", "-version", "-jar", '
+           '"/app/target/app.jar"]\n', NONE),
     _do203("narrow-unrelated-apt", JAR + "COPY . /app\nRUN apt-get update && apt-get install -y curl\n" + JAR_CMD,
            NOT_SAFE, "target/app.jar"),
 ]
