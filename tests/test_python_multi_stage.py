@@ -228,3 +228,13 @@ def test_verify_counts_the_venv_as_declared_though_the_runtime_stage_copies_it()
     assert covers("/opt/venv/lib/python3.12/site-packages/psycopg2/_psycopg.so")  # the fix's own glob
     assert covers("/usr/local/lib/python3.12/site-packages/psycopg2/__init__.py")  # new-root: not carried
     assert not covers("/app/app.py")  # the sources it carries must stay the same
+
+
+def test_with_cache_mounts_the_builders_apt_set_up_stays_behind_and_the_result_is_stable():
+    config = Config(select=frozenset({ID, "cache-mounts"}), unsafe=True, options={"buildkit": True})
+    result = optimize(BEFORE, config=config)
+    statuses = {r.pass_.id: r.status for r in result.findings}
+    assert statuses["DO306"] is Status.APPLIED, result.findings
+    runtime = result.text.split("FROM python:3.12-slim\n", 1)[1]
+    assert "COPY --from=build /opt/venv /opt/venv" in runtime and "libpq5" in runtime and "gcc" not in runtime
+    assert optimize(result.text, config=config).text == result.text

@@ -200,7 +200,7 @@ def _read_runs(doc: Dockerfile, stage: Stage, runs: dict[int, RunScript | None],
             if installs(command):
                 _read_install(inst, command, plan, releases, dropped)
             elif dropped and not (command.is_("pip", "install") or _venv_made(command) or _apt_step(command)
-                                  or program in _HARMLESS or _lists_cleanup(command)):
+                                  or program in _HARMLESS or _lists_cleanup(command) or _apt_setup(command)):
                 beside += [program] if program not in beside else []
             elif program in _BUILD_PROGRAMS and index > plan.last_pip:
                 plan.problem(f"line {inst.start_line} runs {program} after the pip installs: the runtime stage "
@@ -226,6 +226,14 @@ def _replayable(command: Command) -> bool:
 
 def _apt_step(command: Command) -> bool:
     return any(command.is_(a) and command.subcommand in _APT_STEPS for a in _APT)
+
+
+def _apt_setup(command: Command) -> bool:
+    """``rm -f /etc/apt/apt.conf.d/docker-clean`` (DO114 keeps apt's downloads for a cache mount): the
+    builder's own apt set-up, left out of the runtime stage's install."""
+    return command.name == "rm" and all(w.value is not None and (w.value.startswith("-")
+                                                                 or w.value.startswith("/etc/apt/apt.conf.d/"))
+                                        for w in command.words)
 
 
 def _lists_cleanup(command: Command) -> bool:
