@@ -17,7 +17,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Callable
 
 from ..context.dockerignore import DockerignoreError, IgnoreMatcher, go_clean, go_match
-from .copies import copy_sources, expand_with_defaults, is_broad
+from .copies import copy_sources, expand_with_defaults, is_broad, landing, normalise, sources
 from ..model import Dockerfile, Instruction
 from .runscript import mounts, run_script
 from ..shell.grammars import PYTHON_NAME
@@ -155,14 +155,55 @@ class ContextUse:
         (``test(program, args)``) accepts."""
         return any(run.stage == carrier.stage and self._matches(run, test) for run in self.runs_seeing(carrier))
 
-    def runs_seeing(self, carrier: Source) -> list[_Run]:
-        """The RUNs that see what the carrier copies: its stage's after it (or the RUN mounting it), and
-        every RUN of a stage built FROM that stage (unless the carrier is a mount)."""
-        later = set() if carrier.mount else {
-            stage.index for stage in self.doc.stages
-            if any(a.index == carrier.stage for a in self.doc.ancestors(stage))}
-        return [run for run in self.runs if run.stage in later or run.stage == carrier.stage
-                and (run.position > carrier.position or (carrier.mount and run.position == carrier.position))]
+    def runs_seeing(self, carrier: Source, path: str | None = None) -> list[_Run]:
+        """The RUNs that see what the carrier copies: its stage's after it (or the RUN mounting it), every
+        RUN of a stage built FROM that stage, and those after a ``COPY --from=<stage>`` that brings the
+        copied ``path`` (a context path; anything the carrier copies when None) into another stage, and
+        so on (unless the carrier is a mount)."""
+        if carrier.mount:
+            return [run for run in self.runs if run.stage == carrier.stage and run.position == carrier.position]
+        points = self._reached(carrier, path)
+        return [run for run in self.runs if any(run.stage == stage and run.position > after for stage, after in points)]
+
+    def _reached(self, carrier: Source, path: str | None) -> set[tuple[int, int]]:
+        """(stage, position) pairs after which a RUN sees ``path``: the carrier, the stages built FROM a
+        stage holding it, the ``COPY --from`` of that stage whose sources may hold it."""
+        inst = self.doc.stages[carrier.stage].instructions[carrier.position]
+        located: dict[int, str | None] = {carrier.stage: self._landed(inst, carrier, path)}
+        points = {(carrier.stage, carrier.position)}
+        changed = True
+        while changed:
+            changed = False
+            for stage in self.doc.stages:
+                if stage.index not in located:
+                    parent = next((a for a in self.doc.ancestors(stage) if a.index in located), None)
+                    if parent is not None:
+                        located[stage.index] = located[parent.index]
+                        points.add((stage.index, -1))
+                        changed = True
+                for position, other in enumerate(stage.instructions):
+                    flag = other.flag("from") if other.keyword in ("COPY", "ADD") else None
+                    source = self.doc.stage_named(flag.value or "") if flag is not None else None
+                    if source is None or source.index not in located or (stage.index, position) in points:
+                        continue
+                    brings, moved = _brought(self.doc, other, located[source.index])
+                    if not brings:
+                        continue
+                    points.add((stage.index, position))
+                    if stage.index in located and located[stage.index] != moved:
+                        located[stage.index] = None
+                    else:
+                        located.setdefault(stage.index, moved)
+                    changed = True
+        return points
+
+    def _landed(self, inst: Instruction, carrier: Source, path: str | None) -> str | None:
+        """Where the carrier puts context ``path`` in the image; None when we cannot tell."""
+        where = landing(self.doc, inst)
+        if where is None or path is None or carrier.kind not in ("broad", "literal"):
+            return None
+        rest = path if carrier.kind == "broad" else path[len(carrier.path):].lstrip("/")
+        return normalise(posixpath.join(where, rest)) if rest else None
 
     def runs_in_stage(self, carrier: Source, test: Callable[[str, tuple[str, ...]], bool]) -> bool:
         """A RUN of the carrier's stage runs a command ``test`` accepts."""
@@ -226,3 +267,21 @@ def newly_excluded_sources(doc: Dockerfile, context: BuildContext, before: str, 
     found = [source.written for source in ContextUse(doc).sources
              if any(ignores(new, p) and not ignores(old, p) for p in source.paths_in(context))]
     return list(dict.fromkeys(found))
+
+
+def _brought(doc: Dockerfile, copy: Instruction, where: str | None) -> tuple[bool, str | None]:
+    """Whether a ``COPY --from`` may bring the path at ``where`` (None: unknown) of its source stage,
+    and where it then lands (None when we cannot tell); sources are read from the stage's root."""
+    brings, found = False, None
+    for written in sources(copy):
+        text = expand_with_defaults(doc, copy, written)
+        source = normalise("/" + text) if text is not None and not any(c in text for c in "*?[$") else None
+        if source is None or where is None:
+            return True, None
+        if where == source or where.startswith(source.rstrip("/") + "/"):
+            dest = landing(doc, copy)
+            rest = where[len(source):].lstrip("/")
+            brings, found = True, normalise(posixpath.join(dest, rest)) if dest is not None and rest else None
+        elif source.startswith(where.rstrip("/") + "/"):
+            return True, None  # a part of it
+    return brings, found

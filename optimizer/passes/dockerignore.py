@@ -458,7 +458,7 @@ def _judge_for(occ: _Occurrence, kind: str, reader: ContextUse, context: BuildCo
             return None
         if occ.name != ".git":
             return Safety.SAFE, ""
-        steps = {(run.line, run.position, run.stage): run for c in carriers for run in reader.runs_seeing(c)}
+        steps = {(run.line, run.position, run.stage): run for c in carriers for run in reader.runs_seeing(c, occ.path)}
         use, why = git_use(((r.line, None if r.opaque else r.commands) for r in steps.values()), context)
         if use == READS:
             return None
@@ -669,7 +669,8 @@ PASS = Pass(
           build may ask git (`optimizer.facts.vcs_use`): a RUN, CMD or ENTRYPOINT that runs git, a
           manifest with a git plugin or versions from tags (git-commit-id/buildnumber Maven plugins, Gradle
           git-version plugins, jgitver, husky, setuptools-scm, versioneer, pbr, hatch-vcs, vergen ...), or a
-          step after the COPY whose definition uses git: package.json scripts (lifecycle scripts of an
+          step after the COPY (in its stage, a stage built FROM it, or a stage whose `COPY --from` of it
+          may bring `.git`, followed stage to stage) whose definition uses git: package.json scripts (lifecycle scripts of an
           install, `npm run x`), a Makefile and its recipes, setup.py, a shell script of the context; a
           step dockeropt does not model (an unknown program, a script it cannot read) makes leaving
           `.git` out UNSAFE, naming the step; build output unless a RUN after the COPY, in the same

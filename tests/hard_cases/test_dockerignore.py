@@ -28,6 +28,9 @@ VCS = "# version control\n.git\n"
 BUILD_FILES = "# build files (the builder reads them anyway)\nDockerfile\n.dockerignore\n"
 
 
+STAGED = "FROM alpine:3.20 AS src\nWORKDIR /src\nCOPY . .\nFROM python:3.12-slim\nCOPY --from=src {src} /app\nRUN {run}\n"
+
+
 def _package(scripts: dict[str, str], dev: tuple[str, ...] = ()) -> str:
     return json.dumps({"name": "app", "scripts": scripts, "devDependencies": {d: "*" for d in dev}})
 
@@ -73,6 +76,17 @@ CASES = [
     _git("git-unmodelled-tool", "bundle exec rake assets:precompile", NOT_SAFE, {},
          names=("line 4", "`bundle`", "dockeropt does not model")),
     _git("git-shell-c-script", "sh -c 'git log -1 --format=%H > /app/COMMIT'", NONE, {}),
+    # .git followed through COPY --from into the stages that copy the carrier's directory
+    IgnoreCase("git-copied-from-a-stage-then-asked", "DO204", STAGED.format(src="/src", run="git -C /app describe "
+               "--tags > /VERSION"), NONE, {**GIT, **APP}),
+    IgnoreCase("git-copied-from-a-stage-then-unknown-step", "DO204", STAGED.format(src="/src", run="bundle exec rake "
+               "build"), NOT_SAFE, {**GIT, **APP}, names=("bundle", "may ask git")),
+    IgnoreCase("git-copied-from-a-stage-by-a-variable", "DO204", "ARG DIR\n" + STAGED.format(src="$DIR", run="bundle "
+               "exec rake build"), NOT_SAFE, {**GIT, **APP}, names=("bundle",)),
+    IgnoreCase("git-copied-two-stages-on", "DO204", STAGED.format(src="/src", run="true") + "FROM python:3.12-slim\n"
+               "COPY --from=1 /app /srv\nRUN bundle exec rake build\n", NOT_SAFE, {**GIT, **APP}, names=("bundle",)),
+    IgnoreCase("git-stage-copies-only-the-output", "DO204", STAGED.format(src="/src/dist", run="bundle exec rake build"),
+               SAFE, {**GIT, **APP}),
     IgnoreCase("git-go-build-stamps-vcs", "DO204",
          "FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\nCMD [\"/app\"]\n", NOT_SAFE,
          {**GIT, "go.mod": "module x\n", "main.go": "package main\nfunc main() {}\n"},
