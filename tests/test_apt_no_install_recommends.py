@@ -418,3 +418,13 @@ def test_declares_apts_marks_of_the_recommends_it_no_longer_installs():
     covers = declared_paths(PASS.image_changes, Evidence(Snapshot({}), Snapshot({}), frozenset()))
     assert covers("/var/lib/apt/extended_states")
     assert not covers("/etc/passwd")
+
+
+def test_a_kept_package_is_named_in_the_install_so_the_fix_declares_and_says_it_may_be_upgraded():
+    # awesome-compose--traefik-golang--backend: naming ca-certificates upgraded the golang base's older one
+    result = rewrite("FROM golang:1.18\nRUN apt-get update && apt-get install -y curl\n", select="DO102", unsafe=True)
+    (reported,) = result.findings
+    assert reported.finding.fix.image_changes == ("packages-upgraded",)
+    assert "upgraded where the base has an older version" in reported.finding.risk
+    plain = rewrite("FROM debian:bookworm\nRUN apt-get update && apt-get install -y jq\n", select="DO102", unsafe=True)
+    assert plain.findings[0].finding.fix.image_changes == ()

@@ -172,6 +172,28 @@ def test_packages_not_installed_declares_the_dropped_packages_files_and_dpkgs_st
     assert not covers("/usr/bin/curl") and not covers("/etc/passwd")
 
 
+def test_packages_upgraded_declares_the_files_and_script_outputs_of_packages_at_another_version():
+    # awesome-compose--traefik-golang--backend: DO102 names ca-certificates (kept for curl), which upgrades the
+    # golang base's older one; the original's satisfied recommends left it as it was
+    status = ("Package: ca-certificates\nStatus: install ok installed\nVersion: {}\n\n"
+              "Package: curl\nStatus: install ok installed\nVersion: 7.88.1\n")
+    script = "update-ca-certificates\nmv -f /etc/ca-certificates.conf /etc/ca-certificates.conf.dpkg-old\n"
+    original = Snapshot({}, {"/var/lib/dpkg/status": status.format("20230311"),
+                             "/var/lib/dpkg/info/ca-certificates.list": "/usr/share/ca-certificates/mozilla/A.crt\n",
+                             "/var/lib/dpkg/info/curl.list": "/usr/bin/curl\n"})
+    rewritten = Snapshot({}, {"/var/lib/dpkg/status": status.format("20250419"),
+                              "/var/lib/dpkg/info/ca-certificates.list": "/usr/share/ca-certificates/mozilla/B.crt\n",
+                              "/var/lib/dpkg/info/ca-certificates.postinst": script,
+                              "/var/lib/dpkg/info/curl.list": "/usr/bin/curl\n"})
+    covers = declared_paths(("packages-upgraded",), Evidence(original, rewritten, frozenset()))
+    assert covers("/usr/share/ca-certificates/mozilla/A.crt") and covers("/usr/share/ca-certificates/mozilla/B.crt")
+    assert covers("/etc/ssl/certs/Atos_TrustedRoot_Root_CA_ECC_TLS_2021.pem")  # update-ca-certificates' links
+    assert covers("/etc/ca-certificates.conf.dpkg-old") and covers("/var/lib/dpkg/status")
+    assert not covers("/usr/bin/curl") and not covers("/etc/passwd")  # same version: nothing declared
+    same = declared_paths(("packages-upgraded",), Evidence(original, original, frozenset()))
+    assert not same("/usr/share/ca-certificates/mozilla/A.crt") and not same("/etc/ssl/certs/x.pem")
+
+
 def test_new_root_declares_every_path_but_what_the_final_stage_copies():
     doc = parse("FROM maven AS build\nRUN mvn package\nFROM jre\nWORKDIR /app\nCOPY --from=build /src/app.jar lib/\n")
     covers = declared_paths(("new-root",), Evidence(snap(), snap(), frozenset(), carried=carried(doc)))

@@ -161,7 +161,8 @@ def _finding(doc: Dockerfile, run: RunScript, command: Command, distro: Distro, 
         doc.line_at(run.doc_span(command.span)[0]),
         f"`{command.program} {command.subcommand}` installs recommended packages too; "
         f"add --no-install-recommends{effect}",
-        Fix(tuple(edits), Safety.UNSAFE), risk=_risk(dropped, unknown, data, exact, distro),
+        Fix(tuple(edits), Safety.UNSAFE, image_changes=("packages-upgraded",) if dropped.ca_for or dropped.kept else ()),
+        risk=_risk(dropped, unknown, data, exact, distro),
         end_line=doc.line_at(run.doc_span(command.span)[1]))
 
 
@@ -256,6 +257,9 @@ def _risk(dropped: Dropped, unknown: list[str], data: RecommendsData, exact: boo
                      f"need{'s' * (len(dropped.ca_for) == 1)} it for HTTPS")
     for package, why in dropped.kept:
         parts.append(f"keeps {package} explicitly: {why}")
+    if dropped.ca_for or dropped.kept:
+        parts.append("a package named in the install is upgraded where the base has an older version of it, which "
+                     "a satisfied recommends leaves as it is")
     parts.extend(dropped.notes)
     if unknown:
         missing = data.unavailable if exact else frozenset()
@@ -337,7 +341,10 @@ PASS = Pass(
     safety_notes="""
         Unsafe because a dropped recommend may be something the application uses at run time; the finding
         names what is dropped and its size where the data covers the base, and keeps the recommends a later
-        step of the build is known to need.
+        step of the build is known to need. A package kept so is named in the install, which upgrades it where
+        the base has an older version (a satisfied recommends is left as it is): the fix declares verify's
+        `packages-upgraded` scope (awesome-compose--traefik-golang--backend's naive variant on a golang base
+        with an older ca-certificates than the mirror's, in benchmarks/real_projects.py).
     """,
     examples=(Example(
         before="FROM debian:bookworm\nRUN apt-get update && apt-get install -y curl\n",

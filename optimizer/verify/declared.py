@@ -13,6 +13,10 @@ A pass (``Pass.image_changes``) or one fix (``Fix.image_changes``) lists absolut
   (dpkg does not list them) where the original image's dpkg database shows a script writing them
   (``maintscripts``: the script names the path or runs a tool known to write it, or adds the account
   entries that differ); any other generated file stays undeclared;
+- ``packages-upgraded``: the files of the Debian packages both images have at different versions (their
+  ``/var/lib/dpkg/info/<package>.list`` in either image), with dpkg's, debconf's and apt's own databases, and
+  what either version's maintainer scripts write by name or with a known tool (naming an installed package in
+  ``apt-get install`` upgrades it to the candidate, where a satisfied recommends leaves it as it is);
 - ``new-root``: every path but those the final stage copies from other stages or the context (the final
   image starts from another base image; what the rewrite carries over must still be the same, but for
   the globs declared beside it).
@@ -30,13 +34,15 @@ from ..facts.copies import is_copy, landing
 from ..model import Dockerfile
 from .filesystem import Snapshot
 from .globs import Matcher, matcher
-from .maintscripts import Generated
+from .maintscripts import Generated, written_by
 
 DOCKERFILE = "Dockerfile"  # the declarer of the Dockerfile's own copies in the image
 SCOPES = {
     "copied-context": "the build-context files the rewrite copies differently, wherever a COPY put them",
     "packages-not-installed": "the files of the Debian packages the rewritten image no longer installs, and those "
                               "their maintainer scripts wrote, where the original image's dpkg database shows it",
+    "packages-upgraded": "the files of the Debian packages both images have at different versions, and those their "
+                         "maintainer scripts write (either version's)",
     "new-root": "every file but those the final stage copies: the final image starts from another base image",
 }
 DPKG_STATE = ("/var/lib/dpkg/**", "/var/lib/apt/extended_states", "/var/cache/debconf/**", "/etc/alternatives/**",
@@ -77,6 +83,11 @@ def declared_paths(items: Iterable[str], evidence: Evidence) -> Matcher:
         tests.append(_suffix_of(evidence.copied_context))
     if "packages-not-installed" in items:
         tests += [_dpkg_state, _listed(evidence), lambda path: evidence.generated.why(path) is not None]
+    if "packages-upgraded" in items:
+        upgraded = upgraded_packages(evidence)
+        scripts = written_by((evidence.original, evidence.rewritten), upgraded)
+        tests += [_dpkg_state, _listed_in((evidence.original, evidence.rewritten), upgraded),
+                  lambda path: scripts(path) is not None]
     return lambda path: any(test(path) for test in tests)
 
 
@@ -114,21 +125,44 @@ def _suffix_of(context_paths: frozenset[str]) -> Matcher:
 
 def _listed(evidence: Evidence) -> Matcher:
     """The files dpkg lists for the packages installed in the original image only."""
-    gone = installed(evidence.original) - installed(evidence.rewritten)
+    return _listed_in((evidence.original,), installed(evidence.original) - installed(evidence.rewritten))
+
+
+def _listed_in(snapshots: Iterable[Snapshot], packages: set[str]) -> Matcher:
+    """The files dpkg lists for ``packages`` in any of ``snapshots``."""
     files: set[str] = set()
-    for path, text in evidence.original.texts.items():
-        name = path.rsplit("/", 1)[-1].removesuffix(".list").split(":")[0]
-        if path.endswith(".list") and name in gone:
-            files.update(line for line in text.splitlines() if line.startswith("/"))
+    for snapshot in snapshots:
+        for path, text in snapshot.texts.items():
+            name = path.rsplit("/", 1)[-1].removesuffix(".list").split(":")[0]
+            if path.endswith(".list") and name in packages:
+                files.update(line for line in text.splitlines() if line.startswith("/"))
     return files.__contains__
 
 
 def installed(snapshot: Snapshot) -> set[str]:
     """The packages dpkg's status file marks installed (``Status: install ok installed``)."""
-    names, package = set(), ""
-    for line in snapshot.texts.get("/var/lib/dpkg/status", "").splitlines():
+    return set(versions(snapshot))
+
+
+def versions(snapshot: Snapshot) -> dict[str, str]:
+    """The installed packages (``Status: install ok installed``) with their versions, from dpkg's status file."""
+    found: dict[str, str] = {}
+    package, version, ok = "", "", False
+    for line in (*snapshot.texts.get("/var/lib/dpkg/status", "").splitlines(), ""):
         if line.startswith("Package:"):
             package = line.split(":", 1)[1].strip()
-        elif line.startswith("Status:") and line.split()[-1] == "installed":
-            names.add(package)
-    return names
+        elif line.startswith("Version:"):
+            version = line.split(":", 1)[1].strip()
+        elif line.startswith("Status:"):
+            ok = line.split()[-1] == "installed"
+        elif not line.strip():  # the end of a record
+            if package and ok:
+                found[package] = version
+            package, version, ok = "", "", False
+    return found
+
+
+def upgraded_packages(evidence: Evidence) -> set[str]:
+    """The packages both images have installed, at different versions."""
+    before, after = versions(evidence.original), versions(evidence.rewritten)
+    return {name for name in before.keys() & after.keys() if before[name] != after[name]}

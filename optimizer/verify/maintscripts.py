@@ -26,7 +26,7 @@ database: entries the original has only, changed only in size and content). Anyt
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -161,6 +161,23 @@ class Generated:
                     return f"a backup of the shared entries, written by the account tools that " \
                            f"{', '.join(self._account_scripts)} run"
         return None
+
+
+def written_by(snapshots: Iterable[Snapshot], packages: Iterable[str]) -> Callable[[str], str | None]:
+    """How the maintainer scripts of ``packages`` (in any of ``snapshots``) write a path: by name, or by a tool of
+    ``GENERATORS`` they run; None when no script does (for ``packages-upgraded``, where both images have the
+    package and either version's scripts may have run)."""
+    scripts = [script for snapshot in snapshots for package in sorted(packages) for script in _scripts(snapshot, package)]
+    written = {path: s for s in reversed(scripts) for path in s.written()}
+    tools = [(matcher(patterns), f"{s.name} runs {tool} ({why})")
+             for s in scripts for tool, (patterns, why) in GENERATORS.items() if s.runs(tool)]
+
+    def why(path: str) -> str | None:
+        if path in written:
+            return f"{written[path].name} writes it"
+        return next((why for covers, why in tools if covers(path)), None)
+
+    return why
 
 
 def _scripts(snapshot: Snapshot, package: str) -> list[Script]:
