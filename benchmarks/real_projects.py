@@ -16,6 +16,11 @@ comparison (when verify reports it), smoke command, passes applied; and why a pr
 
     .venv/bin/python benchmarks/real_projects.py [--only NAME ...] [--ci] [--kind own|naive] [--json FILE] [--resume]
                                                  [--out benchmarks/REAL_PROJECTS.md]
+
+The rows behind REAL_PROJECTS.md are kept in ``benchmarks/real_projects/results.jsonl`` (verify's JSON per
+Dockerfile, the last row of a Dockerfile wins): ``--json benchmarks/real_projects/results.jsonl --resume`` builds
+only what it lacks, so re-running one project (``--only NAME --kind naive``) and regenerating the report needs no
+other build. A row with ``carried_over`` was built by an earlier run whose rewrite is the same as today's.
 """
 
 from __future__ import annotations
@@ -218,6 +223,17 @@ def verify(plan: Plan) -> dict:
     return {**summary(plan), **data, "seconds": round(time.monotonic() - started, 1)}
 
 
+def rewrite_changes(plan: Plan, row: dict) -> dict:
+    """``{"passes_now": [...]}`` when today's passes rewrite ``plan`` with other passes than the recorded row's (the
+    row was built before a pass changed: it does not show today's rewrite), else ``{}``."""
+    from optimizer.context import BuildContext
+    from optimizer.pipeline import optimize
+
+    result = optimize(plan.text, BuildContext.from_directory(plan.project.context_dir), Config(unsafe=True))
+    now = list(dict.fromkeys(r.pass_.id for r in result.applied))
+    return {} if set(now) == {p.split()[0] for p in row["passes"]} else {"passes_now": now}
+
+
 def summary(plan: Plan) -> dict:
     """The plan's facts, as a result row without a build."""
     return {"project": plan.project.name, "ecosystem": plan.project.ecosystem, "kind": plan.kind,
@@ -343,6 +359,14 @@ def result_row(row: dict) -> str:
     return "| " + " | ".join(cells) + " |"
 
 
+def _changed_passes(row: dict) -> str:
+    then = {p.split()[0] for p in row.get("passes", [])}
+    now = set(row["passes_now"])
+    parts = ([f"now also {', '.join(sorted(now - then))}"] if now - then else []) + \
+            ([f"no longer {', '.join(sorted(then - now))}"] if then - now else [])
+    return "; ".join(parts)
+
+
 def _name(row: dict) -> str:
     return f"{row['project']} ({row['kind']})"
 
@@ -361,7 +385,8 @@ def render(rows: list[dict], standin_sizes: dict[str, int | None], host: str) ->
     not_run = [r for r in rows if r.get("not_run")]
     rows = [r for r in rows if not r.get("not_run")]
     built = [r for r in rows if not r["blockers"] and not r.get("nothing_to_change")]
-    carried = [r for r in built if r.get("carried_over")]
+    carried = [r for r in built if r.get("carried_over") and not r.get("passes_now")]
+    changed = [r for r in built if r.get("passes_now")]
     buildable = sorted({r["project"] for r in rows + not_run if not r["blockers"]})
     own = [r for r in rows if r["kind"] == "own"]
     naive = [r for r in built if r["kind"] == "naive"]
@@ -421,6 +446,8 @@ def render(rows: list[dict], standin_sizes: dict[str, int | None], host: str) ->
         *([f"Not run for this report (time): {', '.join(map(_name, not_run))}.", ""] if not_run else []),
         *([f"Carried over from an earlier run (the rewrite is the same today; not rebuilt for this report): "
            f"{', '.join(map(_name, carried))}.", ""] if carried else []),
+        *([f"Built before a pass changed, so today's rewrite differs (not rebuilt for this report): "
+           + "; ".join(f"{_name(r)}: {_changed_passes(r)}" for r in changed) + ".", ""] if changed else []),
         "Adaptations of own Dockerfiles to the lab (the rest of each file is built as written):",
         "",
         *[f"- {r['project']}: {'; '.join(r['adapted'])}" for r in own if r["adapted"] and not r["blockers"]],
@@ -508,6 +535,8 @@ def run(projects: Iterable[Project], json_path: Path | None, done: dict[tuple[st
             row = done.get((project.name, plan.kind))
             if row is None and plan.kind not in kinds:
                 continue
+            if row is not None and row.get("passes") and not plan.blockers:
+                row = {**row, **rewrite_changes(plan, row)}
             if row is None and not build:
                 row = {**summary(plan), "not_run": not plan.blockers}
             elif row is None:

@@ -189,6 +189,23 @@ def test_report_names_the_rows_carried_over_from_an_earlier_run():
     assert "a (naive)" not in text.split("Carried over")[1].split("\n")[0]
 
 
+def test_report_names_the_rows_whose_rewrite_has_changed_since_they_were_built():
+    rows = [{**_row("a", "naive", (100_000_000, 90_000_000), (40.0, 4.0), []), "passes": ["DO101", "DO205"],
+             "passes_now": ["DO101", "DO306"]}]
+    text = rp.render(rows, {}, "test host")
+    assert "Built before a pass changed, so today's rewrite differs (not rebuilt for this report): " \
+           "a (naive): now also DO306; no longer DO205." in text
+
+
+def test_a_recorded_row_is_compared_with_todays_rewrite():
+    require(rp.PROJECTS.is_dir(), f"projects not found at {shown(rp.PROJECTS)}")
+    project = next(p for p in CATALOGUE if p.name == "awesome-compose--flask")
+    plan = next(p for p in rp.plans(project, lambda image: True) if p.kind == "naive")
+    today = rp.rewrite_changes(plan, {"passes": ["DO101 apt-update-with-install"]})["passes_now"]
+    assert "DO101" in today and "DO205" in today  # the naive variant gets more than DO101 today
+    assert rp.rewrite_changes(plan, {"passes": today}) == {}
+
+
 def test_report_groups_the_files_removed_packages_scripts_wrote_by_the_evidence():
     row = _row("a", "naive", (100_000_000, 90_000_000), (40.0, 4.0), [])
     row["filesystem"]["generated"] = {"/etc/group": "entries _ssh added by openssh-client.postinst",
