@@ -8,12 +8,21 @@ from typing import TYPE_CHECKING
 from ..model import Dockerfile, Instruction, Stage
 from ..shell import tools
 from .copies import instructions_before
+from .distro import expand_args
+from .images import image_ref
 from .runscript import run_script
 
 if TYPE_CHECKING:
     from ..shell import Option
 
 _ROOT = frozenset({"root", "0"})
+#: Official images that set no ``ENV HOME`` (the runtime then takes HOME from /etc/passwd). Others may
+#: (mongo: /data/db, rabbitmq: /var/lib/rabbitmq, gitpod/workspace-*: /home/gitpod), so there HOME stays unknown.
+_PASSWD_HOME_IMAGES = frozenset("""
+    debian ubuntu alpine busybox fedora centos rockylinux almalinux amazonlinux oraclelinux python node golang
+    ruby php perl rust openjdk eclipse-temurin amazoncorretto ibm-semeru-runtimes sapmachine maven gradle
+    buildpack-deps gcc haskell julia r-base elixir erlang clojure swift dart nginx httpd
+""".split())
 
 
 def user_in_force(doc: Dockerfile, inst: Instruction) -> str | None:
@@ -44,12 +53,19 @@ def home_in_force(doc: Dockerfile, inst: Instruction) -> str | None:
     """HOME as the runtime sets it for ``inst`` from the user's /etc/passwd entry (no ``ENV HOME``):
     ``/root`` after ``USER root``; for a user this file creates with ``useradd``/``adduser`` (and does
     not move with ``usermod -d``), the home given with ``-d``/``--home`` or ``-b``, else
-    ``/home/<name>``. None when it cannot be told: no USER (the base image's user), a user the base
-    image or an unreadable step creates, a system user, a COPY/ADD over /etc/passwd, or a RUN after
+    ``/home/<name>``. None when it cannot be told: no USER (the base image's user), a base image that
+    may set HOME itself (only official images known not to count), a user the base image or an
+    unreadable step creates, a system user, a COPY/ADD over /etc/passwd, or a RUN after
     the user is made that we cannot read."""
     user = user_in_force(doc, inst)
-    if user is None:
+    stage = doc.stage_of(inst)
+    if user is None or stage is None:
         return None
+    ancestors = doc.ancestors(stage)
+    base = expand_args(doc, (ancestors[-1] if ancestors else stage).base)
+    ref = image_ref(base)
+    if base.lower() != "scratch" and (ref is None or not ref.official or ref.name not in _PASSWD_HOME_IMAGES):
+        return None  # the base image may set HOME itself
     name = user.partition(":")[0]
     if name in _ROOT:
         return "/root"

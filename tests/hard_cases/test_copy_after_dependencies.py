@@ -112,6 +112,8 @@ USER_MOVED = PY + "ARG HOMEDIR\nRUN useradd -m worker && usermod -d $HOMEDIR wor
     "COPY . /home/app\n" + PIP_USER
 USER_MOVED_INTO_COPY = PY + "RUN useradd -m worker && usermod -d /home/app worker\nUSER worker\n" \
     "COPY . /home/app\n" + PIP_USER
+HOME_FROM_IMAGE = "FROM mongo:7\nRUN useradd -m worker\nUSER worker\nCOPY . /home/app\n" + PIP_USER
+ROOT_ON_OTHER_IMAGE = "FROM gitpod/workspace-python\nUSER root\nCOPY . /home/gitpod\n" + PIP
 PASSWD_COPIED = PY + "RUN useradd -m worker\nCOPY passwd /etc/passwd\nUSER worker\nCOPY . /home/app\n" + PIP_USER
 NETRC = DEB + "COPY .netrc /root/.netrc\nCOPY . /app\nRUN curl -fsSL https://example.com/tool -o /usr/local/bin/tool\n"
 
@@ -186,6 +188,8 @@ CASES = [
     _do201("system-user-home-unknown", SYSTEM_USER, NOT_SAFE, "HOME"),
     _do201("user-home-moved-to-unknown", USER_MOVED, NOT_SAFE, "HOME"),
     _do201("user-home-moved-into-copy", USER_MOVED_INTO_COPY, NONE),
+    _do201("base-image-may-set-home", HOME_FROM_IMAGE, NOT_SAFE, "HOME"),
+    _do201("root-on-an-image-that-may-set-home", ROOT_ON_OTHER_IMAGE, NOT_SAFE, "HOME"),
     _do201("passwd-replaced-after-useradd", PASSWD_COPIED, NOT_SAFE, "HOME", context={"passwd": "x", "app.py": "x"}),
     _do201("go-reads-ssh-and-gitconfig", GO_SSH, NOT_SAFE, "HOME"),
     _safe_move("netrc-copied-elsewhere", NETRC, "RUN curl -fsSL https://example.com/tool -o /usr/local/bin/tool\n",
