@@ -12,7 +12,7 @@ runtime config and the images' files, and runs the smoke command in both images.
     .venv/bin/python benchmarks/verify_app.py python-local-project DO306 --smoke pgstatus \\
         --out benchmarks/PYTHON_MULTI_STAGE.md --append
     .venv/bin/python benchmarks/verify_app.py node-ts DO305 --smoke "node dist/server.js --selftest" \\
-        --out benchmarks/NODE_MULTI_STAGE.md
+        --out benchmarks/NODE_MULTI_STAGE.md   # node-ts-yarn: NODE_MULTI_STAGE_YARN.md (Yarn 1's prune)
     .venv/bin/python benchmarks/verify_app.py add-url-archive DO112 --smoke "ls /opt/numpy-1.26.4" \\
         --out benchmarks/ADD_URL_ARCHIVE.md
 

@@ -135,6 +135,19 @@ def test_npm_ci_golden_case_installs_the_same_files_as_npm_install(lab_env, lab,
     assert report.original.smoke == report.rewritten.smoke and report.original.smoke[0] == 0
 
 
+def test_node_multi_stage_golden_case_keeps_the_app_and_drops_only_what_it_declares(lab_env, lab, capsys, tmp_path):
+    require_images(lab_env, "node:20-bookworm", "node:20-bookworm-slim")
+    case = ROOT / "corpus" / "node-multi-stage"  # DO305 is never SAFE: the runtime stage has production deps only
+    report = verify_dockerfile(case / "Dockerfile", _workspace(case, tmp_path) / "context", _config(case),
+                               builder="podman", smoke="node dist/server.js --selftest", rebuild=False)
+    show(capsys, report)
+    assert report.passes == ("DO305 node-multi-stage",)
+    assert report.ok, report.text()
+    assert report.files is not None and report.files.undeclared == ()
+    assert report.original.smoke == report.rewritten.smoke and report.original.smoke[0] == 0
+    assert report.rewritten.size < report.original.size  # typescript and the npm cache are gone
+
+
 def _drop_copy(doc, context, config):
     for inst in doc.instructions:
         if inst.keyword == "COPY":
