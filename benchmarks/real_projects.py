@@ -480,7 +480,7 @@ def render(rows: list[dict], standin_sizes: dict[str, int | None], host: str) ->
         f"- CI subset ({', '.join(sorted({r['project'] for r in ci}))}; `tests/test_real_projects.py` runs the same"
         + (f" verifications): **{sum(r.get('seconds') or 0 for r in ci):.0f} s** of builds in this run."
            if all(r.get("seconds") is not None for r in ci if r in built) else
-           " verifications): not rebuilt for this report (its time as a test is in the notes)."),
+           " verifications): not all of its rows were rebuilt for this report; its time as a test is in the notes."),
         "",
         "## Stand-in base images",
         "",
