@@ -19,7 +19,7 @@ BEFORE = ("FROM python:3.12\n" + INSTALL + "WORKDIR /app\nCOPY requirements.txt 
 VENV = 'RUN python -m venv /opt/venv\nENV PATH="/opt/venv/bin:$PATH"\n'
 RUNTIME_INSTALL = "RUN apt-get update && apt-get install -y --no-install-recommends libpq5 && rm -rf /var/lib/apt/lists/*\n"
 COPY_VENV = 'COPY --from=build /opt/venv /opt/venv\nENV PATH="/opt/venv/bin:$PATH"\n'
-AFTER = ("FROM python:3.12 AS build\n" + INSTALL + "WORKDIR /app\nCOPY requirements.txt .\n" + VENV + PIP
+AFTER = ("FROM python:3.12 AS build\n" + INSTALL + "WORKDIR /app\n" + VENV + "COPY requirements.txt .\n" + PIP
          + "\nFROM python:3.12-slim\n" + RUNTIME_INSTALL + "WORKDIR /app\nCOPY requirements.txt .\n" + COPY_VENV
          + 'COPY . .\nEXPOSE 8000\nCMD ["gunicorn", "app:app"]\n')
 
@@ -73,14 +73,14 @@ FIXES = [
     pytest.param(_swap(BEFORE, (INSTALL + "WORKDIR /app\nCOPY requirements.txt .\n" + PIP,
                                 "WORKDIR /app\nCOPY requirements.txt .\nRUN apt-get update && apt-get install -y gcc "
                                 "libpq-dev && pip install -r requirements.txt && rm -rf /var/lib/apt/lists/*\n")),
-                 "FROM python:3.12 AS build\nWORKDIR /app\nCOPY requirements.txt .\n" + VENV
+                 "FROM python:3.12 AS build\nWORKDIR /app\n" + VENV + "COPY requirements.txt .\n"
                  + "RUN apt-get update && apt-get install -y gcc libpq-dev && pip install -r requirements.txt && "
                  "rm -rf /var/lib/apt/lists/*\n\nFROM python:3.12-slim\nWORKDIR /app\nCOPY requirements.txt .\n"
                  "RUN apt-get update && apt-get install -y libpq5 && rm -rf /var/lib/apt/lists/*\n" + COPY_VENV
                  + 'COPY . .\nEXPOSE 8000\nCMD ["gunicorn", "app:app"]\n',
                  id="one-run-installs-and-pips-recommends-kept-as-written"),
     pytest.param(_swap(BEFORE, (PIP, "RUN pip install --upgrade pip\n" + PIP)),
-                 _swap(AFTER, (VENV + PIP, VENV + "RUN pip install --upgrade pip\n" + PIP)),
+                 _swap(AFTER, (PIP, "RUN pip install --upgrade pip\n" + PIP)),
                  id="several-pip-runs-one-venv-copy"),
     pytest.param(BEFORE.replace("\n", "\r\n"), AFTER.replace("\n", "\r\n"), id="crlf"),
     pytest.param(_swap(BEFORE, ("FROM", "from"), ("RUN", "run"), ("WORKDIR", "workdir"), ("COPY", "copy"),
@@ -149,7 +149,7 @@ def test_reported_without_fix(before, why):
 def test_a_local_project_is_built_in_the_venv_and_its_build_folders_are_declared():
     before = _swap(BEFORE, ("COPY requirements.txt .\n" + PIP + "COPY . .\n", "COPY . .\nRUN pip install .\n"))
     result = optimize(before, config=Config(select=frozenset({ID}), unsafe=True))
-    assert result.text == _swap(AFTER, ("COPY requirements.txt .\n" + VENV + PIP, "COPY . .\n" + VENV
+    assert result.text == _swap(AFTER, (VENV + "COPY requirements.txt .\n" + PIP, VENV + "COPY . .\n"
                                         + "RUN pip install .\n"),
                                 ("COPY requirements.txt .\n" + COPY_VENV + "COPY . .\n", "COPY . .\n" + COPY_VENV))
     fix = result.findings[0].finding.fix
@@ -238,3 +238,14 @@ def test_with_cache_mounts_the_builders_apt_set_up_stays_behind_and_the_result_i
     runtime = result.text.split("FROM python:3.12-slim\n", 1)[1]
     assert "COPY --from=build /opt/venv /opt/venv" in runtime and "libpq5" in runtime and "gcc" not in runtime
     assert optimize(result.text, config=config).text == result.text
+
+
+def test_the_builder_makes_the_venv_above_a_copy_of_the_whole_context_so_the_requirements_still_go_first():
+    """With every pass: a source edit must not reinstall the requirements in the builder (DO205 after DO306)."""
+    before = ("FROM python:3.12-slim\nWORKDIR /app\nCOPY . /app\nRUN apt-get update\nRUN apt-get install -y g++\n"
+              "RUN pip install -r requirements.txt\nCMD [\"python\", \"app.py\"]\n")
+    context = BuildContext.from_listing(["requirements.txt", "app.py"], texts={"requirements.txt": "gevent\n"})
+    result = optimize(before, context, config=Config(unsafe=True))
+    builder = result.text.split("\n\n")[0]
+    assert builder.index("RUN python -m venv") < builder.index("COPY requirements.txt /app/") < builder.index(
+        "RUN pip install") < builder.index("COPY . /app"), builder

@@ -17,9 +17,9 @@ RUN apt-get update \
 RUN useradd --create-home --uid 10001 api
 WORKDIR /srv/api
 
-COPY requirements.txt .
 RUN python -m venv /opt/venv
 ENV PATH="/opt/venv/bin:$PATH"
+COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
 
 FROM python:3.12-slim-bookworm

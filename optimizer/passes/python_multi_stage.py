@@ -11,7 +11,7 @@ from ..builders import New, append_stage, insert_above, name_stage, new, written
 from ..context.manifests import parse_requirements
 from ..edits import Edit, apply_edits
 from ..facts.commands import shell_form_words
-from ..facts.copies import normalise, workdir_in_force
+from ..facts.copies import landing, normalise, workdir_in_force
 from ..facts.dev_packages import DEFAULT_RELEASES, RELEASES, build_only, is_dev, runtime_libraries
 from ..facts.images import ImageRef, image_ref
 from ..facts.packages import installs, packages
@@ -394,7 +394,7 @@ def _edits(doc: Dockerfile, stage: Stage, runs: dict[int, RunScript | None], pla
     first_pip = instructions[plan.first_pip]
     venv_env = new("ENV", f'PATH="{plan.venv}/bin:$PATH"')
     if plan.made_venv is None:
-        edits += insert_above(doc, first_pip, [new("RUN", f"python -m venv {plan.venv}"), venv_env])
+        edits += insert_above(doc, _venv_anchor(doc, stage, plan), [new("RUN", f"python -m venv {plan.venv}"), venv_env])
     block: list[New | str] = [new("FROM", slim)]
     for index, inst in enumerate(instructions[:plan.last_pip + 1]):
         run = runs.get(id(inst))
@@ -413,6 +413,19 @@ def _edits(doc: Dockerfile, stage: Stage, runs: dict[int, RunScript | None], pla
             if plan.made_venv is None:
                 block.append(venv_env)
     return edits + append_stage(doc, block, instructions[plan.last_pip + 1:])
+
+
+def _venv_anchor(doc: Dockerfile, stage: Stage, plan: _Plan) -> Instruction:
+    """Where the builder makes the venv: above the first pip install and the copies right before it (making the
+    venv reads none of them unless they land in it), so that a source edit does not make the venv again and
+    DO205 can still put the dependency manifests first."""
+    index = plan.first_pip
+    while index > 0 and stage.instructions[index - 1].keyword in ("COPY", "ADD"):
+        lands = landing(doc, stage.instructions[index - 1])
+        if lands is None or lands == plan.venv or lands.startswith(plan.venv + "/") or plan.venv.startswith(lands + "/"):
+            break
+        index -= 1
+    return stage.instructions[index]
 
 
 def _runtime_install(run: RunScript, releases: tuple[str, ...]) -> str:
@@ -469,7 +482,9 @@ PASS = Pass(
         `python3-dev`, `-dev` libraries such as `libpq-dev`, `libffi-dev`), and a later RUN runs
         `pip install`. The stage becomes the builder (`AS build`, or its name; its lines stay), where
         `RUN python -m venv /opt/venv` and `ENV PATH="/opt/venv/bin:$PATH"` go above the first pip install
-        (a venv the stage already creates and puts first on PATH is used instead). A runtime stage is
+        and the COPY/ADD lines right before it (making the venv reads none of them, so a source edit does not
+        make it again, and DO205 can still copy the requirements first in the builder); a venv the stage
+        already creates and puts first on PATH is used instead. A runtime stage is
         appended on the `-slim` variant of the same tag (`3.12` -> `3.12-slim`, `3.12-bookworm` ->
         `3.12-slim-bookworm`; a slim tag stays as written, digest included): the stage's instructions up to
         the last pip install again, where the install RUNs become one `apt-get install` of the packages that
@@ -516,8 +531,8 @@ PASS = Pass(
                 "&& rm -rf /var/lib/apt/lists/*\nWORKDIR /app\nCOPY requirements.txt .\n"
                 "RUN pip install --no-cache-dir -r requirements.txt\nCOPY . .\nCMD [\"gunicorn\", \"app:app\"]\n"),
         after=("FROM python:3.12 AS build\nRUN apt-get update && apt-get install -y --no-install-recommends gcc "
-               "libpq-dev && rm -rf /var/lib/apt/lists/*\nWORKDIR /app\nCOPY requirements.txt .\n"
-               "RUN python -m venv /opt/venv\nENV PATH=\"/opt/venv/bin:$PATH\"\n"
+               "libpq-dev && rm -rf /var/lib/apt/lists/*\nWORKDIR /app\n"
+               "RUN python -m venv /opt/venv\nENV PATH=\"/opt/venv/bin:$PATH\"\nCOPY requirements.txt .\n"
                "RUN pip install --no-cache-dir -r requirements.txt\n\nFROM python:3.12-slim\n"
                "RUN apt-get update && apt-get install -y --no-install-recommends libpq5 && rm -rf /var/lib/apt/lists/*\n"
                "WORKDIR /app\nCOPY requirements.txt .\nCOPY --from=build /opt/venv /opt/venv\n"
