@@ -249,3 +249,19 @@ def test_the_builder_makes_the_venv_above_a_copy_of_the_whole_context_so_the_req
     builder = result.text.split("\n\n")[0]
     assert builder.index("RUN python -m venv") < builder.index("COPY requirements.txt /app/") < builder.index(
         "RUN pip install") < builder.index("COPY . /app"), builder
+
+
+def test_verify_reads_the_venv_as_the_folder_pip_used_before_and_nothing_else():
+    """A smoke command that prints where a package lives (``locust --version``) is the same once the venv DO306
+    declares it moved pip's packages to is read as /usr/local; any other difference still fails."""
+    from optimizer.verify.run import _relocated_smoke
+
+    result = optimize(BEFORE, config=Config(select=frozenset({ID}), unsafe=True))
+    before = (0, "locust 2.43.0 from /usr/local/lib/python3.11/site-packages/locust (Python 3.11.2)\n")
+    after = (0, "locust 2.43.0 from /opt/venv/lib/python3.11/site-packages/locust (Python 3.11.2)\n")
+    assert _relocated_smoke(result, before, after) == ["DO306"]
+    assert _relocated_smoke(result, before, (0, after[1].replace("2.43.0", "2.44.0"))) == []
+    assert _relocated_smoke(result, before, (1, after[1])) == []
+    assert _relocated_smoke(result, (0, "/usr/local/bin/gunicorn\n"), (0, "/opt/venv/bin/gunicorn\n")) == ["DO306"]
+    unrelated = optimize("FROM debian:12\nRUN apt-get update\nRUN apt-get install -y curl\n", config=Config())
+    assert _relocated_smoke(unrelated, before, after) == []

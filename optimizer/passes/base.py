@@ -58,6 +58,10 @@ class Fix:
     declares: frozenset[str] = frozenset()  # invariants this fix may change on purpose, e.g. {"stages"}
     files: tuple[NewFile, ...] = ()  # files created or extended in the build context
     image_changes: tuple[str, ...] = ()  # image paths this fix may change (see Pass.image_changes)
+    #: (folder before, folder after) pairs the fix moves installed files between (pip's packages into a venv);
+    #: one ``*`` stands for one path segment in both (``python3.*``). verify reads the rewritten image's smoke
+    #: output with each folder after put back as the folder before.
+    relocates: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -135,7 +135,16 @@ def check(doc: Dockerfile, context: BuildContext, config: Config) -> list[Findin
                           "the builder")
     risk += "".join(f"; {note}" for note in plan.notes)
     return [PASS.finding(stage.from_.start_line, message,
-                         Fix(tuple(edits), Safety.UNSAFE, _declares(doc, edits), image_changes=changes), risk=risk)]
+                         Fix(tuple(edits), Safety.UNSAFE, _declares(doc, edits), image_changes=changes,
+                             relocates=_relocates(plan)), risk=risk)]
+
+
+def _relocates(plan: _Plan) -> tuple[tuple[str, str], ...]:
+    """Where pip's packages and scripts were (the official image's /usr/local) and where they are now (a new venv)."""
+    if plan.made_venv is not None:
+        return ()
+    return (("/usr/local/lib/python*/site-packages", f"{plan.venv}/lib/python*/site-packages"),
+            ("/usr/local/bin/", f"{plan.venv}/bin/"))
 
 
 def _build_install(run: RunScript | None) -> bool:

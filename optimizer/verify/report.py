@@ -61,6 +61,7 @@ class VerifyReport:
     config_diffs: tuple[ConfigDiff, ...] = ()
     files: FilesystemDiff | None = None  # the file comparison (None: not made)
     smoke_command: str | None = None
+    smoke_relocated: tuple[str, ...] = ()  # the passes whose declared relocation makes the smoke outputs the same
     failures: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
     original_broken: bool = False  # the original Dockerfile does not build: nothing to compare
@@ -110,7 +111,9 @@ class VerifyReport:
                 rows.append(("files", "", "", self.files.summary()))
         if a.smoke is not None and b.smoke is not None:
             rows.append((f"smoke `{self.smoke_command}`", f"exit {a.smoke[0]}", f"exit {b.smoke[0]}",
-                         "same output" if a.smoke == b.smoke else "DIFFERS"))
+                         "same output" if a.smoke == b.smoke else
+                         f"same output, folders moved by {', '.join(self.smoke_relocated)}" if self.smoke_relocated
+                         else "DIFFERS"))
         return rows
 
     def markdown(self) -> str:
@@ -182,7 +185,8 @@ class VerifyReport:
             "config_diffs": [{"key": d.key, "before": d.before, "after": d.after, "declared_by": list(d.declared_by)}
                              for d in self.config_diffs],
             "filesystem": self.files.to_dict() if self.files else None,
-            "smoke_command": self.smoke_command, "failures": list(self.failures), "notes": list(self.notes),
+            "smoke_command": self.smoke_command, "smoke_relocated": list(self.smoke_relocated),
+            "failures": list(self.failures), "notes": list(self.notes),
         }, indent=2, default=str) + "\n"
 
 
