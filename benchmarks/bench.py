@@ -52,8 +52,9 @@ def run(*cmd) -> float:
     return timed(lambda: subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False))
 
 
-class TooSlow(Exception):
-    """A scaling measurement ran past LIMIT."""
+class TooSlow(BaseException):
+    """A scaling measurement ran past LIMIT. Not an ``Exception``: the pipeline turns those raised
+    inside a pass into an internal-error warning and goes on."""
 
 
 def limited(fn) -> float:

@@ -162,15 +162,42 @@ def shell_of(stage: Stage | None, inst: Instruction, doc: Dockerfile) -> tuple[s
 
 
 def _is_posix(shell: tuple[str, ...], stage: Stage | None) -> bool:
-    if stage is not None and any(h in stage.base.lower() for h in _WINDOWS_HINTS):
+    return _posix_on(shell[0], stage.base if stage is not None else None)
+
+
+@lru_cache(maxsize=256)
+def _posix_on(shell: str, base: str | None) -> bool:
+    if base is not None and any(h in base.lower() for h in _WINDOWS_HINTS):
         return False
-    return posixpath.basename(shell[0]).lower().removesuffix(".exe") in POSIX_SHELLS
+    return posixpath.basename(shell).lower().removesuffix(".exe") in POSIX_SHELLS
+
+
+# Each pass asks for the script of every RUN again, on the same document: the answers of the last
+# few documents are kept, by identity (a document and its instructions are immutable). The
+# instruction is stored beside its answer, so an instruction that is not the document's own (and
+# whose id may be reused once it is gone) is never mistaken for another.
+_MEMO_DOCUMENTS = 4
+_memo: dict[int, tuple[Dockerfile, dict[int, tuple[Instruction, RunScript | None]]]] = {}
 
 
 def run_script(doc: Dockerfile, inst: Instruction) -> RunScript | None:
     """The parsed script of a shell-form RUN (or ONBUILD RUN), or None when we cannot read it
     safely: exec form, a non-POSIX SHELL or Windows base, a heredoc fed to another program, or a
     script tree-sitter cannot parse without errors."""
+    entry = _memo.get(id(doc))
+    if entry is None or entry[0] is not doc:
+        if len(_memo) >= _MEMO_DOCUMENTS:
+            _memo.pop(next(iter(_memo)))
+        entry = _memo[id(doc)] = (doc, {})
+    known = entry[1].get(id(inst))
+    if known is not None and known[0] is inst:
+        return known[1]
+    found = _run_script(doc, inst)
+    entry[1][id(inst)] = (inst, found)
+    return found
+
+
+def _run_script(doc: Dockerfile, inst: Instruction) -> RunScript | None:
     target = inst.effective
     if target.keyword != "RUN" or target.exec_form:
         return None
