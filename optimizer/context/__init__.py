@@ -13,7 +13,6 @@ It stops after ``MAX_FILES`` files and sets ``truncated`` so a huge monorepo can
 
 from __future__ import annotations
 
-import csv
 import functools
 import os
 import stat
@@ -321,6 +320,8 @@ def _decode(data: bytes) -> str:
 @functools.lru_cache(maxsize=8)
 def _corpus_context_files(manifest: str) -> dict[str, int]:
     """``id -> context_files`` from a corpus MANIFEST.tsv (empty when absent)."""
+    import csv
+
     try:
         with open(manifest, encoding="utf-8", newline="") as handle:
             rows = list(csv.DictReader(handle, delimiter="\t"))

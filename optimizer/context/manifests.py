@@ -13,17 +13,15 @@ from __future__ import annotations
 
 import json
 import re
-import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from .dockerignore import go_clean
 
-try:  # Python 3.11+
-    import tomllib
-except ImportError:  # pragma: no cover - Python 3.10
-    tomllib = None  # type: ignore[assignment]
+if TYPE_CHECKING:  # xml.etree and tomllib are imported when a pom.xml or pyproject.toml is read
+    import xml.etree.ElementTree as ET
 
 __all__ = [
     "GoModule",
@@ -103,6 +101,8 @@ def parse_pom(text: str | None, *, has_wrapper: bool = False) -> MavenProject:
     """The facts of one pom.xml text (a ``MavenProject`` with ``parsed=False`` when unusable)."""
     if text is None or _DOCTYPE.search(text):
         return MavenProject(has_wrapper=has_wrapper)
+    import xml.etree.ElementTree as ET
+
     try:
         project = ET.fromstring(text.lstrip("\ufeff"))
     except (ET.ParseError, ValueError):
@@ -703,6 +703,10 @@ def parse_python(files: Mapping[str, int], read: Reader) -> PythonProject | None
     if not requirements and not any(present.values()):
         return None
     backend = None
+    try:  # Python 3.11+
+        import tomllib
+    except ImportError:  # pragma: no cover - Python 3.10
+        tomllib = None  # type: ignore[assignment]
     if present["pyproject.toml"] and tomllib is not None:
         text = read("pyproject.toml")
         if text is not None:

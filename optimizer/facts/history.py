@@ -135,9 +135,25 @@ class History:
                                         True, kind) for p in event.names]
 
 
+# Two passes ask for the history of the same document: the last few are kept, by the identity of the
+# (immutable) document and build context.
+_MEMO_DOCUMENTS = 4
+_memo: dict[int, tuple[Dockerfile, BuildContext | None, History]] = {}
+
+
 def history(doc: Dockerfile, context: BuildContext | None = None) -> History:
     """What each instruction of ``doc`` leaves behind for the RUNs after it (``context``: the build
     context, to read configuration files copied from it)."""
+    known = _memo.get(id(doc))
+    if known is not None and known[0] is doc and known[1] is context:
+        return known[2]
+    if len(_memo) >= _MEMO_DOCUMENTS:
+        _memo.clear()
+    found = _memo[id(doc)] = (doc, context, _history(doc, context))
+    return found[2]
+
+
+def _history(doc: Dockerfile, context: BuildContext | None) -> History:
     events: dict[int, tuple[Event, ...]] = {}
     homes = home_directories(doc)
     for inst in doc.instructions:

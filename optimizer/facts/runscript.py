@@ -172,7 +172,7 @@ def _posix_on(shell: str, base: str | None) -> bool:
     return posixpath.basename(shell).lower().removesuffix(".exe") in POSIX_SHELLS
 
 
-# Each pass asks for the script of every RUN again, on the same document: the answers of the last
+# Each pass asks for the script of every RUN again, on the same document: the answers for the last
 # few documents are kept, by identity (a document and its instructions are immutable). The
 # instruction is stored beside its answer, so an instruction that is not the document's own (and
 # whose id may be reused once it is gone) is never mistaken for another.
@@ -187,7 +187,7 @@ def run_script(doc: Dockerfile, inst: Instruction) -> RunScript | None:
     entry = _memo.get(id(doc))
     if entry is None or entry[0] is not doc:
         if len(_memo) >= _MEMO_DOCUMENTS:
-            _memo.pop(next(iter(_memo)))
+            _memo.clear()
         entry = _memo[id(doc)] = (doc, {})
     known = entry[1].get(id(inst))
     if known is not None and known[0] is inst:
