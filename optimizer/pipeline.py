@@ -8,7 +8,7 @@ import itertools
 import re
 import time
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Literal
 
 from .config import Config
@@ -313,11 +313,16 @@ class _History:
             return original, None
         return original, creators[-1]
 
+    @cached_property
+    def original_doc(self) -> Dockerfile:
+        """The original text, parsed once for all the passes (and their memos) that look back at it."""
+        return parse(self.original)
+
     def _found_originally(self, pass_: Pass) -> frozenset[int]:
         """The lines the pass finds something on in the original text (checked once, when first needed)."""
         if pass_.id not in self.first_lines:
             try:
-                found = frozenset(f.line for f in pass_.check(parse(self.original), self.context, self.config))
+                found = frozenset(f.line for f in pass_.check(self.original_doc, self.context, self.config))
             except Exception:  # the pass fails on the original: nothing to compare with
                 found = frozenset()
             self.first_lines[pass_.id] = found
