@@ -8,15 +8,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Sequence
 
 from ..builders import New, append_stage, name_stage, new, written
-from ..edits import Edit, apply_edits
+from ..edits import Edit
 from ..facts.commands import StageCommand, shell_form_words, stage_command
 from ..facts.copies import from_context, landing, normalise, sources, workdir_in_force
 from ..facts.images import ImageRef, image_ref
 from ..facts.packages import installed_packages
 from ..facts.runscript import RunScript, env_in_force, run_script
-from ..model import Dockerfile, Instruction, Stage, parse
-from ..postcheck import RUNTIME_KEYWORDS
+from ..model import Dockerfile, Instruction, Stage
 from .base import Example, Finding, Fix, Option, Pass, Safety
+from .multi_stage import declares, free_stage_name
 
 GO_RUNTIME = Option("go-runtime", "distroless", "runtime image", choices=("distroless", "debian", "scratch", "alpine"))
 
@@ -44,7 +44,6 @@ _BUILD_ONLY_SUFFIXES = (".go", ".mod", ".sum", ".md", ".txt", ".sh", ".bat", ".p
 _BUILD_ONLY_NAMES = ("LICENSE", "Makefile", "Dockerfile", "Taskfile", "docker-compose", "compose", "CODEOWNERS",
                      "NOTICE", "AUTHORS", "README", ".")
 _BUILD_ONLY_DIRS = ("vendor/", "testdata/", "docs/", "doc/", "scripts/", "hack/", "test/", "tests/", ".github/")
-_NAMES = ("build", "builder", "build-stage")
 _MAX_CARRIED = 4  # more folders of run-time files than this: a human picks what the program reads
 #: ``go build`` flags that take a value (``go help build``).
 _GO_VALUE_FLAGS = frozenset({"o", "p", "C", "tags", "ldflags", "gcflags", "asmflags", "gccgoflags", "mod", "modfile",
@@ -162,7 +161,7 @@ def _finding(doc: Dockerfile, context: BuildContext, config: Config, stage: Stag
     data, data_problems = _data_copies(doc, context, stage)
     problems += data_problems
     problems += _carry_problems(stage, command, runtime, binary)
-    name = stage.name or _free_name(doc)
+    name = stage.name or free_stage_name(doc)
     target = runtime.image if runtime else f"<runtime image for {GO_RUNTIME.of(config)}>"
     message = (f"`{stage.base}` ships the Go toolchain and sources with the binary: build in a stage `{name}` and "
                f"run `{binary}` on `{target}` (`COPY --from={name} {binary} {binary}`)")
@@ -174,7 +173,7 @@ def _finding(doc: Dockerfile, context: BuildContext, config: Config, stage: Stag
             + ("" if any(i.keyword == "WORKDIR" for i in head) else "; the working directory is / instead of /go")
             + ("" if runtime.shell else ", and it has no shell or tools (`docker exec sh` fails)")
             + ("" if static else "; cgo is on, so the binary links the builder's glibc"))
-    return PASS.finding(stage.from_.start_line, message, Fix(tuple(edits), Safety.UNSAFE, _declares(doc, edits)),
+    return PASS.finding(stage.from_.start_line, message, Fix(tuple(edits), Safety.UNSAFE, declares(doc, edits)),
                         risk=risk)
 
 
@@ -355,20 +354,10 @@ def _exec_rewrites(command: StageCommand) -> dict[int, New]:
     return {id(i): new(i.keyword, json.dumps(_words(i), ensure_ascii=False)) for i in command[0] if not i.exec_form}
 
 
-def _free_name(doc: Dockerfile) -> str:
-    used = {s.name.lower() for s in doc.stages if s.name}
-    candidates = (*_NAMES, *(f"build-{n}" for n in range(2, len(used) + 3)))
-    return next(n for n in candidates if n not in used)
 
 
-def _declares(doc: Dockerfile, edits: list[Edit]) -> frozenset[str]:
-    """``stages``, and ``runtime`` only when the final image's CMD/ENTRYPOINT/USER/WORKDIR/EXPOSE change."""
-    after = parse(apply_edits(doc.text, edits))
-    return frozenset({"stages"} | ({"runtime"} if _settings(doc) != _settings(after) else set()))
 
 
-def _settings(doc: Dockerfile) -> list[tuple[str, tuple[str, ...], bool]]:
-    return [(i.keyword, i.value, i.exec_form) for i in doc.stages[-1].instructions if i.keyword in RUNTIME_KEYWORDS]
 
 
 PASS = Pass(

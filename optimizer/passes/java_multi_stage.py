@@ -12,13 +12,13 @@ from .. import builders
 from ..builders import New, append_stage, insert_below, name_stage, new, written
 from ..facts.commands import stage_command
 from ..facts.copies import from_context, normalise, sources, workdir_in_force
-from ..edits import Edit, apply_edits
+from ..edits import Edit
 from ..facts.java import JavaImage, Runtime, built_jar, extra_jars, java_image, java_launch, matches, runtime_image
-from ..model import Dockerfile, Instruction, Stage, parse
-from ..postcheck import RUNTIME_KEYWORDS
+from ..model import Dockerfile, Instruction, Stage
 from ..facts.runscript import run_script
 from ..shell import Command, parse_script
 from .base import Example, Finding, Fix, Option, Pass, Safety
+from .multi_stage import declares, free_stage_name
 
 JAVA_RUNTIME = Option("java-runtime", "alpine", "runtime image: eclipse-temurin's -jre-alpine or -jre, or distroless",
                       choices=("alpine", "jre", "distroless"))
@@ -55,7 +55,6 @@ _JDK_TOOLS = ("jar", "javac", "jcmd", "jstack", "jmap", "jlink", "jdeps", "jshel
 _PLAIN = frozenset({"mkdir", "chmod", "chown", "ln", "echo", "touch", "true", "rm", "cp", "mv", "ls", "cat",
                     "set", "printf", "java", "test", ":"})
 _BUILD_HELPERS = frozenset({"chmod", "ls", "echo", "set", "true", "pwd", "printf", ":"})
-_NAMES = ("build", "builder", "build-stage")
 #: Spring Boot's default layers, least often changed first.
 _SPRING_LAYERS = ("dependencies", "spring-boot-loader", "snapshot-dependencies", "application")
 
@@ -173,7 +172,7 @@ def _builder_finding(doc: Dockerfile, context: BuildContext, config: Config, sta
     problems += _stage_problems(doc, stage, [i for i in head if i not in placing], build_ok=True)
     problems += _carry_problems(stage, command, runtime)
     problems += _jvm_option_problems(stage, jar)
-    name = stage.name or _free_name(doc)
+    name = stage.name or free_stage_name(doc)
     written_name = stage.from_.value[-1] if stage.name else name
     runtime_text = target or _placeholder(image, version)
     proposal = (f"name this stage `{written_name}` and add a runtime stage `FROM {runtime_text}` with "
@@ -187,7 +186,7 @@ def _builder_finding(doc: Dockerfile, context: BuildContext, config: Config, sta
     risk = ("the runtime stage holds only the jar: files the application reads at run time from the "
             f"builder (config next to the sources, a Class-Path beside the jar) and JDK tools are gone; "
             f"{'; '.join(runtime.notes)}{version_note}{layers_note}")
-    fix = Fix(tuple(edits), Safety.UNSAFE, _declares(doc, edits))
+    fix = Fix(tuple(edits), Safety.UNSAFE, declares(doc, edits))
     message = (f"`{stage.base}` ships the JDK, the build tool and the sources: build in this stage "
                f"(`{written_name}`) and run the jar on `{target}`")
     return PASS.finding(line, message, fix, risk=risk)
@@ -328,20 +327,10 @@ def _build_key(key: str) -> bool:
     return key.startswith(_BUILD_ENV_PREFIXES) and key not in _JVM_OPTION_KEYS
 
 
-def _free_name(doc: Dockerfile) -> str:
-    used = {s.name for s in doc.stages if s.name}
-    return next(n for n in _NAMES if n not in used)
 
 
-def _declares(doc: Dockerfile, edits: list[Edit]) -> frozenset[str]:
-    """``stages``, and ``runtime`` only when the final image's CMD/ENTRYPOINT/USER/WORKDIR/EXPOSE change."""
-    after = parse(apply_edits(doc.text, edits))
-    return frozenset({"stages"} | ({"runtime"} if _runtime(doc) != _runtime(after) else set()))
 
 
-def _runtime(doc: Dockerfile) -> list[tuple[str, tuple[str, ...], bool]]:
-    """The final stage's settings the post-check compares (``postcheck.RUNTIME_KEYWORDS``)."""
-    return [(i.keyword, i.value, i.exec_form) for i in doc.stages[-1].instructions if i.keyword in RUNTIME_KEYWORDS]
 
 
 # --- checks shared by the shapes -----------------------------------------------------------------
@@ -517,7 +506,7 @@ def _swap_findings(doc: Dockerfile, context: BuildContext, config: Config, stage
             edits += _exec_edits(doc, command)
         risk = (f"the runtime image is another distribution than `{stage.base}` (libc, CA certificates, "
                 f"fonts, timezone data) and has no JDK tools; {'; '.join(runtime.notes)}{version_note}")
-        findings.append(PASS.finding(line, message, Fix(tuple(edits), Safety.UNSAFE, _declares(doc, edits)),
+        findings.append(PASS.finding(line, message, Fix(tuple(edits), Safety.UNSAFE, declares(doc, edits)),
                                      risk=risk))
     if _prebuilt(stage):
         findings.append(_prebuilt_finding(stage, context))

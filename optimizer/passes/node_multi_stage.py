@@ -18,7 +18,7 @@ from ..facts.runscript import run_script
 from ..model import Dockerfile, Instruction, Stage
 from ..shell import parse_script
 from .base import Example, Finding, Fix, Pass, Safety
-from .go_multi_stage import _declares, _free_name
+from .multi_stage import declares, free_stage_name
 
 if TYPE_CHECKING:
     from ..config import Config
@@ -177,7 +177,7 @@ def _finding(doc: Dockerfile, context: BuildContext, stage: Stage, ref: ImageRef
     problems += _manager_problems(doc, context, stage, project, manifest, manager)
     problems += _setup_problems(doc, stage, head, index, workdir)
     problems += _carry_problems(stage)
-    name = stage.name or _free_name(doc)
+    name = stage.name or free_stage_name(doc)
     runtime, why_full = _runtime(doc, context, stage, ref, project, command)
     prune = _prune(manager, ref)
     message = (f"`{stage.base}` ships the devDependencies and build tools with the app: build in a stage `{name}`, "
@@ -191,7 +191,7 @@ def _finding(doc: Dockerfile, context: BuildContext, stage: Stage, ref: ImageRef
             "installs, files written outside the WORKDIR and the npm cache are gone"
             + (f"; `{runtime}` lacks the full image's build tools and libraries" if runtime != stage.base
                else f"; it stays on `{stage.base}` because {why_full}"))
-    fix = Fix(tuple(edits), Safety.UNSAFE, _declares(doc, edits), image_changes=changes)
+    fix = Fix(tuple(edits), Safety.UNSAFE, declares(doc, edits), image_changes=changes)
     return PASS.finding(stage.from_.start_line, message, fix, risk=risk)
 
 
@@ -355,7 +355,7 @@ def _static(doc: Dockerfile, context: BuildContext, stage: Stage, command: Stage
                                     else "npm run build")
     if not output or (build is None and "build" not in _scripts(_manifest(context, project) or {})):
         return []
-    name = stage.name or _free_name(doc)
+    name = stage.name or free_stage_name(doc)
     lines = [new("FROM", _NGINX), new("COPY", f"--from={name}", posixpath.join(workdir, output), _NGINX_ROOT),
              new("EXPOSE", "80")]
     written_lines = [render(doc, [line], newline="") for line in lines]

@@ -9,18 +9,18 @@ from typing import TYPE_CHECKING, Sequence
 
 from ..builders import New, append_stage, insert_above, name_stage, new, written
 from ..context.manifests import parse_requirements
-from ..edits import Edit, apply_edits
+from ..edits import Edit
 from ..facts.commands import shell_form_words
 from ..facts.copies import landing, normalise, workdir_in_force
 from ..facts.dev_packages import DEFAULT_RELEASES, RELEASES, build_only, is_dev, runtime_libraries
 from ..facts.images import ImageRef, image_ref
 from ..facts.packages import installs, packages
 from ..facts.runscript import RunScript, run_script
-from ..model import Dockerfile, Instruction, Stage, parse
-from ..postcheck import RUNTIME_KEYWORDS
+from ..model import Dockerfile, Instruction, Stage
 from ..shell import parse_script
 from ..shell.grammars import PYTHON_NAME
 from .base import Example, Finding, Fix, Pass, Safety
+from .multi_stage import declares, free_stage_name
 
 if TYPE_CHECKING:
     from ..config import Config
@@ -30,7 +30,6 @@ if TYPE_CHECKING:
 ID, NAME = "DO306", "python-multi-stage"
 
 _VENV = "/opt/venv"
-_NAMES = ("build", "builder", "build-stage")
 #: Steps an install RUN may hold beside apt-get and pip: they change nothing the runtime stage needs.
 _HARMLESS = frozenset({"set", "true", ":", "echo", "printf", "pwd", "ls", "cd", "export"})
 #: Steps that may run in the runtime stage as they ran in the original image (file and account set-up).
@@ -106,7 +105,7 @@ def check(doc: Dockerfile, context: BuildContext, config: Config) -> list[Findin
     for inst in purges:
         plan.problem(f"line {inst.start_line} removes packages in a later layer (the layers below keep them): "
                      "drop it with the build packages")
-    name = stage.name or _free_name(doc)
+    name = stage.name or free_stage_name(doc)
     build = ", ".join(plan.build[:4]) + (" ..." if len(plan.build) > 4 else "")
     libraries = ", ".join(plan.runtime)
     message = (f"`{stage.base}` keeps {build} (packages that build wheels for pip) in the image: install into a "
@@ -135,7 +134,7 @@ def check(doc: Dockerfile, context: BuildContext, config: Config) -> list[Findin
                           "the builder")
     risk += "".join(f"; {note}" for note in plan.notes)
     return [PASS.finding(stage.from_.start_line, message,
-                         Fix(tuple(edits), Safety.UNSAFE, _declares(doc, edits), image_changes=changes,
+                         Fix(tuple(edits), Safety.UNSAFE, declares(doc, edits), image_changes=changes,
                              relocates=_relocates(plan)), risk=risk)]
 
 
@@ -465,20 +464,10 @@ def _runtime_install(run: RunScript, releases: tuple[str, ...]) -> str:
     return " && ".join(steps) if kept_any else ""
 
 
-def _free_name(doc: Dockerfile) -> str:
-    used = {s.name.lower() for s in doc.stages if s.name}
-    candidates = (*_NAMES, *(f"build-{n}" for n in range(2, len(used) + 3)))
-    return next(n for n in candidates if n not in used)
 
 
-def _declares(doc: Dockerfile, edits: list[Edit]) -> frozenset[str]:
-    """``stages``, and ``runtime`` only when the final image's CMD/ENTRYPOINT/USER/WORKDIR/EXPOSE change."""
-    after = parse(apply_edits(doc.text, edits))
-    return frozenset({"stages"} | ({"runtime"} if _settings(doc) != _settings(after) else set()))
 
 
-def _settings(doc: Dockerfile) -> list[tuple[str, tuple[str, ...], bool]]:
-    return [(i.keyword, i.value, i.exec_form) for i in doc.stages[-1].instructions if i.keyword in RUNTIME_KEYWORDS]
 
 
 PASS = Pass(
