@@ -340,6 +340,9 @@ def _smoke(row: dict) -> str:
         return "none"
     if a is None or b is None:
         return "not run"
+    if a != b and row.get("smoke_relocated"):
+        return (f"`{row['smoke_command']}`: exit {a['status']}, same output once the folders "
+                f"{', '.join(row['smoke_relocated'])} moved are read as before")
     return f"`{row['smoke_command']}`: exit {a['status']}" + ("" if a == b else f" / exit {b['status']}, DIFFERS")
 
 
