@@ -10,17 +10,17 @@ continued RUN its escape token, ``&&`` placement and indentation. Only ``edits.p
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, Union
 
 from .edits import Edit, apply_edits
 from .model import Dockerfile, Instruction, Line, Stage, Stylist, Trivia
+from .record import record
 
 if TYPE_CHECKING:
     from .facts.runscript import RunScript
 
 
-@dataclass(frozen=True)
+@record
 class New:
     """An instruction a fix writes: its keyword (written in the file's case) and what follows it."""
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Mapping
 
+from .record import field, record
 
-@dataclass(frozen=True)
+
+@record
 class Config:
     """Which passes run and which fixes may be applied."""
 

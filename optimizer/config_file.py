@@ -19,15 +19,15 @@ generated from both.
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping, TypedDict
 
 from .config import Config
 from .fileio import InputError
+from .record import field, record
 
 
-@dataclass(frozen=True)
+@record
 class Setting:
     """One key of the config file: its type, its default as written in TOML, and what it does."""
 
@@ -58,7 +58,7 @@ class Flags(TypedDict, total=False):
     time_limit: float | None
 
 
-@dataclass(frozen=True)
+@record
 class ProjectConfig:
     """The settings a project file gave, with where they came from (None: no file found)."""
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 import glob
 import os
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+from .record import record
 
 SKIPPED_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", "vendor", ".venv", "venv", ".tox",
                           "__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache"})
@@ -108,7 +109,7 @@ def glob_regex(pattern: str) -> re.Pattern[str]:
     return re.compile("".join(out))
 
 
-@dataclass(frozen=True)
+@record
 class _Rule:
     """One ``.gitignore`` line, relative to the folder of its file."""
 

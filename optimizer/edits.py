@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Iterable
+
+from .record import record
 
 
 class EditConflict(ValueError):
     """Two edits overlap, or an edit lies outside the text."""
 
 
-@dataclass(frozen=True, order=True)
+@record(order=True)
 class Edit:
     """Replace ``text[start:end]`` with ``replacement`` (offsets are ``str`` indices)."""
 

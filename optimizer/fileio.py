@@ -6,9 +6,10 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Callable
+
+from .record import record
 
 ENCODING = "utf-8"
 ERRORS = "surrogateescape"  # undecodable bytes survive as lone surrogates and are written back as-is
@@ -27,7 +28,7 @@ class InputError(Exception):
         super().__init__(f"{where}: {message}")
 
 
-@dataclass(frozen=True)
+@record
 class Source:
     """A Dockerfile as read: its text and the raw bytes, to detect a change before writing."""
 

@@ -7,7 +7,6 @@ import enum
 import itertools
 import re
 import time
-from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from typing import Literal
 
@@ -19,6 +18,7 @@ from .model import Dockerfile, Problem, parse
 from .passes import PASSES
 from .passes.base import Finding, Fix, NewFile, Pass, Safety
 from .postcheck import file_problem, post_check
+from .record import field, record, replace
 from .suppress import is_suppressed
 
 
@@ -36,7 +36,7 @@ class Status(enum.Enum):
     CONFLICT = "conflict"  # overlapped another fix and could not be applied in the rounds allowed
 
 
-@dataclass(frozen=True)
+@record
 class Reported:
     """A finding as the user sees it: the pass, the line in the original file, and its outcome."""
 
@@ -58,7 +58,7 @@ class Reported:
         return rules if rules is not None else self.pass_.hadolint
 
 
-@dataclass(frozen=True)
+@record
 class Result:
     """Everything ``optimize`` learned about one Dockerfile."""
 
@@ -225,7 +225,7 @@ class _Absent(enum.Enum):
 _ABSENT = _Absent.ABSENT
 
 
-@dataclass
+@record(frozen=False)
 class _Files:
     """The files beside the Dockerfile that applied fixes create or extend, with the findings behind them.
 
@@ -286,7 +286,7 @@ def _on_disk(context: BuildContext, path: str) -> str | None | Literal[_Absent.A
     return context.read_text(path)
 
 
-@dataclass
+@record(frozen=False)
 class _History:
     """The edit batches applied so far (each edit with the finding it fixed), to map a line of the
     current text back to the original and to tell which earlier fix a finding depends on."""

@@ -7,13 +7,13 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .config import Config
 from .context import BuildContext
 from .fileio import InputError
+from .record import field, record, replace
 from .report.files import ExtraFile, FileReport
 
 if TYPE_CHECKING:
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from .pipeline import Result
 
 
-@dataclass(frozen=True)
+@record
 class Request:
     """What the user asked for, the same for every file of a run."""
 
@@ -158,7 +158,7 @@ def _context_readers(text: str, config: Config) -> list[str]:
     return readers
 
 
-@dataclass(frozen=True, eq=False)
+@record(eq=False)
 class _Watched(BuildContext):
     """No build context, noting whether a pass asked it anything."""
 

@@ -9,7 +9,6 @@ import random
 import stat
 import subprocess
 import sys
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -20,6 +19,7 @@ from optimizer.config import Config
 from optimizer.fileio import MAX_BYTES
 from optimizer.passes import PASSES
 from optimizer.pipeline import TimeLimitExceeded, optimize
+from optimizer.record import replace
 from .helpers import invoke
 
 SPLIT = b"FROM debian\nRUN apt-get update\nRUN apt-get install -y curl\n"

@@ -17,9 +17,10 @@ PACKAGE = Path(__file__).resolve().parents[1] / "optimizer"
 #: are packages or modules (a package covers its submodules); ``optimizer`` is the package's own
 #: ``__init__`` (the public ``parse``/``optimize``), not everything under it.
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    # The Dockerfile model, the shell reader, the build context, text edits, file I/O and diffs.
+    # The Dockerfile model, the shell reader, the build context, text edits, file I/O, diffs and the
+    # ``@record`` classes every layer declares its data with.
     ("foundation", ("optimizer.model", "optimizer.shell", "optimizer.context", "optimizer.edits",
-                    "optimizer.fileio", "optimizer.diff")),
+                    "optimizer.fileio", "optimizer.diff", "optimizer.record")),
     # What the Dockerfile does: scripts, copies, paths, tools, manifests read; and the builders of new
     # lines (they extend a RUN's script, and facts name the lines they plan).
     ("facts", ("optimizer.facts", "optimizer.builders")),

@@ -4,9 +4,8 @@ tests/test_verify_build.py, whose lab fixtures these tests use)."""
 
 from __future__ import annotations
 
-import dataclasses
-
 from optimizer.config import Config
+from optimizer.record import replace
 from optimizer.verify import verify_dockerfile
 
 from .conftest import ROOT
@@ -17,7 +16,7 @@ CASE = ROOT / "corpus" / "merge-runs"
 
 
 def test_golden_case_builds_with_fewer_layers_and_the_same_files(lab, capsys):
-    config = dataclasses.replace(_config(CASE), unsafe=True)
+    config = replace(_config(CASE), unsafe=True)
     report = verify_dockerfile(CASE / "Dockerfile", CASE, config, builder="podman",
                                smoke="cat /srv/app/data/status", rebuild=False)
     show(capsys, report)

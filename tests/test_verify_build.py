@@ -12,7 +12,6 @@ The reports are printed to the terminal (the evidence in CI's log).
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 import re
@@ -28,6 +27,7 @@ from optimizer.edits import Edit
 from optimizer.model import parse
 from optimizer.passes.base import Example, Fix, Pass, Safety
 from optimizer.pipeline import optimize
+from optimizer.record import replace
 from optimizer.verify import verify_dockerfile
 from optimizer.verify.cli import main
 
@@ -216,7 +216,7 @@ NOT_HERE = {
 def test_golden_case_safe_fixes_leave_no_undeclared_file_difference(lab_env, lab, case, tmp_path, capsys):
     if case.name in NOT_HERE:
         pytest.skip(NOT_HERE[case.name])
-    config = dataclasses.replace(_config(case), unsafe=False)
+    config = replace(_config(case), unsafe=False)
     work = _workspace(case, tmp_path)
     context = work / "context" if work else case
     text = read_text(case / "Dockerfile")

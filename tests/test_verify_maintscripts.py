@@ -6,8 +6,8 @@ The scripts are excerpts of Debian bookworm's (openssh-client, netbase, fontconf
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 
+from optimizer.record import replace
 from optimizer.verify.declared import Evidence, declared_paths, generated_files
 from optimizer.verify.filesystem import KEPT_TEXTS, Entry, Snapshot
 from optimizer.verify.fscompare import compare_files

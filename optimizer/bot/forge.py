@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Protocol
 
+from ..record import record
 
-@dataclass(frozen=True)
+
+@record
 class PullRequest:
     number: int
     url: str

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 import subprocess
-from dataclasses import dataclass
 from pathlib import Path
+
+from ..record import record
 
 BOT_NAME = "dockeropt"
 BOT_EMAIL = "dockeropt@users.noreply.github.com"
@@ -15,7 +16,7 @@ class GitError(Exception):
     """A git command failed; the message names the command and git's own error."""
 
 
-@dataclass(frozen=True)
+@record
 class Git:
     """A repository (or worktree) folder."""
 

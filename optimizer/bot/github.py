@@ -13,10 +13,10 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from dataclasses import dataclass, field
 from email.message import Message
 from typing import Any, Callable, Mapping
 
+from ..record import field, record
 from .forge import ForgeError, PullRequest, PullRequestExists, RateLimited
 
 API_URL = "https://api.github.com"
@@ -24,7 +24,7 @@ API_VERSION = "2022-11-28"
 log = logging.getLogger("dockeropt.bot.github")
 
 
-@dataclass(frozen=True)
+@record
 class GitHub:
     """One repository's pull requests on GitHub (or GitHub Enterprise, via ``api_url``)."""
 

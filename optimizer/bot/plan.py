@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from ..discover import find_dockerfiles
+from ..record import record
 from ..report.files import FileReport
 from ..session import Request, optimize_path, write_outcome
 
 
-@dataclass(frozen=True)
+@record
 class Plan:
     """Every Dockerfile of a repository, what changes, and the files that could not be read."""
 

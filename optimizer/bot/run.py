@@ -4,10 +4,10 @@ open, update or close the pull request."""
 from __future__ import annotations
 
 import tempfile
-from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
+from ..record import record, replace
 from .body import body, commit_message, title
 from .forge import Forge, PullRequest, PullRequestExists
 from .git import Git, GitError
@@ -18,7 +18,7 @@ class BotError(Exception):
     """The run cannot go on (a guard, a repository we cannot use); nothing was pushed."""
 
 
-@dataclass(frozen=True)
+@record
 class Options:
     repo: Path
     remote: str = "origin"
@@ -28,7 +28,7 @@ class Options:
     verify: bool = False
 
 
-@dataclass(frozen=True)
+@record
 class Outcome:
     """What a run did: "opened", "updated", "closed" or "nothing" (no change and no pull request)."""
 

@@ -18,10 +18,10 @@ import os
 import stat
 from collections import deque
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from ..record import field, record
 from .dockerignore import DockerignoreError, IgnoreMatcher, go_clean, go_match
 from .manifests import Manifests
 
@@ -33,7 +33,7 @@ CORPUS_MANIFESTS = ("pom.xml", "build.gradle", "package.json", "requirements.txt
 CORPUS_LISTING_CAP = 2000  # context.txt keeps at most this many lines
 
 
-@dataclass(frozen=True, eq=False)
+@record(eq=False)
 class BuildContext:
     """The build context: a root directory or a listing, read only when a pass first asks.
 

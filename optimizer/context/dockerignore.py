@@ -25,8 +25,9 @@ from __future__ import annotations
 import re
 import warnings
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from functools import cached_property
+
+from ..record import field, record
 
 __all__ = [
     "DockerignoreError",
@@ -49,7 +50,7 @@ class DockerignoreError(ValueError):
     """The ignore file is one Docker refuses (the build fails), or uses a regexp escape we cannot port."""
 
 
-@dataclass(frozen=True)
+@record
 class Pattern:
     """One effective line of an ignore file.
 
@@ -129,7 +130,7 @@ def parse_patterns(text: str) -> list[Pattern]:
     return patterns
 
 
-@dataclass(frozen=True)
+@record
 class IgnoreMatcher:
     """The patterns of one ignore file and Docker's answers about paths of the build context."""
 

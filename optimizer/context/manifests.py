@@ -14,10 +14,10 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from ..record import record
 from .dockerignore import go_clean
 
 if TYPE_CHECKING:  # xml.etree and tomllib are imported when a pom.xml or pyproject.toml is read
@@ -39,7 +39,7 @@ Reader = Callable[[str], "str | None"]
 # Maven ---------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record
 class MavenParent:
     group_id: str | None
     artifact_id: str | None
@@ -47,7 +47,7 @@ class MavenParent:
     relative_path: str | None  # as written; Maven's default is ../pom.xml
 
 
-@dataclass(frozen=True)
+@record
 class MavenProject:
     """Facts of the root pom.xml. ``parsed`` is False when the file exists but could not be read."""
 
@@ -293,7 +293,7 @@ def _java_major(version: str | None) -> int | None:
 # Gradle --------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record
 class GradleProject:
     build_file: str | None = None  # "build.gradle" | "build.gradle.kts"
     settings_file: str | None = None  # "settings.gradle" | "settings.gradle.kts"
@@ -453,7 +453,7 @@ NODE_CONFIG_FILES = (".npmrc", ".yarnrc", ".yarnrc.yml", "pnpm-workspace.yaml", 
                      ".node-version")
 
 
-@dataclass(frozen=True)
+@record
 class NodeProject:
     """package.json at the root. ``parsed`` is False when its text is unknown or not JSON."""
 
@@ -678,7 +678,7 @@ def _str(value: object) -> str | None:
 _REQUIREMENTS_NAME = re.compile(r"[\w.-]*requirements[\w.-]*\.txt", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
+@record
 class PythonProject:
     requirements: tuple[str, ...] = ()  # requirements*.txt at the root and requirements/*.txt
     pyproject: bool = False
@@ -734,7 +734,7 @@ def parse_python(files: Mapping[str, int], read: Reader) -> PythonProject | None
     )
 
 
-@dataclass(frozen=True)
+@record
 class Requirements:
     """One pip requirements file as pip reads it; paths and URLs as written.
 
@@ -850,7 +850,7 @@ def _requirement_lines(text: str) -> list[str]:
 # Go ------------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record
 class GoModule:
     go_sum: bool = False
     module: str | None = None  # the module path

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Iterator
 
+from ..record import record
 from ..shell.apt_tools import (APT_INSTALLS, APT_NO_LISTS, APT_QUERIES, FETCHERS, NO_LISTS,
                                QUERY_READERS, READERS, SHELLS, SOURCING)
 
@@ -23,7 +23,7 @@ class Access(enum.Enum):
     UNKNOWN = "unknown"  # not modelled: it might read them
 
 
-@dataclass(frozen=True)
+@record
 class ListUse:
     """One thing a script does with the lists, attributed to the command of the script that does it.
 
@@ -39,7 +39,7 @@ class ListUse:
     query: bool = False  # a READS that only looks (apt-cache, apt list ...), installs nothing
 
 
-@dataclass(frozen=True)
+@record
 class _Found:
     """A use before it is attributed to the script's command (see ``ListUse``)."""
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import posixpath
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..context.manifests import MavenProject, parse_pom
+from ..record import record
 from .copies import destination, landing, normalise, sources
 from ..model import Dockerfile, Instruction
 
@@ -38,7 +38,7 @@ _MVN_OFFLINE = frozenset({"-o", "--offline"})
 _MVN_SHORT_ATTACHED = ("-P", "-s", "-t", "-f", "-T", "-l")  # commons-cli accepts -Pprod, -sfile
 
 
-@dataclass(frozen=True)
+@record
 class MavenRun:
     """A build's top-level mvn command, as the passes need it."""
 
@@ -256,7 +256,7 @@ _GRADLE_UNSUPPORTED = ("com.android.", "android {", "multiplatform", "org.jetbra
                        "includeBuild", "apply from", "apply(from")
 
 
-@dataclass(frozen=True)
+@record
 class GradleRun:
     prefix: str  # ``chmod +x gradlew && `` and env assignments and the program, as written
     kept: tuple[str, ...]

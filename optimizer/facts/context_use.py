@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Callable
 
 from ..context.dockerignore import DockerignoreError, IgnoreMatcher, go_clean, go_match
+from ..record import record
 from .copies import copy_sources, expand_with_defaults, is_broad, landing, normalise, sources
 from ..model import Dockerfile, Instruction
 from .runscript import mounts, run_script
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 _COMPONENT_SPLIT = re.compile(r"[/=:,;<>|&$`{}\s\"'()\[\]]+")
 
 
-@dataclass(frozen=True)
+@record
 class Source:
     """A path of the context that an instruction reads: COPY/ADD source or bind mount."""
 
@@ -55,7 +55,7 @@ class Source:
             return []
 
 
-@dataclass(frozen=True)
+@record
 class _Run:
     stage: int
     position: int

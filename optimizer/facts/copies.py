@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Iterator
 
 from ..model import Dockerfile, Instruction
+from ..record import record
 from .runscript import env_in_force
 
 if TYPE_CHECKING:
@@ -31,7 +31,7 @@ _VARIABLE = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|(
 _GIT_PREFIXES = ("git://", "git@", "github.com/")
 
 
-@dataclass(frozen=True)
+@record
 class CopySource:
     """One source of a COPY or ADD, as written (after BuildKit's word splitting)."""
 

@@ -4,9 +4,9 @@ followed, official images derived from Debian or Ubuntu known by their tags)."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from ..model import Dockerfile, Stage
+from ..record import record
 
 #: Codenames in image tags -> (family, release).
 CODENAMES = {
@@ -38,7 +38,7 @@ _VERSION = re.compile(r"^(\d+(?:\.\d+)?)")
 _VAR = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}?")
 
 
-@dataclass(frozen=True)
+@record
 class Distro:
     """A stage's distribution: ``family`` (debian, ubuntu, alpine, rhel ..., or unknown) and
     ``release`` ("12", "24.04"; None when the tag does not say); ``image`` is the FROM image it was

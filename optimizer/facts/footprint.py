@@ -18,10 +18,10 @@ Public API: ``footprint(doc, inst, cwd)`` -> ``Footprint``; ``clip(text)`` for m
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Sequence
 
 from ..model import Dockerfile, Instruction
+from ..record import field, record
 from ..shell import Command, GRAMMARS, Option, Script, tools
 from ..shell.words import Word
 from .copies import is_remote
@@ -36,7 +36,7 @@ _ALLOWED_STEPS = frozenset({"command", "pipeline", "declaration_command", "varia
                             "unset_command"})
 
 
-@dataclass
+@record(frozen=False)
 class Footprint:
     """What a RUN reads and writes, answered three ways: known (the paths it names, the kinds of
     tool it runs with their own configuration, ``CONFIG_READS``, what it reads through earlier

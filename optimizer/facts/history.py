@@ -19,10 +19,10 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterator
 
 from ..model import Dockerfile, Instruction, Stage
+from ..record import record
 from ..shell import tools
 from .copies import destination, expand, from_context, instructions_before, is_copy, sources, workdir_in_force
 from .footprint import Footprint, clip, footprint
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from ..context import BuildContext
 
 
-@dataclass(frozen=True)
+@record
 class Read:
     """A path a RUN may read without naming it, and why; ``sure`` when known configuration names
     it, not when only a step we cannot read does."""
@@ -46,7 +46,7 @@ class Read:
     kind: str = ""  # the kind of tool that reads it ("" when a step we cannot read names it)
 
 
-@dataclass(frozen=True)
+@record
 class ConfigWrite:
     """An instruction (or a step of one) writing configuration of some kinds of tool."""
 
@@ -58,7 +58,7 @@ class ConfigWrite:
     landed: ImagePath | None = None  # where a copy writes (its kinds then depend on the reader's HOME)
 
 
-@dataclass(frozen=True)
+@record
 class Link:
     """A symlink an earlier RUN made (an end is None when we cannot tell it)."""
 
@@ -67,7 +67,7 @@ class Link:
     target: ImagePath | None
 
 
-@dataclass(frozen=True)
+@record
 class Opaque:
     """A RUN we cannot read, and the paths it names."""
 
@@ -97,7 +97,7 @@ _FACT_SUBSTITUTION = re.compile(
 _NOT_NAMES = frozenset({"/", "/dev/null", "/dev/stdout", "/dev/stderr"})
 
 
-@dataclass(frozen=True)
+@record
 class History:
     """Events of every instruction of a Dockerfile, by instruction."""
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from ..record import record
 
 #: Docker Hub official images built on Debian by default (their ``-alpine`` tags aside).
 _DEBIAN_DEFAULT = frozenset({"debian", "buildpack-deps", "python", "node", "golang", "ruby", "php", "perl", "rust",
@@ -18,7 +19,7 @@ _DEBIAN_CODENAMES = ("bookworm", "bullseye", "buster", "stretch", "jessie", "tri
 _UBUNTU_CODENAMES = ("noble", "jammy", "focal", "bionic", "xenial", "trusty")
 
 
-@dataclass(frozen=True)
+@record
 class ImageRef:
     """``[registry/]path[:tag][@digest]`` of a FROM, with Docker Hub's defaults made explicit."""
 

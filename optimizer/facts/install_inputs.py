@@ -22,7 +22,6 @@ import posixpath
 import re
 import sys
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeGuard
 
 from ..context.manifests import (
@@ -36,6 +35,7 @@ from ..context.manifests import (
     parse_yarnrc,
     requirement_path,
 )
+from ..record import field, record
 
 if TYPE_CHECKING:
     from ..context import BuildContext
@@ -44,14 +44,14 @@ if TYPE_CHECKING:
 Env = Callable[[str], "str | None"]  # the value of an environment variable the install sees
 
 
-@dataclass(frozen=True)
+@record
 class Inputs:
     paths: tuple[str, ...] = ()
     unknown: tuple[str, ...] = ()
     blocked: str = ""
 
 
-@dataclass
+@record(frozen=False)
 class _Collect:
     context: BuildContext
     project: str  # the project directory in the image (absolute, normalised)
@@ -418,7 +418,7 @@ _PNPM_WORKSPACE_PLAIN = frozenset({"packages", "onlyBuiltDependencies", "ignored
 _BERRY_STATE = (".pnp.cjs", ".pnp.loader.mjs", ".yarn/install-state.gz", ".yarn/unplugged")
 
 
-@dataclass(frozen=True)
+@record
 class NodeInputs:
     inputs: Inputs
     lockfile: str | None = None

@@ -7,9 +7,9 @@ import fnmatch
 import posixpath
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ..record import record
 from ..shell.grammars import JAVA, JAVA_NO_RUN, compile_options
 
 if TYPE_CHECKING:
@@ -34,7 +34,7 @@ _SEMERU = (8, 11, 17, 21)
 _TOOL_REPOSITORIES = ("maven", "gradle")
 
 
-@dataclass(frozen=True)
+@record
 class JavaImage:
     """What a ``FROM`` image reference says about its Java: family, feature version, JDK or JRE."""
 
@@ -49,7 +49,7 @@ class JavaImage:
         return self.repository in _TOOL_REPOSITORIES
 
 
-@dataclass(frozen=True)
+@record
 class Runtime:
     """The runtime image chosen for a Java version and ``--java-runtime``, with what to know about it."""
 
@@ -189,7 +189,7 @@ def extra_jars(context: BuildContext, tool: str, tasks: Sequence[str] = ()) -> s
     return None
 
 
-@dataclass(frozen=True)
+@record
 class JavaLaunch:
     """A ``java`` command line read with the launcher's grammar (``JAVA`` in shell.grammars).
 

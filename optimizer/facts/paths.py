@@ -15,14 +15,14 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass
 from typing import Callable, Iterable
 
+from ..record import record
 from ..shell import tools
 from .copies import normalise
 
 
-@dataclass(frozen=True)
+@record
 class ImagePath:
     """A path in the image: root "/" (absolute), "." (relative to the base image's WORKDIR, which
     this file does not fix) or "~" (the home directory, unknown), and its parts."""

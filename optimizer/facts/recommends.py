@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from ..record import record
 from .distro import Distro
 
 DATA_PREFIX = "apt_recommends_"
@@ -30,7 +30,7 @@ FUNCTIONAL_NOTES = {
 }
 
 
-@dataclass(frozen=True)
+@record
 class RecommendsData:
     """One release's table: per package, what apt installs with and without recommends."""
 
@@ -84,7 +84,7 @@ def data_for(distro: Distro) -> tuple[RecommendsData, bool]:
     return recommends_data(newest), False
 
 
-@dataclass(frozen=True)
+@record
 class Dropped:
     """What ``--no-install-recommends`` leaves out for one command's packages."""
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import bisect
 import posixpath
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Iterable
 
 from ..edits import Edit
 from ..model import Dockerfile, Instruction, LogicalText, Stage
+from ..record import record
 
 if TYPE_CHECKING:
     from ..shell import Command, Script, Word
@@ -19,7 +19,7 @@ POSIX_SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "ksh", "busybox"})
 _WINDOWS_HINTS = ("windows", "servercore", "nanoserver", "mcr.microsoft.com/powershell")
 
 
-@dataclass(frozen=True)
+@record
 class RunScript:
     """The shell script a RUN executes, parsed, with the text it came from."""
 

@@ -7,9 +7,9 @@ Public API: ``Scope.at(doc, inst, homes)`` with ``home_directories(doc)``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from ..model import Dockerfile, Instruction
+from ..record import record
 from ..shell import tools
 from .copies import instructions_before
 from .paths import ImagePath, absolute
@@ -17,7 +17,7 @@ from .runscript import env_in_force, run_script
 from .users import home_in_force
 
 
-@dataclass(frozen=True)
+@record
 class Scope:
     """What the rest of the file says about where a RUN runs: PATH, HOME, and variables that
     point tools at files."""

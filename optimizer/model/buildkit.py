@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+
+from ..record import record
 
 # unicode.IsSpace: the Latin-1 spaces plus the Unicode White_Space property (not \x1c-\x1f).
 _GO_SPACES = frozenset(
@@ -78,7 +79,7 @@ def trim_continuation(line: str, pattern: re.Pattern[str]) -> tuple[int, bool]:
     return match.start() + (1 if match.group(1) else 0), False
 
 
-@dataclass(frozen=True)
+@record
 class RawFlag:
     """A builder flag as extractBuilderFlags reads it, with its span in the logical line."""
 
@@ -268,7 +269,7 @@ def heredoc_words(line: str) -> list[str]:
     return words
 
 
-@dataclass(frozen=True)
+@record
 class HeredocSpec:
     """A heredoc opener found on an instruction line."""
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass
 from functools import cached_property
 
+from ..record import record
 
-@dataclass(frozen=True)
+
+@record
 class LogicalText:
     """Text such as a RUN body after BuildKit removed continuations and interior comment lines.
 

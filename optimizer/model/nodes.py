@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Literal, NamedTuple, Union
 
+from ..record import field, record
 from .logical import LogicalText
 from .style import Stylist
 
@@ -41,7 +41,7 @@ class Line(NamedTuple):
         return self.text[len(self.content):]
 
 
-@dataclass(frozen=True)
+@record
 class Problem:
     """Something that makes a build reject the file, at a 1-based line."""
 
@@ -49,7 +49,7 @@ class Problem:
     message: str
 
 
-@dataclass(frozen=True)
+@record
 class Directive:
     """A parser directive line at the top of the file: ``# syntax=``, ``# escape=``, ``# check=``."""
 
@@ -62,7 +62,7 @@ class Directive:
         return self.line.text
 
 
-@dataclass(frozen=True)
+@record
 class Trivia:
     """Blank and comment lines that no instruction owns."""
 
@@ -73,7 +73,7 @@ class Trivia:
         return "".join(line.text for line in self.lines)
 
 
-@dataclass(frozen=True)
+@record
 class Flag:
     """A builder flag such as ``--mount=type=cache,target=/root/.m2`` (BuildKit's unquoted text)."""
 
@@ -90,7 +90,7 @@ class Flag:
         return value if eq else None
 
 
-@dataclass(frozen=True)
+@record
 class Heredoc:
     """A heredoc body read after its instruction, up to its terminator line."""
 
@@ -113,7 +113,7 @@ class Heredoc:
         return LogicalText(self.content, ((0, self.body[0].start),))
 
 
-@dataclass(frozen=True)
+@record
 class Instruction:
     """One instruction: its own lines (continuations, interior comments, heredoc bodies) and the
     comment lines directly above it, which it owns and moves with."""
@@ -188,7 +188,7 @@ class Instruction:
 Item = Union[Directive, Trivia, Instruction]
 
 
-@dataclass(frozen=True)
+@record
 class Stage:
     """A build stage: its FROM and the instructions up to the next FROM."""
 
@@ -240,7 +240,7 @@ class Stage:
                      if inst.trigger is None and inst.keyword == "USER" and inst.value)
 
 
-@dataclass(frozen=True)
+@record
 class Dockerfile:
     """A parsed Dockerfile. ``render()`` returns exactly the text it was parsed from."""
 

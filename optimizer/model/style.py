@@ -8,9 +8,10 @@ its continuation lines) win over the file's majority.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
+
+from ..record import record
 
 if TYPE_CHECKING:
     from .nodes import Dockerfile, Instruction, Line
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
 Case = Literal["upper", "lower"]
 
 
-@dataclass(frozen=True)
+@record
 class Continuation:
     """How an instruction is split over lines: ``&&`` leading the continued line (``operator_leads``)
     or ending the line before it (None: no ``&&`` at a line break tells), the indentation of continued

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterator, Sequence
 from urllib.parse import urlsplit
 
@@ -15,6 +14,7 @@ from ..facts.images import distribution, image_ref
 from ..facts.packages import installs, packages
 from ..facts.runscript import RunScript, run_script
 from ..model import Dockerfile, Instruction, Stage
+from ..record import record
 from .base import Example, Finding, Fix, Pass, Safety
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ _EXTRACTORS = frozenset({"tar", "bsdtar", "unzip", "gtar"})
 _WITH_CURL = frozenset({"buildpack-deps", "python", "node", "golang", "ruby", "rust", "gcc", "perl"})
 
 
-@dataclass(frozen=True)
+@record
 class _Download:
     """An ADD of a remote archive and where the file lands (absolute, or relative to the WORKDIR)."""
 

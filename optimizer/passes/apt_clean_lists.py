@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable, Iterator
 
 from ..builders import append_step
 from ..model import Dockerfile, Instruction, Stage
 from ..facts.apt_lists import Access, list_uses, named
 from ..facts.runscript import RunScript, StageRun, mentions_apt, mounted_over, run_scripts
+from ..record import record
 from .apt import APT_PROGRAMS, LISTS_DIR, is_update, reads_lists, with_privilege_of
 from .base import Example, Finding, Fix, Pass, Safety
 
@@ -49,7 +49,7 @@ def check(doc: Dockerfile, context: BuildContext, config: Config) -> Iterator[Fi
                 risk=_unknown_risk(later.unknown), end_line=inst.end_line)
 
 
-@dataclass(frozen=True)
+@record
 class _Later:
     """What the steps after a RUN do with its lists: a known reader, and the commands not modelled."""
 

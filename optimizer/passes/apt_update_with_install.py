@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterator, TypeGuard
 
 from ..builders import insert_step
@@ -11,6 +10,7 @@ from ..model import Dockerfile, Instruction, Stage
 from ..facts.apt_lists import Access, ListUse, list_uses, named
 from ..facts.runscript import RunScript, StageRun, later_runs, mentions_apt, run_scripts
 from ..facts.users import is_root, user_in_force
+from ..record import record
 from .apt import is_update, with_privilege_of
 from .base import Example, Finding, Fix, Pass, Safety
 
@@ -23,7 +23,7 @@ def _is_set(cmd: Command) -> bool:
     return cmd.name == "set"
 
 
-@dataclass(frozen=True)
+@record
 class _Use:
     """A RUN that reads package lists it did not fetch itself."""
 

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import enum
-import inspect
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Iterable, Mapping
 
 from ..edits import Edit
+from ..record import field, record
 
 if TYPE_CHECKING:
     from ..config import Config
@@ -31,7 +30,7 @@ class Safety(enum.Enum):
         return self if self.rank >= other.rank else other
 
 
-@dataclass(frozen=True)
+@record
 class NewFile:
     """A file beside the Dockerfile that a fix creates or extends (e.g. ``.dockerignore``).
 
@@ -49,7 +48,7 @@ class NewFile:
         return self.original is None
 
 
-@dataclass(frozen=True)
+@record
 class Fix:
     """Edits on the text the pass was given (and files beside it), applied together or not at all."""
 
@@ -64,7 +63,7 @@ class Fix:
     relocates: tuple[tuple[str, str], ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class Finding:
     """One thing a pass wants changed, where, why, and (maybe) how."""
 
@@ -84,7 +83,7 @@ class Finding:
         return self.fix.safety if self.fix else Safety.SUGGESTION
 
 
-@dataclass(frozen=True)
+@record
 class Example:
     """A rule's example, shown in its documentation and run by tests/test_examples.py.
 
@@ -100,7 +99,7 @@ class Example:
     suggestion: bool = False  # a suggestion of a pass that also fixes: ``after`` is what its message says to write
 
 
-@dataclass(frozen=True)
+@record
 class Option:
     """A setting of one pass, declared once: the flag ``--NAME`` of ``dockeropt`` and ``dockeropt verify`` and
     the config key ``NAME`` are made from it. A bool option is a switch; a str option takes one of ``choices``."""
@@ -131,7 +130,7 @@ class Option:
         return f"{', '.join(values[:-1])} or {values[-1]}"
 
 
-@dataclass(frozen=True)
+@record
 class Pass:
     """A rewrite: stable id and name, its documentation, and the check that finds it."""
 
@@ -157,9 +156,24 @@ class Pass:
     def __post_init__(self) -> None:
         # The documentation fields are written as indented triple-quoted markdown beside the pass.
         for name in ("what", "why", "safety_notes"):
-            object.__setattr__(self, name, inspect.cleandoc(getattr(self, name)))
+            object.__setattr__(self, name, _cleandoc(getattr(self, name)))
 
     def finding(self, line: int, message: str, fix: Fix | None = None, *, risk: str = "",
                 end_line: int | None = None, hadolint: tuple[str, ...] | None = None,
                 touches: tuple[int, ...] = ()) -> Finding:
         return Finding(self.id, line, message, fix, risk, end_line, hadolint, touches)
+
+
+def _cleandoc(doc: str) -> str:
+    """``inspect.cleandoc`` (as Python 3.11 writes it; importing ``inspect`` costs ~12 ms of start-up):
+    the first line stripped, the indentation common to the others removed, blank lines at the ends dropped."""
+    lines = doc.expandtabs().split("\n")
+    margin = min((len(line) - len(line.lstrip()) for line in lines[1:] if line.lstrip()), default=None)
+    lines[0] = lines[0].lstrip()
+    if margin is not None:
+        lines[1:] = [line[margin:] for line in lines[1:]]
+    while lines and not lines[-1]:
+        lines.pop()
+    while lines and not lines[0]:
+        lines.pop(0)
+    return "\n".join(lines)

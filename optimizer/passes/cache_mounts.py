@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterator
 
 from ..edits import Edit
@@ -11,6 +10,7 @@ from ..facts.images import image_ref
 from ..facts.runscript import RunScript, env_in_force, mounted_over, run_script
 from ..facts.users import user_in_force
 from ..model import Dockerfile, Instruction, Stage
+from ..record import record
 from ..shell import Command
 from .base import Example, Finding, Fix, Option, Pass, Safety
 
@@ -27,7 +27,7 @@ KEEP_DEBS = ("rm -f /etc/apt/apt.conf.d/docker-clean && echo 'Binary::apt::APT::
              " > /etc/apt/apt.conf.d/keep-cache")
 
 
-@dataclass(frozen=True)
+@record
 class _Tool:
     """A package tool, the cache directories it downloads into, and what moves them elsewhere."""
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Iterator, Literal, Sequence
 
 from ..builders import move_above
@@ -14,6 +13,7 @@ from ..facts.history import History, history
 from ..facts.paths import (CONFIG_READS, LANGUAGE_INSTALLS, ImagePath, absolute, new_common_parent, overlap, related,
                            resolve, system_owned, within)
 from ..facts.scope import Scope
+from ..record import record
 from ..shell.tools import SYSTEM_PACKAGE_KINDS
 from ..model import Dockerfile, Instruction
 from .base import Example, Finding, Fix, Pass, Safety
@@ -27,7 +27,7 @@ ID, NAME = "DO201", "copy-after-dependencies"
 # --- the copies and RUNs of a segment -------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record
 class _Copy:
     """A COPY/ADD as something a RUN may move above."""
 
@@ -46,7 +46,7 @@ class _Copy:
         return _short(self.inst)
 
 
-@dataclass(frozen=True)
+@record
 class _Verdict:
     safety: Safety | None  # None: may not pass
     reasons: tuple[str, ...] = ()
@@ -213,7 +213,7 @@ def _unknown(path: ImagePath, dest: ImagePath, word: str, copy: _Copy) -> str:
 # --- moving ----------------------------------------------------------------------------------------
 
 
-@dataclass
+@record(frozen=False)
 class _Move:
     run: Instruction
     anchor: Instruction  # the first (top-most) copy it passes

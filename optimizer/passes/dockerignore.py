@@ -6,7 +6,6 @@ import json
 import os
 import posixpath
 import re
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Iterator
 
 from ..context.dockerignore import DockerignoreError, IgnoreMatcher, parse_patterns
@@ -15,6 +14,7 @@ from ..facts import js_output
 from ..facts.copies import copy_sources
 from ..facts.vcs_use import READS, UNKNOWN, VCS_MARKERS, git_use
 from ..model import Dockerfile, parse
+from ..record import field, record
 from .base import Example, Finding, Fix, NewFile, Pass, Safety
 
 if TYPE_CHECKING:
@@ -261,7 +261,7 @@ def _other_ignore_files(context: BuildContext, path: str) -> bool:
 # Planning ------------------------------------------------------------------------------------------
 
 
-@dataclass
+@record(frozen=False)
 class Entry:
     """One line of the block: a pattern, what it leaves out, and how safe leaving it out is."""
 
@@ -274,7 +274,7 @@ class Entry:
     risk: str = ""
 
 
-@dataclass
+@record(frozen=False)
 class _Occurrence:
     path: str
     name: str

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import posixpath
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Sequence
 
 from ..builders import New, append_stage, name_stage, new, written
@@ -15,6 +14,7 @@ from ..facts.images import ImageRef, image_ref
 from ..facts.packages import installed_packages
 from ..facts.runscript import RunScript, env_in_force, run_script
 from ..model import Dockerfile, Instruction, Stage
+from ..record import record
 from .base import Example, Finding, Fix, Option, Pass, Safety
 from .multi_stage import declares, free_stage_name
 
@@ -55,7 +55,7 @@ _CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt"
 _ZONEINFO = "/usr/share/zoneinfo"
 
 
-@dataclass(frozen=True)
+@record
 class _Runtime:
     """The runtime image chosen, the lines it needs after FROM, and whether it has /bin/sh."""
 

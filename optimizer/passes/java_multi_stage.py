@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import posixpath
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Sequence
 
 from .. import builders
@@ -16,6 +15,7 @@ from ..edits import Edit
 from ..facts.java import JavaImage, Runtime, built_jar, extra_jars, java_image, java_launch, matches, runtime_image
 from ..model import Dockerfile, Instruction, Stage
 from ..facts.runscript import run_script
+from ..record import record
 from ..shell import Command, parse_script
 from .base import Example, Finding, Fix, Option, Pass, Safety
 from .multi_stage import declares, free_stage_name
@@ -59,7 +59,7 @@ _BUILD_HELPERS = frozenset({"chmod", "ls", "echo", "set", "true", "pwd", "printf
 _SPRING_LAYERS = ("dependencies", "spring-boot-loader", "snapshot-dependencies", "application")
 
 
-@dataclass(frozen=True)
+@record
 class _Command:
     """The program the final stage runs: ENTRYPOINT and CMD words, and where the jar is."""
 

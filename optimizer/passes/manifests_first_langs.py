@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Callable, Iterator, Sequence
 
 from ..facts.copies import destination, is_broad_copy, landing, workdir_in_force
@@ -12,6 +11,7 @@ from ..builders import insert_above, move_below
 from ..facts.placement import copy_groups, copy_instructions, resolution_lines, workdirs_to_move
 from ..facts.runscript import RunScript, env_in_force, mounted_any, mounts, run_script
 from ..model import Dockerfile, Instruction
+from ..record import record, replace
 from .base import Example, Finding, Fix, Pass, Safety
 
 if TYPE_CHECKING:
@@ -35,7 +35,7 @@ _QUIET = frozenset({"set", "true", ":", "echo", "printf", "ls", "pwd", "go versi
                     "go mod verify"})
 
 
-@dataclass(frozen=True)
+@record
 class _Plan:
     """What to copy first and how: ``move`` the broad COPY below the install, or ``insert`` a
     download (``install``) above it."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import posixpath
-from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Iterator
 
 from ..edits import Edit
@@ -11,6 +10,7 @@ from ..facts.runscript import RunScript, env_in_force, mounts, run_script, shell
 from ..model import Dockerfile, Instruction, Stage
 from ..model.nodes import Directive, Line, Trivia
 from ..model.style import Continuation
+from ..record import record, replace
 from ..suppress import has_ignore_comment
 from .base import Example, Finding, Fix, Pass, Safety
 
@@ -33,7 +33,7 @@ _SHELL_CHANGERS = frozenset({"dpkg-reconfigure", "update-alternatives", "dpkg-di
 _LOGIN = frozenset({"-l", "--login", "-i", "--rcfile", "--init-file"})
 
 
-@dataclass(frozen=True)
+@record
 class _Part:
     """One RUN of a run of consecutive RUNs, with the doc offsets of its script's first and last step."""
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Sequence
 
 from ..builders import New, append_stage, insert_above, name_stage, new, written
@@ -17,6 +16,7 @@ from ..facts.images import ImageRef, image_ref
 from ..facts.packages import installs, packages
 from ..facts.runscript import RunScript, run_script
 from ..model import Dockerfile, Instruction, Stage
+from ..record import field, record
 from ..shell import parse_script
 from ..shell.grammars import PYTHON_NAME
 from .base import Example, Finding, Fix, Pass, Safety
@@ -52,7 +52,7 @@ _CARRIED = frozenset({"ENV", "ARG", "LABEL", "EXPOSE", "VOLUME", "USER", "WORKDI
                       "ENTRYPOINT", "CMD", "COPY", "ADD", "MAINTAINER"})
 
 
-@dataclass
+@record(frozen=False)
 class _Plan:
     """What the stage does, read for the rewrite, and why it cannot be rewritten."""
 

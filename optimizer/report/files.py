@@ -3,10 +3,10 @@ print and what the bot commits and explains."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..pipeline import Result
+from ..record import record
 
 if TYPE_CHECKING:
     from ..config import Config
@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from ..verify.report import VerifyReport
 
 
-@dataclass(frozen=True)
+@record
 class ExtraFile:
     """A file beside the Dockerfile that the fixes create or extend (e.g. ``.dockerignore``)."""
 
@@ -25,7 +25,7 @@ class ExtraFile:
     target: str = ""  # where it is written: the build context's folder and the file's path in it
 
 
-@dataclass(frozen=True)
+@record
 class FileReport:
     """One path's result, its diff, or the error that stopped it."""
 

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cached_property
 
+from ..record import record
 from .grammars import option_table, program_key
 from .options import Option, Parsed, parse_args
 from .source import Span
 from .words import Assignment, Word
 
 
-@dataclass(frozen=True)
+@record
 class Command:
     """One simple command.
 

@@ -9,13 +9,14 @@ listed under ``takes_value`` is a boolean flag: a short one may be bundled
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from functools import cache
 from types import MappingProxyType
 from typing import Mapping
 
+from ..record import field, record
 
-@dataclass(frozen=True)
+
+@record
 class Options:
     """One group of options: lines of alias spellings, split by arity."""
 
@@ -23,7 +24,7 @@ class Options:
     boolean: str = ""
 
 
-@dataclass(frozen=True)
+@record
 class Grammar:
     """A CLI: options valid anywhere, subcommands, and per-subcommand options."""
 
@@ -33,7 +34,7 @@ class Grammar:
     abbrev: bool = False  # long options may be shortened to a unique prefix
 
 
-@dataclass(frozen=True)
+@record
 class Wrapper:
     """A command that runs another command given after its own options."""
 
@@ -43,7 +44,7 @@ class Wrapper:
     no_exec: frozenset[str] = frozenset()  # canonical options after which nothing runs
 
 
-@dataclass(frozen=True)
+@record
 class OptionTable:
     """Compiled lookups for one grammar (and subcommand)."""
 

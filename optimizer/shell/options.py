@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Sequence
 
+from ..record import record
 from .grammars import OptionTable, option_table
 from .source import Span
 from .words import Word
 
 
-@dataclass(frozen=True)
+@record
 class Option:
     """One option as given: ``-y`` out of ``-yq``, ``--opt=v``, or ``-o v``.
 
@@ -28,7 +28,7 @@ class Option:
         return self.words[0].span[0], self.words[-1].span[1]
 
 
-@dataclass(frozen=True)
+@record
 class Parsed:
     """Options and operands (non-option words, the subcommand first) in order."""
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from ..record import record
 from .command import Command
 from .source import Span
 
 
-@dataclass(frozen=True)
+@record
 class Step:
     """One top-level step, and the operator joining it to the previous step.
 
@@ -25,7 +24,7 @@ class Step:
     command: Command | None
 
 
-@dataclass(frozen=True)
+@record
 class Script:
     """``commands``: every simple command in source order, however deeply nested."""
 

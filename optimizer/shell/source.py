@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from ..record import record
+
 
 Span = tuple[int, int]
 
 
-@dataclass(frozen=True)
+@record
 class Source:
     """``text`` encoded for tree-sitter; ``span()`` maps byte ranges back to str indices."""
 

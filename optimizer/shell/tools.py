@@ -11,9 +11,9 @@ Per-program rules that need code live in ``optimizer.facts.programs``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Sequence
 
+from ..record import record
 from .grammars import Options, compile_options
 from .options import Option, parse_args
 
@@ -128,7 +128,7 @@ FILE_EXTENSIONS = (".deb", ".rpm", ".apk", ".whl", ".tar", ".tar.gz", ".tgz", ".
                    ".zip", ".gem", ".egg", ".gpg", ".asc", ".key", ".pub", ".jar", ".txt", ".json")
 
 
-@dataclass(frozen=True)
+@record
 class Tool:
     """What we know about a command on the allow-list."""
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Sequence
 
 from tree_sitter import Node
 
+from ..record import record
 from .source import Source, Span
 
 # (text, quoted): quoted text is literal; unquoted text may still glob or tilde-expand.
@@ -25,7 +25,7 @@ _ANSI_C = {
 }
 
 
-@dataclass(frozen=True)
+@record
 class Word:
     """One shell word.
 
@@ -40,7 +40,7 @@ class Word:
     is_static: bool
 
 
-@dataclass(frozen=True)
+@record
 class Assignment:
     """``NAME=value`` (before a command, or as an ``env``/``sudo`` argument)."""
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from ..record import record
 from .grammars import PYTHON, PYTHON_NAME, WRAPPERS, compile_options
 from .options import option_text, read_option
 from .words import Assignment, Word, assignment_from_word
 
 
-@dataclass(frozen=True)
+@record
 class Unwrapped:
     """Where the real program sits in argv, and what was stripped to get there."""
 

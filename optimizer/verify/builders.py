@@ -19,10 +19,10 @@ import subprocess
 import tarfile
 import tempfile
 import time
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from ..record import field, record, replace
 from .filesystem import Snapshot, read_tar
 
 #: A JSON object as a builder's ``inspect`` or ``info`` prints it: its shape is the builder's, read
@@ -81,7 +81,7 @@ def missing_base_image(log: str) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
+@record
 class Step:
     """One build step as the builder logged it, and whether the layer cache supplied it."""
 
@@ -89,7 +89,7 @@ class Step:
     cached: bool
 
 
-@dataclass(frozen=True)
+@record
 class BuildRun:
     """One ``build``: whether it succeeded, how long it took, its log and steps."""
 
@@ -103,7 +103,7 @@ class BuildRun:
         return "\n".join(self.log.rstrip().splitlines()[-ERROR_TAIL_LINES:])
 
 
-@dataclass(frozen=True)
+@record
 class Image:
     """What verify compares of a built image."""
 
@@ -112,7 +112,7 @@ class Image:
     config: JsonObject  # the image config (Entrypoint, Cmd, Env, ... as the builder's inspect shows them)
 
 
-@dataclass(frozen=True)
+@record
 class Builder:
     """One builder CLI; ``env`` overrides the environment (a private storage for podman/buildah)."""
 

@@ -9,8 +9,9 @@ difference is a verification failure.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
+
+from ..record import record
 
 RUNTIME_KEYS = ("Entrypoint", "Cmd", "Env", "ExposedPorts", "User", "WorkingDir", "Volumes", "Healthcheck")
 DECLARED_KEYS = {
@@ -19,7 +20,7 @@ DECLARED_KEYS = {
 }
 
 
-@dataclass(frozen=True)
+@record
 class ConfigDiff:
     """One runtime setting that differs; ``declared_by`` names the passes that change it on purpose."""
 

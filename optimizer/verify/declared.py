@@ -27,11 +27,11 @@ The rewritten Dockerfile itself is a declared difference wherever a COPY put it 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import cached_property
 
 from ..facts.copies import is_copy, landing
 from ..model import Dockerfile
+from ..record import record
 from .filesystem import Snapshot
 from .globs import Matcher, matcher
 from .maintscripts import Generated, written_by
@@ -51,7 +51,7 @@ DPKG_STATE = ("/var/lib/dpkg/**", "/var/lib/apt/extended_states", "/var/cache/de
 _dpkg_state = matcher(DPKG_STATE)
 
 
-@dataclass(frozen=True)
+@record
 class Evidence:
     """What the scopes are computed from: both images' files and the context files copied differently."""
 

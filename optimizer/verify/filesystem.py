@@ -14,9 +14,9 @@ import hashlib
 import io
 import tarfile
 import zipfile
-from dataclasses import dataclass, field
 from typing import IO
 
+from ..record import field, record
 from .globs import matcher
 from .fscompare import KEPT as VOLATILE_JSON
 from .maintscripts import KEPT as ACCOUNTS_AND_SCRIPTS
@@ -34,7 +34,7 @@ PYC_HEADER = 16  # magic, flags, source mtime, source size (PEP 552); hash-based
 KEPT_TEXTS = matcher(("/var/lib/dpkg/status", "/var/lib/dpkg/info/*.list", *ACCOUNTS_AND_SCRIPTS, *VOLATILE_JSON))
 
 
-@dataclass(frozen=True)
+@record
 class Entry:
     """One path of an image: what it is, its permissions and owner, and what it holds."""
 
@@ -54,7 +54,7 @@ class Entry:
         return tuple(name for name, a, b in checks if a != b)
 
 
-@dataclass(frozen=True)
+@record
 class Snapshot:
     """An image's files by absolute path, and the text of the few files declarations read."""
 

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ..record import record
 from .globs import Matcher, matcher
 
 if TYPE_CHECKING:
@@ -46,7 +46,7 @@ _volatile_names = matcher(pattern for pattern, _ in VOLATILE_NAMES)
 _volatile_fields = tuple((matcher((pattern,)), fields) for pattern, fields, _ in VOLATILE_FIELDS)
 
 
-@dataclass(frozen=True)
+@record
 class PathDiff:
     """One path that differs: ``added``, ``removed`` or ``changed`` (with what), and who declared it."""
 
@@ -59,7 +59,7 @@ class PathDiff:
         return f"{self.change} {self.path}" + (f" ({', '.join(self.what)})" if self.what else "")
 
 
-@dataclass(frozen=True)
+@record
 class FilesystemDiff:
     """The comparison of two images' files."""
 

@@ -27,9 +27,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ..record import record
 from .globs import matcher
 
 if TYPE_CHECKING:
@@ -64,7 +64,7 @@ SCRIPT_TEXTS = tuple(f"{INFO}*.{kind}" for kind in SCRIPTS)
 KEPT = (*SCRIPT_TEXTS, *ACCOUNTS, *(f"{path}-" for path in ACCOUNTS), STATOVERRIDE)  # the texts a Snapshot keeps for this
 
 
-@dataclass(frozen=True)
+@record
 class Script:
     """One maintainer script of a removed package, with its plain variables expanded and comments dropped."""
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 
+from ..record import field, record
 from .builders import JsonObject, Step
 from .compare import ConfigDiff
 from .filesystem import Snapshot
@@ -13,7 +13,7 @@ from .fscompare import FilesystemDiff
 FILE_DIFFS_SHOWN = 20  # text and markdown list this many undeclared file differences
 
 
-@dataclass(frozen=True)
+@record
 class ImageReport:
     """One image (the original or the rewritten Dockerfile's) as built twice: clean, then after an edit."""
 
@@ -47,7 +47,7 @@ class ImageReport:
                 "smoke": None if self.smoke is None else {"status": self.smoke[0], "output": self.smoke[1]}}
 
 
-@dataclass(frozen=True)
+@record
 class VerifyReport:
     """What ``verify_dockerfile`` found; ``ok`` is True when the rewrite is proven (or nothing changes)."""
 

@@ -14,7 +14,6 @@ import time
 import uuid
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
 from functools import partial
 from statistics import median
 from pathlib import Path
@@ -26,6 +25,7 @@ from ..fileio import encode
 from ..model import Dockerfile, parse
 from ..passes.base import Pass
 from ..pipeline import Result
+from ..record import replace
 from ..session import Request, optimize_path
 from .builders import BaseImageMissing, Builder, BuilderFailed, Step, detect, missing_base_image
 from .compare import ConfigDiff, compare
