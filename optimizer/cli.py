@@ -30,7 +30,7 @@ FORMATS = ("text", "json", "sarif", "github", "gitlab")
 
 
 def arguments(prog: str = "dockeropt", *, pass_options: bool = True) -> Parser:
-    """The main command's arguments; with ``pass_options``, the passes' own (which imports every pass)."""
+    """The main command's arguments; with ``pass_options``, the passes' own (read from the pass index)."""
     p = parser(prog, "[OPTIONS] [PATH|GLOB|-]...", DESCRIPTION, EPILOG)
     p.add_argument("paths", nargs="*", metavar="PATH|GLOB|-")
     p.add_argument("--write", "-w", action="store_true", help="Write the fixes back to the files.")
@@ -94,9 +94,9 @@ def main(argv: list[str] | None = None, prog: str = "dockeropt") -> int:
     from .config_file import Flags, ProjectConfig
 
     flags = Flags(select=selected, ignore=ignored, unsafe=a.unsafe, options=from_flags(a), time_limit=a.timeout or None)
-    from .pipeline import selected_passes
+    from .pipeline import selected_entries
 
-    if not selected_passes(ProjectConfig().config(**flags)):
+    if not selected_entries(ProjectConfig().config(**flags)):
         p.error("no pass selected")
     try:
         files = expand(a.paths or (".",))

@@ -141,6 +141,14 @@ def _check_options(path: Path, options: Mapping[str, object]) -> None:
 
 
 def _has_section(path: Path) -> bool:
+    """``path`` (a pyproject.toml) has a ``[tool.dockeropt]`` table. A file whose bytes spell neither
+    ``dockeropt`` nor a TOML ``\\u``/``\\U`` escape (a quoted key may spell it so) has none: it is not parsed."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return False
+    if b"dockeropt" not in data and b"\\u" not in data and b"\\U" not in data:
+        return False
     try:
         return "dockeropt" in _read_table(path).get("tool", {})
     except InputError:

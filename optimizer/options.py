@@ -7,17 +7,19 @@ import argparse
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .passes.base import Option, Pass
+    from .passes.base import Option
+    from .passes.index import Entry
 
 
-def declared() -> dict[str, tuple[Pass, Option]]:
-    """Every pass option by name, with the pass that declares it, in run order."""
-    from .passes import PASSES
+def declared() -> dict[str, tuple[Entry, Option]]:
+    """Every pass option by name, with the pass that declares it, in run order (from the index: no pass
+    is imported)."""
+    from .passes._index import INDEX
 
-    return {option.name: (pass_, option) for pass_ in PASSES for option in pass_.options}
+    return {option.name: (entry, option) for entry in INDEX for option in entry.options}
 
 
-def describe(pass_: Pass, option: Option) -> str:
+def describe(pass_: Entry, option: Option) -> str:
     """One line for help and the README: the pass, what the option chooses and (for a choice) its values."""
     values = f" ({option.allowed()}; default {option.default})" if option.choices else ""
     return f"{pass_.name}: {option.help}{values}."

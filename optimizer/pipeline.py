@@ -15,8 +15,9 @@ from .context import BuildContext
 from .facts.context_escapes import escape_warnings
 from .edits import Edit, EditConflict, apply_edits, sort_edits
 from .model import Dockerfile, Problem, parse
-from .passes import PASSES
+from .passes._index import INDEX
 from .passes.base import Finding, Fix, NewFile, Pass, Safety
+from .passes.index import Entry, trigger_text, triggered
 from .postcheck import file_problem, post_check
 from .record import field, record, replace
 from .suppress import is_suppressed
@@ -79,15 +80,22 @@ class Result:
         return tuple(r for r in self.findings if r.status is Status.APPLIED)
 
 
+def selected_entries(config: Config) -> tuple[Entry | Pass, ...]:
+    """The passes ``config`` selects, in run order, as the index lists them (nothing imported)."""
+    return tuple(p for p in INDEX if config.wants(p.id))
+
+
 def selected_passes(config: Config) -> tuple[Pass, ...]:
-    return tuple(p for p in PASSES if config.wants(p.id))
+    """The passes ``config`` selects (imports each)."""
+    return tuple(p.load() if isinstance(p, Entry) else p for p in selected_entries(config))
 
 
 def optimize(text: str, context: BuildContext | None = None, config: Config | None = None,
              passes: tuple[Pass, ...] | None = None) -> Result:
     """Optimize Dockerfile text. Never raises for bad input: problems are in the result.
 
-    ``passes`` replaces the passes ``config`` selects (e.g. a test-only pass). Raises
+    ``passes`` replaces the passes ``config`` selects (e.g. a test-only pass). A pass runs (and its module
+    is imported) only when one of its trigger words occurs in the text it would be given. Raises
     ``TimeLimitExceeded`` once ``config.time_limit`` has passed (checked before each pass and finding).
     """
     config = config or Config()
@@ -101,12 +109,20 @@ def optimize(text: str, context: BuildContext | None = None, config: Config | No
     applied: list[Reported] = []
     remaining: list[Reported] = []
     warnings: dict[str, None] = dict.fromkeys(escape_warnings(doc))  # ordered set
+    chosen = passes if passes is not None else selected_entries(config)
+    found = trigger_text(text)  # of the text in ``doc``, computed again when a fix changes it
+    found_in = doc
     for _ in range(config.max_rounds):
         remaining = []
         files.new_round()
         changed = False
-        for pass_ in passes if passes is not None else selected_passes(config):
+        for item in chosen:
             _check_time(deadline)
+            if found_in is not doc:
+                found, found_in = trigger_text(doc.text), doc
+            if not triggered(item, found):
+                continue
+            pass_ = item.load() if isinstance(item, Entry) else item
             try:
                 doc, reported = _run_pass(pass_, doc, context, config, history, files, deadline)
             except TimeLimitExceeded:
@@ -318,9 +334,16 @@ class _History:
         """The original text, parsed once for all the passes (and their memos) that look back at it."""
         return parse(self.original)
 
+    @cached_property
+    def original_triggers(self) -> str | None:
+        return trigger_text(self.original)
+
     def _found_originally(self, pass_: Pass) -> frozenset[int]:
         """The lines the pass finds something on in the original text (checked once, when first needed)."""
         if pass_.id not in self.first_lines:
+            if not triggered(pass_, self.original_triggers):
+                self.first_lines[pass_.id] = frozenset()  # its trigger words are not in the original
+                return self.first_lines[pass_.id]
             try:
                 found = frozenset(f.line for f in pass_.check(self.original_doc, self.context, self.config))
             except Exception:  # the pass fails on the original: nothing to compare with

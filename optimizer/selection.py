@@ -9,15 +9,15 @@ from functools import lru_cache
 @lru_cache(maxsize=256)
 def pass_ids(key: str) -> frozenset[str]:
     """The ids of the passes a key names (empty when it names none)."""
-    from .passes import PASSES
+    from .passes._index import INDEX
 
     word = key.strip()
     upper, lower = word.upper(), word.lower()
-    exact = {p.id for p in PASSES if upper == p.id or lower == p.name or upper in p.hadolint}
+    exact = {p.id for p in INDEX if upper == p.id or lower == p.name or upper in p.hadolint}
     if exact:
         return frozenset(exact)
     if upper.startswith("DO") and upper[2:].isdigit():
-        return frozenset(p.id for p in PASSES if p.id.startswith(upper))
+        return frozenset(p.id for p in INDEX if p.id.startswith(upper))
     return frozenset()
 
 

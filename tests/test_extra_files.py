@@ -29,7 +29,7 @@ def make_pass(check, *, id="DO950", name="file-pass"):
 @pytest.fixture
 def passes(monkeypatch):
     def install(*made):
-        monkeypatch.setattr(pipeline, "PASSES", made)
+        monkeypatch.setattr(pipeline, "INDEX", made)
     return install
 
 

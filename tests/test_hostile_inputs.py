@@ -195,8 +195,8 @@ def test_timeout_gives_up_on_one_file_leaves_it_unchanged_and_goes_on(tmp_path, 
     slow, fine = tmp_path / "Slow.Dockerfile", tmp_path / "Dockerfile"
     slow.write_bytes(SPLIT + b"# slow\n")
     fine.write_bytes(SPLIT)
-    real = optimizer.pipeline.selected_passes
-    monkeypatch.setattr(optimizer.pipeline, "selected_passes",
+    real = optimizer.pipeline.selected_entries
+    monkeypatch.setattr(optimizer.pipeline, "selected_entries",
                         lambda config: (_slow_pass(0.3), _slow_pass(0.3), *real(config)))
     result = run("--write", "--timeout", "0.2", str(slow), str(fine))
     assert result.exit_code == 2

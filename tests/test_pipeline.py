@@ -20,7 +20,7 @@ def make_pass(check, *, id="DO900", name="test-pass", hadolint=()):
 @pytest.fixture
 def passes(monkeypatch):
     def install(*made):
-        monkeypatch.setattr(pipeline, "PASSES", made)
+        monkeypatch.setattr(pipeline, "INDEX", made)
     return install
 
 

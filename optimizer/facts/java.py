@@ -32,6 +32,8 @@ _OPENJ9_TAG_WORDS = frozenset(("openj9", "semeru"))
 #: Java versions IBM Semeru publishes ``ibm-semeru-runtimes:open-<N>-jre`` images for.
 _SEMERU = (8, 11, 17, 21)
 _TOOL_REPOSITORIES = ("maven", "gradle")
+#: Every Docker Hub repository ``java_image`` knows (it returns None for any other image).
+REPOSITORIES = _JDK_REPOSITORIES + _TOOL_REPOSITORIES
 
 
 @record

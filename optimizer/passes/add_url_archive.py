@@ -196,6 +196,8 @@ def _base_tool(base: str) -> str | None:
 
 
 PASS = Pass(
+    # Trigger: it reports only an ADD whose source is an http(s) URL as written (a variable is no URL).
+    triggers=("http",),
     id=ID,
     name=NAME,
     title="Download, extract and delete a remote archive in one RUN instead of ADD <URL>",

@@ -124,6 +124,8 @@ def _copes(cmd: Command) -> bool:
 
 
 PASS = Pass(
+    # Trigger: it reports only `apk add` and `apk update` commands.
+    triggers=("apk",),
     image_changes=("/var/cache/apk/**",),
     id="DO106",
     name="apk-no-cache",

@@ -122,6 +122,8 @@ def _add_yes(run: RunScript, command: Command) -> Finding | None:
 
 
 PASS = Pass(
+    # Trigger: it reports only `apt-get`/`apt` commands that prompt.
+    triggers=("apt",),
     id="DO105",
     name="apt-assume-yes",
     title="Pass -y to apt-get install, upgrade and remove",

@@ -185,6 +185,8 @@ def _ends_in_heredoc(run: RunScript) -> bool:
 
 
 PASS = Pass(
+    # Trigger: it reports only RUNs that install after an `apt-get`/`apt` update.
+    triggers=("apt",),
     image_changes=("/var/lib/apt/lists/**",),
     id="DO103",
     name="apt-clean-lists",

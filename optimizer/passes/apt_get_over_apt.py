@@ -152,6 +152,8 @@ def official_name(reference: str) -> str | None:
 
 
 PASS = Pass(
+    # Trigger: it reports only commands whose program is `apt`.
+    triggers=("apt",),
     id="DO104",
     name="apt-get-over-apt",
     title="Use apt-get instead of apt in RUN scripts",

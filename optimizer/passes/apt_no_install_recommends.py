@@ -281,6 +281,8 @@ def _risk(dropped: Dropped, unknown: list[str], data: RecommendsData, exact: boo
 
 
 PASS = Pass(
+    # Trigger: it reports only `apt-get`/`apt` installs.
+    triggers=("apt",),
     image_changes=("packages-not-installed",),
     id="DO102",
     name="apt-no-install-recommends",

@@ -221,6 +221,8 @@ def _insertion(doc: Dockerfile, use: _Use, update: str) -> tuple[Edit | None, Sa
 
 
 PASS = Pass(
+    # Trigger: it both findings need an `apt-get`/`apt` update command (program names are literal words of the script).
+    triggers=("apt",),
     id="DO101",
     name="apt-update-with-install",
     title="Run apt-get update in the same RUN as apt-get install",

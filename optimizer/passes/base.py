@@ -152,6 +152,10 @@ class Pass:
     #: passes whose findings on a line where this pass proposes a fix give the same advice less well (DO301's
     #: JRE image over DO303's "openjdk is deprecated, use the JDK image"): the pipeline drops them
     supersedes: tuple[str, ...] = ()
+    #: words (lower case; no space, quote, backslash or backtick) one of which must occur in a Dockerfile for
+    #: the pass to report anything there; the pipeline imports and runs the pass only then (see
+    #: ``passes/index.py`` for how the text is matched). Empty: the pass runs on every file.
+    triggers: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         # The documentation fields are written as indented triple-quoted markdown beside the pass.

@@ -131,6 +131,7 @@ def _apt_jdk(doc: Dockerfile, stage: Stage) -> Iterator[Finding]:
 
 
 PASS = Pass(
+    # No trigger: every stage has a FROM.
     id=ID,
     name=NAME,
     title="Pin base image tags and use smaller or maintained base images",

@@ -340,6 +340,8 @@ def _keep_debs(doc: Dockerfile, runs: list[tuple[Stage, RunScript]], changed: se
 
 
 PASS = Pass(
+    # Trigger: it reports only RUNs whose commands use one of its tools, named by these words.
+    triggers=("apt", "pip", "npm", "yarn", "pnpm", "mvn", "gradle", "go"),
     id=ID,
     name=NAME,
     title="Keep package downloads in BuildKit cache mounts (opt-in: --buildkit)",

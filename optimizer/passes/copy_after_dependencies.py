@@ -361,6 +361,8 @@ def _short(inst: Instruction) -> str:
 
 
 PASS = Pass(
+    # Trigger: it reports only runs of instructions holding a COPY or ADD.
+    triggers=("copy", "add"),
     id=ID,
     name=NAME,
     title="Run steps that do not use the copied files before the COPY",

@@ -396,6 +396,8 @@ def _narrow_copies(inst: Instruction, to_copy: list[str], dest_written: str, con
 
 
 PASS = Pass(
+    # Trigger: it reports only COPY instructions.
+    triggers=("copy",),
     image_changes=("copied-context",),
     id=ID,
     name=NAME,

@@ -200,6 +200,8 @@ def _may_clean(run: RunScript, after: list[StageRun], doc: Dockerfile, stage: St
 
 
 PASS = Pass(
+    # Trigger: it reports only `yum`, `dnf` and `microdnf` commands.
+    triggers=("dnf", "yum"),
     image_changes=("/var/cache/dnf/**", "/var/cache/yum/**"),
     id="DO108",
     name="dnf-yum-clean",

@@ -629,6 +629,7 @@ DOCKERFILE_EXAMPLE = ('FROM node:20\nWORKDIR /app\nCOPY package*.json ./\nRUN np
                       'CMD ["node", "src/index.js"]\n')
 
 PASS = Pass(
+    # No trigger: it reads the build context, which every build sends whatever the Dockerfile says.
     image_changes=("copied-context",),
     id="DO204",
     name="dockerignore",

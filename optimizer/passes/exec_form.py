@@ -77,6 +77,8 @@ def _blocker(doc: Dockerfile, stage: Stage, inst: Instruction) -> str:
 
 
 PASS = Pass(
+    # Trigger: it reports only CMD and ENTRYPOINT instructions.
+    triggers=("cmd", "entrypoint"),
     id=ID,
     name=NAME,
     title="Write CMD and ENTRYPOINT in exec form so signals reach the program",

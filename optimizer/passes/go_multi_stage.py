@@ -361,6 +361,8 @@ def _exec_rewrites(command: StageCommand) -> dict[int, New]:
 
 
 PASS = Pass(
+    # Trigger: it reports only a final stage FROM the official `golang` image (a variable in FROM is no image).
+    triggers=("golang",),
     id=ID,
     name=NAME,
     title="Run Go programs on a small runtime image, with the build in a builder stage",

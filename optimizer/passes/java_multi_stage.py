@@ -12,6 +12,7 @@ from ..builders import New, append_stage, insert_below, name_stage, new, written
 from ..facts.commands import stage_command
 from ..facts.copies import from_context, normalise, sources, workdir_in_force
 from ..edits import Edit
+from ..facts.java import REPOSITORIES as _JAVA_REPOSITORIES
 from ..facts.java import JavaImage, Runtime, built_jar, extra_jars, java_image, java_launch, matches, runtime_image
 from ..model import Dockerfile, Instruction, Stage
 from ..facts.runscript import run_script
@@ -549,6 +550,8 @@ def _image_span(stage: Stage) -> tuple[int, int]:
 
 
 PASS = Pass(
+    # Trigger: it reports only a final stage FROM a Java image (repository names of facts/java.py; a variable in FROM is no image).
+    triggers=_JAVA_REPOSITORIES,
     image_changes=("new-root",),
     id=ID,
     name=NAME,

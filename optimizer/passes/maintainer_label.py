@@ -47,6 +47,8 @@ def _other_maintainer_label(stage: Stage) -> bool:
 
 
 PASS = Pass(
+    # Trigger: it reports only MAINTAINER instructions.
+    triggers=("maintainer",),
     id=ID,
     name=NAME,
     title="Use LABEL maintainer=... instead of the deprecated MAINTAINER",

@@ -338,6 +338,8 @@ def _short(inst: Instruction) -> str:
 
 
 PASS = Pass(
+    # Trigger: it reports only COPY instructions.
+    triggers=("copy",),
     id=ID,
     name=NAME,
     title="Copy npm/yarn/pnpm, pip and Go dependency manifests and install before copying the sources",

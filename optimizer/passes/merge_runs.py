@@ -262,6 +262,8 @@ def _comment_lines(doc: Dockerfile, start: int, end: int) -> Iterator[Line]:
 
 
 PASS = Pass(
+    # Trigger: it reports only RUN instructions.
+    triggers=("run",),
     id=ID,
     name=NAME,
     title="Merge consecutive short RUN instructions into one",

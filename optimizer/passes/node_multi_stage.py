@@ -372,6 +372,8 @@ def _static(doc: Dockerfile, context: BuildContext, stage: Stage, command: Stage
 
 
 PASS = Pass(
+    # Trigger: it reports only a final stage FROM the official `node` image (a variable in FROM is no image).
+    triggers=("node",),
     id=ID,
     name=NAME,
     title="Run Node apps with production dependencies only, with the build in a builder stage",

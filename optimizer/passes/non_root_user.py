@@ -92,6 +92,7 @@ def _user_lines(base: str, dist: str | None) -> list[New]:
 
 
 PASS = Pass(
+    # No trigger: every final stage runs as some user.
     id=ID,
     name=NAME,
     title="Run the final image as a non-root user",

@@ -120,6 +120,8 @@ def _node_modules_in_place(doc: Dockerfile, inst: Instruction, cwd: str) -> bool
 
 
 PASS = Pass(
+    # Trigger: it reports only `npm install` commands.
+    triggers=("npm",),
     # `npm install` may rewrite the lockfile in the image, `npm ci` never does
     image_changes=("/**/node_modules/**", "/**/.npm/**", "/**/package-lock.json", "/**/npm-shrinkwrap.json"),
     id="DO109",

@@ -79,6 +79,8 @@ def _stages_whose_cache_is_copied_out(doc: Dockerfile) -> set[int]:
 
 
 PASS = Pass(
+    # Trigger: it reports only `pip install` (`pip3.12`, `python -m pip`: the word holds `pip`).
+    triggers=("pip",),
     image_changes=("/**/.cache", "/**/.cache/pip/**"),
     id="DO107",
     name="pip-no-cache-dir",

@@ -471,6 +471,8 @@ def _runtime_install(run: RunScript, releases: tuple[str, ...]) -> str:
 
 
 PASS = Pass(
+    # Trigger: it reports only a final stage FROM the official `python` image (a variable in FROM is no image).
+    triggers=("python",),
     id=ID,
     name=NAME,
     title="Build Python wheels in a builder stage and run from a venv on the -slim image",

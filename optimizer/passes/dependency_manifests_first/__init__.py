@@ -34,6 +34,8 @@ def check(doc: Dockerfile, context: BuildContext, config: Config) -> list[Findin
 
 
 PASS = Pass(
+    # Trigger: it reports only RUNs with an `mvn`/`mvnw` or `gradle`/`gradlew` command.
+    triggers=("mvn", "gradle"),
     image_changes=("/**/.m2/**", "/**/.gradle/**"),
     id=ID,
     name=NAME,
