@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import itertools
 import posixpath
 from functools import lru_cache
 from typing import TYPE_CHECKING, Iterable
@@ -175,29 +176,77 @@ def _posix_on(shell: str, base: str | None) -> bool:
 # Each pass asks for the script of every RUN again, on the same document: the answers for the last
 # few documents are kept, by identity (a document and its instructions are immutable). The
 # instruction is stored beside its answer, so an instruction that is not the document's own (and
-# whose id may be reused once it is gone) is never mistaken for another.
+# whose id may be reused once it is gone) is never mistaken for another. Each document also keeps its
+# parsed scripts by text (a script depends on its text only): a document rewritten by a fix finds the
+# scripts of its unchanged RUNs in the document before it, however many RUNs it has (the text cache
+# below thrashes once a file has more distinct RUN texts than it holds). When full, the least
+# recently used document is dropped (the document before a fix stays while the fixed one is read).
 _MEMO_DOCUMENTS = 4
-_memo: dict[int, tuple[Dockerfile, dict[int, tuple[Instruction, RunScript | None]]]] = {}
+
+
+class _Known:
+    """The memo of one document: its RUNs' answers by instruction id, its scripts by text."""
+
+    __slots__ = ("doc", "runs", "scripts", "used")
+
+    def __init__(self, doc: Dockerfile, used: int) -> None:
+        self.doc = doc
+        self.runs: dict[int, tuple[Instruction, RunScript | None]] = {}
+        self.scripts: dict[str, Script] = {}
+        self.used = used
+
+
+_memo: dict[int, _Known] = {}
+_clock = itertools.count()
+_last: _Known | None = None  # the memo used last (a use is stamped only when it changes)
 
 
 def run_script(doc: Dockerfile, inst: Instruction) -> RunScript | None:
     """The parsed script of a shell-form RUN (or ONBUILD RUN), or None when we cannot read it
     safely: exec form, a non-POSIX SHELL or Windows base, a heredoc fed to another program, or a
     script tree-sitter cannot parse without errors."""
+    global _last
     entry = _memo.get(id(doc))
-    if entry is None or entry[0] is not doc:
-        if len(_memo) >= _MEMO_DOCUMENTS:
-            _memo.clear()
-        entry = _memo[id(doc)] = (doc, {})
-    known = entry[1].get(id(inst))
+    if entry is None or entry.doc is not doc:
+        entry = _remember(doc)
+    if entry is not _last:
+        entry.used = next(_clock)
+        _last = entry
+    known = entry.runs.get(id(inst))
     if known is not None and known[0] is inst:
         return known[1]
-    found = _run_script(doc, inst)
-    entry[1][id(inst)] = (inst, found)
+    found = _run_script(doc, inst, entry)
+    entry.runs[id(inst)] = (inst, found)
     return found
 
 
-def _run_script(doc: Dockerfile, inst: Instruction) -> RunScript | None:
+def _remember(doc: Dockerfile) -> _Known:
+    """A new memo for ``doc``, dropping the least recently used one when full. The entries are copied
+    in one C call before they are compared (no iteration over a dict another thread may change)."""
+    entries = list(_memo.items())
+    if len(entries) >= _MEMO_DOCUMENTS:
+        oldest = min(entries, key=lambda item: item[1].used)[0]
+        _memo.pop(oldest, None)
+    entry = _memo[id(doc)] = _Known(doc, next(_clock))
+    return entry
+
+
+def _script(text: str, entry: _Known) -> Script:
+    """The parsed script of ``text``: from this document's memo, another remembered document's, or the
+    text cache."""
+    script = entry.scripts.get(text)
+    if script is None:
+        for other in list(_memo.values()):
+            script = other.scripts.get(text)
+            if script is not None:
+                break
+        else:
+            script = _parse(text)
+        entry.scripts[text] = script
+    return script
+
+
+def _run_script(doc: Dockerfile, inst: Instruction, entry: _Known) -> RunScript | None:
     target = inst.effective
     if target.keyword != "RUN" or target.exec_form:
         return None
@@ -210,7 +259,7 @@ def _run_script(doc: Dockerfile, inst: Instruction) -> RunScript | None:
         if len(target.heredocs) != 1 or source.text.strip() not in _bare_openers(heredoc.name):
             return None
         source = heredoc.logical
-    script = _parse(source.text)
+    script = _script(source.text, entry)
     if script.has_errors:
         return None
     return RunScript(inst, source, script)
