@@ -106,10 +106,11 @@ def main(argv: list[str] | None = None, prog: str = "dockeropt") -> int:
     if not files:
         say(f"dockeropt: no Dockerfile found under {', '.join(a.paths or ('.',))}", err=True)
         return 0
-    from .session import Request, run_file
+    from .session import Request, fewer_collections, run_file
 
     request = Request(flags, a.config_path, a.context_dir, a.stdin_filename, a.write)
-    reports = [run_file(path, request) for path in files]
+    with fewer_collections():
+        reports = [run_file(path, request) for path in files]
     out_colour, err_colour = _colour(a.color, sys.stdout), _colour(a.color, sys.stderr)
     _emit(reports, fmt=a.fmt, write=a.write, show_diff=a.show_diff or not (a.write or a.check),
           statistics=a.statistics, quiet=a.quiet, verbose=a.verbose, colours=(out_colour, err_colour))

@@ -104,7 +104,7 @@ def optimize(text: str, context: BuildContext | None = None, config: Config | No
     doc = parse(text)
     if doc.problems:
         return Result(text, text, problems=doc.problems)
-    history = _History(text, context, config)
+    history = _History(text, context, config, doc)
     files = _Files(context)
     applied: list[Reported] = []
     remaining: list[Reported] = []
@@ -310,6 +310,7 @@ class _History:
     original: str
     context: BuildContext
     config: Config
+    original_doc: Dockerfile  # the original text parsed (once, for the passes and their memos)
     batches: list[_Batch] = field(default_factory=list)
     first_lines: dict[str, frozenset[int]] = field(default_factory=dict)
 
@@ -328,11 +329,6 @@ class _History:
         if not creators or original in self._found_originally(pass_):
             return original, None
         return original, creators[-1]
-
-    @cached_property
-    def original_doc(self) -> Dockerfile:
-        """The original text, parsed once for all the passes (and their memos) that look back at it."""
-        return parse(self.original)
 
     @cached_property
     def original_triggers(self) -> str | None:

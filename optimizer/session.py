@@ -4,9 +4,11 @@ Dockerfile and the files beside it, in that order (``write_outcome``)."""
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,6 +36,28 @@ class Request:
     config: Config | None = None  # the settings as they are (verify): no flags, no config file
     passes: Sequence[Pass] | None = None  # instead of the passes the config selects (verify)
     root: Path | None = None  # name files relative to this folder (the bot: the repository's root)
+
+
+@contextmanager
+def fewer_collections() -> Iterator[None]:
+    """Run the block with fewer cyclic-GC collections: the objects alive at the start (modules, data
+    tables) are frozen out of them and a young collection waits for 100,000 allocations (700 by
+    default). On a file of 20,000 apt RUNs the collector took ~20% of the CPU time; this leaves ~3%.
+    Only when unreachable cycles are freed changes: nothing in the package has a finalizer (no
+    ``__del__``, no weakref callback) and reference counting still frees all other garbage at once.
+    The settings are restored afterwards (a front end calls it once, around its files); objects a caller
+    froze itself stay frozen (then nothing more is frozen: ``gc.unfreeze`` would thaw them too)."""
+    threshold = gc.get_threshold()
+    freeze = gc.get_freeze_count() == 0
+    if freeze:
+        gc.freeze()
+    gc.set_threshold(100_000, 50, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
+        if freeze:
+            gc.unfreeze()
 
 
 def label(path: str, request: Request) -> str:

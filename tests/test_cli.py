@@ -190,3 +190,12 @@ def test_a_suggestion_says_why_it_is_not_applied(tmp_path):
     assert "    not applied: the HEALTHCHECK runs curl, which the runtime image lacks" in result.stderr
     short = run("--select", "DO301", "--unsafe", "--check", str(path))
     assert "DO301 java-multi-stage [suggestion]" in short.stderr and "not applied:" not in short.stderr
+
+
+def test_a_run_leaves_the_garbage_collector_as_it_found_it(dockerfile):
+    """main() may be called in-process (a script, the bot): its GC settings for the run are undone."""
+    import gc
+
+    threshold, frozen = gc.get_threshold(), gc.get_freeze_count()
+    assert run(str(dockerfile)).exit_code == 1
+    assert (gc.get_threshold(), gc.get_freeze_count()) == (threshold, frozen)
