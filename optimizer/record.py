@@ -5,8 +5,9 @@
 # package creates ~100 of them at import. A record compiles only ``__init__`` (the field list differs
 # per class); equality, hashing, ordering and ``repr`` are closures over the class's field names.
 # What the package relies on is kept exactly as ``dataclasses`` does it: ``__init__`` (defaults,
-# default factories, ``init=False`` fields, ``__post_init__``, frozen assignment through
-# ``object.__setattr__``), ``==`` only between instances of the same class comparing the fields'
+# default factories, ``init=False`` fields, ``__post_init__``; fields are stored in the instance's
+# ``__dict__`` as ``object.__setattr__`` does, and through ``object.__setattr__`` where the class has
+# a descriptor of that name), ``==`` only between instances of the same class comparing the fields'
 # tuples, the hash of that tuple, ordering of the tuples (``order=True``), identity equality and
 # hashing with ``eq=False``, mutable records unhashable, fields inherited from a record base class,
 # and methods written in the class body kept.
@@ -130,7 +131,7 @@ def _fields(cls: type) -> dict[str, Field]:
     for name, annotation in cls.__dict__.get("__annotations__", {}).items():
         if _is_classvar(annotation):
             continue
-        default = cls.__dict__.get(name, MISSING)
+        default = getattr(cls, name, MISSING)  # a descriptor's class value, as dataclasses take it
         if isinstance(default, Field):
             f = default
             if f.default is MISSING:
@@ -144,6 +145,11 @@ def _fields(cls: type) -> dict[str, Field]:
         f.name = name
         fields[name] = f
     return fields
+
+
+def _raw(cls: type, name: str) -> object:
+    """The class attribute ``name`` as stored (a descriptor itself, not what it gives)."""
+    return next((c.__dict__[name] for c in cls.__mro__ if name in c.__dict__), None)
 
 
 def _init_source(cls: type, fields: list[Field], frozen: bool, namespace: dict[str, Any]) -> str:
@@ -173,8 +179,14 @@ def _init_source(cls: type, fields: list[Field], frozen: bool, namespace: dict[s
                 raise TypeError(f"{cls.__qualname__}: non-default argument {f.name!r} follows default argument")
             else:
                 params.append(f.name)
-        if value is not None:
+        if value is None:
+            continue
+        if hasattr(_raw(cls, f.name).__class__, "__set__"):  # a data descriptor: assigned through it
             body.append(f"    _set(self, {f.name!r}, {value})" if frozen else f"    self.{f.name} = {value}")
+        else:  # what object.__setattr__ does for a plain attribute, at half the cost
+            body.append(f"    _d[{f.name!r}] = {value}")
+    if any(line.startswith("    _d[") for line in body):
+        body.insert(0, "    _d = self.__dict__")
     if hasattr(cls, "__post_init__"):
         body.append("    self.__post_init__()")
     return f"def __init__({', '.join(params)}):\n" + ("\n".join(body) or "    pass") + "\n"

@@ -213,6 +213,28 @@ def test_methods_written_in_the_class_body_are_kept():
     assert repr(Shown(1)) == "shown" and Shown(1) == Shown(1)
 
 
+class _Upper:
+    """A data descriptor keeping its value upper-cased."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.slot = "_" + name
+
+    def __get__(self, obj: object, owner: type | None = None) -> str:
+        return "default" if obj is None else str(obj.__dict__[self.slot])
+
+    def __set__(self, obj: object, value: str) -> None:
+        obj.__dict__[self.slot] = value.upper()
+
+
+@pytest.mark.parametrize("frozen", [True, False])
+def test_a_field_with_a_descriptor_is_assigned_through_it(frozen):
+    @record(frozen=frozen)
+    class Named:
+        name: str = _Upper()  # type: ignore[assignment]
+
+    assert (Named().name, Named("x").name) == ("DEFAULT", "X")
+
+
 def test_records_pickle_and_match():
     assert pickle.loads(pickle.dumps(Point(1, 2))) == Point(1, 2)
     match Point(1, 2):
