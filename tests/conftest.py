@@ -59,3 +59,37 @@ def oracle():
     except ImportError:
         require(False, "the `dockerfile` package (BuildKit parser) is not installed")
     return dockerfile
+
+
+EVIDENCE = "evidence"
+
+
+@pytest.fixture
+def evidence(request):
+    """Record a report (a verify result, a benchmark row) for the end of the run: the build tests' evidence
+    in CI's log. Kept in the test's report, so it reaches the terminal from pytest-xdist's workers too."""
+    def record(text: str) -> None:
+        request.node.user_properties.append((EVIDENCE, text))
+    return record
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Print the recorded evidence, test by test, after the results."""
+    shown_any = False
+    for reports in terminalreporter.stats.values():
+        for report in reports:
+            texts = [value for key, value in getattr(report, "user_properties", ()) if key == EVIDENCE]
+            if not texts or getattr(report, "when", "call") != "call":
+                continue
+            if not shown_any:
+                terminalreporter.section("evidence from real builds")
+                shown_any = True
+            terminalreporter.write_line(f"\n{report.nodeid} ({report.outcome})")
+            for text in texts:
+                terminalreporter.write_line(text)
+
+
+def pytest_collection_modifyitems(items):
+    """Real builds first: each takes minutes, so pytest-xdist's workers start them at once and the quick
+    tests fill the workers around them (the run ends with quick tests instead of one long build)."""
+    items.sort(key=lambda item: "lab" not in getattr(item, "fixturenames", ()))

@@ -15,11 +15,11 @@ from .test_verify_build import lab, lab_env, show  # noqa: F401 (fixtures)
 CASE = ROOT / "corpus" / "merge-runs"
 
 
-def test_golden_case_builds_with_fewer_layers_and_the_same_files(lab, capsys):
+def test_golden_case_builds_with_fewer_layers_and_the_same_files(lab, evidence):
     config = replace(_config(CASE), unsafe=True)
     report = verify_dockerfile(CASE / "Dockerfile", CASE, config, builder="podman",
                                smoke="cat /srv/app/data/status", rebuild=False)
-    show(capsys, report)
+    show(evidence, report)
     assert report.ok, report.text()
     a, b = report.original, report.rewritten
     assert b.layers == a.layers - 3  # four RUNs became one
@@ -27,7 +27,7 @@ def test_golden_case_builds_with_fewer_layers_and_the_same_files(lab, capsys):
     assert not report.config_diffs and a.smoke == b.smoke and a.smoke[0] == 0
 
 
-def test_a_file_the_next_run_deletes_no_longer_reaches_a_layer(lab, tmp_path, capsys):
+def test_a_file_the_next_run_deletes_no_longer_reaches_a_layer(lab, tmp_path, evidence):
     (tmp_path / "Dockerfile").write_text(
         "FROM debian:bookworm\n"
         "RUN head -c 20000000 /dev/zero > /tmp/blob\n"
@@ -36,7 +36,7 @@ def test_a_file_the_next_run_deletes_no_longer_reaches_a_layer(lab, tmp_path, ca
         'CMD ["wc", "-c", "/blob.sum"]\n')
     report = verify_dockerfile(tmp_path / "Dockerfile", config=Config(unsafe=True, select=frozenset({"DO113"})),
                                builder="podman", smoke="wc -c /blob.sum", rebuild=False)
-    show(capsys, report)
+    show(evidence, report)
     assert report.ok, report.text()
     a, b = report.original, report.rewritten
     assert b.size < a.size - 19_000_000  # the 20 MB blob is gone from the layers

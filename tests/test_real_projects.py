@@ -136,12 +136,11 @@ def test_standins_say_what_they_are(lab):
 
 
 @pytest.mark.parametrize("project", CI_PROJECTS, ids=lambda p: p.name)
-def test_ci_project_naive_variant_verifies_smaller_and_rebuilds_faster(lab, project, capsys):
+def test_ci_project_naive_variant_verifies_smaller_and_rebuilds_faster(lab, project, evidence):
     plan = next(p for p in rp.plans(project, rp.lab_image_exists) if p.kind == "naive")
     assert plan.blockers == ()
     row = rp.verify(plan)
-    with capsys.disabled():
-        print("\n" + rp.result_row(row))
+    evidence(rp.result_row(row))
     a, b = row["original"], row["rewritten"]
     assert row["ok"], row["failures"]
     assert a["builds"] and b["builds"]

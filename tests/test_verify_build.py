@@ -67,16 +67,14 @@ def lab(lab_env, monkeypatch):
         monkeypatch.setenv(key, value)
 
 
-def show(capsys, report) -> None:
-    with capsys.disabled():
-        print("\n" + report.text())
+def show(evidence, report) -> None:
+    evidence(report.text())
 
 
-def test_apt_golden_case_builds_smaller_with_the_same_runtime_config(lab, capsys):
+def test_apt_golden_case_builds_smaller_with_the_same_runtime_config(lab, evidence):
     result = invoke(main, ["--builder", "podman", "--format", "json",
                            str(ROOT / "corpus" / "apt-update-split" / "Dockerfile")])
-    with capsys.disabled():
-        print("\n" + result.output)
+    evidence(result.output)
     assert result.exit_code == 0
     report = json.loads(result.stdout)
     assert report["passes"] == ["DO101 apt-update-with-install", "DO103 apt-clean-lists"]
@@ -91,11 +89,11 @@ def test_apt_golden_case_builds_smaller_with_the_same_runtime_config(lab, capsys
     assert files["declared_by"] == {"Dockerfile": 1, "DO103": files["removed"]} and files["removed"] >= 5  # the lists
 
 
-def test_java_golden_case_multi_stage_runs_the_same_and_declares_its_changes(lab, capsys, tmp_path):
+def test_java_golden_case_multi_stage_runs_the_same_and_declares_its_changes(lab, evidence, tmp_path):
     case = ROOT / "corpus" / "java-progression-4-multi-stage"
     report = verify_dockerfile(case / "Dockerfile", _workspace(case, tmp_path) / "context", Config(unsafe=True),
                                builder="podman", smoke="java -jar target/greeter.jar")
-    show(capsys, report)
+    show(evidence, report)
     assert report.ok, report.text()
     assert "DO202 dependency-manifests-first" in report.passes  # go-offline (never SAFE) built and compared here
     a, b = report.original, report.rewritten
@@ -107,19 +105,19 @@ def test_java_golden_case_multi_stage_runs_the_same_and_declares_its_changes(lab
     assert a.smoke == b.smoke and a.smoke[0] == 0
 
 
-def test_assume_yes_golden_case_the_original_aborts_and_the_rewrite_builds(lab_env, lab, capsys, tmp_path):
+def test_assume_yes_golden_case_the_original_aborts_and_the_rewrite_builds(lab_env, lab, evidence, tmp_path):
     require_images(lab_env, "debian:bookworm-slim")
     case = ROOT / "corpus" / "apt-assume-yes"  # CRLF line endings: the builder reads them too
     report = verify_dockerfile(case / "Dockerfile", _workspace(case, tmp_path) / "context", Config(),
                                builder="podman", rebuild=False)
-    show(capsys, report)
+    show(evidence, report)
     assert report.passes == ("DO105 apt-assume-yes", "DO103 apt-clean-lists")
     assert report.original_broken and not report.original.builds
     assert "Abort." in report.original.error  # apt-get asked "Do you want to continue? [Y/n]" and read EOF
     assert report.rewritten.builds  # -y answers it; the upgrade and the purge of gnupg run too
 
 
-def test_npm_ci_golden_case_installs_the_same_files_as_npm_install(lab_env, lab, capsys, tmp_path):
+def test_npm_ci_golden_case_installs_the_same_files_as_npm_install(lab_env, lab, evidence, tmp_path):
     require_images(lab_env, "node:20-slim")
     require(subprocess.run(["podman", "run", "--rm", "--user", "node", "node:20-slim", "true"],
                            env={**os.environ, **lab_env}, capture_output=True).returncode == 0,
@@ -128,19 +126,19 @@ def test_npm_ci_golden_case_installs_the_same_files_as_npm_install(lab_env, lab,
     report = verify_dockerfile(case / "Dockerfile", _workspace(case, tmp_path) / "context",
                                Config(unsafe=True, select=frozenset({"DO109"})), builder="podman",
                                smoke="node -e \"console.log(require('ms')('2 days'))\"", rebuild=False)
-    show(capsys, report)
+    show(evidence, report)
     assert report.passes == ("DO109 npm-ci",)
     assert report.ok, report.text()
     assert report.files is not None and report.files.undeclared == ()
     assert report.original.smoke == report.rewritten.smoke and report.original.smoke[0] == 0
 
 
-def test_node_multi_stage_golden_case_keeps_the_app_and_drops_only_what_it_declares(lab_env, lab, capsys, tmp_path):
+def test_node_multi_stage_golden_case_keeps_the_app_and_drops_only_what_it_declares(lab_env, lab, evidence, tmp_path):
     require_images(lab_env, "node:20-bookworm", "node:20-bookworm-slim")
     case = ROOT / "corpus" / "node-multi-stage"  # DO305 is never SAFE: the runtime stage has production deps only
     report = verify_dockerfile(case / "Dockerfile", _workspace(case, tmp_path) / "context", _config(case),
                                builder="podman", smoke="node dist/server.js --selftest", rebuild=False)
-    show(capsys, report)
+    show(evidence, report)
     assert report.passes == ("DO305 node-multi-stage",)
     assert report.ok, report.text()
     assert report.files is not None and report.files.undeclared == ()
@@ -161,12 +159,12 @@ DROP_COPY = Pass(
     examples=(Example("COPY app.sh /app/\n", ""),), check=_drop_copy)
 
 
-def test_a_rewrite_that_drops_a_needed_copy_fails_with_the_builders_error_and_names_the_pass(lab, tmp_path, capsys):
+def test_a_rewrite_that_drops_a_needed_copy_fails_with_the_builders_error_and_names_the_pass(lab, tmp_path, evidence):
     (tmp_path / "app.sh").write_text("echo built\n")
     (tmp_path / "Dockerfile").write_text(
         'FROM debian:bookworm\nCOPY app.sh /app/app.sh\nRUN sh /app/app.sh > /built\nCMD ["cat", "/built"]\n')
     report = verify_dockerfile(tmp_path / "Dockerfile", builder="buildah", passes=(DROP_COPY,))
-    show(capsys, report)
+    show(evidence, report)
     assert not report.ok
     assert report.original.builds and report.original.size and report.original.layers
     assert report.original.files.files["/built"].size == len("built\n")  # buildah's files read too
@@ -212,8 +210,14 @@ NOT_HERE = {
 }
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
-def test_golden_case_safe_fixes_leave_no_undeclared_file_difference(lab_env, lab, case, tmp_path, capsys):
+#: Cases that share one SAFE rewrite run on one pytest-xdist worker, so it is built once (VERIFIED)
+SHARED_REWRITE = "java-progression-"
+
+
+@pytest.mark.parametrize("case", [pytest.param(c, marks=pytest.mark.xdist_group(SHARED_REWRITE))
+                                  if c.name.startswith(SHARED_REWRITE) else c for c in CASES],
+                         ids=[c.name for c in CASES])
+def test_golden_case_safe_fixes_leave_no_undeclared_file_difference(lab_env, lab, case, tmp_path, evidence):
     if case.name in NOT_HERE:
         pytest.skip(NOT_HERE[case.name])
     config = replace(_config(case), unsafe=False)
@@ -232,12 +236,11 @@ def test_golden_case_safe_fixes_leave_no_undeclared_file_difference(lab_env, lab
            tuple(sorted((str(p.relative_to(context)), p.stat().st_size) for p in context.rglob("*") if p.is_file())))
     if key in VERIFIED:
         report = VERIFIED[key]
-        with capsys.disabled():
-            print(f"\n{case.name}: the same SAFE rewrite as {Path(report.dockerfile).parent.name}: {report.verdict}")
+        evidence(f"{case.name}: the same SAFE rewrite as {Path(report.dockerfile).parent.name}: {report.verdict}")
     else:
         report = VERIFIED[key] = verify_dockerfile(case / "Dockerfile", context, config, builder="podman",
                                                    rebuild=False)
-        show(capsys, report)
+        show(evidence, report)
     assert report.original.builds and report.rewritten.builds, report.text()
     assert report.files is not None and report.files.undeclared == (), report.text()
     assert report.ok, report.text()
@@ -260,7 +263,7 @@ MOVE_LDCONFIG = Pass(
     check=_move_ldconfig)
 
 
-def test_an_ldconfig_moved_above_its_copy_is_caught_by_the_file_comparison(lab, tmp_path, capsys):
+def test_an_ldconfig_moved_above_its_copy_is_caught_by_the_file_comparison(lab, tmp_path, evidence):
     (tmp_path / "vendor.conf").write_text("/opt/vendor/lib\n")
     (tmp_path / "Dockerfile").write_text(
         "FROM debian:bookworm\n"
@@ -268,7 +271,7 @@ def test_an_ldconfig_moved_above_its_copy_is_caught_by_the_file_comparison(lab, 
         "COPY vendor.conf /etc/ld.so.conf.d/vendor.conf\n"
         "RUN ldconfig\n")
     report = verify_dockerfile(tmp_path / "Dockerfile", builder="podman", passes=(MOVE_LDCONFIG,), rebuild=False)
-    show(capsys, report)
+    show(evidence, report)
     assert report.original.builds and report.rewritten.builds and not report.config_diffs
     assert not report.ok
     # ldconfig no longer saw the vendor folder: its cache and the soname link it makes there are missing
@@ -279,12 +282,12 @@ def test_an_ldconfig_moved_above_its_copy_is_caught_by_the_file_comparison(lab, 
     assert json.loads(report.to_json())["filesystem"]["undeclared"] == ["/etc/ld.so.cache", "/opt/vendor/lib/libz.so.1"]
 
 
-def test_dropped_recommends_are_declared_by_the_packages_apt_no_longer_installs(lab, tmp_path, capsys):
+def test_dropped_recommends_are_declared_by_the_packages_apt_no_longer_installs(lab, tmp_path, evidence):
     (tmp_path / "Dockerfile").write_text("FROM debian:bookworm\nRUN apt-get update && apt-get install -y curl "
                                          "&& rm -rf /var/lib/apt/lists/*\nCMD [\"curl\", \"--version\"]\n")
     report = verify_dockerfile(tmp_path / "Dockerfile", config=Config(unsafe=True, select=frozenset({"DO102"})),
                                builder="podman", smoke="curl --version", rebuild=False)
-    show(capsys, report)
+    show(evidence, report)
     assert report.ok, report.text()
     files = report.files
     assert files.declared_by() == {"DO102": len(files.diffs)} and files.count("removed") >= 20
