@@ -190,7 +190,6 @@ def promised(image: str) -> bool:
     return any(pattern.search(read_text(f)) for f in (ROOT / "tools" / "buildlab").rglob("*") if f.is_file())
 
 
-VERIFIED: dict[tuple, object] = {}  # one verification per distinct SAFE rewrite (the Java progression shares one)
 #: Golden cases not verified here, and why (each is a fact about the lab or another test, checked by hand)
 NOT_HERE = {
     "apt-update-split": "verified with the same SAFE fixes, rebuilds included, by test_apt_golden_case_...",
@@ -210,40 +209,65 @@ NOT_HERE = {
 }
 
 
-#: Cases that share one SAFE rewrite run on one pytest-xdist worker, so it is built once (VERIFIED)
-SHARED_REWRITE = "java-progression-"
+def _inputs(case: Path) -> tuple:
+    """What a golden case builds from: its Dockerfile, its context's files and context.extra."""
+    files = sorted((p.relative_to(case).as_posix(), p.read_bytes()) for p in (case / "context").rglob("*")
+                   if p.is_file()) if (case / "context").is_dir() else []
+    extra = case / "context.extra"
+    return (case / "Dockerfile").read_bytes(), tuple(files), extra.read_bytes() if extra.is_file() else b""
 
 
-@pytest.mark.parametrize("case", [pytest.param(c, marks=pytest.mark.xdist_group(SHARED_REWRITE))
-                                  if c.name.startswith(SHARED_REWRITE) else c for c in CASES],
-                         ids=[c.name for c in CASES])
-def test_golden_case_safe_fixes_leave_no_undeclared_file_difference(lab_env, lab, case, tmp_path, evidence):
-    if case.name in NOT_HERE:
-        pytest.skip(NOT_HERE[case.name])
-    config = replace(_config(case), unsafe=False)
-    work = _workspace(case, tmp_path)
-    context = work / "context" if work else case
-    text = read_text(case / "Dockerfile")
-    result = optimize(text, BuildContext.from_directory(context), config)
-    if not result.applied:
-        pytest.skip("no SAFE fix applies: nothing to build")
-    missing = sorted(missing_images(lab_env, *base_images(text, result.text)))
-    if missing:
-        promise = [image for image in missing if promised(image)]
-        require(not promise, f"the build lab lacks {', '.join(promise)}, which tools/buildlab provides")
-        pytest.skip(f"the build lab has no {', '.join(missing)} (tools/buildlab does not provide it)")
-    key = (text, result.text, tuple((f.path, f.text) for f in result.extra_files),
-           tuple(sorted((str(p.relative_to(context)), p.stat().st_size) for p in context.rglob("*") if p.is_file())))
-    if key in VERIFIED:
-        report = VERIFIED[key]
-        evidence(f"{case.name}: the same SAFE rewrite as {Path(report.dockerfile).parent.name}: {report.verdict}")
-    else:
-        report = VERIFIED[key] = verify_dockerfile(case / "Dockerfile", context, config, builder="podman",
-                                                   rebuild=False)
-        show(evidence, report)
-    assert report.original.builds and report.rewritten.builds, report.text()
-    assert report.files is not None and report.files.undeclared == (), report.text()
-    assert report.ok, report.text()
+def _same_inputs(cases: list[Path]) -> list[tuple[Path, ...]]:
+    """The cases grouped by their inputs (the Java progression is one Dockerfile and context under four
+    configurations), so that one test builds a rewrite they share once, whichever worker runs it."""
+    groups: dict[tuple, list[Path]] = {}
+    for case in cases:
+        groups.setdefault(_inputs(case), []).append(case)
+    return [tuple(group) for group in groups.values()]
+
+
+GROUPS = _same_inputs(CASES)
+
+
+@pytest.mark.parametrize("cases", GROUPS, ids=["+".join(c.name for c in group) for group in GROUPS])
+def test_golden_case_safe_fixes_leave_no_undeclared_file_difference(lab_env, lab, cases, tmp_path, evidence):
+    verified: dict[tuple, object] = {}
+    skipped = []
+    for case in cases:
+        if case.name in NOT_HERE:
+            skipped.append(f"{case.name}: {NOT_HERE[case.name]}")
+            continue
+        config = replace(_config(case), unsafe=False)
+        (tmp_path / case.name).mkdir()
+        work = _workspace(case, tmp_path / case.name)
+        context = work / "context" if work else case
+        text = read_text(case / "Dockerfile")
+        result = optimize(text, BuildContext.from_directory(context), config)
+        if not result.applied:
+            skipped.append(f"{case.name}: no SAFE fix applies: nothing to build")
+            continue
+        missing = sorted(missing_images(lab_env, *base_images(text, result.text)))
+        if missing:
+            promise = [image for image in missing if promised(image)]
+            require(not promise, f"the build lab lacks {', '.join(promise)}, which tools/buildlab provides")
+            skipped.append(f"{case.name}: the build lab has no {', '.join(missing)} "
+                           "(tools/buildlab does not provide it)")
+            continue
+        key = (result.text, tuple((f.path, f.text) for f in result.extra_files))
+        if key in verified:
+            report = verified[key]
+            evidence(f"{case.name}: the same SAFE rewrite as {Path(report.dockerfile).parent.name}: {report.verdict}")
+        else:
+            report = verified[key] = verify_dockerfile(case / "Dockerfile", context, config, builder="podman",
+                                                       rebuild=False)
+            show(evidence, report)
+        assert report.original.builds and report.rewritten.builds, report.text()
+        assert report.files is not None and report.files.undeclared == (), report.text()
+        assert report.ok, report.text()
+    if not verified:
+        pytest.skip("; ".join(skipped))
+    for reason in skipped:
+        evidence(f"not built: {reason}")
 
 
 def _move_ldconfig(doc, context, config):
