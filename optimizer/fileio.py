@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import stat
-import tempfile
 from pathlib import Path
 from typing import BinaryIO, Callable
 
@@ -171,6 +170,8 @@ def _atomically(path: str, target: Path, data: bytes, mode: int, put: Callable[[
     ``mode``), then ``put(temp)`` moves it into place (a rename replaces, a hard link creates); readers
     see the old file or the whole new one, and the temp file never stays behind."""
     try:
+        import tempfile  # only when writing (it imports shutil and random)
+
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".dockeropt", dir=target.parent)
     except OSError as error:
         raise InputError(path, f"cannot write: {error.strerror or error}") from None

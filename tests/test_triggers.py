@@ -138,7 +138,7 @@ def test_the_generated_index_is_current():
         "optimizer/passes/_index.py is stale: run python tools/gen_docs.py"
 
 
-def test_a_file_without_run_imports_no_run_pass(tmp_path):
+def test_a_file_without_run_imports_neither_the_run_passes_nor_tree_sitter(tmp_path):
     (tmp_path / "Dockerfile").write_text('FROM debian:12\nCMD ["x"]\n')
     probe = ("import sys\nfrom optimizer.cli import main\nmain(['--check', sys.argv[1]])\n"
              "print(sorted(m for m in sys.modules if m.startswith(('optimizer.passes.', 'tree_sitter', 'tomllib'))))")
@@ -147,4 +147,4 @@ def test_a_file_without_run_imports_no_run_pass(tmp_path):
     loaded = eval(out.strip().splitlines()[-1])  # noqa: S307 - our own output
     assert "optimizer.passes.dockerignore" in loaded and "optimizer.passes.base_image" in loaded
     assert not [m for m in loaded if m.startswith(("optimizer.passes.apt", "optimizer.passes.merge_runs",
-                                                   "optimizer.passes.copy", "tomllib"))], loaded
+                                                   "optimizer.passes.copy", "tree_sitter", "tomllib"))], loaded

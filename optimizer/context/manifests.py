@@ -330,20 +330,21 @@ class GradleProject:
         return f"{base}-{self.version}.jar"
 
 
-_GRADLE_TOOLCHAIN = re.compile(r"JavaLanguageVersion\s*\.\s*of\s*\(\s*['\"]?(\d+)['\"]?\s*\)")
+# Patterns compiled on first use (re caches them): most runs read no Gradle file.
+_GRADLE_TOOLCHAIN = r"JavaLanguageVersion\s*\.\s*of\s*\(\s*['\"]?(\d+)['\"]?\s*\)"
 _GRADLE_COMPAT = r"\b{key}\s*=\s*(?:JavaVersion\s*\.\s*VERSION_(\d+(?:_\d+)?)|['\"]?(\d+(?:\.\d+)?)['\"]?)"
-_GRADLE_BOOT = re.compile(
+_GRADLE_BOOT = (
     r"""\bid\s*\(?\s*['"]org\.springframework\.boot['"]\s*\)?(?:\s*version\s*\(?\s*['"](?P<version>[^'"\n]*)['"]\s*\)?)?"""
     r"""(?P<off>\s*apply\s*\(?\s*false)?"""
     r"""|\bapply\s*\(?\s*plugin\s*[:=]\s*(?:['"](?:org\.springframework\.boot|spring-boot)['"]"""
     r"""|(?:org\.springframework\.boot\.gradle\.plugin\.)?SpringBootPlugin\b)""")
 # Line starts take [^\S\n]*, not \s*: the same matches, without rescanning a run of blank lines from each line.
-_GRADLE_INCLUDE = re.compile(r"""^[^\S\n]*include\s*\(?((?:\s*['"][^'"\n]+['"]\s*,?)+)""", re.MULTILINE)
+_GRADLE_INCLUDE = r"""(?m)^[^\S\n]*include\s*\(?((?:\s*['"][^'"\n]+['"]\s*,?)+)"""
 _GRADLE_COMMENT_START = re.compile(r"//|/\*")
 _GRADLE_LITERAL = r"""\s*(?:=|\.set\s*\(|\()?\s*['"]([^'"$\n]+)['"]"""
-_GRADLE_VERSION = re.compile(r"^[^\S\n]*(?:project\.)?version\b(?:" + _GRADLE_LITERAL + ")?", re.MULTILINE)
-_GRADLE_ROOT_NAME = re.compile(r"\brootProject\.name" + _GRADLE_LITERAL)
-_GRADLE_ARCHIVES_NAME = re.compile(r"\b(?:archivesBaseName|archivesName)" + _GRADLE_LITERAL)
+_GRADLE_VERSION = r"(?m)^[^\S\n]*(?:project\.)?version\b(?:" + _GRADLE_LITERAL + ")?"
+_GRADLE_ROOT_NAME = r"\brootProject\.name" + _GRADLE_LITERAL
+_GRADLE_ARCHIVES_NAME = r"\b(?:archivesBaseName|archivesName)" + _GRADLE_LITERAL
 
 
 def parse_gradle(files: Mapping[str, int], read: Reader) -> GradleProject | None:
@@ -356,7 +357,7 @@ def parse_gradle(files: Mapping[str, int], read: Reader) -> GradleProject | None
     build_text = _strip_gradle_comments(read(build_file)) if build_file else ""
     settings_text = _strip_gradle_comments(read(settings_file)) if settings_file else ""
     java_version = None
-    match = _GRADLE_TOOLCHAIN.search(build_text)
+    match = re.search(_GRADLE_TOOLCHAIN, build_text)
     if match:
         java_version = match.group(1)
     else:
@@ -366,18 +367,18 @@ def parse_gradle(files: Mapping[str, int], read: Reader) -> GradleProject | None
                 java_version = (match.group(1) or "").replace("_", ".") or match.group(2)
                 break
     subprojects: list[str] = []
-    for match in _GRADLE_INCLUDE.finditer(settings_text):
+    for match in re.finditer(_GRADLE_INCLUDE, settings_text):
         for name in re.findall(r"""['"]([^'"\n]+)['"]""", match.group(1)):
             path = name.strip(":").replace(":", "/")
             if path:
                 subprojects.append(path)
-    boot = [m for m in _GRADLE_BOOT.finditer(build_text) if not m.group("off")]
+    boot = [m for m in re.finditer(_GRADLE_BOOT, build_text) if not m.group("off")]
     spring_boot = bool(boot)
     jar_task = _gradle_block(build_text, "bootJar" if spring_boot else "jar")
-    archives_name = _GRADLE_ARCHIVES_NAME.search(build_text)
-    version = _GRADLE_VERSION.search(build_text)
+    archives_name = re.search(_GRADLE_ARCHIVES_NAME, build_text)
+    version = re.search(_GRADLE_VERSION, build_text)
     return GradleProject(
-        project_name=_group(_GRADLE_ROOT_NAME.search(settings_text)),
+        project_name=_group(re.search(_GRADLE_ROOT_NAME, settings_text)),
         version=_group(version),
         version_unknown=version is not None and version.group(1) is None,
         archive_file_name=_group(re.search(r"\b(?:archiveFileName|archiveName)" + _GRADLE_LITERAL, jar_task)),

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from functools import cache
-
-import tree_sitter_bash
-from tree_sitter import Language, Node, Parser
+from typing import TYPE_CHECKING
 
 from .command import Command
 from .script import Script, Step
@@ -13,17 +11,23 @@ from .source import Source, Span
 from .words import Assignment, Word, assignment_of, assignment_word, word_of
 from .wrappers import unwrap
 
+if TYPE_CHECKING:  # tree-sitter is imported when a script is first parsed, not with the package
+    from tree_sitter import Node, Parser
+
 _SIMPLE = frozenset({"command", "declaration_command", "unset_command"})
 _REDIRECTS = frozenset({"file_redirect", "heredoc_redirect", "herestring_redirect"})
 _OPERATORS = frozenset({"&&", "||", ";", "&"})
 _NOT_STEPS = frozenset({"comment", "ERROR"})
 
 # Link: a top-level statement node, the operator token before it (or "\n"), its span.
-_Link = tuple[Node, str | None, Span | None]
+_Link = tuple["Node", str | None, Span | None]
 
 
 @cache
 def _parser() -> Parser:
+    import tree_sitter_bash
+    from tree_sitter import Language, Parser
+
     return Parser(Language(tree_sitter_bash.language()))
 
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from typing import Sequence
-
-from tree_sitter import Node
+from typing import TYPE_CHECKING, Sequence
 
 from ..record import record
 from .source import Source, Span
+
+if TYPE_CHECKING:
+    from tree_sitter import Node
 
 # (text, quoted): quoted text is literal; unquoted text may still glob or tilde-expand.
 Segments = list[tuple[str, bool]]
