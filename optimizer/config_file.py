@@ -18,6 +18,7 @@ generated from both.
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 from typing import Any, Mapping, TypedDict
@@ -140,14 +141,22 @@ def _check_options(path: Path, options: Mapping[str, object]) -> None:
             raise InputError(str(path), why)
 
 
+#: The ways a TOML file can make ``tool.dockeropt`` a key path (TOML keys are case-sensitive, cannot span
+#: lines, and take only spaces and tabs around dots): ``tool`` dotted to ``dockeropt`` (a header or a dotted
+#: key, either part quoted), a ``[tool]`` header, ``tool = {`` an inline table, or a ``\\u``/``\\U`` escape
+#: in a quoted key. A file that has none of them (and does not spell ``dockeropt``) is not parsed.
+_MAY_DECLARE = (
+    rb"""tool["']?[ \t]*\.[ \t]*["']?dockeropt|\[[ \t]*["']?tool["']?[ \t]*\]|tool["']?[ \t]*=|\\[uU]""")
+
+
 def _has_section(path: Path) -> bool:
-    """``path`` (a pyproject.toml) has a ``[tool.dockeropt]`` table. A file whose bytes spell neither
-    ``dockeropt`` nor a TOML ``\\u``/``\\U`` escape (a quoted key may spell it so) has none: it is not parsed."""
+    """``path`` (a pyproject.toml) has a ``[tool.dockeropt]`` table (read with tomllib only when its text
+    may declare one: ``_MAY_DECLARE``)."""
     try:
         data = path.read_bytes()
     except OSError:
         return False
-    if b"dockeropt" not in data and b"\\u" not in data and b"\\U" not in data:
+    if (b"dockeropt" not in data and b"\\u" not in data and b"\\U" not in data) or not re.search(_MAY_DECLARE, data):
         return False
     try:
         return "dockeropt" in _read_table(path).get("tool", {})

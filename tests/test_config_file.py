@@ -121,3 +121,26 @@ def test_the_documented_defaults_are_the_defaults():
             actual = actual if actual is not None else getattr(ProjectConfig(), setting.key.replace("-", "_"))
             assert (list(actual) if isinstance(actual, (tuple, frozenset)) else actual) == value, setting.key
     assert config.select is None  # "every pass"
+
+
+@pytest.mark.parametrize("text", [
+    pytest.param("[tool.dockeropt]\nunsafe = true\n", id="header"),
+    pytest.param('[ tool . "dockeropt" ]\nunsafe = true\n', id="spaced-quoted-header"),
+    pytest.param("[tool.dockeropt.extra]\n", id="sub-table"),
+    pytest.param("[tool]\ndockeropt = { unsafe = true }\n", id="tool-header-then-key"),
+    pytest.param("[tool]\ndockeropt.unsafe = true\n", id="tool-header-then-dotted-key"),
+    pytest.param("tool = { dockeropt = { unsafe = true } }\n", id="inline-table"),
+    pytest.param("tool.dockeropt.unsafe = true\n", id="root-dotted-key"),
+    pytest.param('[tool."dock\\u0065ropt"]\nunsafe = true\n', id="unicode-escape"),
+])
+def test_every_way_toml_spells_the_section_is_found(tmp_path, text):
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "pyproject.toml").write_text(text + '[project]\nname = "x"\n')
+    assert find_config(tmp_path) == (tmp_path / "pyproject.toml").resolve()
+
+
+def test_a_pyproject_naming_dockeropt_only_as_project_or_script_is_not_a_config(tmp_path):
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "dockeropt"\n[project.scripts]\n'
+                                             'dockeropt = "optimizer.console:main"\n[tool.mypy]\nstrict = true\n')
+    assert find_config(tmp_path) is None
