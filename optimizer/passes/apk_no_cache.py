@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 from ..edits import Edit
 from ..model import Dockerfile, Instruction, Stage
-from ..facts.runscript import RunScript, StageRun, later_runs, mounted_any, run_scripts
+from ..facts.runscript import RunsAfter, RunScript, StageRun, later_runs, mounted_any, run_scripts
 from .base import Example, Finding, Fix, Pass, Safety
 
 if TYPE_CHECKING:
@@ -43,13 +43,13 @@ def check(doc: Dockerfile, context: BuildContext, config: Config) -> Iterator[Fi
                     yield PASS.finding(
                         run.line_of(cmd.span), f"`apk add` {where}; use `apk add --no-cache`",
                         Fix((run.insert_after(add, "--no-cache"),), Safety.SAFE))
-            finding = _pointless_update(doc, stage, run, runs[position + 1:])
+            finding = _pointless_update(doc, stage, run, RunsAfter(runs, position + 1))
             if finding:
                 yield finding
 
 
 def _pointless_update(doc: Dockerfile, stage: Stage, run: RunScript,
-                      after: list[StageRun]) -> Finding | None:
+                      after: RunsAfter) -> Finding | None:
     """An ``apk update`` whose index no later command needs, as a finding that removes it."""
     commands = [c for c in run.script.commands if c.name != "set"]
     if len(commands) == 1 and commands[0].is_("apk", "update") and commands[0].top_level:
@@ -97,7 +97,7 @@ def _removable(op_before: str | None, op_after: str | None) -> bool:
     return op_before == "&&" and op_after == "&&"
 
 
-def _users_ok(rest: list[Command], runs: list[StageRun], need_add: bool = False) -> bool:
+def _users_ok(rest: list[Command], runs: Iterable[StageRun], need_add: bool = False) -> bool:
     """Every apk command after the update (``rest`` of its RUN, then later RUNs) copes without
     its index; with ``need_add`` (a lone update RUN) a later RUN must run ``apk add``, else the
     update's purpose is unknown."""

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Iterable, Iterator
 from ..builders import append_step
 from ..model import Dockerfile, Instruction, Stage
 from ..facts.apt_lists import Access, list_uses, named
-from ..facts.runscript import RunScript, StageRun, mentions_apt, mounted_over, run_scripts
+from ..facts.runscript import RunsAfter, RunScript, StageRun, mentions_apt, mounted_over, run_scripts
 from ..record import record
 from .apt import APT_PROGRAMS, LISTS_DIR, is_update, reads_lists, with_privilege_of
 from .base import Example, Finding, Fix, Pass, Safety
@@ -35,7 +35,7 @@ def check(doc: Dockerfile, context: BuildContext, config: Config) -> Iterator[Fi
                 continue
             if mounted_over(inst.effective, LISTS_DIR, ("cache", "tmpfs", "bind")):
                 continue
-            later = _read_later(doc, stage, run, runs[position + 1:], triggers)
+            later = _read_later(doc, stage, run, RunsAfter(runs, position + 1), triggers)
             if later.reads:
                 continue
             if _ends_in_heredoc(run) or _ends_in_background(run):

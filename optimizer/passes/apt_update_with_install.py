@@ -8,7 +8,7 @@ from ..builders import insert_step
 from ..edits import Edit
 from ..model import Dockerfile, Instruction, Stage
 from ..facts.apt_lists import Access, ListUse, list_uses, named
-from ..facts.runscript import RunScript, StageRun, later_runs, mentions_apt, run_scripts
+from ..facts.runscript import RunsAfter, RunScript, StageRun, later_runs, mentions_apt, run_scripts
 from ..facts.users import is_root, user_in_force
 from ..record import record
 from .apt import is_update, with_privilege_of
@@ -71,14 +71,14 @@ def check(doc: Dockerfile, context: BuildContext, config: Config) -> Iterator[Fi
         for position, (inst, run) in enumerate(runs):
             if _is_lone_update(run) and id(inst) not in seen_lone:
                 seen_lone.add(id(inst))
-                finding = _merge_lone_update(doc, stage, run, runs[position + 1:])
+                finding = _merge_lone_update(doc, stage, run, RunsAfter(runs, position + 1))
                 if finding:
                     yield finding
         yield from _relying_installs(doc, stage, runs)
 
 
 def _merge_lone_update(doc: Dockerfile, stage: Stage, lone: RunScript,
-                       after: list[StageRun]) -> Finding | None:
+                       after: RunsAfter) -> Finding | None:
     """Delete a lone update RUN and insert it into every RUN that reads the lists after it."""
     update = next(c for c in lone.script.commands if is_update(c))
     uses: list[_Use] = []

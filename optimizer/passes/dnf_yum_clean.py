@@ -9,7 +9,7 @@ from ..builders import append_step
 from ..edits import Edit
 from ..model import Dockerfile, Stage
 from ..facts.distro import stage_distro
-from ..facts.runscript import RunScript, StageRun, later_runs, mounted_any, run_scripts
+from ..facts.runscript import RunsAfter, RunScript, later_runs, mounted_any, run_scripts
 from .base import Example, Finding, Fix, Pass, Safety
 
 if TYPE_CHECKING:
@@ -87,7 +87,7 @@ def check(doc: Dockerfile, context: BuildContext, config: Config) -> Iterator[Fi
             if run is None:
                 continue
             yield from _missing_yes(doc, stage, run)
-            yield from _missing_clean(doc, stage, run, runs[position + 1:])
+            yield from _missing_clean(doc, stage, run, RunsAfter(runs, position + 1))
 
 
 def _missing_yes(doc: Dockerfile, stage: Stage, run: RunScript) -> Iterator[Finding]:
@@ -124,7 +124,7 @@ def _root_base(doc: Dockerfile, stage: Stage) -> str:
     return (ancestors[-1] if ancestors else stage).base.lower()
 
 
-def _missing_clean(doc: Dockerfile, stage: Stage, run: RunScript, after: list[StageRun]) -> Iterator[Finding]:
+def _missing_clean(doc: Dockerfile, stage: Stage, run: RunScript, after: RunsAfter) -> Iterator[Finding]:
     commands = run.script.commands
     last_download: dict[str, Command] = {}
     for cmd in commands:
@@ -179,7 +179,7 @@ def _widen(run: RunScript, clean: Command) -> Edit | None:
     return Edit.replace(run.doc_span((start, end)), "all")
 
 
-def _may_clean(run: RunScript, after: list[StageRun], doc: Dockerfile, stage: Stage) -> bool:
+def _may_clean(run: RunScript, after: RunsAfter, doc: Dockerfile, stage: Stage) -> bool:
     """Nothing needs the cache this RUN fills: no downloadonly/keepcache here, no later -C."""
     for cmd in run.script.commands:
         if cmd.program not in PROGRAMS:
